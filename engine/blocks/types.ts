@@ -1,0 +1,93 @@
+/**
+ * What a block is: data plus small pure functions (like tfjs-layers' Layer classes, without the tensors).
+ * Primitive blocks carry shape, cost and receptive-field rules and their Keras/tfjs layer mapping;
+ * composite blocks expand into a subgraph of other blocks, so analysis, compile and codegen need no special cases.
+ */
+import type { z } from 'zod';
+
+/** A tensor shape without the batch dimension, channels last (NHWC as tfjs): `[h, w, c]` or `[n]`. */
+export type Shape = readonly number[];
+
+export type BlockCategory = 'input' | 'convolution' | 'pooling' | 'normalization' | 'activation' | 'core' | 'merge' | 'output' | 'composite';
+
+/** An input port. A variadic port accepts several edges (merge blocks); their order is the order of edges in the document. */
+export interface InputPort {
+  name: string;
+  variadic?: boolean;
+  /** Fewest edges a variadic port needs (2 for Add/Concatenate/Multiply). */
+  minEdges?: number;
+}
+
+/** Per-axis receptive-field transfer of one layer (Araujo et al., Distill 2019): kernel already dilated (k' = d(k-1)+1). */
+export interface RfTransfer {
+  kernel: [number, number];
+  stride: [number, number];
+  /** Padding added before the first element (top, left), as actually applied for this input size. */
+  padding: [number, number];
+}
+
+/** A problem found while applying a block's rules, with an optional one-click fix (see analysis/fixes). */
+export interface RuleError {
+  message: string;
+  /** Machine-readable code, e.g. 'spatial-too-small', 'shape-mismatch', 'needs-flatten'. */
+  code: string;
+}
+
+export type ShapeResult = { ok: true; shape: Shape } | { ok: false; error: RuleError };
+
+/** A Keras/tfjs layer: the `className` in model.json and its config (without `name`). */
+export interface LayerMapping {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+/** Fields common to all blocks. */
+interface BlockBase<P> {
+  type: string;
+  label: string;
+  category: BlockCategory;
+  /** One or two sentences shown in the palette and inspector. */
+  description: string;
+  params: z.ZodType<P>;
+  inputs: InputPort[];
+}
+
+/** A block that maps to exactly one tfjs layer (or none: Output) and has its own rules. */
+export interface PrimitiveBlock<P = Record<string, unknown>> extends BlockBase<P> {
+  kind: 'primitive';
+  outputShape(inputs: Shape[], params: P): ShapeResult;
+  /** Parameter counts, Keras conventions (BatchNorm moving mean/variance are non-trainable). */
+  paramCount(inputs: Shape[], output: Shape, params: P): { trainable: number; nonTrainable: number };
+  /** Multiply-accumulates for one example. */
+  macs(inputs: Shape[], output: Shape, params: P): number;
+  /**
+   * How the layer transforms the receptive field: a transfer for spatial layers, 'identity' for
+   * element-wise/merge layers, 'global' when every output unit sees every input position (Flatten, global pooling).
+   */
+  receptiveField(inputs: Shape[], output: Shape, params: P): RfTransfer | 'identity' | 'global';
+  /** The tfjs layer, or null for blocks that compile to no layer (Input is handled by the compiler, Output marks the model output). */
+  layer(params: P, inputs: Shape[]): LayerMapping | null;
+}
+
+/** A node of a composite's subgraph. `inputs` lists its sources: 'input:<i>' for the composite's i-th input or an inner node id. */
+export interface SubgraphNode {
+  id: string;
+  type: string;
+  name: string;
+  params: Record<string, unknown>;
+  inputs: string[];
+}
+
+/** The expansion of a composite: inner nodes in topological order and which inner node is its output. */
+export interface Subgraph {
+  nodes: SubgraphNode[];
+  output: string;
+}
+
+/** A block that expands into other blocks. Expansion may depend on input shapes (e.g. a projection shortcut). */
+export interface CompositeBlock<P = Record<string, unknown>> extends BlockBase<P> {
+  kind: 'composite';
+  expand(params: P, inputs: Shape[]): Subgraph;
+}
+
+export type BlockSpec<P = Record<string, unknown>> = PrimitiveBlock<P> | CompositeBlock<P>;

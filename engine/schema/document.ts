@@ -1,0 +1,96 @@
+/**
+ * The design document: the one file format of LayerLoom, described once here with zod.
+ * Everything else (the editor, the CLI, templates, the importer) produces or consumes this shape.
+ */
+import { z } from 'zod';
+
+/** The current document version; older versions are upgraded by `migrations.ts`. */
+export const DOCUMENT_VERSION = 1;
+export const DOCUMENT_FORMAT = 'layerloom.design';
+
+const id = z.string().min(1, 'expected a non-empty id').max(200);
+
+/** A point on the canvas. */
+export const positionSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
+
+/** One block instance: its type names a primitive, a built-in composite, or `Composite` (user-defined, see `params.definition`). */
+export const nodeSchema = z.object({
+  id,
+  type: z.string().min(1, 'expected a block type'),
+  name: z.string().max(200),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: positionSchema.default({ x: 0, y: 0 }),
+  /** Composite blocks only: shown collapsed (one node) or expanded in place. */
+  collapsed: z.boolean().optional(),
+});
+
+/** One end of an edge: a node and one of its named ports (`out`, `in`, ...). */
+export const portRefSchema = z.object({ node: id, port: z.string().min(1) });
+
+/** A tensor flowing from one node's output port to another node's input port. */
+export const edgeSchema = z.object({ id, source: portRefSchema, target: portRefSchema });
+
+/** An exposed port of a user-defined composite: which inner node's port it maps to. */
+export const compositePortSchema = z.object({ name: z.string().min(1), node: id, port: z.string().min(1) });
+
+/** A user-defined composite block: a subgraph stored once and linked from every node that uses it. */
+export const compositeDefinitionSchema = z.object({
+  id,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).default(''),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema),
+  inputs: z.array(compositePortSchema).min(1, 'a composite needs at least one input'),
+  output: compositePortSchema,
+});
+
+export const optimizerSchema = z.object({
+  type: z.enum(['sgd', 'adam', 'adamw', 'rmsprop']).default('adam'),
+  learningRate: z.number().positive().finite().default(0.001),
+  momentum: z.number().min(0).max(1).default(0.9),
+  nesterov: z.boolean().default(false),
+  weightDecay: z.number().min(0).finite().default(0),
+});
+
+export const scheduleSchema = z.object({
+  type: z.enum(['constant', 'step', 'cosine']).default('constant'),
+  warmupEpochs: z.number().min(0).finite().default(0),
+  /** Step decay: multiply by `gamma` every `stepEpochs` epochs. */
+  stepEpochs: z.number().int().positive().default(10),
+  gamma: z.number().positive().max(1).default(0.1),
+});
+
+/** Training settings stored with the design (the CLI and the training panel can override them per run). */
+export const trainingSchema = z.object({
+  optimizer: optimizerSchema.default(optimizerSchema.parse({})),
+  schedule: scheduleSchema.default(scheduleSchema.parse({})),
+  batchSize: z.number().int().positive().max(65536).default(64),
+  epochs: z.number().int().positive().max(100000).default(5),
+  validationSplit: z.number().min(0).max(0.9).default(0.1),
+  earlyStoppingPatience: z.number().int().min(0).default(0),
+  augment: z.object({ flip: z.boolean().default(false), shift: z.number().int().min(0).max(8).default(0) }).default({ flip: false, shift: 0 }),
+  dataset: z.string().default('default'),
+  seed: z.number().int().default(42),
+});
+
+/** The whole design document, version 1. */
+export const documentSchema = z.object({
+  format: z.literal(DOCUMENT_FORMAT),
+  version: z.literal(DOCUMENT_VERSION),
+  name: z.string().max(200).default('Untitled'),
+  description: z.string().max(10000).default(''),
+  /** Where the architecture comes from (paper, URL), for templates. */
+  source: z.string().max(2000).default(''),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema),
+  composites: z.array(compositeDefinitionSchema).default([]),
+  training: trainingSchema.default(trainingSchema.parse({})),
+});
+
+export type Position = z.infer<typeof positionSchema>;
+export type DesignNode = z.infer<typeof nodeSchema>;
+export type PortRef = z.infer<typeof portRefSchema>;
+export type DesignEdge = z.infer<typeof edgeSchema>;
+export type CompositeDefinition = z.infer<typeof compositeDefinitionSchema>;
+export type TrainingSettings = z.infer<typeof trainingSchema>;
+export type DesignDocument = z.infer<typeof documentSchema>;

@@ -1,0 +1,53 @@
+/**
+ * Loading and saving design documents: JSON text -> migrations -> schema validation, with errors that name
+ * the path of the bad field and what was expected.
+ */
+import type { z } from 'zod';
+import { DesignError, formatPath } from '../errors';
+import { documentSchema, type DesignDocument } from './document';
+import { migrate } from './migrations';
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${formatPath(issue.path as PropertyKey[])}: ${issue.message}`;
+}
+
+/** Validates raw JSON (any version) and returns a current document, or throws a `DesignError` naming the path. */
+export function parseDocument(raw: unknown): DesignDocument {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new DesignError('invalid-document', 'expected a JSON object with "nodes" and "edges"');
+  }
+  let migrated: Record<string, unknown>;
+  try {
+    migrated = migrate(raw as Record<string, unknown>);
+  } catch (err) {
+    throw new DesignError('unsupported-version', (err as Error).message, 'version');
+  }
+  const result = documentSchema.safeParse(migrated);
+  if (!result.success) {
+    const issues = result.error.issues.map(describeIssue);
+    const first = result.error.issues[0];
+    throw new DesignError(
+      'invalid-document',
+      first.message + (issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''),
+      formatPath(first.path as PropertyKey[]),
+      issues,
+    );
+  }
+  return result.data;
+}
+
+/** Parses document JSON text; a syntax error names the line and column. */
+export function parseDocumentText(text: string, fileName = 'document'): DesignDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new DesignError('invalid-json', `${fileName} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseDocument(raw);
+}
+
+/** Serializes a document as stable, human-readable JSON (2-space indent, trailing newline). */
+export function serializeDocument(doc: DesignDocument): string {
+  return JSON.stringify(doc, null, 2) + '\n';
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for the full test suite, then the npm dependencies.
+#  - chromium: the browser that the e2e specs and the UI benchmark drive (playwright-core, no browser download)
+#  - dataset-fashion-mnist: the full Fashion-MNIST IDX files for the training tests and benchmarks
+#  - python3-torch: PyTorch CPU, only to check the PyTorch export and as the benchmark's peer
+# Packages that cannot be installed (no root, no apt) are reported; the tests that need them print why they skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=()
+[ -x /usr/bin/chromium ] || want+=(chromium)
+[ -d /usr/share/datasets/fashion-mnist ] || want+=(dataset-fashion-mnist)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want+=(python3-torch)
+if [ ${#want[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: ${want[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+  else
+    echo "setup: cannot install ${want[*]} (needs apt-get as root); tests that need them will say so and skip."
+  fi
+fi
+npm ci --no-audit --no-fund
