@@ -1,0 +1,29 @@
+/**
+ * Every edit to a design is a named command with a pure `perform(doc, command) -> doc` (engine/commands/perform.ts).
+ * The editor only dispatches these; undo/redo stores documents. Diagnostics' one-click fixes are commands too.
+ */
+import type { Position } from '../schema/document';
+
+export type EditCommand =
+  | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
+  | { kind: 'removeNodes'; nodeIds: string[] }
+  | { kind: 'removeEdges'; edgeIds: string[] }
+  | { kind: 'moveNodes'; moves: { nodeId: string; position: Position }[] }
+  | { kind: 'connect'; source: { node: string; port?: string }; target: { node: string; port?: string }; id?: string }
+  | { kind: 'setParams'; nodeId: string; params: Record<string, unknown> }
+  | { kind: 'renameNode'; nodeId: string; name: string }
+  /** Insert a new block on an existing edge (e.g. Flatten before Dense, a 1x1 projection before Add). */
+  | { kind: 'insertOnEdge'; edgeId: string; type: string; params?: Record<string, unknown>; name?: string }
+  /** Paste/duplicate: copies of nodes (and the edges among them), offset on the canvas. */
+  | { kind: 'duplicateNodes'; nodeIds: string[]; offset: Position }
+  /** Turn a selection into a user-defined composite definition and replace it by one linked node. */
+  | { kind: 'makeComposite'; nodeIds: string[]; name: string }
+  | { kind: 'setCollapsed'; nodeId: string; collapsed: boolean }
+  /** Retarget a design: the Input's shape and/or the class count (units of the Dense feeding Output). */
+  | { kind: 'retarget'; inputShape?: number[]; classes?: number };
+
+/** A one-click fix attached to a diagnostic: a label for the button and the command(s) it runs, in order. */
+export interface Fix {
+  label: string;
+  commands: EditCommand[];
+}
