@@ -4,6 +4,7 @@
  * composite blocks expand into a subgraph of other blocks, so analysis, compile and codegen need no special cases.
  */
 import type { z } from 'zod';
+import type { CompositeDefinition } from '../schema/document';
 
 /** A tensor shape without the batch dimension, channels last (NHWC as tfjs): `[h, w, c]` or `[n]`. */
 export type Shape = readonly number[];
@@ -84,10 +85,15 @@ export interface Subgraph {
   output: string;
 }
 
+/** What an expansion may look up besides its params: the document's user-defined composites (for `Composite`). */
+export interface ExpandContext {
+  composites: readonly CompositeDefinition[];
+}
+
 /** A block that expands into other blocks. Expansion may depend on input shapes (e.g. a projection shortcut). */
 export interface CompositeBlock<P = Record<string, unknown>> extends BlockBase<P> {
   kind: 'composite';
-  expand(params: P, inputs: Shape[]): Subgraph;
+  expand(params: P, inputs: Shape[], context?: ExpandContext): Subgraph;
 }
 
 export type BlockSpec<P = Record<string, unknown>> = PrimitiveBlock<P> | CompositeBlock<P>;

@@ -1,0 +1,111 @@
+/**
+ * Turns a block's problem into a diagnostic on the node (and edge) with a precise message and, where one
+ * exists, a fix made of edit commands (engine/commands/types.ts) the editor applies in one click.
+ */
+import { getBlock } from '../blocks/registry';
+import { dilatedKernel, formatShape } from '../blocks/shape-utils';
+import type { Shape } from '../blocks/types';
+import type { Fix } from '../commands/types';
+import type { DesignNode } from '../schema/document';
+import type { EvalProblem, TensorRef } from './evaluate';
+import type { IncomingEdge } from './graph';
+import { fieldCentre } from './receptive-field';
+import type { Diagnostic } from './types';
+
+/** An input of the node being diagnosed: the edge, the user name of its source and the tensor. */
+export interface DiagInput {
+  edge: IncomingEdge;
+  sourceName: string;
+  ref: TensorRef;
+}
+
+const quote = (n: DesignNode) => `'${n.name || n.id}'`;
+
+/** The diagnostic for a problem of top-level node `node`. */
+export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInput[], params?: Record<string, unknown>): Diagnostic {
+  const base = { severity: problem.severity, code: problem.code, nodeId: node.id } as const;
+  const who = `${quote(node)} (${node.type})`;
+  switch (problem.code) {
+    case 'invalid-params':
+      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.param) };
+    case 'needs-flatten': {
+      const e = inputs[0]?.edge.edgeId;
+      return {
+        ...base, edgeId: e, message: `${who}: ${problem.message}`,
+        fix: e ? insertFix(e, 'Flatten', 'Insert Flatten before it') : undefined,
+        alternatives: e ? [insertFix(e, 'GlobalAvgPool2D', 'Insert GlobalAvgPool2D before it')] : undefined,
+      };
+    }
+    case 'shape-mismatch':
+      return mismatch(node, problem, inputs);
+    case 'spatial-too-small':
+      return { ...base, edgeId: inputs[0]?.edge.edgeId, message: `${who}: ${problem.message}`, ...tooSmallFixes(node, inputs, params) };
+    case 'rf-misaligned': {
+      const parts = inputs.map((i) => {
+        const rf = i.ref.rf;
+        return rf ? `'${i.sourceName}' (stride ${rf.stride.join('x')}, centre ${fieldCentre(rf).join(',')})` : `'${i.sourceName}'`;
+      });
+      return { ...base, message: `${who}: the merged paths are misaligned: their receptive fields have different effective strides or centres: ${parts.join(' vs ')}` };
+    }
+    default:
+      return { ...base, message: `${who}: ${problem.message}`, fix: problem.param ? resetParamFix(node, problem.param) : undefined };
+  }
+}
+
+function insertFix(edgeId: string, type: string, label: string, params?: Record<string, unknown>, name?: string): Fix {
+  return { label, commands: [{ kind: 'insertOnEdge', edgeId, type, ...(params ? { params } : {}), ...(name ? { name } : {}) }] };
+}
+
+function resetParamFix(node: DesignNode, param: string | undefined): Fix | undefined {
+  if (!param) return undefined;
+  const defaults = getBlock(node.type)?.params.safeParse({});
+  if (!defaults?.success) return undefined;
+  const value = (defaults.data as Record<string, unknown>)[param];
+  return { label: `Reset ${param} to ${value === undefined ? 'its default' : JSON.stringify(value)}`, commands: [{ kind: 'setParams', nodeId: node.id, params: { [param]: value } }] };
+}
+
+/** Add/Multiply/Concatenate with shapes that do not fit: name every input and its shape; for Add/Multiply a 1x1 projection. */
+function mismatch(node: DesignNode, problem: EvalProblem, inputs: DiagInput[]): Diagnostic {
+  const listed = inputs.map((i) => `'${i.sourceName}' gives ${formatShape(i.ref.shape)}`).join(', ');
+  const base = { severity: 'error' as const, code: problem.code, nodeId: node.id };
+  const shapes = inputs.map((i) => i.ref.shape);
+  if (node.type === 'Concatenate' || shapes.some((s) => !s || s.length !== 3) || inputs.length < 2) {
+    const what = node.type === 'Concatenate' ? 'inputs with the same spatial size (height and width)' : 'inputs of the same shape';
+    return { ...base, message: `${quote(node)} (${node.type}) needs ${what}: ${listed}` };
+  }
+  // Project every input to the one with the smallest spatial size (a strided 1x1 can shrink, never grow).
+  const target = shapes.reduce((a, b) => (b![0] * b![1] < a![0] * a![1] ? b : a))!;
+  const commands: Fix['commands'] = [];
+  let ok = true;
+  for (const i of inputs) {
+    const s = i.ref.shape as Shape;
+    if (s.every((d, a) => d === target[a])) continue;
+    const strides = [0, 1].map((a) => Math.max(1, Math.round(s[a] / target[a])));
+    if (strides.some((st, a) => Math.ceil(s[a] / st) !== target[a])) ok = false;
+    commands.push({
+      kind: 'insertOnEdge', edgeId: i.edge.edgeId, type: 'Conv2D', name: `${i.sourceName}_proj`,
+      params: { filters: target[2], kernelSize: [1, 1], strides, padding: 'valid', useBias: false },
+    });
+  }
+  const edgeId = inputs.find((i) => !(i.ref.shape as Shape).every((d, a) => d === target[a]))?.edge.edgeId;
+  return {
+    ...base, edgeId,
+    message: `${quote(node)} (${node.type}) needs inputs of the same shape: ${listed}`,
+    fix: ok && commands.length ? { label: `Insert a 1x1 projection to ${formatShape(target)}`, commands } : undefined,
+  };
+}
+
+const WINDOWED = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPool2D', 'AvgPool2D']);
+
+/** Spatial size <= 0: switch to 'same' padding, or pad the input with zeros up to the (dilated) window. */
+function tooSmallFixes(node: DesignNode, inputs: DiagInput[], params?: Record<string, unknown>): Pick<Diagnostic, 'fix' | 'alternatives'> {
+  if (!WINDOWED.has(node.type) || !params) return {};
+  const same: Fix = { label: "Switch padding to 'same'", commands: [{ kind: 'setParams', nodeId: node.id, params: { padding: 'same' } }] };
+  const shape = inputs[0]?.ref.shape;
+  if (!shape || !inputs[0]) return { fix: same };
+  const k = (params.kernelSize ?? params.poolSize) as [number, number];
+  const d = (params.dilation ?? [1, 1]) as [number, number];
+  const need = [0, 1].map((a) => Math.max(0, dilatedKernel(k[a], d[a]) - shape[a]));
+  const padding = need.map((t) => [Math.floor(t / 2), Math.ceil(t / 2)]);
+  return { fix: same, alternatives: [insertFix(inputs[0].edge.edgeId, 'ZeroPadding2D', `Insert ZeroPadding2D ${JSON.stringify(padding)} before it`, { padding })] };
+}

@@ -1,0 +1,70 @@
+/** Core blocks: Flatten, Dense, Reshape. */
+import { z } from 'zod';
+import { denseParams, flattenParams, reshapeParams } from './params';
+import { fail, formatShape, product } from './shape-utils';
+import type { PrimitiveBlock } from './types';
+
+const IN = [{ name: 'in' }];
+
+export const flatten: PrimitiveBlock<z.output<typeof flattenParams>> = {
+  kind: 'primitive',
+  type: 'Flatten',
+  label: 'Flatten',
+  category: 'core',
+  description: 'Turns a [h, w, c] tensor into a vector of h·w·c values.',
+  params: flattenParams,
+  inputs: IN,
+  outputShape: (inputs) => ({ ok: true, shape: [product(inputs[0])] }),
+  paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+  macs: () => 0,
+  receptiveField: (inputs) => (inputs[0].length === 1 ? 'identity' : 'global'),
+  layer: () => ({ className: 'Flatten', config: {} }),
+};
+
+export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
+  kind: 'primitive',
+  type: 'Dense',
+  label: 'Dense',
+  category: 'core',
+  description: 'A fully connected layer: every output unit is a weighted sum of every input value.',
+  params: denseParams,
+  inputs: IN,
+  outputShape(inputs, p) {
+    const x = inputs[0];
+    if (x.length >= 3) {
+      return fail('needs-flatten', `Dense needs a vector, got a ${formatShape(x)} tensor: insert Flatten or GlobalAvgPool2D before it`);
+    }
+    return { ok: true, shape: [...x.slice(0, -1), p.units] };
+  },
+  paramCount: (inputs, _out, p) => ({ trainable: inputs[0][inputs[0].length - 1] * p.units + (p.useBias ? p.units : 0), nonTrainable: 0 }),
+  macs: (inputs, _out, p) => product(inputs[0]) * p.units,
+  receptiveField: () => 'identity',
+  layer: (p) => ({ className: 'Dense', config: { units: p.units, useBias: p.useBias, activation: p.activation } }),
+};
+
+export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
+  kind: 'primitive',
+  type: 'Reshape',
+  label: 'Reshape',
+  category: 'core',
+  description: 'Rearranges the values into `targetShape` (one entry may be -1: inferred from the rest).',
+  params: reshapeParams,
+  inputs: IN,
+  outputShape(inputs, p) {
+    const total = product(inputs[0]);
+    const unknown = p.targetShape.filter((d) => d === -1).length;
+    if (unknown > 1) return fail('invalid-params', 'targetShape may contain -1 only once');
+    const known = product(p.targetShape.filter((d) => d !== -1));
+    const target = `[${p.targetShape.join(', ')}]`;
+    if (unknown === 1) {
+      if (total % known !== 0) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target}`);
+      return { ok: true, shape: p.targetShape.map((d) => (d === -1 ? total / known : d)) };
+    }
+    if (known !== total) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target} (${known} values)`);
+    return { ok: true, shape: [...p.targetShape] };
+  },
+  paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+  macs: () => 0,
+  receptiveField: (inputs, out) => (inputs[0].length === out.length && inputs[0].every((d, i) => d === out[i]) ? 'identity' : 'global'),
+  layer: (p) => ({ className: 'Reshape', config: { targetShape: p.targetShape } }),
+};

@@ -1,0 +1,34 @@
+/** The model's ends: Input (the tensor fed in) and Output (marks the prediction and its loss). */
+import { z } from 'zod';
+import { inputParams, outputParams } from './params';
+import type { PrimitiveBlock } from './types';
+
+export const input: PrimitiveBlock<z.output<typeof inputParams>> = {
+  kind: 'primitive',
+  type: 'Input',
+  label: 'Input',
+  category: 'input',
+  description: 'The model input, without the batch dimension (e.g. 28×28×1 images).',
+  params: inputParams,
+  inputs: [],
+  outputShape: (_inputs, p) => ({ ok: true, shape: [...p.shape] }),
+  paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+  macs: () => 0,
+  receptiveField: () => 'identity',
+  layer: () => null,
+};
+
+export const output: PrimitiveBlock<z.output<typeof outputParams>> = {
+  kind: 'primitive',
+  type: 'Output',
+  label: 'Output',
+  category: 'output',
+  description: 'Marks the model output and the loss it is trained with.',
+  params: outputParams,
+  inputs: [{ name: 'in' }],
+  outputShape: (inputs) => ({ ok: true, shape: inputs[0] }),
+  paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+  macs: () => 0,
+  receptiveField: () => 'identity',
+  layer: () => null,
+};

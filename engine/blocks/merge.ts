@@ -1,0 +1,71 @@
+/** Merge blocks: Add, Multiply (element-wise, with Keras broadcasting of size-1 axes) and Concatenate. */
+import { z } from 'zod';
+import { concatenateParams, mergeParams } from './params';
+import { fail, formatShape } from './shape-utils';
+import type { PrimitiveBlock, Shape, ShapeResult } from './types';
+
+const VARIADIC = [{ name: 'in', variadic: true, minEdges: 2 }];
+
+/** Element-wise output shape as Keras' `_compute_elemwise_op_output_shape`: equal ranks, each axis equal or 1. */
+export function broadcastShapes(inputs: Shape[], label: string): ShapeResult {
+  const rank = inputs[0].length;
+  const out = [...inputs[0]];
+  for (let i = 1; i < inputs.length; i++) {
+    const s = inputs[i];
+    const ok = s.length === rank && s.every((d, a) => d === out[a] || d === 1 || out[a] === 1);
+    if (!ok) {
+      return fail('shape-mismatch', `${label} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`);
+    }
+    for (let a = 0; a < rank; a++) out[a] = out[a] === 1 ? s[a] : out[a];
+  }
+  return { ok: true, shape: out };
+}
+
+function elementwise(type: 'Add' | 'Multiply', description: string): PrimitiveBlock<z.output<typeof mergeParams>> {
+  return {
+    kind: 'primitive',
+    type,
+    label: type,
+    category: 'merge',
+    description,
+    params: mergeParams,
+    inputs: VARIADIC,
+    outputShape: (inputs) => broadcastShapes(inputs, type),
+    paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+    macs: () => 0,
+    receptiveField: () => 'identity',
+    layer: () => ({ className: type, config: {} }),
+  };
+}
+
+export const add = elementwise('Add', 'Sums its inputs element by element (the shortcut of a residual block).');
+export const multiply = elementwise('Multiply', 'Multiplies its inputs element by element (size-1 axes broadcast, as in squeeze-and-excitation).');
+
+export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
+  kind: 'primitive',
+  type: 'Concatenate',
+  label: 'Concatenate',
+  category: 'merge',
+  description: 'Joins its inputs along an axis (channels by default); all other axes must match.',
+  params: concatenateParams,
+  inputs: VARIADIC,
+  outputShape(inputs, p) {
+    const rank = inputs[0].length;
+    const axis = p.axis < 0 ? rank + p.axis : p.axis;
+    if (axis < 0 || axis >= rank) return fail('invalid-params', `axis ${p.axis} is out of range for ${rank}-D inputs`);
+    const out = [...inputs[0]];
+    for (let i = 1; i < inputs.length; i++) {
+      const s = inputs[i];
+      if (s.length !== rank || s.some((d, a) => a !== axis && d !== out[a])) {
+        const what = rank === 3 && axis === 2 ? 'the same spatial size' : `equal sizes on every axis but ${p.axis}`;
+        return fail('shape-mismatch', `Concatenate needs inputs with ${what}, got ${inputs.map(formatShape).join(' and ')}`);
+      }
+      out[axis] += s[axis];
+    }
+    return { ok: true, shape: out };
+  },
+  paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+  macs: () => 0,
+  receptiveField: () => 'identity',
+  layer: (p) => ({ className: 'Concatenate', config: { axis: p.axis } }),
+};

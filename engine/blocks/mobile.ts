@@ -1,0 +1,83 @@
+/**
+ * Mobile-network composites: MobileNet v1's depthwise-separable block, MobileNet v2's inverted residual and
+ * Squeeze-and-Excitation, expanded as in Keras Applications (`mobilenet.py`, `mobilenet_v2.py`).
+ */
+import { z } from 'zod';
+import { invertedResidualParams, separableBlockParams, squeezeExciteParams } from './params';
+import { SubgraphBuilder } from './subgraph';
+import type { CompositeBlock } from './types';
+
+export const separableBlock: CompositeBlock<z.output<typeof separableBlockParams>> = {
+  kind: 'composite',
+  type: 'SeparableBlock',
+  label: 'Depthwise-Separable Block',
+  category: 'composite',
+  description: 'MobileNet v1: depthwise 3×3 -> BN -> activation -> pointwise 1×1 -> BN -> activation.',
+  params: separableBlockParams,
+  inputs: [{ name: 'in' }],
+  expand(p) {
+    const b = new SubgraphBuilder();
+    let y = SubgraphBuilder.input(0);
+    // Keras `_depthwise_conv_block`: a strided block pads bottom/right by one, then convolves 'valid'.
+    if (p.strides > 1) y = b.add('pad', 'ZeroPadding2D', { padding: [[0, 1], [0, 1]] }, y);
+    const pad = p.strides > 1 ? 'valid' : 'same';
+    y = b.add('dw', 'DepthwiseConv2D', { kernelSize: [3, 3], strides: [p.strides, p.strides], padding: pad, depthMultiplier: p.depthMultiplier, useBias: !p.batchNorm }, y);
+    if (p.batchNorm) y = b.add('dw_bn', 'BatchNormalization', {}, y);
+    y = b.add('dw_relu', 'Activation', { activation: p.activation }, y);
+    y = b.add('pw', 'Conv2D', { filters: p.filters, kernelSize: [1, 1], padding: 'same', useBias: !p.batchNorm }, y);
+    if (p.batchNorm) y = b.add('pw_bn', 'BatchNormalization', {}, y);
+    return b.build(b.add('pw_relu', 'Activation', { activation: p.activation }, y));
+  },
+};
+
+export const invertedResidual: CompositeBlock<z.output<typeof invertedResidualParams>> = {
+  kind: 'composite',
+  type: 'InvertedResidual',
+  label: 'Inverted Residual (MobileNet v2)',
+  category: 'composite',
+  description: '1×1 expansion -> depthwise 3×3 -> linear 1×1 projection, with an identity shortcut when stride is 1 and channels match.',
+  params: invertedResidualParams,
+  inputs: [{ name: 'in' }],
+  expand(p, inputs) {
+    const b = new SubgraphBuilder();
+    const x = SubgraphBuilder.input(0);
+    const [h, w, cin] = inputs[0] ?? [0, 0, 0];
+    const bn = (id: string, from: string) => b.add(id, 'BatchNormalization', { epsilon: 1e-3, momentum: 0.999 }, from);
+    const relu6 = (id: string, from: string) => b.add(id, 'Activation', { activation: 'relu6' }, from);
+    let y = x;
+    if (p.expansion !== 1) {
+      y = b.add('expand', 'Conv2D', { filters: p.expansion * cin, kernelSize: [1, 1], padding: 'same', useBias: false }, y);
+      y = relu6('expand_relu', bn('expand_BN', y));
+    }
+    if (p.strides > 1) {
+      // Keras `correct_pad`: one less on top/left when the size is even.
+      y = b.add('pad', 'ZeroPadding2D', { padding: [[h % 2, 1], [w % 2, 1]] }, y);
+    }
+    y = b.add('depthwise', 'DepthwiseConv2D', { kernelSize: [3, 3], strides: [p.strides, p.strides], padding: p.strides > 1 ? 'valid' : 'same', useBias: false }, y);
+    y = relu6('depthwise_relu', bn('depthwise_BN', y));
+    y = b.add('project', 'Conv2D', { filters: p.filters, kernelSize: [1, 1], padding: 'same', useBias: false }, y);
+    y = bn('project_BN', y);
+    if (p.strides === 1 && cin === p.filters) y = b.add('add', 'Add', {}, [x, y]);
+    return b.build(y);
+  },
+};
+
+export const squeezeExcite: CompositeBlock<z.output<typeof squeezeExciteParams>> = {
+  kind: 'composite',
+  type: 'SqueezeExcite',
+  label: 'Squeeze-and-Excitation',
+  category: 'composite',
+  description: 'Reweights channels: global average pool -> Dense(C/r, relu) -> Dense(C, sigmoid) -> multiply.',
+  params: squeezeExciteParams,
+  inputs: [{ name: 'in' }],
+  expand(p, inputs) {
+    const b = new SubgraphBuilder();
+    const x = SubgraphBuilder.input(0);
+    const c = inputs[0]?.[inputs[0].length - 1] ?? 1;
+    let y = b.add('squeeze', 'GlobalAvgPool2D', {}, x);
+    y = b.add('reduce', 'Dense', { units: Math.max(1, Math.floor(c / p.ratio)), activation: 'relu' }, y);
+    y = b.add('expand', 'Dense', { units: c, activation: 'sigmoid' }, y);
+    y = b.add('reshape', 'Reshape', { targetShape: [1, 1, c] }, y);
+    return b.build(b.add('scale', 'Multiply', {}, [x, y]));
+  },
+};

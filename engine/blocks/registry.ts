@@ -1,0 +1,39 @@
+/** Every block, by type name: the one table that the analysis, compiler, code generators and palette read. */
+import { activation } from './activation';
+import { conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d } from './conv';
+import { dense, flatten, reshape } from './core';
+import { inception } from './inception';
+import { input, output } from './io';
+import { add, concatenate, multiply } from './merge';
+import { invertedResidual, separableBlock, squeezeExcite } from './mobile';
+import { batchNormalization, dropout } from './norm';
+import { avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d, zeroPadding2d } from './pool';
+import { residual } from './residual';
+import type { BlockSpec } from './types';
+import { userComposite } from './user-composite';
+
+// Blocks are stored with their own params type; the registry hands them out with the generic one.
+const ALL = [
+  input, conv2d, depthwiseConv2d, separableConv2d, conv2dTranspose, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
+  zeroPadding2d, batchNormalization, dropout, activation, flatten, dense, reshape, add, concatenate, multiply, output,
+  inception, residual, squeezeExcite, separableBlock, invertedResidual, userComposite,
+] as unknown as BlockSpec[];
+
+const BY_TYPE = new Map(ALL.map((b) => [b.type, b]));
+
+/** The block with this type name, or undefined for an unknown type. */
+export function getBlock(type: string): BlockSpec | undefined {
+  return BY_TYPE.get(type);
+}
+
+/** All blocks, in palette order (primitives by family, then composites). */
+export function listBlocks(): readonly BlockSpec[] {
+  return ALL;
+}
+
+/** The closest known type name (case-insensitive, ignoring punctuation), for "did you mean" messages. */
+export function suggestBlockType(type: string): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const t = norm(type);
+  return ALL.find((b) => norm(b.type) === t)?.type ?? ALL.find((b) => t.length > 2 && norm(b.type).startsWith(t))?.type;
+}
