@@ -1,0 +1,171 @@
+/**
+ * Design document -> tfjs `LayersModel`, through the functional API and standard tfjs layers only, so the
+ * model saved from it loads in any tfjs or Keras tooling. Composite blocks are already expanded by the
+ * analysis (`analysis.flat`), so the compiler is a single pass over primitive layers in topological order.
+ *
+ * The tfjs namespace is a parameter: pass `@tensorflow/tfjs` (browser, plain Node) or `@tensorflow/tfjs-node`.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { analyzeDesign } from '../analysis/analyze';
+import type { DesignAnalysis, FlatNode } from '../analysis/types';
+import type { LayerMapping } from '../blocks/types';
+import { DesignError } from '../errors';
+import type { DesignDocument, TrainingSettings } from '../schema/document';
+
+/** The tfjs namespace (`import * as tf from '@tensorflow/tfjs'`, or tfjs-node). */
+export type Tf = typeof tfjs;
+
+type LayerFactory = (config: Record<string, unknown>) => tfjs.layers.Layer;
+
+/** Keras/tfjs class names the compiler can build, and the `tf.layers` factory for each. */
+export const LAYER_FACTORIES: Readonly<Record<string, keyof Tf['layers']>> = {
+  Conv2D: 'conv2d',
+  DepthwiseConv2D: 'depthwiseConv2d',
+  SeparableConv2D: 'separableConv2d',
+  Conv2DTranspose: 'conv2dTranspose',
+  MaxPooling2D: 'maxPooling2d',
+  AveragePooling2D: 'averagePooling2d',
+  GlobalAveragePooling2D: 'globalAveragePooling2d',
+  GlobalMaxPooling2D: 'globalMaxPooling2d',
+  ZeroPadding2D: 'zeroPadding2d',
+  BatchNormalization: 'batchNormalization',
+  Dropout: 'dropout',
+  Activation: 'activation',
+  ReLU: 'reLU',
+  LeakyReLU: 'leakyReLU',
+  Softmax: 'softmax',
+  Flatten: 'flatten',
+  Dense: 'dense',
+  Reshape: 'reshape',
+  Add: 'add',
+  Concatenate: 'concatenate',
+  Multiply: 'multiply',
+  Average: 'average',
+  Maximum: 'maximum',
+};
+
+/** Options of `compileModel`. */
+export interface CompileOptions {
+  /** Also call `model.compile` with the Output blocks' losses and an optimizer (default true). */
+  compile?: boolean;
+  /** Optimizer for `model.compile`; defaults to the document's training settings (or Adam 1e-3). */
+  optimizer?: tfjs.Optimizer | string;
+  /** Model name (defaults to the document name, sanitized). */
+  name?: string;
+}
+
+/** The outputs of a compiled design: one per Output block, in document order, with its loss. */
+export interface ModelOutputSpec {
+  nodeId: string;
+  /** The flat node (layer) whose tensor is the output. */
+  layerName: string;
+  loss: string;
+}
+
+function isAnalysis(input: DesignDocument | DesignAnalysis): input is DesignAnalysis {
+  return Array.isArray((input as DesignAnalysis).flat);
+}
+
+/** Throws a `DesignError('invalid-graph')` listing every error diagnostic when the analysis is not valid. */
+export function assertCompilable(analysis: DesignAnalysis): void {
+  if (analysis.valid) return;
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  const details = errors.map((d) => (d.nodeId ? `${d.nodeId}: ${d.message}` : d.message));
+  const first = details[0] ?? 'the design is not valid';
+  throw new DesignError(
+    'invalid-graph',
+    `cannot build a model: ${first}${details.length > 1 ? ` (and ${details.length - 1} more error${details.length > 2 ? 's' : ''})` : ''}`,
+    errors[0]?.nodeId ? `nodes.${errors[0].nodeId}` : undefined,
+    details,
+  );
+}
+
+/** The model outputs of an analyzed design: the input of every Output block, with the block's loss. */
+export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
+  const byId = new Map(analysis.flat.map((n) => [n.id, n]));
+  const outs: ModelOutputSpec[] = [];
+  for (const n of analysis.flat) {
+    if (n.type !== 'Output') continue;
+    const src = byId.get(n.inputs[0] ?? '');
+    if (!src) throw new DesignError('invalid-graph', 'an Output block needs an input', `nodes.${n.origin}`);
+    outs.push({ nodeId: n.id, layerName: src.layerName, loss: typeof n.params.loss === 'string' ? n.params.loss : 'categoricalCrossentropy' });
+  }
+  if (outs.length === 0) throw new DesignError('invalid-graph', 'the design has no Output block; connect the last layer to an Output block');
+  return outs;
+}
+
+/** Builds one tfjs layer from its class name and camelCase config. */
+export function createLayer(tf: Tf, mapping: LayerMapping, name: string): tfjs.layers.Layer {
+  const factoryName = LAYER_FACTORIES[mapping.className];
+  const factory = factoryName ? (tf.layers[factoryName] as unknown as LayerFactory | undefined) : undefined;
+  if (!factory) throw new DesignError('unsupported-export', `no tfjs layer for class ${mapping.className}`, name);
+  return factory({ ...mapping.config, name });
+}
+
+/** A tfjs optimizer for the document's training settings (tfjs has no AdamW: weight decay is ignored there). */
+export function createOptimizer(tf: Tf, training: TrainingSettings | undefined): tfjs.Optimizer {
+  const o = training?.optimizer;
+  if (!o) return tf.train.adam(0.001);
+  switch (o.type) {
+    case 'sgd':
+      return o.momentum > 0 ? tf.train.momentum(o.learningRate, o.momentum, o.nesterov) : tf.train.sgd(o.learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(o.learningRate, 0.9, o.momentum);
+    case 'adam':
+    case 'adamw':
+      return tf.train.adam(o.learningRate);
+  }
+}
+
+/**
+ * Compiles a design (document or its analysis) into a tfjs `LayersModel`. Layers are named after the flat
+ * nodes' `layerName`, so `model.getLayer(flat.layerName)` finds each. Invalid designs throw a `DesignError`
+ * listing the analysis' errors.
+ */
+export function compileModel(input: DesignDocument | DesignAnalysis, tf: Tf, options: CompileOptions = {}): tfjs.LayersModel {
+  const analysis = isAnalysis(input) ? input : analyzeDesign(input);
+  assertCompilable(analysis);
+  const outputs = modelOutputs(analysis);
+  const tensors = new Map<string, tfjs.SymbolicTensor>();
+  const inputs: tfjs.SymbolicTensor[] = [];
+  for (const node of analysis.flat) {
+    const t = buildNode(tf, node, tensors);
+    if (!t) continue;
+    if (node.type === 'Input') inputs.push(t);
+    tensors.set(node.id, t);
+  }
+  const docName = isAnalysis(input) ? undefined : input.name;
+  const name = sanitizeName(options.name ?? docName ?? 'model');
+  const byLayer = new Map(analysis.flat.map((n) => [n.layerName, n.id]));
+  const outTensors = outputs.map((o) => tensors.get(byLayer.get(o.layerName) ?? '') as tfjs.SymbolicTensor);
+  const model = tf.model({ inputs, outputs: outTensors.length === 1 ? outTensors[0] : outTensors, name });
+  if (options.compile !== false) {
+    const losses = outputs.map((o) => o.loss);
+    const optimizer = options.optimizer ?? createOptimizer(tf, isAnalysis(input) ? undefined : input.training);
+    model.compile({
+      optimizer,
+      loss: losses.length === 1 ? losses[0] : losses,
+      metrics: losses.every((l) => l.endsWith('Crossentropy')) ? ['accuracy'] : [],
+    });
+  }
+  return model;
+}
+
+function buildNode(tf: Tf, node: FlatNode, tensors: Map<string, tfjs.SymbolicTensor>): tfjs.SymbolicTensor | undefined {
+  if (node.type === 'Input') {
+    return tf.input({ shape: [...node.outputShape], name: node.layerName });
+  }
+  const ins = node.inputs.map((id) => {
+    const t = tensors.get(id);
+    if (!t) throw new DesignError('invalid-graph', `input ${id} of ${node.name} is not built yet`, `nodes.${node.origin}`);
+    return t;
+  });
+  // Output blocks compile to no layer; they mark the tensor they receive as a model output.
+  if (!node.layer) return node.type === 'Output' ? undefined : ins[0];
+  const layer = createLayer(tf, node.layer, node.layerName);
+  return layer.apply(ins.length === 1 ? ins[0] : ins) as tfjs.SymbolicTensor;
+}
+
+function sanitizeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'model';
+}

@@ -1,0 +1,143 @@
+/**
+ * tfjs Layers `model.json` / Keras JSON topology -> design document, laid out top to bottom with dagre.
+ * Every layer becomes a primitive block named after the layer; each model output gets an Output block (with
+ * the loss from the file's training config when there is one). Unsupported layers fail with a
+ * `DesignError('import-failed')` that names the layer and class.
+ */
+import dagre from '@dagrejs/dagre';
+import { DesignError } from '../errors';
+import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
+import { cfg, mapLayer, mapLoss } from './keras-layers';
+import { readTopology, type ModelTopology } from './topology';
+
+/** Options of `importModel`. */
+export interface ImportOptions {
+  /** Document name (defaults to the model's name). */
+  name?: string;
+  /** File name, for the document description and messages. */
+  fileName?: string;
+}
+
+/** Size of a node box in the automatic layout, in canvas units. */
+export const IMPORT_LAYOUT = { nodeWidth: 200, nodeHeight: 64, nodeSep: 40, rankSep: 48 } as const;
+
+interface Pending {
+  id: string;
+  type: string;
+  name: string;
+  params: Record<string, unknown>;
+}
+
+function inputShape(config: Record<string, unknown>, layerName: string, where: string): number[] {
+  const batchShape = cfg(config, 'batch_input_shape') ?? cfg(config, 'batch_shape');
+  const shape = Array.isArray(batchShape) ? batchShape.slice(1) : cfg(config, 'input_shape');
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new DesignError('import-failed', `input layer '${layerName}' needs a fixed shape, got ${JSON.stringify(batchShape ?? shape ?? null)}`, where);
+  }
+  return shape as number[];
+}
+
+function lossFor(loss: unknown, output: string, index: number): string | undefined {
+  if (Array.isArray(loss)) return mapLoss(loss[index]);
+  if (loss && typeof loss === 'object') return mapLoss((loss as Record<string, unknown>)[output]);
+  return mapLoss(loss);
+}
+
+/** Lays nodes out top to bottom with dagre (top-left corner positions). */
+export function layoutGraph(ids: string[], edges: Array<[string, string]>): Map<string, { x: number; y: number }> {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'TB', nodesep: IMPORT_LAYOUT.nodeSep, ranksep: IMPORT_LAYOUT.rankSep, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const id of ids) g.setNode(id, { width: IMPORT_LAYOUT.nodeWidth, height: IMPORT_LAYOUT.nodeHeight });
+  for (const [a, b] of edges) g.setEdge(a, b);
+  dagre.layout(g);
+  const out = new Map<string, { x: number; y: number }>();
+  for (const id of ids) {
+    const n = g.node(id);
+    out.set(id, { x: Math.round(n.x - IMPORT_LAYOUT.nodeWidth / 2), y: Math.round(n.y - IMPORT_LAYOUT.nodeHeight / 2) });
+  }
+  return out;
+}
+
+/** Builds a design document from a layer graph read by `readTopology`. */
+export function documentFromTopology(topo: ModelTopology, options: ImportOptions = {}): DesignDocument {
+  const nodes: Pending[] = [];
+  const edges: Array<[string, string]> = [];
+  const used = new Set<string>();
+  const lastOf = new Map<string, string>();
+  const uniqueId = (name: string) => {
+    const base = name.replace(/[^A-Za-z0-9_-]+/g, '_') || 'node';
+    let id = base;
+    for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+    used.add(id);
+    return id;
+  };
+  const known = new Set(topo.layers.map((l) => l.name));
+  topo.layers.forEach((layer, i) => {
+    const where = `layers[${i}] (${layer.name})`;
+    for (const src of layer.inputs) {
+      if (!known.has(src)) throw new DesignError('import-failed', `layer '${layer.name}' reads '${src}', which is not a layer of this model`, where);
+    }
+    if (layer.className === 'InputLayer') {
+      const id = uniqueId(layer.name);
+      nodes.push({ id, type: 'Input', name: layer.name, params: { shape: inputShape(layer.config, layer.name, where) } });
+      lastOf.set(layer.name, id);
+      return;
+    }
+    const blocks = mapLayer(layer.className, layer.name, layer.config, where);
+    let sources = layer.inputs.map((src) => {
+      const id = lastOf.get(src);
+      if (!id) throw new DesignError('import-failed', `layer '${layer.name}' reads '${src}' before it is defined; the file's layer order is not topological`, where);
+      return id;
+    });
+    blocks.forEach((block, k) => {
+      const name = k === 0 ? layer.name : `${layer.name}_${block.type.toLowerCase()}`;
+      const id = uniqueId(name);
+      nodes.push({ id, type: block.type, name, params: block.params });
+      for (const s of sources) edges.push([s, id]);
+      sources = [id];
+    });
+    lastOf.set(layer.name, sources[0]);
+  });
+  topo.outputs.forEach((out, i) => {
+    const src = lastOf.get(out);
+    if (!src) throw new DesignError('import-failed', `output '${out}' is not a layer of this model`, 'output_layers');
+    const loss = lossFor(topo.loss, out, i);
+    const id = uniqueId(topo.outputs.length === 1 ? 'output' : `${out}_output`);
+    nodes.push({ id, type: 'Output', name: id, params: loss ? { loss } : {} });
+    edges.push([src, id]);
+  });
+  const positions = layoutGraph(
+    nodes.map((n) => n.id),
+    edges,
+  );
+  const result = documentSchema.safeParse({
+    format: DOCUMENT_FORMAT,
+    version: DOCUMENT_VERSION,
+    name: (options.name ?? topo.name).slice(0, 200),
+    description: `Imported from ${options.fileName ?? 'a model file'} (${topo.layers.length} layers).`.slice(0, 10000),
+    nodes: nodes.map((n) => ({ ...n, position: positions.get(n.id) })),
+    edges: edges.map(([a, b], i) => ({ id: `e${i + 1}`, source: { node: a, port: 'out' }, target: { node: b, port: 'in' } })),
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new DesignError('import-failed', `the imported design is not valid: ${issue.message}`, issue.path.join('.'));
+  }
+  return result.data;
+}
+
+/** Imports a parsed tfjs model.json or Keras `model.to_json()` object as a design document. */
+export function importModel(raw: unknown, options: ImportOptions = {}): DesignDocument {
+  return documentFromTopology(readTopology(raw), options);
+}
+
+/** Imports model JSON text; a syntax error names the file. */
+export function importModelText(text: string, options: ImportOptions = {}): DesignDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new DesignError('invalid-json', `${options.fileName ?? 'model file'} is not valid JSON: ${(err as Error).message}`);
+  }
+  return importModel(raw, options);
+}
