@@ -1,0 +1,188 @@
+/**
+ * The host services: everything the renderer asks of the machine (files, recent files, crash-recovery
+ * autosave, dialogs, app info), implemented once and served by both transports — Electron IPC (`ipc-main.ts`)
+ * and the browser-mode HTTP server (`browser-server.ts`). No Electron import here: dialogs are injected.
+ */
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { extname, isAbsolute, join, resolve } from 'node:path';
+import { isInvokeChannel, type InvokeChannel } from './channels';
+import {
+  HostError, MAX_DOCUMENT_BYTES, autosaveSchema, parseRequest,
+  type Autosave, type HostResult, type InvokeRequest, type InvokeResponse,
+} from './contract';
+import { writeFileAtomic } from './atomic-file';
+
+/** Native file dialogs (Electron only); each resolves to the chosen path or `null` when cancelled. */
+export interface NativeDialogs {
+  open(defaultPath?: string): Promise<string | null>;
+  save(defaultPath?: string): Promise<string | null>;
+}
+
+/** How the host services are set up by the transport that serves them. */
+export interface HostServicesOptions {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Where recent files, autosave and window state live (`~/.layerloom` or Electron's userData). */
+  userDataDir: string;
+  /** Where relative paths resolve (the browser-mode path prompt); defaults to the home folder. */
+  documentsDir?: string;
+  platform?: string;
+  dialogs?: NativeDialogs;
+  /** Called after the recent-files list changes (Electron rebuilds its Open Recent menu). */
+  onRecentFilesChanged?: (files: string[]) => void;
+}
+
+/** One async handler per channel, taking a validated request. */
+export type HostHandlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> };
+
+/** How many recent files are remembered. */
+export const MAX_RECENT_FILES = 10;
+/** Design documents are JSON; the host reads and writes nothing else (limits the harm of a leaked token). */
+const DOCUMENT_EXTENSION = '.json';
+
+/** The default user data dir outside Electron. */
+export function defaultUserDataDir(): string {
+  return join(homedir(), '.layerloom');
+}
+
+function fsError(err: unknown, path: string): HostError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return new HostError('not-found', `${path}: no such file or folder`);
+    case 'EACCES': case 'EPERM': case 'EROFS': return new HostError('permission-denied', `${path}: permission denied`);
+    case 'EISDIR': return new HostError('bad-path', `${path}: is a folder, expected a file`);
+    case 'ENOTDIR': return new HostError('bad-path', `${path}: a parent of this path is not a folder`);
+    default: return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** Creates the host services for one app instance. */
+export function createHostServices(options: HostServicesOptions): HostHandlers {
+  const documentsDir = options.documentsDir ?? homedir();
+  const recentPath = join(options.userDataDir, 'recent-files.json');
+  const autosavePath = join(options.userDataDir, 'autosave.json');
+
+  /** Expands `~`, resolves relative paths against the documents dir and insists on a `.json` file. */
+  function documentPath(raw: string): string {
+    const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
+    const full = isAbsolute(expanded) ? resolve(expanded) : resolve(documentsDir, expanded);
+    if (extname(full).toLowerCase() !== DOCUMENT_EXTENSION) {
+      throw new HostError('bad-path', `${raw}: expected a ${DOCUMENT_EXTENSION} file (LayerLoom designs are JSON)`, 'path');
+    }
+    return full;
+  }
+
+  async function readRecent(): Promise<string[]> {
+    try {
+      const parsed: unknown = JSON.parse(await readFile(recentPath, 'utf8'));
+      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT_FILES) : [];
+    } catch {
+      return []; // missing or corrupt: start a fresh list rather than fail the app
+    }
+  }
+
+  async function writeRecent(files: string[]): Promise<string[]> {
+    await writeFileAtomic(recentPath, JSON.stringify(files, null, 2) + '\n', { mkdirs: true });
+    options.onRecentFilesChanged?.(files);
+    return files;
+  }
+
+  async function addRecent(path: string): Promise<string[]> {
+    return writeRecent([path, ...(await readRecent()).filter((p) => p !== path)].slice(0, MAX_RECENT_FILES));
+  }
+
+  return {
+    async appInfo() {
+      return {
+        mode: options.mode,
+        version: options.version,
+        platform: options.platform ?? process.platform,
+        documentsDir,
+        nativeDialogs: options.dialogs !== undefined,
+      };
+    },
+    async readDocument({ path }) {
+      const full = documentPath(path);
+      let text: string;
+      try {
+        const info = await stat(full);
+        if (info.isDirectory()) throw new HostError('bad-path', `${full}: is a folder, expected a file`, 'path');
+        if (info.size > MAX_DOCUMENT_BYTES) throw new HostError('too-large', `${full}: ${info.size} bytes, more than the ${MAX_DOCUMENT_BYTES} a design may have`, 'path');
+        text = await readFile(full, 'utf8');
+      } catch (err) {
+        throw err instanceof HostError ? err : fsError(err, full);
+      }
+      await addRecent(full);
+      return { path: full, text };
+    },
+    async writeDocument({ path, text }) {
+      const full = documentPath(path);
+      let bytes: number;
+      try {
+        bytes = await writeFileAtomic(full, text);
+      } catch (err) {
+        throw fsError(err, full);
+      }
+      await addRecent(full);
+      return { path: full, bytes };
+    },
+    async showOpenDialog({ defaultPath }) {
+      if (!options.dialogs) return { supported: false as const };
+      return { supported: true as const, path: await options.dialogs.open(defaultPath) };
+    },
+    async showSaveDialog({ defaultPath }) {
+      if (!options.dialogs) return { supported: false as const };
+      return { supported: true as const, path: await options.dialogs.save(defaultPath) };
+    },
+    async recentFilesGet() {
+      return { files: await readRecent() };
+    },
+    async recentFilesAdd({ path }) {
+      return { files: await addRecent(documentPath(path)) };
+    },
+    async recentFilesClear() {
+      return { files: await writeRecent([]) };
+    },
+    async autosaveWrite({ text, path }) {
+      const savedAt = new Date().toISOString();
+      const snapshot: Autosave = { text, path, savedAt };
+      await writeFileAtomic(autosavePath, JSON.stringify(snapshot), { mkdirs: true });
+      return { savedAt };
+    },
+    async autosaveRead() {
+      try {
+        const parsed = autosaveSchema.safeParse(JSON.parse(await readFile(autosavePath, 'utf8')));
+        return { autosave: parsed.success ? parsed.data : null };
+      } catch {
+        return { autosave: null };
+      }
+    },
+    async autosaveClear() {
+      try {
+        await unlink(autosavePath);
+        return { cleared: true };
+      } catch {
+        return { cleared: false };
+      }
+    },
+  };
+}
+
+/**
+ * Runs one untrusted call on the host services: checks the channel name, validates the request with the
+ * contract, and turns every failure into `{ ok: false, error }`. Both transports call this and nothing else.
+ */
+export async function dispatchInvoke(handlers: HostHandlers, channel: unknown, rawRequest: unknown): Promise<HostResult<unknown>> {
+  try {
+    if (!isInvokeChannel(channel)) {
+      throw new HostError('unknown-channel', `unknown host channel ${JSON.stringify(String(channel)).slice(0, 80)}`);
+    }
+    const request = parseRequest(channel, rawRequest);
+    const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(request) };
+  } catch (err) {
+    if (err instanceof HostError) return { ok: false, error: err.toInfo() };
+    return { ok: false, error: { code: 'io-error', message: (err as Error)?.message ?? String(err) } };
+  }
+}
