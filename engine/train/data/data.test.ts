@@ -9,6 +9,7 @@ import { parseCifarBatches, loadCifarDataset } from './cifar';
 import { checkDesignFits, epochOrder, loadDataset, makeBatch, parseDatasetSpec, splitValidation } from './dataset';
 import { loadFolderDataset } from './folder';
 import { encodeIdx, loadIdxDataset, parseIdx } from './idx';
+import type { ImageSet } from './types';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'layerloom-data-'));
 
@@ -120,7 +121,7 @@ describe('splits, batches and fit', () => {
     const b = splitValidation(set, 0.3, 5);
     expect(a.val?.count).toBe(3);
     expect(Array.from(a.val!.images)).toEqual(Array.from(b.val!.images));
-    const firstPixels = (s: typeof set) => Array.from({ length: s.count }, (_, i) => s.images[i * 4]);
+    const firstPixels = (s: ImageSet) => Array.from({ length: s.count }, (_, i) => s.images[i * 4]);
     expect([...firstPixels(a.train), ...firstPixels(a.val!)].sort((x, y) => x - y)).toEqual(firstPixels(set));
   });
 

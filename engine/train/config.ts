@@ -1,0 +1,42 @@
+/** A run's resolved configuration: the document's training settings with the run's overrides applied. */
+import type { TrainingSettings } from '../schema/document';
+import type { OptimizerConfig, ScheduleConfig } from './optim';
+import type { TrainingOverrides } from './protocol';
+
+/** Everything the loop needs to know about a run, recorded in the run record. */
+export interface RunConfig {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  validationSplit: number;
+  earlyStoppingPatience: number;
+  augment: { flip: boolean; shift: number };
+  seed: number;
+  limitTrain?: number;
+  limitTest?: number;
+  maxBatchesPerEpoch?: number;
+}
+
+/** Applies `o` over the document's `t`. */
+export function resolveConfig(t: TrainingSettings, o: TrainingOverrides): RunConfig {
+  return {
+    epochs: o.epochs ?? t.epochs,
+    batchSize: o.batchSize ?? t.batchSize,
+    optimizer: {
+      type: o.optimizer ?? t.optimizer.type,
+      learningRate: o.learningRate ?? t.optimizer.learningRate,
+      momentum: o.momentum ?? t.optimizer.momentum,
+      nesterov: o.nesterov ?? t.optimizer.nesterov,
+      weightDecay: o.weightDecay ?? t.optimizer.weightDecay,
+    },
+    schedule: { ...t.schedule, type: o.schedule ?? t.schedule.type, warmupEpochs: o.warmupEpochs ?? t.schedule.warmupEpochs },
+    validationSplit: o.validationSplit ?? t.validationSplit,
+    earlyStoppingPatience: o.earlyStoppingPatience ?? t.earlyStoppingPatience,
+    augment: { flip: o.augmentFlip ?? t.augment.flip, shift: o.augmentShift ?? t.augment.shift },
+    seed: o.seed ?? t.seed,
+    limitTrain: o.limitTrain,
+    limitTest: o.limitTest,
+    maxBatchesPerEpoch: o.maxBatchesPerEpoch,
+  };
+}
