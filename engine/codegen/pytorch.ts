@@ -1,0 +1,172 @@
+/**
+ * PyTorch writer: `model.py` with an `nn.Module` (`__init__` builds the layers, `forward` wires them) in
+ * channels-first layout, plus the constants `train.py` reads (input shape, loss, training settings).
+ *
+ * Final activation: for a crossentropy loss, a softmax (or sigmoid for binary crossentropy) that is the last
+ * operation is moved out of `forward` into `predict`, so `forward` returns logits for `nn.CrossEntropyLoss` /
+ * `nn.BCEWithLogitsLoss` (numerically stable, the PyTorch convention). `predict(x)` returns probabilities.
+ */
+import { headerLines } from './header';
+import { activationOf, byId, nodeRole } from './layers';
+import { torchOp, type OpContext } from './pytorch-ops';
+import { commentText, IdentifierAllocator, PYTHON_RESERVED, pyLiteral, pyString, TORCH_MODULE_ATTRIBUTES } from './sanitize';
+import type { CodegenModel, CodegenNode, GeneratedFile } from './types';
+import { describe } from './typescript';
+import { TRAIN_PY } from './pytorch-train';
+
+const AVG_POOL_SAME = [
+  'def avg_pool_same(x, kernel_size, stride, pads):',
+  '    """Average pooling with TensorFlow \'same\' padding: padded positions are not counted."""',
+  '    total = F.avg_pool2d(F.pad(x, pads), kernel_size, stride)',
+  '    count = F.avg_pool2d(F.pad(torch.ones_like(x[:, :1]), pads), kernel_size, stride)',
+  '    return total / count',
+];
+
+/** The node whose softmax/sigmoid `forward` leaves out (see the module comment), with that activation. */
+function finalActivation(model: CodegenModel): { nodeId: string; activation: string } | null {
+  const outputs = model.nodes.filter((n) => nodeRole(n) === 'output');
+  if (outputs.length !== 1) return null;
+  const loss = String(outputs[0].params.loss ?? 'categoricalCrossentropy');
+  const wanted = loss === 'binaryCrossentropy' ? 'sigmoid' : loss.endsWith('Crossentropy') ? 'softmax' : null;
+  const last = model.nodes.find((n) => n.id === outputs[0].inputs[0]);
+  if (!wanted || !last?.layer) return null;
+  const consumers = model.nodes.filter((n) => n.inputs.includes(last.id));
+  if (consumers.length !== 1) return null;
+  const act = last.layer.className === 'Softmax' ? 'softmax' : activationOf(last);
+  return act === wanted ? { nodeId: last.id, activation: act } : null;
+}
+
+/** A PascalCase class name from the design name (`fashion cnn` -> `FashionCnn`). */
+function className(name: string): string {
+  const words = name.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  let out = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('').slice(0, 60);
+  if (!out || /^[0-9]/.test(out)) out = 'Model' + out;
+  return PYTHON_RESERVED.has(out) || out === 'Model' ? `${out}Net` : out;
+}
+
+/** Input shape in PyTorch layout: [h, w, c] -> (c, h, w), [l, c] -> (c, l). */
+function torchShape(shape: readonly number[]): number[] {
+  return shape.length >= 2 ? [shape[shape.length - 1], ...shape.slice(0, -1)] : [...shape];
+}
+
+/** Generates `model.py` (call `unsupportedFeatures(..., 'pytorch')` first). */
+export function generatePyTorch(model: CodegenModel): string {
+  const names = new IdentifierAllocator(new Set([...PYTHON_RESERVED, ...TORCH_MODULE_ATTRIBUTES, 'avg_pool_same']));
+  const nodes = byId(model.nodes);
+  const varOf = new Map<string, string>();
+  const init: string[] = [];
+  const forward: string[] = [];
+  const inputs: CodegenNode[] = [];
+  const outputs: string[] = [];
+  const helpers = new Set<'avg_pool_same'>();
+  const final = finalActivation(model);
+
+  for (const node of model.nodes) {
+    const role = nodeRole(node);
+    if (role === 'output') {
+      outputs.push(varOf.get(node.inputs[0]) ?? '')
+      continue;
+    }
+    const v = names.allocate(node.layerName);
+    varOf.set(node.id, v);
+    if (role === 'input') {
+      inputs.push(node);
+      continue;
+    }
+    const stripped = final?.nodeId === node.id;
+    const activation = stripped ? 'linear' : node.layer!.className === 'Softmax' ? 'softmax' : activationOf(node);
+    const ctx: OpContext = {
+      node,
+      ins: node.inputs.map((id) => {
+        const iv = varOf.get(id);
+        if (!iv) throw new Error(`${node.name}: its input is not defined before it`);
+        return iv;
+      }),
+      inShapes: node.inputs.map((id) => nodes.get(id)!.outputShape),
+      attr: v,
+      activation,
+      helpers,
+    };
+    const code = torchOp(ctx);
+    forward.push(`        # ${describe(node)}${stripped ? ` (${final!.activation} applied in predict())` : ''}`);
+    if (code.init) init.push(`        self.${v} = ${code.init}`);
+    forward.push(`        ${v} = ${code.forward[code.forward.length - 1]}`);
+  }
+  if (outputs.length !== 1 || !outputs[0]) throw new Error('the PyTorch export needs exactly one Output block');
+  if (inputs.length !== 1) throw new Error('the PyTorch export needs exactly one Input block');
+
+  const input = inputs[0];
+  const inputVar = varOf.get(input.id)!;
+  const outNode = model.nodes.find((n) => nodeRole(n) === 'output')!;
+  const cls = className(model.name);
+  const t = model.training;
+  const training = {
+    optimizer: t.optimizer.type, lr: t.optimizer.learningRate, momentum: t.optimizer.momentum, nesterov: t.optimizer.nesterov,
+    weight_decay: t.optimizer.weightDecay, schedule: t.schedule.type, warmup_epochs: t.schedule.warmupEpochs,
+    step_epochs: t.schedule.stepEpochs, gamma: t.schedule.gamma, batch_size: t.batchSize, epochs: t.epochs, seed: t.seed,
+  };
+  return [
+    ...headerLines(model, 'PyTorch nn.Module').map((l) => `# ${l}`),
+    '#',
+    '# Layout: the design is channels-last (NHWC); this module takes and returns channels-first tensors (NCHW).',
+    "# TensorFlow 'same' padding is reproduced exactly (explicit F.pad where it is asymmetric), Flatten flattens in",
+    '# channels-last order (as Keras), and BatchNorm momentum is converted (PyTorch momentum = 1 - Keras momentum).',
+    '# forward() returns logits when the design ends in softmax/sigmoid with a crossentropy loss; predict() applies it.',
+    'import torch',
+    'from torch import nn',
+    'import torch.nn.functional as F',
+    '',
+    `#: Input shape without the batch dimension, channels first (the design's ${pyLiteral(input.outputShape)} channels last).`,
+    `INPUT_SHAPE = ${pyLiteral(torchShape(input.outputShape))}`,
+    `#: Output shape without the batch dimension (channels first).`,
+    `OUTPUT_SHAPE = ${pyLiteral(torchShape(nodes.get(outNode.inputs[0])!.outputShape))}`,
+    `LOSS = ${pyString(String(outNode.params.loss ?? 'categoricalCrossentropy'))}`,
+    `FINAL_ACTIVATION = ${final ? pyString(final.activation) : 'None'}`,
+    `#: Training settings stored with the design (train.py uses them as defaults).`,
+    `TRAINING = ${pyLiteral(training)}`,
+    `#: Parameter counts computed by LayerLoom's engine.`,
+    `EXPECTED_PARAMS = {"total": ${model.totals.params}, "trainable": ${model.totals.trainableParams}}`,
+    '',
+    '',
+    ...(helpers.has('avg_pool_same') ? [...AVG_POOL_SAME, '', ''] : []),
+    `class ${cls}(nn.Module):`,
+    `    """${commentText(model.name, 100).replace(/\\/g, '/') || 'Model'} (generated by LayerLoom)."""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...(init.length ? init : ['        pass']),
+    '',
+    `    def forward(self, ${inputVar}):`,
+    `        # ${describe(input)}`,
+    ...forward,
+    `        return ${outputs[0]}`,
+    '',
+    `    def predict(self, ${inputVar}):`,
+    '        """Model output as designed (with the final activation that forward() leaves to the loss)."""',
+    final
+      ? `        return ${final.activation === 'softmax' ? `F.softmax(self.forward(${inputVar}), dim=1)` : `torch.sigmoid(self.forward(${inputVar}))`}`
+      : `        return self.forward(${inputVar})`,
+    '',
+    '',
+    'def build_model():',
+    `    """A fresh ${cls} (untrained weights)."""`,
+    `    return ${cls}()`,
+    '',
+    '',
+    'if __name__ == "__main__":',
+    '    model = build_model()',
+    '    y = model(torch.randn(2, *INPUT_SHAPE))',
+    '    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)',
+    '    print(model)',
+    '    print(f"output {tuple(y.shape)}, trainable parameters {trainable:,}")',
+    '',
+  ].join('\n');
+}
+
+/** `model.py` and the generic `train.py` (single process or `torchrun` + DistributedDataParallel). */
+export function generatePyTorchFiles(model: CodegenModel): GeneratedFile[] {
+  return [
+    { path: 'model.py', contents: generatePyTorch(model) },
+    { path: 'train.py', contents: TRAIN_PY },
+  ];
+}

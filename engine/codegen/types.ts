@@ -1,0 +1,54 @@
+/**
+ * What the code generators read: the flat, composite-free graph of an analysed design. `CodegenNode` is
+ * structurally the analysis' `FlatNode`, so `analyzeDesign(doc).flat` can be passed as is.
+ */
+import type { LayerMapping, Shape } from '../blocks/types';
+import type { TrainingSettings } from '../schema/document';
+
+/** One primitive layer of the flattened design, in topological order. */
+export interface CodegenNode {
+  id: string;
+  /** Primitive block type (`Input`, `Conv2D`, `Output`, ...). */
+  type: string;
+  /** The user's name for the node (free text: sanitize before writing it anywhere). */
+  name: string;
+  /** Unique layer name, `[A-Za-z0-9_]`. */
+  layerName: string;
+  params: Record<string, unknown>;
+  /** Ids of the flat nodes feeding this one, in port order. */
+  inputs: string[];
+  /** Output shape without the batch dimension, channels last. */
+  outputShape: Shape;
+  /** The tfjs layer (className + camelCase config); null for Input and Output. */
+  layer: LayerMapping | null;
+}
+
+/** Everything a generator needs: document metadata, the flat graph and the engine's parameter counts. */
+export interface CodegenModel {
+  name: string;
+  description: string;
+  source: string;
+  nodes: CodegenNode[];
+  totals: { params: number; trainableParams: number };
+  training: TrainingSettings;
+}
+
+/** The code targets; `tfjs` is model.json + weights written by the compiler, not source code. */
+export type ExportTarget = 'ts' | 'keras' | 'pytorch' | 'tfjs';
+
+export const EXPORT_TARGETS: readonly ExportTarget[] = ['ts', 'keras', 'pytorch', 'tfjs'];
+
+/** Something in a design that a target cannot express faithfully; the export refuses while any exist. */
+export interface UnsupportedFeature {
+  /** Flat node id (or '' for a whole-model limitation). */
+  nodeId: string;
+  /** The user's node name, for the message. */
+  nodeName: string;
+  message: string;
+}
+
+/** One file of an export, relative to the output folder. */
+export interface GeneratedFile {
+  path: string;
+  contents: string;
+}
