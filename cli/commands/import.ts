@@ -1,0 +1,34 @@
+/** `layerloom import <model.json> -o <document.json>`: a tfjs Layers model.json or Keras JSON topology -> design document. */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { analyzeDesign } from '../../engine/analysis/analyze';
+import { importModelText } from '../../engine/import/import-model';
+import { writeFileAtomic } from '../../engine/node/fs-atomic';
+import { serializeDocument } from '../../engine/schema/load';
+import { parseCliArgs } from '../args';
+import { CliError } from '../cli-error';
+
+const USAGE = 'Usage: layerloom import <model.json> -o <document.json>';
+
+/** Imports the model file and writes the document atomically; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs(args, { out: { type: 'string', short: 'o' }, name: { type: 'string' } });
+  if (positionals.length !== 1) throw new CliError(`expected one model file, got ${positionals.length}. ${USAGE}`);
+  if (!values.out) throw new CliError(`missing -o <document.json>. ${USAGE}`);
+  const file = positionals[0];
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new CliError(`cannot read '${file}': no such file.`);
+  if (!info.isFile()) throw new CliError(`'${file}' is not a file.`);
+  const text = await readFile(file, 'utf8');
+  const doc = importModelText(text, { fileName: path.basename(file), name: values.name });
+  const analysis = analyzeDesign(doc);
+  await writeFileAtomic(values.out, serializeDocument(doc));
+  const layers = doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').length;
+  console.log(`Imported ${layers} layers from ${file} -> ${values.out}`);
+  if (analysis.valid) {
+    console.log(`Parameters: ${analysis.totals.params.toLocaleString('en-US')} (trainable ${analysis.totals.trainableParams.toLocaleString('en-US')})`);
+  } else {
+    for (const d of analysis.diagnostics.filter((x) => x.severity === 'error')) console.log(`warning: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}`);
+  }
+  return 0;
+}
