@@ -79,7 +79,7 @@ function run(doc: DesignDocument, options: AnalyzeOptions, prev: Map<string, Cac
       nodes[id] = entry.analysis;
       diagnostics.push(...entry.diagnostics);
       if (entry.result.out.shape) outs.set(id, { ref: entry.result.out, key: entry.outKey });
-      records.push(...entry.result.records);
+      for (const r of entry.result.records) records.push(r);
     }
   }
   for (const n of doc.nodes) nodes[n.id] ??= emptyAnalysis(n.id);

@@ -66,6 +66,18 @@ export function layerNameOf(name: string): string {
 type Parsed = { ok: true; params: Record<string, unknown> } | { ok: false; problem: EvalProblem };
 const parseCache = new WeakMap<object, WeakMap<object, Parsed>>();
 
+const defaultsCache = new Map<object, Record<string, unknown>>();
+
+/**
+ * Params of an inner node of a built-in composite: written by our own expansion code, so they only need the
+ * block's defaults filled in (validating ~500 of them per analysis would dominate its time).
+ */
+function withDefaults(spec: BlockSpec, raw: Record<string, unknown>): Parsed {
+  let defaults = defaultsCache.get(spec.params);
+  if (!defaults) defaultsCache.set(spec.params, (defaults = (spec.params as z.ZodType<Record<string, unknown>>).parse({})));
+  return { ok: true, params: { ...defaults, ...raw } };
+}
+
 /** Validates params against the block's schema (memoized per params object), naming the bad key. */
 export function parseParams(spec: BlockSpec, raw: Record<string, unknown>): Parsed {
   const schema = spec.params as z.ZodType<Record<string, unknown>>;
@@ -90,13 +102,21 @@ export function parseParams(spec: BlockSpec, raw: Record<string, unknown>): Pars
 const unknown = (flatId: string): TensorRef => ({ flatId, shape: null, rf: null });
 
 /** Evaluates block `type` with raw `params` on `inputs`. Never throws for bad designs: problems are returned. */
-export function evaluateBlock(type: string, rawParams: Record<string, unknown>, inputs: TensorRef[], target: EvalTarget, ctx: ExpandContext, depth = 0): EvalResult {
+export function evaluateBlock(
+  type: string,
+  rawParams: Record<string, unknown>,
+  inputs: TensorRef[],
+  target: EvalTarget,
+  ctx: ExpandContext,
+  depth = 0,
+  trusted = false,
+): EvalResult {
   const spec = getBlock(type);
   if (!spec) {
     const hint = suggestBlockType(type);
     return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: 'unknown-block', message: `unknown block type '${type}'${hint ? ` (did you mean '${hint}'?)` : ''}` }] };
   }
-  const parsed = parseParams(spec, rawParams);
+  const parsed = trusted ? withDefaults(spec, rawParams) : parseParams(spec, rawParams);
   if (!parsed.ok) return { out: unknown(target.flatId), records: [], problems: [parsed.problem] };
   const params = parsed.params;
   const shapes = inputs.map((i) => i.shape);
@@ -185,11 +205,12 @@ function evaluateComposite(
       layerName: `${target.layerName}_${layerNameOf(inner.name)}`,
       origin: target.origin,
     };
-    const r = evaluateBlock(inner.type, inner.params, innerInputs, innerTarget, ctx, depth + 1);
+    // Inner nodes of built-in composites come from our code; those of user definitions are validated.
+    const r = evaluateBlock(inner.type, inner.params, innerInputs, innerTarget, ctx, depth + 1, spec.type !== 'Composite');
     for (const p of r.problems) problems.push({ ...p, message: describeInner(inner.name, p, innerInputs), param: undefined });
     if (!r.out.shape) return { out: unknown(target.flatId), records, problems };
     refs.set(inner.id, r.out);
-    records.push(...r.records);
+    for (const rec of r.records) records.push(rec);
   }
   const out = refs.get(sub.output);
   return { out: out ?? unknown(target.flatId), records, problems };

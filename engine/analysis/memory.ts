@@ -15,24 +15,37 @@ export function estimateMemory(records: FlatRecord[], batchSize: number): { trai
   let trainable = 0;
   let sum = 0;
   let max = 0;
-  const lastUse = new Map<string, number>();
-  records.forEach((r, i) => {
+  const index = new Map<string, number>();
+  const lastUse = new Int32Array(records.length).fill(-1);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    index.set(r.node.id, i);
     params += r.trainable + r.nonTrainable;
     trainable += r.trainable;
     sum += r.activationBytes;
-    max = Math.max(max, r.activationBytes);
-    for (const src of r.node.inputs) lastUse.set(src, i);
-  });
-  const size = new Map(records.map((r) => [r.node.id, r.activationBytes]));
+    if (r.activationBytes > max) max = r.activationBytes;
+    for (const src of r.node.inputs) {
+      const j = index.get(src);
+      if (j !== undefined) lastUse[j] = i;
+    }
+  }
+  // Tensors freed after step i, as a linked list per step (no per-step arrays).
+  const head = new Int32Array(records.length).fill(-1);
+  const nextFree = new Int32Array(records.length).fill(-1);
+  for (let j = 0; j < records.length; j++) {
+    const i = lastUse[j];
+    if (i >= 0) {
+      nextFree[j] = head[i];
+      head[i] = j;
+    }
+  }
   let live = 0;
   let peak = 0;
-  const freeAt = new Map<number, string[]>();
-  for (const [id, i] of lastUse) freeAt.set(i, [...(freeAt.get(i) ?? []), id]);
-  records.forEach((r, i) => {
-    live += r.activationBytes;
-    peak = Math.max(peak, live);
-    for (const id of freeAt.get(i) ?? []) live -= size.get(id) ?? 0;
-  });
+  for (let i = 0; i < records.length; i++) {
+    live += records[i].activationBytes;
+    if (live > peak) peak = live;
+    for (let j = head[i]; j >= 0; j = nextFree[j]) live -= records[j].activationBytes;
+  }
   const weights = params * BYTES_PER_VALUE;
   return {
     inferenceBytes: weights + batchSize * peak,
