@@ -38,9 +38,9 @@ export async function run(args: string[]): Promise<number> {
   const nameWidth = Math.max(4, ...rows.map((r) => r.name.length));
   const fmt = (n: number) => n.toLocaleString('en-US');
   const paramWidth = Math.max(6, ...rows.map((r) => fmt(r.params).length));
-  console.log(`${'NAME'.padEnd(nameWidth)}  ${'PARAMS'.padStart(paramWidth)}  INPUT        DESCRIPTION`);
+  console.log(`${'NAME'.padEnd(nameWidth)}  ${'PARAMS'.padStart(paramWidth)}  ${'INPUT'.padEnd(14)}  DESCRIPTION`);
   for (const r of rows) {
-    const input = `${r.inputShape.join('x')}/${r.classes}`.padEnd(11);
+    const input = `${r.inputShape.join('x')}/${r.classes}`.padEnd(14);
     const firstSentence = r.description.split(/(?<=\.)\s/)[0];
     console.log(`${r.name.padEnd(nameWidth)}  ${fmt(r.params).padStart(paramWidth)}  ${input}  ${firstSentence}`);
   }
