@@ -1,7 +1,8 @@
 /**
  * Training on tfjs-backend-wasm: initializes the backend under Node and adds
  * or replaces the kernels training needs (Conv2D and depthwise gradients,
- * MaxPoolGrad, matmul through XNNPACK's convolution).
+ * MaxPoolGrad, matmul through XNNPACK's convolution) and fixes the shipped
+ * convolutions' 'same' padding.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -12,11 +13,12 @@ import { convGradKernels } from './conv-grads';
 import { depthwiseGradKernels } from './depthwise-grads';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { matmulKernels } from './matmul';
+import { samePaddingKernels } from './same-padding';
 import { registerConvGradients } from './gradients';
 
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
-  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels,
+  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTraining } from './index';
+import { directional, int, onBackend, relErr, rng, values } from './test-helpers';
+
+type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
+interface ConvCase { name: string; x: number[]; f: number[]; stride: number; pad: Pad; dil: number }
+
+/** Seeded random Conv2D cases plus fixed edge cases; strides and dilations never both > 1 (tfjs forbids it). */
+function convCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
+  const r = rng(seed);
+  const out: ConvCase[] = [];
+  for (let i = 0; i < n; i++) {
+    const stride = int(r, 1, 3);
+    const dil = stride === 1 ? int(r, 1, 2) : 1;
+    const kh = int(r, 1, 3), kw = int(r, 1, 3);
+    const h = int(r, (kh - 1) * dil + 1, 9), w = int(r, (kw - 1) * dil + 1, 9);
+    const ci = int(r, 1, 3), co = depthwise ? int(r, 1, 2) : int(r, 1, 4);
+    const padKind = int(r, 0, 2);
+    const pad: Pad = padKind === 0 ? 'valid' : padKind === 1 ? 'same'
+      : [[0, 0], [int(r, 0, 2), int(r, 0, 2)], [int(r, 0, 2), int(r, 0, 2)], [0, 0]];
+    out.push({ name: `random #${i}`, x: [int(r, 1, 2), h, w, ci], f: [kh, kw, ci, co], stride, pad, dil });
+  }
+  out.push({ name: '1x1 kernel', x: [2, 4, 5, 3], f: [1, 1, 3, 2], stride: 1, pad: 'valid', dil: 1 });
+  out.push({ name: 'stride > kernel', x: [1, 9, 8, 2], f: [2, 2, 2, 2], stride: 3, pad: 'valid', dil: 1 });
+  out.push({ name: 'kernel = input', x: [2, 3, 3, 2], f: [3, 3, 2, 2], stride: 1, pad: 'valid', dil: 1 });
+  out.push({ name: 'same, stride 2, even size', x: [1, 8, 6, 2], f: [3, 3, 2, 3], stride: 2, pad: 'same', dil: 1 });
+  return out;
+}
+
+const label = (c: ConvCase) =>
+  `${c.name}: x ${c.x.join('x')} f ${c.f.join('x')} s${c.stride} d${c.dil} pad ${JSON.stringify(c.pad)}`;
+
+beforeAll(async () => {
+  await registerWasmTraining(tf);
+});
+
+describe.each([
+  { op: 'conv2d', depthwise: false },
+  { op: 'depthwiseConv2d', depthwise: true },
+])('$op gradients on wasm', ({ depthwise }) => {
+  const apply = (c: ConvCase) => (x: tf.Tensor4D, f: tf.Tensor4D) =>
+    depthwise
+      ? tf.depthwiseConv2d(x, f, c.stride, c.pad, 'NHWC', c.dil)
+      : tf.conv2d(x, f, c.stride, c.pad, 'NHWC', c.dil);
+
+  it.each(convCases(depthwise ? 7 : 3, 10, depthwise).map((c) => [label(c), c] as const))('%s', async (_l, c) => {
+    const r = rng(99);
+    const xv = values(r, c.x.reduce((a, b) => a * b));
+    const fv = values(r, c.f.reduce((a, b) => a * b));
+    const op = apply(c);
+    const outShape = tf.tidy(() => op(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D).shape);
+    const rv = values(r, outShape.reduce((a, b) => a * b));
+    const both = () => {
+      const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+      const f = tf.tensor4d(fv, c.f as [number, number, number, number]);
+      const weights = tf.tensor(rv, outShape);
+      const [gx, gf] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => op(a, b).mul(weights).sum())([x, f]);
+      return [gx, gf, op(x, f)];
+    };
+    const wasm = await onBackend('wasm', both);
+    if (c.dil === 1) {
+      // The cpu backend (reference) has no dilated conv gradients.
+      const cpu = await onBackend('cpu', both);
+      expect(relErr(wasm[0], cpu[0])).toBeLessThan(1e-5);
+      expect(relErr(wasm[1], cpu[1])).toBeLessThan(1e-5);
+      expect(relErr(wasm[2], cpu[2])).toBeLessThan(1e-5);
+    }
+    // Finite differences on wasm along a random direction, for both inputs.
+    await tf.setBackend('wasm');
+    const v = values(r, xv.length), vf = values(r, fv.length);
+    const dx = tf.tidy(() => directional(
+      (x) => op(x as tf.Tensor4D, tf.tensor4d(fv, c.f as [number, number, number, number])).mul(tf.tensor(rv, outShape)).sum(),
+      tf.tensor(xv, c.x), tf.tensor(v, c.x)));
+    const df = tf.tidy(() => directional(
+      (f) => op(tf.tensor4d(xv, c.x as [number, number, number, number]), f as tf.Tensor4D).mul(tf.tensor(rv, outShape)).sum(),
+      tf.tensor(fv, c.f), tf.tensor(vf, c.f)));
+    expect(Math.abs(dx.numeric - dx.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(dx.numeric)));
+    expect(Math.abs(df.numeric - df.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(df.numeric)));
+  });
+});
+
+describe('maxPool gradient on wasm', () => {
+  const r = rng(11);
+  const cases = Array.from({ length: 6 }, (_, i) => {
+    const size = int(r, 1, 3), stride = int(r, 1, 3);
+    return { name: `random #${i}`, x: [int(r, 1, 2), int(r, size, 8), int(r, size, 8), int(r, 1, 4)], size, stride, pad: r() < 0.5 ? 'valid' as const : 'same' as const, ties: false };
+  });
+  cases.push({ name: 'ties (relu zeros)', x: [2, 6, 6, 3], size: 2, stride: 2, pad: 'valid', ties: true });
+  cases.push({ name: 'overlapping windows', x: [1, 7, 7, 2], size: 3, stride: 1, pad: 'same', ties: false });
+  it.each(cases.map((c) => [`${c.name}: x ${c.x.join('x')} size ${c.size} s${c.stride} ${c.pad}`, c] as const))('%s', async (_l, c) => {
+    const rr = rng(5);
+    let xv = values(rr, c.x.reduce((a, b) => a * b));
+    if (c.ties) xv = xv.map((v) => Math.max(0, v));
+    const run = () => {
+      const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+      const y = tf.maxPool(x, c.size, c.stride, c.pad);
+      const w = tf.tensor(values(rng(6), y.size), y.shape);
+      return [y, tf.grad((a: tf.Tensor4D) => tf.maxPool(a, c.size, c.stride, c.pad).mul(w).sum())(x)];
+    };
+    const [wy, wg] = await onBackend('wasm', run);
+    const [cy, cg] = await onBackend('cpu', run);
+    expect(relErr(wy, cy)).toBe(0);
+    expect(relErr(wg, cg)).toBeLessThan(1e-6);
+  });
+});
+
+describe('matMul through the convolution path on wasm', () => {
+  it.each([
+    { m: 5, k: 7, n: 3, ta: false, tb: false, act: 'linear' as const, bias: false },
+    { m: 4, k: 6, n: 5, ta: true, tb: false, act: 'relu' as const, bias: true },
+    { m: 3, k: 8, n: 2, ta: false, tb: true, act: 'linear' as const, bias: true },
+    { m: 6, k: 2, n: 4, ta: true, tb: true, act: 'relu' as const, bias: false },
+  ])('m$m k$k n$n transposeA=$ta transposeB=$tb $act bias=$bias', async (c) => {
+    const r = rng(c.m * 100 + c.k);
+    const av = values(r, c.m * c.k), bv = values(r, c.k * c.n), biasv = values(r, c.n), wv = values(r, c.m * c.n);
+    const run = () => {
+      const a = tf.tensor2d(av, c.ta ? [c.k, c.m] : [c.m, c.k]);
+      const b = tf.tensor2d(bv, c.tb ? [c.n, c.k] : [c.k, c.n]);
+      const bias = c.bias ? tf.tensor1d(biasv) : undefined;
+      const w = tf.tensor2d(wv, [c.m, c.n]);
+      const f = (x: tf.Tensor2D, y: tf.Tensor2D) =>
+        tf.fused.matMul({ a: x, b: y, transposeA: c.ta, transposeB: c.tb, bias, activation: c.act });
+      const [ga, gb] = tf.grads((x: tf.Tensor2D, y: tf.Tensor2D) => f(x, y).mul(w).sum())([a, b]);
+      return [f(a, b), ga, gb, tf.matMul(a, b, c.ta, c.tb)];
+    };
+    const wasm = await onBackend('wasm', run);
+    const cpu = await onBackend('cpu', run);
+    wasm.forEach((v, i) => expect(relErr(v, cpu[i])).toBeLessThan(1e-5));
+  });
+});

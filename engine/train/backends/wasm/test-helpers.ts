@@ -1,0 +1,62 @@
+/**
+ * Test helpers for the wasm training kernels: a seeded RNG, running the same
+ * computation on two backends, and a directional finite-difference check.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Deterministic PRNG (mulberry32) so "random" test cases are reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Integer in [lo, hi]. */
+export function int(r: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(r() * (hi - lo + 1));
+}
+
+/** `n` values uniform in [-1, 1). */
+export function values(r: () => number, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => r() * 2 - 1);
+}
+
+/** Run `fn` with `backend` active and return the data of every tensor it returns. */
+export async function onBackend(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(fn);
+  const data = out.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return data;
+}
+
+/** Largest |a-b| relative to max(1, |b|∞). */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let num = 0, den = 1;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / den;
+}
+
+/**
+ * Directional finite difference of the scalar `loss` along `v` at `x`
+ * (central, step `eps`) next to the analytic ⟨∇loss(x), v⟩ on the active backend.
+ */
+export function directional(
+  loss: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, v: tf.Tensor, eps = 1e-2,
+): { numeric: number; analytic: number } {
+  return tf.tidy(() => {
+    const plus = loss(x.add(v.mul(eps))).dataSync()[0];
+    const minus = loss(x.sub(v.mul(eps))).dataSync()[0];
+    const g = tf.grad(loss)(x);
+    return { numeric: (plus - minus) / (2 * eps), analytic: g.mul(v).sum().dataSync()[0] };
+  });
+}
