@@ -40,6 +40,8 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
       return mismatch(node, problem, inputs);
     case 'spatial-too-small':
       return { ...base, edgeId: inputs[0]?.edge.edgeId, message: `${who}: ${problem.message}`, ...tooSmallFixes(node, inputs, params) };
+    case 'unsupported':
+      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.param) };
     case 'rf-misaligned': {
       const parts = inputs.map((i) => {
         const rf = i.ref.rf;

@@ -40,6 +40,10 @@ export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dPara
   outputShape(inputs, p) {
     const bad = needsImage(inputs, 'DepthwiseConv2D');
     if (bad) return { ok: false, error: bad };
+    if (p.dilation[0] > 1 || p.dilation[1] > 1) {
+      // tfjs-layers 4.x silently ignores DepthwiseConv2D's dilationRate (its call() passes null): refuse rather than train another model.
+      return { ok: false, error: { code: 'unsupported', param: 'dilation', message: 'dilation > 1 is not supported by tfjs for DepthwiseConv2D (tfjs would ignore it); use dilation 1 or a SeparableConv2D' } };
+    }
     const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
     return r.ok ? { ok: true, shape: [...r.hw, inputs[0][2] * p.depthMultiplier] } : r;
   },

@@ -51,7 +51,8 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
   inputs: VARIADIC,
   outputShape(inputs, p) {
     const rank = inputs[0].length;
-    const axis = p.axis < 0 ? rank + p.axis : p.axis;
+    // Keras counts the batch dimension: axis 1 is the first axis of our batch-less shapes, -1 the last.
+    const axis = p.axis < 0 ? rank + p.axis : p.axis - 1;
     if (axis < 0 || axis >= rank) return fail('invalid-params', `axis ${p.axis} is out of range for ${rank}-D inputs`);
     const out = [...inputs[0]];
     for (let i = 1; i < inputs.length; i++) {

@@ -32,6 +32,8 @@ export interface RuleError {
   message: string;
   /** Machine-readable code, e.g. 'spatial-too-small', 'shape-mismatch', 'needs-flatten'. */
   code: string;
+  /** The parameter at fault, when one is (its reset to the default is offered as the fix). */
+  param?: string;
 }
 
 export type ShapeResult = { ok: true; shape: Shape } | { ok: false; error: RuleError };
