@@ -4,7 +4,8 @@ import { registerWasmTraining } from './index';
 import { directional, int, onBackend, relErr, rng, values } from './test-helpers';
 
 type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
-interface ConvCase { name: string; x: number[]; f: number[]; stride: number; pad: Pad; dil: number }
+type Shape4 = [number, number, number, number];
+interface ConvCase { name: string; x: Shape4; f: Shape4; stride: number; pad: Pad; dil: number }
 
 /** Seeded random Conv2D cases plus fixed edge cases; strides and dilations never both > 1 (tfjs forbids it). */
 function convCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
@@ -55,7 +56,7 @@ describe.each([
       const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
       const f = tf.tensor4d(fv, c.f as [number, number, number, number]);
       const weights = tf.tensor(rv, outShape);
-      const [gx, gf] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => op(a, b).mul(weights).sum())([x, f]);
+      const [gx, gf] = tf.grads((...t: tf.Tensor[]) => op(t[0] as tf.Tensor4D, t[1] as tf.Tensor4D).mul(weights).sum())([x, f]);
       return [gx, gf, op(x, f)];
     };
     const wasm = await onBackend('wasm', both);
@@ -82,7 +83,7 @@ describe.each([
 
 describe('maxPool gradient on wasm', () => {
   const r = rng(11);
-  const cases = Array.from({ length: 6 }, (_, i) => {
+  const cases: { name: string; x: Shape4; size: number; stride: number; pad: 'valid' | 'same'; ties: boolean }[] = Array.from({ length: 6 }, (_, i) => {
     const size = int(r, 1, 3), stride = int(r, 1, 3);
     return { name: `random #${i}`, x: [int(r, 1, 2), int(r, size, 8), int(r, size, 8), int(r, 1, 4)], size, stride, pad: r() < 0.5 ? 'valid' as const : 'same' as const, ties: false };
   });
@@ -96,7 +97,7 @@ describe('maxPool gradient on wasm', () => {
       const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
       const y = tf.maxPool(x, c.size, c.stride, c.pad);
       const w = tf.tensor(values(rng(6), y.size), y.shape);
-      return [y, tf.grad((a: tf.Tensor4D) => tf.maxPool(a, c.size, c.stride, c.pad).mul(w).sum())(x)];
+      return [y, tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad).mul(w).sum())(x)];
     };
     const [wy, wg] = await onBackend('wasm', run);
     const [cy, cg] = await onBackend('cpu', run);
@@ -121,7 +122,7 @@ describe('matMul through the convolution path on wasm', () => {
       const w = tf.tensor2d(wv, [c.m, c.n]);
       const f = (x: tf.Tensor2D, y: tf.Tensor2D) =>
         tf.fused.matMul({ a: x, b: y, transposeA: c.ta, transposeB: c.tb, bias, activation: c.act });
-      const [ga, gb] = tf.grads((x: tf.Tensor2D, y: tf.Tensor2D) => f(x, y).mul(w).sum())([a, b]);
+      const [ga, gb] = tf.grads((...t: tf.Tensor[]) => f(t[0] as tf.Tensor2D, t[1] as tf.Tensor2D).mul(w).sum())([a, b]);
       return [f(a, b), ga, gb, tf.matMul(a, b, c.ta, c.tb)];
     };
     const wasm = await onBackend('wasm', run);
