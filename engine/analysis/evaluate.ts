@@ -57,9 +57,14 @@ export interface EvalTarget {
 export const BYTES_PER_VALUE = 4;
 const MAX_DEPTH = 8;
 
-/** `[A-Za-z0-9_]` only, never empty, not starting with a digit. */
+/** A name segment of `[A-Za-z0-9_]` only. */
+function nameSegment(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/** A layer name: `[A-Za-z0-9_]` only, never empty, not starting with a digit. */
 export function layerNameOf(name: string): string {
-  const s = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = nameSegment(name);
   return !s ? 'layer' : /^[0-9]/.test(s) ? `l_${s}` : s;
 }
 
@@ -202,7 +207,7 @@ function evaluateComposite(
     const innerTarget: EvalTarget = {
       flatId: `${target.flatId}/${inner.id}`,
       name: inner.name,
-      layerName: `${target.layerName}_${layerNameOf(inner.name)}`,
+      layerName: `${target.layerName}_${nameSegment(inner.name) || inner.id}`,
       origin: target.origin,
     };
     // Inner nodes of built-in composites come from our code; those of user definitions are validated.
