@@ -1,0 +1,118 @@
+/** The editor's layout: top bar, palette, canvas, details panel, status bar, and the overlays. */
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { Canvas } from './canvas/canvas';
+import { discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile, type Recovery } from './files/file-actions';
+import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './canvas/actions';
+import { getHostClient } from './host';
+import { Gallery } from './panels/gallery';
+import { Palette } from './panels/palette';
+import { RightPanel } from './panels/right-panel';
+import { StatusBar } from './panels/status-bar';
+import { TopBar } from './panels/topbar';
+import { useEditor } from './store';
+import { Icon } from './ui/icons';
+import { PromptDialog } from './ui/prompt';
+import { useShortcuts } from './ui/shortcuts';
+import { ToastView } from './ui/toast';
+
+function RecoveryBanner() {
+  const [recovery, setRecovery] = useState<Recovery | null>(null);
+  useEffect(() => {
+    void readRecovery().then(setRecovery);
+  }, []);
+  if (!recovery) return null;
+  const when = new Date(recovery.savedAt);
+  return (
+    <div className="ll-banner" role="alert" data-testid="recovery">
+      <Icon name="info" size={14} />
+      <span>
+        Unsaved changes to <strong>{recovery.doc.name}</strong> from {when.toLocaleString()} were recovered.
+      </span>
+      <button
+        className="ll-button is-small is-primary"
+        onClick={() => {
+          useEditor.getState().loadDocument(recovery.doc, recovery.path, false);
+          setRecovery(null);
+        }}
+      >
+        Restore
+      </button>
+      <button
+        className="ll-button is-small"
+        onClick={() => {
+          void discardRecovery();
+          setRecovery(null);
+        }}
+      >
+        Discard
+      </button>
+    </div>
+  );
+}
+
+function Workspace() {
+  const flow = useReactFlow();
+  const fitView = useCallback(() => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 }), [flow]);
+  useShortcuts(fitView);
+  // Native menu commands (Electron) arrive as host events.
+  useEffect(() => {
+    let off: (() => void) | undefined;
+    try {
+      off = getHostClient().on('menuCommand', ({ command, path }) => {
+        const s = useEditor.getState();
+        const table: Record<string, () => unknown> = {
+          new: newFile,
+          open: () => openFile(),
+          openRecent: () => openFile(path),
+          save: saveFile,
+          saveAs: saveFileAs,
+          undo: s.undo,
+          redo: s.redo,
+          duplicate: duplicateSelection,
+          delete: deleteSelection,
+          selectAll,
+          fitView,
+          autoLayout,
+          toggleTheme: () => s.setTheme(s.theme === 'dark' ? 'light' : 'dark'),
+        };
+        void table[command]?.();
+      });
+    } catch {
+      // no host (a static preview): menus simply do nothing
+    }
+    return () => off?.();
+  }, [fitView]);
+  return (
+    <>
+      <TopBar fitView={fitView} />
+      <div className="ll-main">
+        <Palette />
+        <div className="ll-center">
+          <RecoveryBanner />
+          <Canvas />
+          <ToastView />
+        </div>
+        <RightPanel />
+      </div>
+      <StatusBar />
+      <Gallery />
+      <PromptDialog />
+    </>
+  );
+}
+
+/** The app root. */
+export function App() {
+  const theme = useEditor((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className="ll-app">
+      <ReactFlowProvider>
+        <Workspace />
+      </ReactFlowProvider>
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * Editor actions that turn a user gesture into engine commands (one dispatch = one undo step). Shared by the
+ * canvas, the toolbar, keyboard shortcuts and the test hook, so each gesture is implemented once.
+ */
+import type { Connection } from '@xyflow/react';
+import type { DesignDocument, Fix } from '../engine';
+import { useEditor } from '../store';
+import { checkConnection } from './connection';
+import { expandForView, expandedViews, inputShapesOf } from './expand-view';
+import { layoutGraph, NODE_H, NODE_W } from './layout';
+import { safeBlock } from './ports';
+
+const PASTE_OFFSET = { x: 48, y: 48 };
+
+function freshNodeId(doc: DesignDocument, type: string): string {
+  const base = type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+/** Adds a block with its default parameters at `position` and selects it. */
+export function addBlock(type: string, position: { x: number; y: number }): string | null {
+  const state = useEditor.getState();
+  const spec = safeBlock(type);
+  if (!spec) {
+    state.showToast('error', `unknown block type '${type}'`);
+    return null;
+  }
+  const id = freshNodeId(state.doc, type);
+  let params: Record<string, unknown> = {};
+  try {
+    params = spec.params.parse({}) as Record<string, unknown>;
+  } catch {
+    // a block whose params have no defaults (user composite): start empty, the inspector shows what is missing
+  }
+  if (!state.dispatch({ kind: 'addNode', id, type, params, position })) return null;
+  state.setSelection([id]);
+  return id;
+}
+
+/** Connects two ports after live validation; a refused wire shows its reason. Replaces the wire of a taken single-input port. */
+export function connectPorts(c: Connection): boolean {
+  const state = useEditor.getState();
+  const verdict = checkConnection(state.doc, c);
+  if (!verdict.ok) {
+    state.showToast('error', `Connection refused: ${verdict.reason}`);
+    return false;
+  }
+  const commands = [
+    ...(verdict.replaces.length ? [{ kind: 'removeEdges' as const, edgeIds: verdict.replaces }] : []),
+    { kind: 'connect' as const, source: { node: c.source, port: c.sourceHandle ?? 'out' }, target: { node: c.target, port: c.targetHandle ?? 'in' } },
+  ];
+  return state.dispatch(commands);
+}
+
+/** Deletes the selected nodes and edges as one step. */
+export function deleteSelection(): void {
+  const state = useEditor.getState();
+  const ids = new Set(state.doc.nodes.map((n) => n.id));
+  const nodeIds = state.selection.filter((id) => ids.has(id));
+  const edgeIds = state.selectedEdges.filter((id) => state.doc.edges.some((e) => e.id === id));
+  if (!nodeIds.length && !edgeIds.length) return;
+  state.dispatch([
+    ...(edgeIds.length ? [{ kind: 'removeEdges' as const, edgeIds }] : []),
+    ...(nodeIds.length ? [{ kind: 'removeNodes' as const, nodeIds }] : []),
+  ]);
+  state.setSelection([]);
+}
+
+function duplicate(nodeIds: string[]): void {
+  const state = useEditor.getState();
+  const before = new Set(state.doc.nodes.map((n) => n.id));
+  const existing = nodeIds.filter((id) => before.has(id));
+  if (!existing.length) return;
+  if (state.dispatch({ kind: 'duplicateNodes', nodeIds: existing, offset: PASTE_OFFSET })) {
+    const after = useEditor.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
+    state.setSelection(after);
+  }
+}
+
+/** Duplicates the selection (with the wires among it) and selects the copies. */
+export function duplicateSelection(): void {
+  duplicate(useEditor.getState().selection);
+}
+
+/** Copies the selection to the editor clipboard. */
+export function copySelection(): void {
+  const state = useEditor.getState();
+  if (state.selection.length) state.setClipboard([...state.selection]);
+}
+
+/** Pastes the clipboard as duplicates. */
+export function paste(): void {
+  duplicate(useEditor.getState().clipboard);
+}
+
+/** Selects every node. */
+export function selectAll(): void {
+  const state = useEditor.getState();
+  state.setSelection(state.doc.nodes.map((n) => n.id));
+}
+
+/** Lays the whole design out top to bottom with dagre, as one undo step. */
+export function autoLayout(): void {
+  const state = useEditor.getState();
+  const views = expandedViews(state.doc, state.analysis);
+  const boxes = state.doc.nodes.map((n) => {
+    const v = views.get(n.id);
+    return { id: n.id, width: v?.width ?? NODE_W, height: v?.height ?? NODE_H };
+  });
+  const pos = layoutGraph(boxes, state.doc.edges.map((e) => ({ source: e.source.node, target: e.target.node })));
+  state.dispatch({ kind: 'moveNodes', moves: [...pos].map(([nodeId, position]) => ({ nodeId, position })) });
+}
+
+/**
+ * Expands or collapses a composite in place. Nodes below it move by the change in height, so the expanded
+ * frame does not cover them; the whole change is one undo step.
+ */
+export function toggleCollapsed(nodeId: string): void {
+  const state = useEditor.getState();
+  const node = state.doc.nodes.find((n) => n.id === nodeId);
+  if (!node) return;
+  const expanding = node.collapsed !== false;
+  const view = expanding
+    ? expandForView(node, inputShapesOf(state.doc, state.analysis, nodeId), state.doc.composites)
+    : expandedViews(state.doc, state.analysis).get(nodeId) ?? null;
+  if (expanding && !view) {
+    state.showToast('error', `Connect '${node.name}' to a valid input first: its layers depend on the input shape`);
+    return;
+  }
+  const delta = view ? (view.height - NODE_H) * (expanding ? 1 : -1) : 0;
+  const moves = state.doc.nodes
+    .filter((n) => n.id !== nodeId && n.position.y > node.position.y + 1)
+    .map((n) => ({ nodeId: n.id, position: { x: n.position.x, y: n.position.y + delta } }));
+  state.dispatch([{ kind: 'setCollapsed', nodeId, collapsed: !expanding }, ...(moves.length && delta ? [{ kind: 'moveNodes' as const, moves }] : [])]);
+}
+
+/** Turns the selection into a user-defined block. */
+export function makeBlockFromSelection(name: string): void {
+  const state = useEditor.getState();
+  const before = new Set(state.doc.nodes.map((n) => n.id));
+  if (state.dispatch({ kind: 'makeComposite', nodeIds: state.selection, name })) {
+    const created = useEditor.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
+    state.setSelection(created);
+    state.showToast('success', `Made block '${name}' from ${state.selection.length} layers`);
+  }
+}
+
+/** Applies a diagnostic's suggested fix as one step. */
+export function applyFix(fix: Fix): void {
+  const state = useEditor.getState();
+  if (state.dispatch(fix.commands)) state.showToast('success', `Applied: ${fix.label}`);
+}

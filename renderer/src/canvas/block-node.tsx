@@ -1,0 +1,93 @@
+/** A block on the canvas: name, type, output shape, parameter count and receptive field; ports as handles. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
+import { useEditor } from '../store';
+import { formatCompact, formatPair, formatShape, heatColor } from '../ui/format';
+import { Icon } from '../ui/icons';
+import { toggleCollapsed } from './actions';
+import { hasOutput, inputPorts, safeBlock } from './ports';
+import type { BlockFlowNode } from './to-flow';
+
+/** Per-node metric for the colour-by toggle. */
+function metricOf(a: NodeAnalysisView | undefined, colorBy: string): number {
+  if (!a) return 0;
+  if (colorBy === 'params') return a.params.trainable + a.params.nonTrainable;
+  if (colorBy === 'macs') return a.macs;
+  if (colorBy === 'rf') return a.receptiveField ? Math.max(...a.receptiveField.size) : 0;
+  return 0;
+}
+
+type NodeAnalysisView = NonNullable<ReturnType<typeof useNodeAnalysis>>;
+
+/** The analysis of one node, selected narrowly so a node re-renders only when its own figures change. */
+export function useNodeAnalysis(id: string) {
+  return useEditor((s) => s.analysis?.nodes[id]);
+}
+
+function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
+  const node = data.node;
+  const spec = safeBlock(node.type);
+  const composites = useEditor((s) => s.doc.composites);
+  const a = useNodeAnalysis(id);
+  const issue = useEditor((s) => s.nodeIssues[id]);
+  const colorBy = useEditor((s) => s.colorBy);
+  const max = useEditor((s) => (s.colorBy === 'category' ? 0 : s.metricRange[s.colorBy]));
+  const ports = inputPorts(node, composites);
+  const category = spec?.category ?? 'core';
+  const isComposite = spec?.kind === 'composite';
+  const params = a ? a.params.trainable + a.params.nonTrainable : 0;
+  const rf = a?.receptiveField;
+  const heat = colorBy !== 'category' ? heatColor(metricOf(a, colorBy), max) : null;
+  const style = { '--node-accent': heat ?? `var(--cat-${category})` } as CSSProperties;
+  const title = spec ? spec.label : `Unknown block '${node.type}'`;
+  return (
+    <div
+      className={`ll-node${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${heat ? ' is-heat' : ''}${isComposite ? ' is-composite' : ''}`}
+      style={style}
+      data-testid={`node-${id}`}
+      data-type={node.type}
+    >
+      {ports.map((p, i) => (
+        <Handle
+          key={p.name}
+          id={p.name}
+          type="target"
+          position={Position.Top}
+          className={`ll-handle${p.variadic ? ' is-variadic' : ''}`}
+          style={{ left: `${((i + 1) / (ports.length + 1)) * 100}%` }}
+          title={p.variadic ? `${p.name} (accepts several)` : p.name}
+        />
+      ))}
+      <div className="ll-node__head">
+        <span className="ll-node__dot" />
+        <span className="ll-node__name" title={node.name}>{node.name}</span>
+        <span className="ll-node__type">{title}</span>
+        {isComposite && (
+          <button className="ll-node__toggle nodrag nokey" title="Expand block in place" aria-label="Expand" onClick={() => toggleCollapsed(id)}>
+            <Icon name="expand" size={12} />
+          </button>
+        )}
+      </div>
+      <div className="ll-node__body">
+        <div className="ll-node__shape mono" data-testid="node-shape">{a ? formatShape(a.outputShape) : '…'}</div>
+        <div className="ll-node__stats mono">
+          <span className={colorBy === 'params' ? 'is-metric' : ''} title={a ? `${params.toLocaleString('en-US')} parameters` : ''}>
+            {formatCompact(params)} <em>params</em>
+          </span>
+          {colorBy === 'macs' ? (
+            <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
+          ) : (
+            <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${formatPair(rf.size)}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
+              <em>RF</em> {rf ? formatPair(rf.size) : '–'}
+              {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
+            </span>
+          )}
+        </div>
+      </div>
+      {hasOutput(node.type) && <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />}
+    </div>
+  );
+}
+
+/** Memoized: re-renders only when its flow node object (document node, selection) or its own analysis changes. */
+export const BlockNode = memo(BlockNodeImpl);

@@ -1,0 +1,170 @@
+/** The node-graph canvas: React Flow driven by the document; every gesture becomes an engine command. */
+import {
+  Background,
+  BackgroundVariant,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../store';
+import { addBlock, connectPorts } from './actions';
+import { BlockNode } from './block-node';
+import { checkConnection } from './connection';
+import { expandedViews } from './expand-view';
+import { GroupNode } from './group-node';
+import { InnerNode } from './inner-node';
+import { NODE_H, NODE_W } from './layout';
+import { ShapeEdge } from './shape-edge';
+import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './to-flow';
+
+const nodeTypes = { block: BlockNode, group: GroupNode, inner: InnerNode };
+const edgeTypes = { shape: ShapeEdge };
+/** The drag payload type of palette items. */
+export const BLOCK_MIME = 'application/x-layerloom-block';
+/** Above this many nodes only what is on screen is rendered. */
+const VIRTUALIZE_ABOVE = 300;
+
+/** The canvas; must sit inside a `ReactFlowProvider`. */
+export function Canvas() {
+  const doc = useEditor((s) => s.doc);
+  const analysis = useEditor((s) => s.analysis);
+  const { selection, selectedEdges } = useEditor(useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges })));
+  const { fitSeq, focus, theme } = useEditor(useShallow((s) => ({ fitSeq: s.fitSeq, focus: s.focus, theme: s.theme })));
+  const flow = useReactFlow();
+  const [nodes, setNodes] = useState<FlowNode[]>([]);
+  const [edges, setEdges] = useState<FlowEdge[]>([]);
+  const views = useMemo(() => expandedViews(doc, analysis), [doc, analysis]);
+  const selSet = useMemo(() => new Set(selection), [selection]);
+  const edgeSelSet = useMemo(() => new Set(selectedEdges), [selectedEdges]);
+
+  useEffect(() => setNodes((prev) => toFlowNodes(doc, selSet, views, prev)), [doc, selSet, views]);
+  useEffect(() => setEdges((prev) => toFlowEdges(doc, edgeSelSet, views, prev)), [doc, edgeSelSet, views]);
+
+  useEffect(() => {
+    if (fitSeq === 0) return;
+    // Wait a frame so freshly loaded nodes are measured before fitting.
+    const id = requestAnimationFrame(() => requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 })));
+    return () => cancelAnimationFrame(id);
+  }, [fitSeq, flow]);
+
+  useEffect(() => {
+    if (!focus) return;
+    const node = flow.getInternalNode(focus.nodeId);
+    if (!node) return;
+    const { x, y } = node.internals.positionAbsolute;
+    flow.setCenter(x + (node.measured.width ?? NODE_W) / 2, y + (node.measured.height ?? NODE_H) / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+  }, [focus, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    setNodes((nds) => applyNodeChanges(changes, nds));
+    const state = useEditor.getState();
+    const moves: { nodeId: string; position: { x: number; y: number } }[] = [];
+    let selectionChanged = false;
+    const sel = new Set(state.selection);
+    for (const c of changes) {
+      if (c.type === 'position' && c.dragging === false && c.position) moves.push({ nodeId: c.id, position: c.position });
+      if (c.type === 'select') {
+        selectionChanged = true;
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      }
+    }
+    if (moves.length) state.dispatch({ kind: 'moveNodes', moves });
+    if (selectionChanged) state.setSelection([...sel], state.selectedEdges);
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    setEdges((eds) => applyEdgeChanges(changes, eds));
+    const state = useEditor.getState();
+    const sel = new Set(state.selectedEdges);
+    let changed = false;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      changed = true;
+      if (c.selected) sel.add(c.id);
+      else sel.delete(c.id);
+    }
+    if (changed) state.setSelection(state.selection, [...sel]);
+  }, []);
+
+  const lastRefusal = useRef<string | null>(null);
+  const isValidConnection: IsValidConnection = useCallback((c) => {
+    const verdict = checkConnection(useEditor.getState().doc, c as Connection);
+    lastRefusal.current = verdict.ok ? null : verdict.reason;
+    return verdict.ok;
+  }, []);
+  const onConnect = useCallback((c: Connection) => {
+    connectPorts(c);
+  }, []);
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.toNode && !state.isValid && lastRefusal.current) useEditor.getState().showToast('error', `Connection refused: ${lastRefusal.current}`);
+    lastRefusal.current = null;
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(BLOCK_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(BLOCK_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addBlock(type, { x: Math.round(p.x - NODE_W / 2), y: Math.round(p.y - 20) });
+    },
+    [flow],
+  );
+
+  const onPaneClick = useCallback(() => useEditor.getState().setSelection([]), []);
+
+  return (
+    <div className="ll-canvas" data-testid="canvas">
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onPaneClick={onPaneClick}
+        colorMode={theme}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        minZoom={0.05}
+        maxZoom={2.5}
+        onlyRenderVisibleElements={doc.nodes.length > VIRTUALIZE_ABOVE}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'shape' }}
+        connectionRadius={28}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
+        <MiniMap
+          pannable
+          zoomable
+          className="ll-minimap"
+          nodeColor={(n) => (n.type === 'inner' ? 'transparent' : 'var(--minimap-node)')}
+          nodeStrokeWidth={0}
+          nodeBorderRadius={6}
+          maskColor="var(--minimap-mask)"
+        />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+/** An expanded composite: a frame around its inner blocks, with the composite's own ports and a collapse button. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
+import { useEditor } from '../store';
+import { formatCompact, formatShape } from '../ui/format';
+import { Icon } from '../ui/icons';
+import { toggleCollapsed } from './actions';
+import { useNodeAnalysis } from './block-node';
+import { inputPorts, safeBlock } from './ports';
+import type { GroupFlowNode } from './to-flow';
+
+function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
+  const node = data.node;
+  const spec = safeBlock(node.type);
+  const composites = useEditor((s) => s.doc.composites);
+  const a = useNodeAnalysis(id);
+  const issue = useEditor((s) => s.nodeIssues[id]);
+  const ports = inputPorts(node, composites);
+  const params = a ? a.params.trainable + a.params.nonTrainable : 0;
+  return (
+    <div
+      className={`ll-group${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}`}
+      style={{ '--node-accent': `var(--cat-${spec?.category ?? 'composite'})` } as CSSProperties}
+      data-testid={`group-${id}`}
+    >
+      {ports.map((p, i) => (
+        <Handle key={p.name} id={p.name} type="target" position={Position.Top} className="ll-handle" style={{ left: `${((i + 1) / (ports.length + 1)) * 100}%` }} />
+      ))}
+      <div className="ll-group__head">
+        <span className="ll-node__dot" />
+        <span className="ll-node__name">{node.name}</span>
+        <span className="ll-node__type">{spec?.label ?? node.type} · {data.view.inner.length} layers</span>
+        <span className="ll-group__stats mono">
+          {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
+        </span>
+        <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
+          <Icon name="collapse" size={12} />
+        </button>
+      </div>
+      <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />
+    </div>
+  );
+}
+
+/** Memoized group frame. */
+export const GroupNode = memo(GroupNodeImpl);

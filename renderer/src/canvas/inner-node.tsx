@@ -1,0 +1,27 @@
+/** A block inside an expanded composite: read-only, with its type and (when the analysis has it) output shape. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
+import { useEditor } from '../store';
+import { formatShape } from '../ui/format';
+import { safeBlock } from './ports';
+import type { InnerFlowNode } from './to-flow';
+
+function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
+  const spec = safeBlock(data.type);
+  const shape = useEditor((s) => s.flatShapes[`${data.compositeId}/${data.innerId}`]);
+  return (
+    <div className="ll-inner" style={{ '--node-accent': `var(--cat-${spec?.category ?? 'core'})` } as CSSProperties}>
+      <Handle id="in" type="target" position={Position.Top} className="ll-handle is-inner" isConnectable={false} />
+      <div className="ll-inner__row">
+        <span className="ll-node__dot" />
+        <span className="ll-inner__type">{spec?.label ?? data.type}</span>
+        <span className="ll-inner__name">{data.innerId}</span>
+      </div>
+      <div className="ll-inner__shape mono">{shape ? formatShape(shape) : ''}</div>
+      <Handle id="out" type="source" position={Position.Bottom} className="ll-handle is-inner" isConnectable={false} />
+    </div>
+  );
+}
+
+/** Memoized inner block. */
+export const InnerNode = memo(InnerNodeImpl);

@@ -1,0 +1,32 @@
+/** A wire labelled with the shape of the tensor it carries; red when a diagnostic points at it. */
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { useEditor } from '../store';
+import { formatShape } from '../ui/format';
+import type { FlowEdge } from './to-flow';
+
+function ShapeEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data }: EdgeProps<FlowEdge>) {
+  const shape = useEditor((s) => (data?.inner ? undefined : s.analysis?.edges[id]?.shape));
+  const issue = useEditor((s) => s.edgeIssues[id]);
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const cls = `ll-edge${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${data?.inner ? ' is-inner' : ''}`;
+  return (
+    <>
+      <BaseEdge id={id} path={path} className={cls} interactionWidth={16} />
+      {!data?.inner && (
+        <EdgeLabelRenderer>
+          <div
+            className={`ll-edge-label mono${issue ? ` has-${issue}` : ''}${selected ? ' is-selected' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            data-testid={`edge-label-${id}`}
+          >
+            {shape ? formatShape(shape) : issue ? '✕' : '?'}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+}
+
+/** Memoized edge. */
+export const ShapeEdge = memo(ShapeEdgeImpl);

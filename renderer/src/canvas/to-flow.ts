@@ -1,0 +1,111 @@
+/**
+ * Document -> React Flow nodes and edges. Unchanged document nodes keep their flow objects (identity), so
+ * memoized node components re-render only when their own node changed: the React Flow performance guide's rule.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { DesignDocument, DesignNode } from '../engine';
+import type { ExpandedView } from './expand-view';
+
+/** Data of a block node (collapsed composites included). */
+export type BlockNodeData = { node: DesignNode };
+/** Data of an expanded composite's frame. */
+export type GroupNodeData = { node: DesignNode; view: ExpandedView };
+/** Data of a block inside an expanded composite (read-only). */
+export type InnerNodeData = { compositeId: string; innerId: string; type: string; name: string };
+
+export type BlockFlowNode = Node<BlockNodeData, 'block'>;
+export type GroupFlowNode = Node<GroupNodeData, 'group'>;
+export type InnerFlowNode = Node<InnerNodeData, 'inner'>;
+export type FlowNode = BlockFlowNode | GroupFlowNode | InnerFlowNode;
+export type FlowEdge = Edge<{ inner?: boolean }, 'shape'>;
+
+/** Builds flow nodes, reusing `prev` objects whose inputs did not change. */
+export function toFlowNodes(
+  doc: DesignDocument,
+  selection: ReadonlySet<string>,
+  expanded: ReadonlyMap<string, ExpandedView>,
+  prev: readonly FlowNode[],
+): FlowNode[] {
+  const prevById = new Map(prev.map((n) => [n.id, n]));
+  const out: FlowNode[] = [];
+  for (const node of doc.nodes) {
+    const selected = selection.has(node.id);
+    const old = prevById.get(node.id);
+    const view = expanded.get(node.id);
+    if (view) {
+      const same = old && old.type === 'group' && old.data.node === node && old.data.view === view && !!old.selected === selected;
+      out.push(
+        same
+          ? old
+          : {
+              id: node.id,
+              type: 'group',
+              position: node.position,
+              data: { node, view },
+              selected,
+              style: { width: view.width, height: view.height },
+              width: view.width,
+              height: view.height,
+            },
+      );
+      for (const inner of view.inner) {
+        const o = prevById.get(inner.id);
+        const keep = o && o.type === 'inner' && o.parentId === node.id && o.position.x === inner.x && o.position.y === inner.y && o.data.name === inner.name;
+        out.push(
+          keep
+            ? o
+            : {
+                id: inner.id,
+                type: 'inner',
+                parentId: node.id,
+                extent: 'parent',
+                position: { x: inner.x, y: inner.y },
+                data: { compositeId: node.id, innerId: inner.innerId, type: inner.type, name: inner.name },
+                draggable: false,
+                selectable: false,
+                connectable: false,
+              },
+        );
+      }
+      continue;
+    }
+    const same = old && old.type === 'block' && old.data.node === node && !!old.selected === selected && old.position === node.position;
+    // Carry React Flow's measurements over from the old object, so a changed node does not flicker while re-measured.
+    const base = old && old.type === 'block' ? old : { id: node.id, type: 'block' as const };
+    out.push(same ? old : { ...base, position: node.position, data: { node }, selected });
+  }
+  return out;
+}
+
+/** Builds flow edges (document edges plus the inner wires of expanded composites). */
+export function toFlowEdges(
+  doc: DesignDocument,
+  selectedEdges: ReadonlySet<string>,
+  expanded: ReadonlyMap<string, ExpandedView>,
+  prev: readonly FlowEdge[],
+): FlowEdge[] {
+  const prevById = new Map(prev.map((e) => [e.id, e]));
+  const out: FlowEdge[] = [];
+  for (const e of doc.edges) {
+    const selected = selectedEdges.has(e.id);
+    const old = prevById.get(e.id);
+    if (
+      old &&
+      old.source === e.source.node &&
+      old.target === e.target.node &&
+      old.sourceHandle === e.source.port &&
+      old.targetHandle === e.target.port &&
+      !!old.selected === selected
+    ) {
+      out.push(old);
+      continue;
+    }
+    out.push({ id: e.id, type: 'shape', source: e.source.node, target: e.target.node, sourceHandle: e.source.port, targetHandle: e.target.port, selected });
+  }
+  for (const view of expanded.values()) {
+    for (const e of view.edges) {
+      out.push(prevById.get(e.id) ?? { id: e.id, type: 'shape', source: e.source, target: e.target, sourceHandle: 'out', targetHandle: 'in', data: { inner: true }, selectable: false, zIndex: 1 });
+    }
+  }
+  return out;
+}

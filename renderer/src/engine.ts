@@ -1,0 +1,31 @@
+/**
+ * The renderer's one door into the engine: everything the editor uses from `engine/` is re-exported here,
+ * so a change in the engine's layout touches one file.
+ */
+export { performCommand, performCommands } from '../../engine/commands/perform';
+export {
+  DOCUMENT_FORMAT,
+  DOCUMENT_VERSION,
+  DesignError,
+  analyzeDesign,
+  createAnalyzer,
+  getBlock,
+  listBlocks,
+  parseDocument,
+  parseDocumentText,
+  serializeDocument,
+} from '../../engine';
+export type {
+  BlockCategory,
+  BlockSpec,
+  DesignAnalysis,
+  DesignDocument,
+  DesignEdge,
+  DesignNode,
+  Diagnostic,
+  EditCommand,
+  Fix,
+  NodeAnalysis,
+  ReceptiveField,
+  Shape,
+} from '../../engine';

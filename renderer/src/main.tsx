@@ -1,0 +1,24 @@
+/** Renderer entry: fonts and styles, the store's analysis and autosave loops, the test hook, then the app. */
+import '@fontsource-variable/inter';
+import '@fontsource-variable/jetbrains-mono';
+import '@xyflow/react/dist/style.css';
+import './styles/theme.css';
+import './styles/app.css';
+import './styles/canvas.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startAnalysis } from './analysis/runner';
+import { App } from './app';
+import { startAutosave } from './files/file-actions';
+import { useEditor } from './store';
+import { installTestHook } from './test-hook';
+
+document.documentElement.dataset.theme = useEditor.getState().theme;
+startAnalysis();
+startAutosave();
+installTestHook();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,117 @@
+/** The template gallery: name, description, parameter count and a small preview of every template. */
+import { memo, useEffect, useMemo, useState } from 'react';
+import { listTemplates, type TemplateInfo } from '../../../templates';
+import { analyzeDesign, type DesignDocument } from '../engine';
+import { useEditor } from '../store';
+import { formatCompact, formatInt } from '../ui/format';
+import { Icon } from '../ui/icons';
+
+/** A thumbnail of a design's wiring, drawn from node positions. */
+const Preview = memo(function Preview({ doc }: { doc: DesignDocument }) {
+  const { boxes, lines, view } = useMemo(() => {
+    const xs = doc.nodes.map((n) => n.position.x);
+    const ys = doc.nodes.map((n) => n.position.y);
+    const minX = Math.min(...xs);
+    const minY = Math.min(...ys);
+    const w = Math.max(...xs) - minX + 212;
+    const h = Math.max(...ys) - minY + 90;
+    const pos = new Map(doc.nodes.map((n) => [n.id, { x: n.position.x - minX, y: n.position.y - minY }]));
+    return {
+      boxes: doc.nodes.map((n) => ({ id: n.id, ...pos.get(n.id)!, type: n.type })),
+      lines: doc.edges.map((e) => ({ id: e.id, a: pos.get(e.source.node), b: pos.get(e.target.node) })).filter((l) => l.a && l.b),
+      view: `-40 -40 ${w + 80} ${h + 80}`,
+    };
+  }, [doc]);
+  return (
+    <svg className="ll-preview" viewBox={view} preserveAspectRatio="xMidYMid meet" aria-hidden>
+      {lines.map((l) => (
+        <line key={l.id} x1={l.a!.x + 106} y1={l.a!.y + 60} x2={l.b!.x + 106} y2={l.b!.y} />
+      ))}
+      {boxes.map((b) => (
+        <rect key={b.id} x={b.x} y={b.y} width={212} height={60} rx={14} className={`t-${b.type}`} />
+      ))}
+    </svg>
+  );
+});
+
+interface CardData {
+  info: TemplateInfo;
+  doc: DesignDocument;
+}
+
+const paramCache = new Map<string, number>();
+
+const TemplateCard = memo(function TemplateCard({ data, params, onPick }: { data: CardData; params: number | undefined; onPick: (d: CardData) => void }) {
+  return (
+    <button className="ll-tcard" onClick={() => onPick(data)} data-testid={`template-${data.info.name}`}>
+      <div className="ll-tcard__preview">
+        <Preview doc={data.doc} />
+      </div>
+      <div className="ll-tcard__body">
+        <div className="ll-tcard__title">
+          <strong>{data.info.title}</strong>
+          <span className="ll-chip mono" title={params === undefined ? '' : `${formatInt(params)} parameters`}>
+            {params === undefined ? '…' : `${formatCompact(params)} params`}
+          </span>
+        </div>
+        <p>{data.info.description}</p>
+        <span className="ll-tcard__meta">
+          {data.doc.nodes.length} blocks · {data.info.defaultInputShape.join('×')} input
+        </span>
+      </div>
+    </button>
+  );
+});
+
+/** The gallery modal. */
+export function Gallery() {
+  const open = useEditor((s) => s.galleryOpen);
+  const [params, setParams] = useState<Record<string, number>>(() => Object.fromEntries(paramCache));
+  const cards = useMemo<CardData[]>(() => (open ? listTemplates().map((info) => ({ info, doc: info.build() })) : []), [open]);
+  // Count parameters one template per tick, so opening the gallery never freezes the window.
+  useEffect(() => {
+    if (!open) return;
+    let i = 0;
+    let timer: ReturnType<typeof setTimeout>;
+    const step = () => {
+      const card = cards.find((c) => !paramCache.has(c.info.name));
+      if (!card || i++ > cards.length) return;
+      try {
+        paramCache.set(card.info.name, analyzeDesign(card.doc).totals.params);
+      } catch {
+        paramCache.set(card.info.name, NaN);
+      }
+      setParams(Object.fromEntries(paramCache));
+      timer = setTimeout(step, 0);
+    };
+    timer = setTimeout(step, 30);
+    return () => clearTimeout(timer);
+  }, [open, cards]);
+  if (!open) return null;
+  const close = () => useEditor.getState().setGalleryOpen(false);
+  const pick = (d: CardData) => {
+    const state = useEditor.getState();
+    state.loadDocument(d.info.build(), null, false);
+    state.setGalleryOpen(false);
+  };
+  return (
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="ll-gallery" role="dialog" aria-label="Templates" data-testid="gallery">
+        <header>
+          <div>
+            <h2>Start from a template</h2>
+            <p>Classic architectures, ready to edit. Shapes, parameters and receptive fields update as you change them.</p>
+          </div>
+          <button className="ll-tool" onClick={close} aria-label="Close">
+            <Icon name="x" size={16} />
+          </button>
+        </header>
+        <div className="ll-gallery__grid">
+          {cards.map((c) => (
+            <TemplateCard key={c.info.name} data={c} params={params[c.info.name]} onPick={pick} />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+/** The inspector: the selected node's name, parameters (validated as you type) and figures; actions for a multi-selection. */
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleCollapsed } from '../canvas/actions';
+import { safeBlock } from '../canvas/ports';
+import type { DesignNode } from '../engine';
+import { useEditor } from '../store';
+import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
+import { Icon } from '../ui/icons';
+import { fieldsOf } from './param-fields';
+import { ParamInput } from './param-input';
+import { DiagnosticRow } from './diagnostics';
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="ll-stat">
+      <span>{label}</span>
+      <strong className="mono" data-testid={testId}>{value}</strong>
+    </div>
+  );
+}
+
+function NameField({ node }: { node: DesignNode }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft !== null && draft.trim() && draft !== node.name) useEditor.getState().dispatch({ kind: 'renameNode', nodeId: node.id, name: draft });
+    setDraft(null);
+  };
+  return (
+    <input
+      className="ll-inspector__name"
+      value={draft ?? node.name}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+        if (e.key === 'Escape') setDraft(null);
+      }}
+      aria-label="Layer name"
+      data-testid="inspector-name"
+    />
+  );
+}
+
+function NodeInspector({ node }: { node: DesignNode }) {
+  const spec = safeBlock(node.type);
+  const a = useEditor((s) => s.analysis?.nodes[node.id]);
+  const diags = useEditor(useShallow((s) => (s.analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
+  if (!spec) return <div className="ll-empty">Unknown block type “{node.type}”.</div>;
+  const fields = fieldsOf(spec.params);
+  const params = node.params;
+  let resolved: Record<string, unknown> = params;
+  const parsed = spec.params.safeParse(params);
+  if (parsed.success) resolved = parsed.data as Record<string, unknown>;
+  const rf = a?.receptiveField;
+  return (
+    <div className="ll-inspector" data-testid="inspector">
+      <div className="ll-inspector__header" style={{ ['--node-accent' as string]: `var(--cat-${spec.category})` }}>
+        <span className="ll-node__dot" />
+        <NameField node={node} />
+        <span className="ll-chip">{spec.label}</span>
+      </div>
+      <p className="ll-inspector__desc">{spec.description}</p>
+      {spec.kind === 'composite' && (
+        <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
+          <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />
+          {node.collapsed === false ? 'Collapse block' : 'Expand block in place'}
+        </button>
+      )}
+      {fields.length > 0 && <h3 className="ll-section-title">Parameters</h3>}
+      <div className="ll-fields">
+        {fields.map((f) => (
+          <ParamInput key={`${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} />
+        ))}
+      </div>
+      <h3 className="ll-section-title">Output</h3>
+      <div className="ll-stats">
+        <Stat label="Shape" value={a ? formatShape(a.outputShape) : '—'} testId="inspector-shape" />
+        <Stat label="Parameters" value={a ? formatInt(a.params.trainable + a.params.nonTrainable) : '—'} />
+        {a && a.params.nonTrainable > 0 && <Stat label="Non-trainable" value={formatInt(a.params.nonTrainable)} />}
+        <Stat label="MACs" value={a ? formatInt(a.macs) : '—'} />
+        <Stat label="Activations" value={a ? formatBytes(a.memory.activationBytes) : '—'} />
+        <Stat label="Receptive field" value={rf ? `${formatPair(rf.size)} px` : '—'} />
+        {rf && <Stat label="Effective stride" value={formatPair(rf.stride)} />}
+      </div>
+      {diags.length > 0 && (
+        <>
+          <h3 className="ll-section-title">Problems</h3>
+          {diags.map((d, i) => (
+            <DiagnosticRow key={i} diagnostic={d} compact />
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
+
+function SelectionInspector({ ids }: { ids: string[] }) {
+  const [name, setName] = useState('My block');
+  return (
+    <div className="ll-inspector">
+      <div className="ll-inspector__header">
+        <strong>{ids.length} layers selected</strong>
+      </div>
+      <div className="ll-field">
+        <label htmlFor="ll-block-name">Make a reusable block</label>
+        <div className="ll-row">
+          <input id="ll-block-name" className="ll-input" value={name} onChange={(e) => setName(e.target.value)} data-testid="block-name" />
+          <button className="ll-button is-primary" onClick={() => makeBlockFromSelection(name)} data-testid="make-block">
+            <Icon name="box" size={14} /> Make block
+          </button>
+        </div>
+      </div>
+      <div className="ll-row">
+        <button className="ll-button" onClick={duplicateSelection}>
+          <Icon name="copy" size={14} /> Duplicate
+        </button>
+        <button className="ll-button is-danger" onClick={deleteSelection}>
+          <Icon name="trash" size={14} /> Delete
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function DocumentInspector() {
+  const { name, description, source, count } = useEditor(useShallow((s) => ({ name: s.doc.name, description: s.doc.description, source: s.doc.source, count: s.doc.nodes.length })));
+  return (
+    <div className="ll-inspector">
+      <div className="ll-inspector__header">
+        <strong className="ll-inspector__title">{name}</strong>
+      </div>
+      {description && <p className="ll-inspector__desc">{description}</p>}
+      {source && <p className="ll-inspector__source">{source}</p>}
+      <p className="ll-empty">
+        {count ? 'Select a layer to edit its parameters. Shift-drag to select several.' : 'Drag blocks from the left onto the canvas, or start from a template.'}
+      </p>
+    </div>
+  );
+}
+
+/** The inspector tab. */
+export function Inspector() {
+  const selection = useEditor((s) => s.selection);
+  const node = useEditor((s) => (s.selection.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection[0]) : undefined));
+  if (node) return <NodeInspector node={node} />;
+  if (selection.length > 1) return <SelectionInspector ids={selection} />;
+  return <DocumentInspector />;
+}

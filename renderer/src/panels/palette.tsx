@@ -1,0 +1,100 @@
+/** The block palette: every block by category, searchable, with a short description; drag onto the canvas or double-click to add. */
+import { useReactFlow } from '@xyflow/react';
+import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
+import { addBlock } from '../canvas/actions';
+import { BLOCK_MIME } from '../canvas/canvas';
+import { NODE_W } from '../canvas/layout';
+import { listBlocks, type BlockSpec } from '../engine';
+import { Icon } from '../ui/icons';
+
+const CATEGORY_ORDER = ['input', 'convolution', 'pooling', 'normalization', 'activation', 'core', 'merge', 'composite', 'output'] as const;
+const CATEGORY_LABEL: Record<string, string> = {
+  input: 'Input',
+  convolution: 'Convolution',
+  pooling: 'Pooling',
+  normalization: 'Normalization',
+  activation: 'Activation',
+  core: 'Core',
+  merge: 'Merge',
+  composite: 'Composite blocks',
+  output: 'Output',
+};
+
+/** Whether a block matches a search query (type, label, category or description). */
+export function matchesQuery(spec: Pick<BlockSpec, 'type' | 'label' | 'category' | 'description'>, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [spec.type, spec.label, spec.category, spec.description].some((s) => s.toLowerCase().includes(q));
+}
+
+const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: BlockSpec; onAdd: (type: string) => void }) {
+  const onDragStart = (e: DragEvent) => {
+    e.dataTransfer.setData(BLOCK_MIME, spec.type);
+    e.dataTransfer.effectAllowed = 'copy';
+  };
+  return (
+    <div
+      className="ll-palette__item"
+      draggable
+      onDragStart={onDragStart}
+      onDoubleClick={() => onAdd(spec.type)}
+      onKeyDown={(e) => e.key === 'Enter' && onAdd(spec.type)}
+      tabIndex={0}
+      role="button"
+      title={`${spec.description}\nDrag onto the canvas, or double-click to add.`}
+      data-testid={`palette-${spec.type}`}
+      style={{ '--node-accent': `var(--cat-${spec.category})` } as CSSProperties}
+    >
+      <span className="ll-palette__glyph" />
+      <span className="ll-palette__text">
+        <span className="ll-palette__label">{spec.label}</span>
+        <span className="ll-palette__desc">{spec.description}</span>
+      </span>
+    </div>
+  );
+});
+
+/** The left sidebar. */
+export function Palette() {
+  const [query, setQuery] = useState('');
+  const flow = useReactFlow();
+  const blocks = useMemo(() => listBlocks().filter((b) => b.type !== 'Composite'), []);
+  const groups = useMemo(() => {
+    const hits = blocks.filter((b) => matchesQuery(b, query));
+    return CATEGORY_ORDER.map((c) => ({ category: c, items: hits.filter((b) => b.category === c) })).filter((g) => g.items.length);
+  }, [blocks, query]);
+  const onAdd = (type: string) => {
+    const box = document.querySelector('.ll-canvas')?.getBoundingClientRect();
+    const centre = flow.screenToFlowPosition({ x: box ? box.left + box.width / 2 : 400, y: box ? box.top + box.height / 2 : 300 });
+    addBlock(type, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y - 40) });
+  };
+  return (
+    <aside className="ll-sidebar ll-palette" aria-label="Blocks">
+      <div className="ll-palette__search">
+        <Icon name="search" size={14} />
+        <input
+          type="search"
+          placeholder="Search blocks"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQuery('');
+            if (e.key === 'Enter' && groups[0]) onAdd(groups[0].items[0].type);
+          }}
+          data-testid="palette-search"
+        />
+      </div>
+      <div className="ll-palette__list">
+        {groups.map((g) => (
+          <section key={g.category}>
+            <h3 className="ll-section-title">{CATEGORY_LABEL[g.category] ?? g.category}</h3>
+            {g.items.map((spec) => (
+              <PaletteItem key={spec.type} spec={spec} onAdd={onAdd} />
+            ))}
+          </section>
+        ))}
+        {!groups.length && <p className="ll-empty">No block matches “{query}”.</p>}
+      </div>
+    </aside>
+  );
+}

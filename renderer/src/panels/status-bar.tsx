@@ -1,0 +1,47 @@
+/** The status bar: size of the design, total parameters and MACs, validity, analysis time. */
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../store';
+import { formatCompact, formatInt } from '../ui/format';
+
+/** The status bar. */
+export function StatusBar() {
+  const s = useEditor(
+    useShallow((st) => ({
+      nodes: st.doc.nodes.length,
+      edges: st.doc.edges.length,
+      params: st.analysis?.totals.params,
+      macs: st.analysis?.totals.macs,
+      errors: st.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0,
+      warnings: st.analysis?.diagnostics.filter((d) => d.severity === 'warning').length ?? 0,
+      ms: st.analysisMs,
+      stale: st.analyzedDoc !== st.doc,
+    })),
+  );
+  return (
+    <footer className="ll-status">
+      <span>
+        {s.nodes} blocks · {s.edges} wires
+      </span>
+      <span className="ll-status__sep" />
+      <span>
+        <strong className="mono" data-testid="status-params">{s.params === undefined ? '—' : formatInt(s.params)}</strong> params
+      </span>
+      <span>
+        <strong className="mono">{s.macs === undefined ? '—' : formatCompact(s.macs)}</strong> MACs
+      </span>
+      <span className="ll-status__spacer" />
+      {s.errors > 0 ? (
+        <button className="ll-status__pill is-error" onClick={() => useEditor.getState().setRightTab('diagnostics')}>
+          {s.errors} error{s.errors > 1 ? 's' : ''}
+        </button>
+      ) : s.warnings > 0 ? (
+        <button className="ll-status__pill is-warning" onClick={() => useEditor.getState().setRightTab('diagnostics')}>
+          {s.warnings} warning{s.warnings > 1 ? 's' : ''}
+        </button>
+      ) : (
+        <span className="ll-status__pill is-ok">valid</span>
+      )}
+      <span className="mono ll-status__ms">{s.stale ? 'analysing…' : `analysis ${s.ms.toFixed(1)} ms`}</span>
+    </footer>
+  );
+}

@@ -1,0 +1,63 @@
+/** The latest analysis of the document (shapes, costs, receptive fields, diagnostics), computed off the input path. */
+import type { StateCreator } from 'zustand';
+import type { DesignAnalysis, DesignDocument, Shape } from '../engine';
+import type { EditorState } from './index';
+
+/** How bad a marked node or edge is. */
+export type Severity = 'error' | 'warning';
+
+/** Largest per-node metric values, for the colour scale. */
+export interface MetricRange {
+  params: number;
+  macs: number;
+  rf: number;
+}
+
+/** Analysis state. */
+export interface AnalysisSlice {
+  analysis: DesignAnalysis | null;
+  /** The document the current analysis describes (it may lag the live document by one edit). */
+  analyzedDoc: DesignDocument | null;
+  metricRange: MetricRange;
+  /** Analysis time of the last run in ms, shown in the status bar. */
+  analysisMs: number;
+  /** Worst diagnostic severity per node and per edge, for marking them on the canvas. */
+  nodeIssues: Record<string, Severity>;
+  edgeIssues: Record<string, Severity>;
+  /** Output shapes of the expanded graph's layers by flat id (`<composite>/<inner>`), for expanded composites. */
+  flatShapes: Record<string, Shape>;
+  setAnalysis(doc: DesignDocument, analysis: DesignAnalysis, ms: number): void;
+}
+
+function rangeOf(analysis: DesignAnalysis): MetricRange {
+  const range: MetricRange = { params: 1, macs: 1, rf: 1 };
+  for (const node of Object.values(analysis.nodes)) {
+    range.params = Math.max(range.params, node.params.trainable + node.params.nonTrainable);
+    range.macs = Math.max(range.macs, node.macs);
+    if (node.receptiveField) range.rf = Math.max(range.rf, ...node.receptiveField.size);
+  }
+  return range;
+}
+
+export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlice> = (set) => ({
+  analysis: null,
+  analyzedDoc: null,
+  metricRange: { params: 1, macs: 1, rf: 1 },
+  analysisMs: 0,
+  nodeIssues: {},
+  edgeIssues: {},
+  flatShapes: {},
+  setAnalysis(doc, analysis, analysisMs) {
+    const nodeIssues: Record<string, Severity> = {};
+    const edgeIssues: Record<string, Severity> = {};
+    for (const d of analysis.diagnostics) {
+      const sev: Severity = d.severity === 'error' ? 'error' : 'warning';
+      if (d.severity === 'info') continue;
+      if (d.nodeId && nodeIssues[d.nodeId] !== 'error') nodeIssues[d.nodeId] = sev;
+      if (d.edgeId && edgeIssues[d.edgeId] !== 'error') edgeIssues[d.edgeId] = sev;
+    }
+    const flatShapes: Record<string, Shape> = {};
+    for (const f of analysis.flat) if (f.id.includes('/')) flatShapes[f.id] = f.outputShape;
+    set({ analysis, analyzedDoc: doc, metricRange: rangeOf(analysis), analysisMs, nodeIssues, edgeIssues, flatShapes });
+  },
+});

@@ -1,0 +1,18 @@
+/**
+ * The editor's one zustand store, made of slices (zustand's slices pattern): document + history, selection/UI,
+ * analysis. Components select narrowly (`useEditor(s => s.x)` or `useShallow`), never the whole state.
+ */
+import { create } from 'zustand';
+import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
+import { createDocumentSlice, type DocumentSlice } from './document-slice';
+import { createUiSlice, type UiSlice } from './ui-slice';
+
+/** The whole editor state. */
+export type EditorState = DocumentSlice & UiSlice & AnalysisSlice;
+
+/** The store hook; also usable outside React as `useEditor.getState()`. */
+export const useEditor = create<EditorState>()((...a) => ({
+  ...createDocumentSlice(...a),
+  ...createUiSlice(...a),
+  ...createAnalysisSlice(...a),
+}));

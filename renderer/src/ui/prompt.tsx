@@ -1,0 +1,63 @@
+/** A small in-app text prompt (browser mode has no native file dialogs): `askText(...)` resolves to the text or null. */
+import { useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
+
+interface PromptRequest {
+  title: string;
+  hint: string;
+  initial: string;
+  confirm: string;
+  resolve(value: string | null): void;
+}
+
+const usePrompt = create<{ request: PromptRequest | null }>(() => ({ request: null }));
+
+/** Asks for a line of text (a file path); resolves null when cancelled. */
+export function askText(title: string, options: { hint?: string; initial?: string; confirm?: string } = {}): Promise<string | null> {
+  return new Promise((resolve) => {
+    usePrompt.getState().request?.resolve(null);
+    usePrompt.setState({ request: { title, hint: options.hint ?? '', initial: options.initial ?? '', confirm: options.confirm ?? 'OK', resolve } });
+  });
+}
+
+/** Renders the open prompt, if any. */
+export function PromptDialog() {
+  const request = usePrompt((s) => s.request);
+  const [value, setValue] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!request) return;
+    setValue(request.initial);
+    requestAnimationFrame(() => input.current?.select());
+  }, [request]);
+  if (!request) return null;
+  const close = (result: string | null) => {
+    usePrompt.setState({ request: null });
+    request.resolve(result);
+  };
+  return (
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close(null)}>
+      <form
+        className="ll-dialog"
+        role="dialog"
+        aria-label={request.title}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value.trim()) close(value.trim());
+        }}
+      >
+        <h2>{request.title}</h2>
+        {request.hint && <p className="ll-dialog__hint">{request.hint}</p>}
+        <input ref={input} className="ll-input mono" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && close(null)} data-testid="prompt-input" />
+        <div className="ll-dialog__actions">
+          <button type="button" className="ll-button" onClick={() => close(null)}>
+            Cancel
+          </button>
+          <button type="submit" className="ll-button is-primary" data-testid="prompt-confirm">
+            {request.confirm}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

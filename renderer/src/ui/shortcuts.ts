@@ -1,0 +1,61 @@
+/** Keyboard shortcuts (the platform's Ctrl/Cmd conventions); ignored while typing in a field. */
+import { useEffect } from 'react';
+import { autoLayout, copySelection, deleteSelection, duplicateSelection, paste, selectAll } from '../canvas/actions';
+import { openFile, saveFile, saveFileAs } from '../files/file-actions';
+import { useEditor } from '../store';
+
+/** The shortcut table, shown in the help overlay and used by the handler. */
+export const SHORTCUTS: { keys: string; label: string }[] = [
+  { keys: 'Mod+Z', label: 'Undo' },
+  { keys: 'Mod+Shift+Z', label: 'Redo' },
+  { keys: 'Mod+C / Mod+V', label: 'Copy / paste' },
+  { keys: 'Mod+D', label: 'Duplicate' },
+  { keys: 'Mod+A', label: 'Select all' },
+  { keys: 'Delete', label: 'Delete selection' },
+  { keys: 'Mod+O / Mod+S', label: 'Open / save' },
+  { keys: 'Shift+L', label: 'Auto-layout' },
+  { keys: 'Shift+1', label: 'Fit view' },
+];
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
+
+/** Installs the handler on the window for the app's lifetime. */
+export function useShortcuts(fitView: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      const state = useEditor.getState();
+      if (mod && key === 's') {
+        e.preventDefault();
+        void (e.shiftKey ? saveFileAs() : saveFile());
+        return;
+      }
+      if (mod && key === 'o') {
+        e.preventDefault();
+        void openFile();
+        return;
+      }
+      if (isTyping(e.target)) return;
+      const run = (fn: () => void) => {
+        e.preventDefault();
+        fn();
+      };
+      if (mod && key === 'z') return run(e.shiftKey ? state.redo : state.undo);
+      if (mod && key === 'y') return run(state.redo);
+      if (mod && key === 'c') return run(copySelection);
+      if (mod && key === 'v') return run(paste);
+      if (mod && key === 'd') return run(duplicateSelection);
+      if (mod && key === 'a') return run(selectAll);
+      if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return run(deleteSelection);
+      if (!mod && e.shiftKey && key === 'l') return run(autoLayout);
+      if (!mod && e.shiftKey && (e.code === 'Digit1' || key === '!')) return run(fitView);
+      if (e.key === 'Escape') return run(() => state.setSelection([]));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [fitView]);
+}
