@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import type { BackendName } from '../protocol';
+import { BackendUnavailableError, DEFAULT_PROBES, selectBackend, type Probe, type ProbeResult } from './select';
+
+const no = (reason: string): Probe => async () => ({ ok: false, reason });
+const yes = (detail: string, software = false): Probe => async (t) => {
+  await t.setBackend('cpu');
+  return { ok: true, detail, software } as ProbeResult;
+};
+const probes = (over: Partial<Record<BackendName, Probe>>) => ({
+  'tensorflow-gpu': no('not installed'),
+  tensorflow: no('not installed'),
+  webgpu: no('no adapter'),
+  wasm: no('absent'),
+  cpu: yes('cpu'),
+  ...over,
+});
+
+describe('backend selection', () => {
+  it.each([
+    ['everything absent -> cpu', {}, 'cpu', ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']],
+    ['tfjs-node wins over wasm', { tensorflow: yes('tfjs-node'), wasm: yes('wasm') }, 'tensorflow', ['tensorflow-gpu']],
+    ['hardware WebGPU before wasm', { webgpu: yes('WebGPU on NVIDIA H100'), wasm: yes('wasm') }, 'webgpu', ['tensorflow-gpu', 'tensorflow']],
+    ['software WebGPU after wasm', { webgpu: yes('WebGPU on SwiftShader', true), wasm: yes('wasm') }, 'wasm', ['tensorflow-gpu', 'tensorflow', 'webgpu']],
+  ] as const)('%s', async (_, over, name, skipped) => {
+    const sel = await selectBackend(tf, 'auto', probes(over));
+    expect(sel.name).toBe(name);
+    expect(sel.skipped.map((s) => s.name)).toEqual(skipped);
+  });
+
+  it('names why a forced backend cannot load', async () => {
+    await expect(selectBackend(tf, 'tensorflow', probes({}))).rejects.toThrow(BackendUnavailableError);
+    await expect(selectBackend(tf, 'tensorflow-gpu', DEFAULT_PROBES)).rejects.toThrow(/not installed \(optional: npm install @tensorflow\/tfjs-node-gpu\)/);
+  });
+
+  it('really activates the cpu backend when forced', async () => {
+    const sel = await selectBackend(tf, 'cpu');
+    expect(sel.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+});
