@@ -19,6 +19,7 @@ export async function run(args: string[]): Promise<number> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new CliError(`cannot read '${file}': no such file.`);
   if (!info.isFile()) throw new CliError(`'${file}' is not a file.`);
+  if ((await stat(values.out).catch(() => undefined))?.isDirectory()) throw new CliError(`-o '${values.out}' is a folder; give the document's file name (e.g. ${path.join(values.out, 'design.json')}).`);
   const text = await readFile(file, 'utf8');
   const doc = importModelText(text, { fileName: path.basename(file), name: values.name });
   const analysis = analyzeDesign(doc);
