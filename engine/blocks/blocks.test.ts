@@ -80,9 +80,12 @@ describe('convOutputLength', () => {
 const convGrid = grid<number | string>([[7, 8], [1, 3, 5], [1, 2], ['valid', 'same'], [1, 2]]).filter(([, , s, , d]) => !(s === 2 && d === 2));
 
 describe.each(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D'])('%s matches tfjs and the formulas', (type) => {
-  it.each(convGrid)('input %i, kernel %i, stride %i, %s, dilation %i', (size, k, s, pad, d) => {
+  it.each(convGrid)('input %i, kernel %i, stride %i, %s, dilation %i', (...cell) => {
+    const [size, k, s, d] = [cell[0], cell[1], cell[2], cell[4]] as number[];
+    const pad = cell[3] as 'valid' | 'same';
     const raw = { filters: 4, kernelSize: [k, k], strides: [s, s], padding: pad, dilation: [d, d], depthMultiplier: 2, useBias: k !== 3 };
-    const r = compare(type, raw, [[size as number, (size as number) + 1, 3]]);
+    const input: Shape = [size, size + 1, 3];
+    const r = compare(type, raw, [input]);
     if (type === 'DepthwiseConv2D' && d === 2) {
       // tfjs ignores this dilation (its call() passes null), so the block refuses it.
       expect(r.ours).toMatchObject({ ok: false, error: { code: 'unsupported', param: 'dilation' } });
@@ -95,8 +98,8 @@ describe.each(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D'])('%s matches tfjs
     }
     expect([...r.ours.shape]).toEqual(r.tfShape);
     expect(r.counts!.trainable).toBe(r.tfParams);
-    const [h, w] = [convOutputLength(size as number, k as number, pad as 'same', s as number, d as number), convOutputLength((size as number) + 1, k as number, pad as 'same', s as number, d as number)];
-    const macs = r.spec.macs([[size as number, (size as number) + 1, 3]], r.ours.shape, r.params);
+    const [h, w] = [convOutputLength(size, k, pad, s, d), convOutputLength(size + 1, k, pad, s, d)];
+    const macs = r.spec.macs([input], r.ours.shape, r.params);
     const expected = type === 'Conv2D' ? h * w * 4 * k * k * 3 : type === 'DepthwiseConv2D' ? h * w * 6 * k * k : h * w * 6 * (k * k + 4);
     expect(macs).toBe(expected);
   });
