@@ -1,0 +1,81 @@
+// Builds what `npm start`, the e2e specs and the UI benchmark run: the renderer (vite, only when missing or
+// older than its sources) and the Electron/browser-mode host bundles (esbuild, always: it takes ~100 ms).
+// Also finds the Electron binary without `require('electron')`, which would try to download it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const RENDERER_INDEX = join(ROOT, 'dist', 'renderer', 'index.html');
+const RENDERER_SOURCES = ['renderer', 'engine', 'templates', 'vite.config.ts', 'package-lock.json'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Why the renderer build must be (re)made, or null when dist/renderer is current. */
+export function rendererStaleReason() {
+  if (!existsSync(RENDERER_INDEX)) return 'dist/renderer is missing';
+  const built = statSync(RENDERER_INDEX).mtimeMs;
+  const changed = RENDERER_SOURCES.find((p) => newestMtime(join(ROOT, p)) > built);
+  return changed ? `${changed} changed since the last build` : null;
+}
+
+/** Builds the renderer with vite when missing or stale (or always with force). Throws when the build fails. */
+export function ensureRenderer({ force = false, log = console.log } = {}) {
+  const reason = force ? 'forced' : rendererStaleReason();
+  if (!reason) return false;
+  log(`Building the renderer (${reason})…`);
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`the renderer build failed (vite exit ${result.status}); run \`npx vite build\` to see why`);
+  return true;
+}
+
+/** Bundles main and preload (CommonJS, for Electron) and the browser-mode entry (ESM) into dist-electron/. */
+export async function buildHost() {
+  const esbuild = await import('esbuild');
+  const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: ROOT, tsconfig: join(ROOT, 'tsconfig.node.json') };
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs', format: 'cjs', external: ['electron'] }),
+    // The sandboxed preload may only require('electron'): everything else is bundled in.
+    esbuild.build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'], target: 'chrome130' }),
+    esbuild.build({ ...common, entryPoints: ['electron/browser-main.ts'], outfile: 'dist-electron/browser.mjs', format: 'esm', packages: 'external' }),
+  ]);
+  return { main: join(ROOT, 'dist-electron', 'main.cjs'), browser: join(ROOT, 'dist-electron', 'browser.mjs') };
+}
+
+const EXECUTABLE = { darwin: 'Electron.app/Contents/MacOS/Electron', win32: 'electron.exe' };
+
+/**
+ * The Electron executable, or the reason there is none: `ELECTRON_OVERRIDE_DIST_PATH` (a preinstalled
+ * build) first, then the `electron` package's downloaded binary (`path.txt` + `dist/`).
+ */
+export function findElectron() {
+  const exeName = EXECUTABLE[process.platform] ?? 'electron';
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const exe = join(override, exeName);
+    return existsSync(exe) ? { path: exe } : { reason: `ELECTRON_OVERRIDE_DIST_PATH is set but ${exe} does not exist` };
+  }
+  let pkgDir;
+  try {
+    pkgDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the optional "electron" package is not installed (it needs Node >= 22.12 and a download from GitHub)' };
+  }
+  const pathTxt = join(pkgDir, 'path.txt');
+  const exe = existsSync(pathTxt) ? join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim()) : null;
+  if (!exe || !existsSync(exe)) return { reason: 'the Electron binary has not been downloaded (no network access to GitHub?)' };
+  return { path: exe };
+}
