@@ -3,7 +3,7 @@
  * canvas, the toolbar, keyboard shortcuts and the test hook, so each gesture is implemented once.
  */
 import type { Connection } from '@xyflow/react';
-import type { DesignDocument, Fix } from '../engine';
+import { performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
 import { checkConnection } from './connection';
 import { expandForView, expandedViews, inputShapesOf } from './expand-view';
@@ -100,16 +100,27 @@ export function selectAll(): void {
   state.setSelection(state.doc.nodes.map((n) => n.id));
 }
 
-/** Lays the whole design out top to bottom with dagre, as one undo step. */
-export function autoLayout(): void {
-  const state = useEditor.getState();
-  const views = expandedViews(state.doc, state.analysis);
-  const boxes = state.doc.nodes.map((n) => {
+/** Dagre positions for every node (expanded composites sized by their frames). */
+function layoutPositions(doc: DesignDocument, views: ReadonlyMap<string, { width: number; height: number }>) {
+  const boxes = doc.nodes.map((n) => {
     const v = views.get(n.id);
     return { id: n.id, width: v?.width ?? NODE_W, height: v?.height ?? NODE_H };
   });
-  const pos = layoutGraph(boxes, state.doc.edges.map((e) => ({ source: e.source.node, target: e.target.node })));
+  return layoutGraph(boxes, doc.edges.map((e) => ({ source: e.source.node, target: e.target.node })));
+}
+
+/** A copy of `doc` laid out with dagre (for templates and imports, before they enter the history). */
+export function layoutDocument(doc: DesignDocument): DesignDocument {
+  const pos = layoutPositions(doc, new Map());
+  return performCommand(doc, { kind: 'moveNodes', moves: [...pos].map(([nodeId, position]) => ({ nodeId, position })) });
+}
+
+/** Lays the whole design out top to bottom with dagre, as one undo step. */
+export function autoLayout(): void {
+  const state = useEditor.getState();
+  const pos = layoutPositions(state.doc, expandedViews(state.doc, state.analysis));
   state.dispatch({ kind: 'moveNodes', moves: [...pos].map(([nodeId, position]) => ({ nodeId, position })) });
+  state.requestFit();
 }
 
 /**

@@ -33,13 +33,35 @@ export const BLOCK_MIME = 'application/x-layerloom-block';
 /** Above this many nodes only what is on screen is rendered. */
 const VIRTUALIZE_ABOVE = 300;
 
+/** Below this zoom text is unreadable: a tall design is shown from its top at a readable zoom instead. */
+const READABLE_ZOOM = 0.55;
+
+/**
+ * Fits the design in view; when that would make it unreadably small (a 50-layer chain), shows its top at a
+ * readable zoom instead, centred horizontally. The fit-view button still fits everything.
+ */
+function readableFit(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>): void {
+  const nodes = flow.getNodes().filter((n) => !n.parentId);
+  if (!nodes.length) return;
+  const bounds = flow.getNodesBounds(nodes);
+  const pane = document.querySelector('.ll-canvas')?.getBoundingClientRect();
+  if (!pane) return;
+  const zoom = Math.min(pane.width / (bounds.width * 1.15), pane.height / (bounds.height * 1.15));
+  if (zoom >= READABLE_ZOOM) {
+    void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.1 });
+    return;
+  }
+  const z = Math.min(0.85, Math.max(READABLE_ZOOM, pane.width / (bounds.width * 1.15)));
+  void flow.setViewport({ x: pane.width / 2 - (bounds.x + bounds.width / 2) * z, y: 48 - bounds.y * z, zoom: z }, { duration: 200 });
+}
+
 /** The canvas; must sit inside a `ReactFlowProvider`. */
 export function Canvas() {
   const doc = useEditor((s) => s.doc);
   const analysis = useEditor((s) => s.analysis);
   const { selection, selectedEdges } = useEditor(useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges })));
   const { fitSeq, focus, theme } = useEditor(useShallow((s) => ({ fitSeq: s.fitSeq, focus: s.focus, theme: s.theme })));
-  const flow = useReactFlow();
+  const flow = useReactFlow<FlowNode, FlowEdge>();
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
   const views = useMemo(() => expandedViews(doc, analysis), [doc, analysis]);
@@ -52,7 +74,7 @@ export function Canvas() {
   useEffect(() => {
     if (fitSeq === 0) return;
     // Wait a frame so freshly loaded nodes are measured before fitting.
-    const id = requestAnimationFrame(() => requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 })));
+    const id = requestAnimationFrame(() => requestAnimationFrame(() => readableFit(flow)));
     return () => cancelAnimationFrame(id);
   }, [fitSeq, flow]);
 

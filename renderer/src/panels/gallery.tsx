@@ -2,6 +2,7 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { listTemplates, type TemplateInfo } from '../../../templates';
 import { analyzeDesign, type DesignDocument } from '../engine';
+import { layoutDocument } from '../canvas/actions';
 import { useEditor } from '../store';
 import { formatCompact, formatInt } from '../ui/format';
 import { Icon } from '../ui/icons';
@@ -91,7 +92,7 @@ export function Gallery() {
   const close = () => useEditor.getState().setGalleryOpen(false);
   const pick = (d: CardData) => {
     const state = useEditor.getState();
-    state.loadDocument(d.info.build(), null, false);
+    state.loadDocument(layoutDocument(d.info.build()), null, false);
     state.setGalleryOpen(false);
   };
   return (
