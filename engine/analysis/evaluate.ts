@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { getBlock, suggestBlockType } from '../blocks/registry';
-import { formatShape, product } from '../blocks/shape-utils';
+import { product } from '../blocks/shape-utils';
 import type { BlockSpec, ExpandContext, Shape } from '../blocks/types';
 import { DesignError, formatPath } from '../errors';
 import { applyGlobal, applyTransfer, inputField, mergeFields, type RfState } from './receptive-field';
@@ -35,6 +35,8 @@ export interface EvalProblem {
   param?: string;
   /** For misalignment: indices of the inputs that disagree. */
   inputs?: number[];
+  /** Found inside a composite's expansion (the message names the inner layer). */
+  inner?: boolean;
 }
 
 /** The result of evaluating one (top-level or inner) block. */
@@ -212,7 +214,7 @@ function evaluateComposite(
     };
     // Inner nodes of built-in composites come from our code; those of user definitions are validated.
     const r = evaluateBlock(inner.type, inner.params, innerInputs, innerTarget, ctx, depth + 1, spec.type !== 'Composite');
-    for (const p of r.problems) problems.push({ ...p, message: describeInner(inner.name, p, innerInputs), param: undefined });
+    for (const p of r.problems) problems.push({ ...p, message: describeInner(inner.name, p, innerInputs), param: undefined, inner: true });
     if (!r.out.shape) return { out: unknown(target.flatId), records, problems };
     refs.set(inner.id, r.out);
     for (const rec of r.records) records.push(rec);
@@ -223,5 +225,5 @@ function evaluateComposite(
 
 function describeInner(name: string, p: EvalProblem, inputs: TensorRef[]): string {
   if (p.code === 'rf-misaligned') return `${name}: ${p.message} (${inputs.map((i) => i.flatId.split('/').pop()).join(', ')})`;
-  return `${name}: ${p.message}${p.code === 'shape-mismatch' ? ` (inputs ${inputs.map((i) => formatShape(i.shape)).join(', ')})` : ''}`;
+  return `${name}: ${p.message}`;
 }

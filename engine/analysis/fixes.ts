@@ -25,6 +25,7 @@ const quote = (n: DesignNode) => `'${n.name || n.id}'`;
 export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInput[], params?: Record<string, unknown>): Diagnostic {
   const base = { severity: problem.severity, code: problem.code, nodeId: node.id } as const;
   const who = `${quote(node)} (${node.type})`;
+  if (problem.inner) return { ...base, message: `${who}: ${problem.message}` };
   switch (problem.code) {
     case 'invalid-params':
       return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.param) };
