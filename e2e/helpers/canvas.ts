@@ -46,6 +46,12 @@ export function editor(page: Page) {
     document: () => page.evaluate(() => (globalThis as unknown as HookGlobal).__layerloom.getDocument()) as Promise<DocView>,
     /** The analysis once it describes the current document. */
     analysis: () => page.evaluate(() => (globalThis as unknown as HookGlobal).__layerloom.getAnalysis()) as Promise<AnalysisView>,
+    /** Loads a document through the test hook and waits for its analysis and layout on screen. */
+    async load(doc: unknown): Promise<void> {
+      await page.evaluate((d) => (globalThis as unknown as HookGlobal).__layerloom.loadDocument(d), doc);
+      await api.settled();
+      await page.waitForTimeout(300); // the fit-view animation
+    },
     /** Waits for the editor and its test hook. */
     async ready(): Promise<void> {
       await page.waitForSelector('.ll-app');
