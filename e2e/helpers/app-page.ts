@@ -5,16 +5,22 @@
  */
 import type { Page } from 'playwright-core';
 
+/** The test hook as seen from page functions (they run in the page: `globalThis` is its window). */
+interface PageGlobals {
+  __layerloom?: { loadDocument(doc: unknown): void; whenAnalyzed(): Promise<void>; getDocument(): unknown };
+  location: { search: string };
+}
+
 /** Waits until the editor has mounted: the canvas is on screen and the test hook is installed. */
 export async function waitForApp(page: Page, timeoutMs = 30_000): Promise<void> {
-  await page.waitForFunction(() => Boolean((window as { __layerloom?: unknown }).__layerloom), undefined, { timeout: timeoutMs });
+  await page.waitForFunction(() => Boolean((globalThis as unknown as PageGlobals).__layerloom), undefined, { timeout: timeoutMs });
   await page.locator('.react-flow').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** Loads a design document into the editor and waits until its analysis is on screen. */
 export async function loadDocument(page: Page, doc: unknown): Promise<void> {
   await page.evaluate(async (d) => {
-    const hook = (window as unknown as { __layerloom: { loadDocument(doc: unknown): void; whenAnalyzed(): Promise<void> } }).__layerloom;
+    const hook = (globalThis as unknown as PageGlobals).__layerloom!;
     hook.loadDocument(d);
     await hook.whenAnalyzed();
   }, doc);
@@ -22,16 +28,16 @@ export async function loadDocument(page: Page, doc: unknown): Promise<void> {
 
 /** The editor's current document (as the engine sees it). */
 export async function getDocument<T = unknown>(page: Page): Promise<T> {
-  return page.evaluate(() => (window as unknown as { __layerloom: { getDocument(): unknown } }).__layerloom.getDocument()) as Promise<T>;
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__layerloom!.getDocument()) as Promise<T>;
 }
 
 /** Calls a host channel from inside the page, through the same client the app uses (checks the transport). */
 export async function hostCall<T = unknown>(page: Page, channel: string, request: unknown = {}): Promise<T> {
   return page.evaluate(async ([c, r]) => {
-    const token = new URLSearchParams(location.search).get('token') ?? '';
+    const token = new URLSearchParams((globalThis as unknown as PageGlobals).location.search).get('token') ?? '';
     const res = await fetch(`/api/${c}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-layerloom-token': token }, body: JSON.stringify(r) });
-    const body = await res.json();
-    if (!body.ok) throw new Error(`${c}: ${body.error.message}`);
+    const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(`${c}: ${body.error?.message}`);
     return body.value;
   }, [channel, request] as const) as Promise<T>;
 }
