@@ -86,9 +86,13 @@ export interface MenuItemConstructorOptions {
   click?: (...args: any[]) => void;
 }
 
+export interface MenuItem { label: string; enabled: boolean; submenu?: Menu }
+
 export class Menu {
   static buildFromTemplate(template: MenuItemConstructorOptions[]): Menu;
   static setApplicationMenu(menu: Menu | null): void;
+  static getApplicationMenu(): Menu | null;
+  items: MenuItem[];
 }
 
 export interface IpcMainInvokeEvent { sender: WebContents; senderFrame: WebFrameMain | null }

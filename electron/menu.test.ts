@@ -39,13 +39,13 @@ describe('native menus', () => {
     const { template, sent } = build('linux');
     const item = find(template, label);
     expect(item?.accelerator).toBe(accelerator);
-    item?.click?.();
+    (item?.click as (() => void) | undefined)?.();
     expect(sent).toEqual([[command, undefined]]);
   });
 
   it('lists recent files and opens one with its path', () => {
     const { template, sent } = build('linux', ['/a.json', '/b.json']);
-    find(template, '/b.json')?.click?.();
+    (find(template, '/b.json')?.click as (() => void) | undefined)?.();
     expect(sent).toEqual([['openRecent', '/b.json']]);
     expect(find(build('linux').template, 'No Recent Files')?.enabled).toBe(false);
   });
