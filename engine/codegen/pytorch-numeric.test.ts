@@ -65,7 +65,7 @@ describe.skipIf(!TORCH)('PyTorch export numerics', () => {
       const ws = layer.weights;
       if (ws.length === 0) continue;
       const fresh = ws.map((w) =>
-        w.name.includes('moving_variance') ? tf.randomUniform([...w.shape], 0.5, 1.5, 'float32', 7) : tf.randomNormal([...w.shape], 0, 0.2, 'float32', 11),
+        w.name.includes('moving_variance') ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 7) : tf.randomNormal(w.shape as number[], 0, 0.2, 'float32', 11),
       );
       layer.setWeights(fresh);
       weights[layer.name] = fresh.map(arr);
