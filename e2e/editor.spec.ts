@@ -117,4 +117,43 @@ describeE2E('editor: build, fix, undo', () => {
     expect((await ed.document()).nodes.find((n) => n.id === 'conv')!.params.filters).toBe(32);
     await screenshot('invalid-param');
   });
+
+  test('multi-select and delete; copy and paste; make a block from the selection', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const withFlatten = {
+      ...MISSING_FLATTEN,
+      nodes: [...MISSING_FLATTEN.nodes.slice(0, 3), { id: 'flat', type: 'Flatten', name: 'flat', params: {}, position: { x: 0, y: 450 } },
+        ...MISSING_FLATTEN.nodes.slice(3).map((n) => ({ ...n, position: { x: 0, y: n.position.y + 150 } }))],
+      edges: [...MISSING_FLATTEN.edges.slice(0, 2), { id: 'e3', source: { node: 'pool', port: 'out' }, target: { node: 'flat', port: 'in' } },
+        { id: 'e3b', source: { node: 'flat', port: 'out' }, target: { node: 'dense', port: 'in' } }, MISSING_FLATTEN.edges[3]],
+    };
+    await ed.load(withFlatten);
+    // Ctrl-click selects several; copy + paste duplicates them (with the wire between them) as one step.
+    await ed.select('conv');
+    await ed.node('pool').locator('.ll-node__name').click({ modifiers: ['Control'] });
+    await expect(page.getByTestId('make-block').isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    let doc = await ed.document();
+    expect(doc.nodes).toHaveLength(8);
+    expect(doc.edges).toHaveLength(6);
+    await screenshot('pasted');
+    // The pasted copies are selected: Delete removes both as one step.
+    await page.keyboard.press('Delete');
+    doc = await ed.document();
+    expect(doc.nodes.map((n) => n.id)).toEqual(['input', 'conv', 'pool', 'flat', 'dense', 'output']);
+
+    await ed.select('conv');
+    await ed.node('pool').locator('.ll-node__name').click({ modifiers: ['Control'] });
+    await page.getByTestId('block-name').fill('ConvPool');
+    await page.getByTestId('make-block').click();
+    await ed.settled();
+    doc = await ed.document();
+    const block = doc.nodes.find((n) => n.type === 'Composite')!;
+    expect(block.name).toBe('ConvPool');
+    expect(doc.nodes).toHaveLength(5);
+    expect(await ed.shapeOf(block.id)).toBe('13×13×32');
+    expect(await ed.totalParams()).toBe('54,410');
+    await screenshot('made-block');
+  });
 });

@@ -19,6 +19,17 @@ describeE2E('templates and composite blocks', () => {
     expect((await ed.analysis()).totals.params).toBe(138_357_544);
     await screenshot('vgg16');
 
+    // Colour by parameters, in the other theme.
+    const theme = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme: string } } } }).document.documentElement.dataset.theme);
+    await page.getByTestId('toggle-theme').click();
+    await page.getByTestId('color-params').click();
+    const other = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme: string } } } }).document.documentElement.dataset.theme);
+    expect(other).not.toBe(theme);
+    await expect(page.locator('.ll-node.is-heat').count()).resolves.toBeGreaterThan(0);
+    await screenshot(`vgg16-${other}-by-params`);
+    await page.getByTestId('toggle-theme').click();
+    await page.getByTestId('color-category').click();
+
     await ed.loadTemplate('resnet50');
     await ed.settled();
     expect(await ed.totalParams()).toBe('25,636,712');
@@ -47,7 +58,7 @@ describeE2E('templates and composite blocks', () => {
     // Nodes below moved down to make room, and the model itself did not change.
     expect(expanded.nodes.find((n) => n.id === 'conv2_block2')!.position.y).toBeGreaterThan(below);
     expect(await ed.totalParams()).toBe('25,636,712');
-    await page.getByTestId(`group-${block}`).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(400); // the focus animation
     await screenshot('residual-expanded');
 
     await group.getByRole('button', { name: 'Collapse' }).click();

@@ -143,7 +143,8 @@ export function toggleCollapsed(nodeId: string): void {
   const moves = state.doc.nodes
     .filter((n) => n.id !== nodeId && n.position.y > node.position.y + 1)
     .map((n) => ({ nodeId: n.id, position: { x: n.position.x, y: n.position.y + delta } }));
-  state.dispatch([{ kind: 'setCollapsed', nodeId, collapsed: !expanding }, ...(moves.length && delta ? [{ kind: 'moveNodes' as const, moves }] : [])]);
+  const ok = state.dispatch([{ kind: 'setCollapsed', nodeId, collapsed: !expanding }, ...(moves.length && delta ? [{ kind: 'moveNodes' as const, moves }] : [])]);
+  if (ok) state.focusNode(nodeId);
 }
 
 /** Turns the selection into a user-defined block. */

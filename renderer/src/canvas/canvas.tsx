@@ -80,10 +80,14 @@ export function Canvas() {
 
   useEffect(() => {
     if (!focus) return;
-    const node = flow.getInternalNode(focus.nodeId);
-    if (!node) return;
-    const { x, y } = node.internals.positionAbsolute;
-    flow.setCenter(x + (node.measured.width ?? NODE_W) / 2, y + (node.measured.height ?? NODE_H) / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+    // Wait for the node (or an expanded frame) to be measured, then bring it into view at a readable zoom.
+    const id = requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (!flow.getInternalNode(focus.nodeId)) return;
+        void flow.fitView({ nodes: [{ id: focus.nodeId }], padding: 0.25, duration: 300, maxZoom: Math.max(flow.getZoom(), 1), minZoom: 0.35 });
+      }),
+    );
+    return () => cancelAnimationFrame(id);
   }, [focus, flow]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
