@@ -21,12 +21,13 @@ import { BlockNode } from './block-node';
 import { checkConnection } from './connection';
 import { expandedViews } from './expand-view';
 import { GroupNode } from './group-node';
+import { HeatLegend } from './heat-legend';
 import { InnerNode } from './inner-node';
 import { NODE_H, NODE_W } from './layout';
 import { ShapeEdge } from './shape-edge';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './to-flow';
 
-const nodeTypes = { block: BlockNode, group: GroupNode, inner: InnerNode };
+const nodeTypes = { block: BlockNode, composite: GroupNode, inner: InnerNode };
 const edgeTypes = { shape: ShapeEdge };
 /** The drag payload type of palette items. */
 export const BLOCK_MIME = 'application/x-layerloom-block';
@@ -191,6 +192,7 @@ export function Canvas() {
           maskColor="var(--minimap-mask)"
         />
       </ReactFlow>
+      <HeatLegend />
     </div>
   );
 }

@@ -9,7 +9,9 @@ import { safeBlock } from './ports';
 export const INNER_W = 184;
 export const INNER_H = 58;
 export const GROUP_PAD = 20;
-export const GROUP_HEADER = 44;
+export const GROUP_HEADER = 60;
+/** Narrowest frame: room for the header line. */
+export const GROUP_MIN_W = 380;
 
 /** One inner block, positioned relative to the group's top-left corner. */
 export interface InnerView {
@@ -64,19 +66,23 @@ export function expandForView(node: DesignNode, inputs: Shape[], composites: Des
   }
   const boxes = sub.nodes.map((n) => ({ id: innerNodeId(node.id, n.id), width: INNER_W, height: INNER_H }));
   const pos = layoutGraph(boxes, edges, { nodesep: 20, ranksep: 28 });
-  let maxX = 0;
-  let maxY = 0;
   let minX = Infinity;
-  for (const p of pos.values()) minX = Math.min(minX, p.x);
+  let maxRight = 0;
+  for (const p of pos.values()) {
+    minX = Math.min(minX, p.x);
+    maxRight = Math.max(maxRight, p.x + INNER_W);
+  }
+  const width = Math.max(maxRight - minX + 2 * GROUP_PAD, GROUP_MIN_W);
+  // Centre the inner layout in the frame.
+  const shift = (width - (maxRight - minX)) / 2 - minX;
+  let maxY = 0;
   const inner = sub.nodes.map((n) => {
     const p = pos.get(innerNodeId(node.id, n.id))!;
-    const x = p.x - minX + GROUP_PAD;
     const y = p.y + GROUP_HEADER;
-    maxX = Math.max(maxX, x + INNER_W);
     maxY = Math.max(maxY, y + INNER_H);
-    return { id: innerNodeId(node.id, n.id), innerId: n.id, type: n.type, name: n.name, x, y };
+    return { id: innerNodeId(node.id, n.id), innerId: n.id, type: n.type, name: n.name, x: Math.round(p.x + shift), y };
   });
-  return { width: Math.max(maxX + GROUP_PAD, 240), height: maxY + GROUP_PAD, inner, edges };
+  return { width, height: maxY + GROUP_PAD, inner, edges };
 }
 
 const viewCache = new Map<string, { node: DesignNode; key: string; view: ExpandedView | null }>();

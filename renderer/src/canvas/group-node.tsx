@@ -27,15 +27,16 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
         <Handle key={p.name} id={p.name} type="target" position={Position.Top} className="ll-handle" style={{ left: `${((i + 1) / (ports.length + 1)) * 100}%` }} />
       ))}
       <div className="ll-group__head">
-        <span className="ll-node__dot" />
-        <span className="ll-node__name">{node.name}</span>
-        <span className="ll-node__type">{spec?.label ?? node.type} · {data.view.inner.length} layers</span>
-        <span className="ll-group__stats mono">
-          {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
-        </span>
-        <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
-          <Icon name="collapse" size={12} />
-        </button>
+        <div className="ll-group__title">
+          <span className="ll-node__dot" />
+          <span className="ll-node__name">{node.name}</span>
+          <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
+            <Icon name="collapse" size={12} />
+          </button>
+        </div>
+        <div className="ll-group__meta mono">
+          <span>{spec?.label ?? node.type}</span> · {data.view.inner.length} layers · {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
+        </div>
       </div>
       <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />
     </div>

@@ -14,7 +14,7 @@ export type GroupNodeData = { node: DesignNode; view: ExpandedView };
 export type InnerNodeData = { compositeId: string; innerId: string; type: string; name: string };
 
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
-export type GroupFlowNode = Node<GroupNodeData, 'group'>;
+export type GroupFlowNode = Node<GroupNodeData, 'composite'>;
 export type InnerFlowNode = Node<InnerNodeData, 'inner'>;
 export type FlowNode = BlockFlowNode | GroupFlowNode | InnerFlowNode;
 export type FlowEdge = Edge<{ inner?: boolean }, 'shape'>;
@@ -33,13 +33,13 @@ export function toFlowNodes(
     const old = prevById.get(node.id);
     const view = expanded.get(node.id);
     if (view) {
-      const same = old && old.type === 'group' && old.data.node === node && old.data.view === view && !!old.selected === selected;
+      const same = old && old.type === 'composite' && old.data.node === node && old.data.view === view && !!old.selected === selected;
       out.push(
         same
           ? old
           : {
               id: node.id,
-              type: 'group',
+              type: 'composite',
               position: node.position,
               data: { node, view },
               selected,

@@ -7,6 +7,7 @@ import type { DesignNode } from '../engine';
 import { useEditor } from '../store';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
+import { RichText } from '../ui/rich-text';
 import { fieldsOf } from './param-fields';
 import { ParamInput } from './param-input';
 import { DiagnosticRow } from './diagnostics';
@@ -60,7 +61,9 @@ function NodeInspector({ node }: { node: DesignNode }) {
         <NameField node={node} />
         <span className="ll-chip">{spec.label}</span>
       </div>
-      <p className="ll-inspector__desc">{spec.description}</p>
+      <p className="ll-inspector__desc">
+        <RichText text={spec.description} />
+      </p>
       {spec.kind === 'composite' && (
         <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />

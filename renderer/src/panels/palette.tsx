@@ -6,6 +6,7 @@ import { BLOCK_MIME } from '../canvas/canvas';
 import { NODE_W } from '../canvas/layout';
 import { listBlocks, type BlockSpec } from '../engine';
 import { Icon } from '../ui/icons';
+import { RichText } from '../ui/rich-text';
 
 const CATEGORY_ORDER = ['input', 'convolution', 'pooling', 'normalization', 'activation', 'core', 'merge', 'composite', 'output'] as const;
 const CATEGORY_LABEL: Record<string, string> = {
@@ -41,14 +42,16 @@ const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: BlockSpec
       onKeyDown={(e) => e.key === 'Enter' && onAdd(spec.type)}
       tabIndex={0}
       role="button"
-      title={`${spec.description}\nDrag onto the canvas, or double-click to add.`}
+      title={`${spec.description.replace(/`/g, '')}\nDrag onto the canvas, or double-click to add.`}
       data-testid={`palette-${spec.type}`}
       style={{ '--node-accent': `var(--cat-${spec.category})` } as CSSProperties}
     >
       <span className="ll-palette__glyph" />
       <span className="ll-palette__text">
         <span className="ll-palette__label">{spec.label}</span>
-        <span className="ll-palette__desc">{spec.description}</span>
+        <span className="ll-palette__desc">
+          <RichText text={spec.description} />
+        </span>
       </span>
     </div>
   );
