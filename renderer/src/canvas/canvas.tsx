@@ -23,7 +23,7 @@ import { expandedViews } from './expand-view';
 import { GroupNode } from './group-node';
 import { HeatLegend } from './heat-legend';
 import { InnerNode } from './inner-node';
-import { NODE_H, NODE_W } from './layout';
+import { NODE_W } from './layout';
 import { ShapeEdge } from './shape-edge';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './to-flow';
 
