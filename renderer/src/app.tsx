@@ -13,6 +13,7 @@ import { TopBar } from './panels/topbar';
 import { useEditor } from './store';
 import { Icon } from './ui/icons';
 import { PromptDialog } from './ui/prompt';
+import { ShortcutsDialog, useShortcutsSheet } from './ui/shortcuts-dialog';
 import { useShortcuts } from './ui/shortcuts';
 import { ToastView } from './ui/toast';
 
@@ -75,6 +76,7 @@ function Workspace() {
           fitView,
           autoLayout,
           toggleTheme: () => s.setTheme(s.theme === 'dark' ? 'light' : 'dark'),
+          showShortcuts: () => useShortcutsSheet.setState({ open: true }),
         };
         void table[command]?.();
       });
@@ -98,6 +100,7 @@ function Workspace() {
       <StatusBar />
       <Gallery />
       <PromptDialog />
+      <ShortcutsDialog />
     </>
   );
 }

@@ -16,6 +16,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store';
+import { Icon } from '../ui/icons';
 import { addBlock, connectPorts } from './actions';
 import { BlockNode } from './block-node';
 import { checkConnection } from './connection';
@@ -54,6 +55,21 @@ function readableFit(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>):
   }
   const z = Math.min(0.85, Math.max(READABLE_ZOOM, pane.width / (bounds.width * 1.15)));
   void flow.setViewport({ x: pane.width / 2 - (bounds.x + bounds.width / 2) * z, y: 48 - bounds.y * z, zoom: z }, { duration: 200 });
+}
+
+function EmptyState() {
+  return (
+    <div className="ll-emptystate">
+      <div className="ll-emptystate__card">
+        <Icon name="layers" size={22} />
+        <h2>Design a network</h2>
+        <p>Drag blocks from the palette onto the canvas and wire them. Shapes, parameters and receptive fields update as you go.</p>
+        <button className="ll-button is-primary" onClick={() => useEditor.getState().setGalleryOpen(true)} data-testid="empty-templates">
+          <Icon name="grid" size={14} /> Start from a template
+        </button>
+      </div>
+    </div>
+  );
 }
 
 /** The canvas; must sit inside a `ReactFlowProvider`. */
@@ -193,6 +209,7 @@ export function Canvas() {
         />
       </ReactFlow>
       <HeatLegend />
+      {doc.nodes.length === 0 && <EmptyState />}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { SummaryPanel } from './summary';
 /** The right sidebar. */
 export function RightPanel() {
   const tab = useEditor((s) => s.rightTab);
-  const errors = useEditor((s) => s.analysis?.diagnostics.filter((d) => d.severity !== 'info').length ?? 0);
+  const errors = useEditor((s) => (s.doc.nodes.length ? (s.analysis?.diagnostics.filter((d) => d.severity !== 'info').length ?? 0) : 0));
   const tabs: { id: RightTab; label: string; badge?: number }[] = [
     { id: 'inspector', label: 'Inspector' },
     { id: 'diagnostics', label: 'Problems', badge: errors },

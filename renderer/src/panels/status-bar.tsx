@@ -30,7 +30,9 @@ export function StatusBar() {
         <strong className="mono">{s.macs === undefined ? '—' : formatCompact(s.macs)}</strong> MACs
       </span>
       <span className="ll-status__spacer" />
-      {s.errors > 0 ? (
+      {s.nodes === 0 ? (
+        <span className="ll-status__pill">empty</span>
+      ) : s.errors > 0 ? (
         <button className="ll-status__pill is-error" onClick={() => useEditor.getState().setRightTab('diagnostics')}>
           {s.errors} error{s.errors > 1 ? 's' : ''}
         </button>

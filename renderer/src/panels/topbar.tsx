@@ -6,6 +6,7 @@ import { newFile, openFile, recentFiles, saveFile, saveFileAs } from '../files/f
 import { useEditor } from '../store';
 import type { ColorBy } from '../store/ui-slice';
 import { Icon, type IconName } from '../ui/icons';
+import { useShortcutsSheet } from '../ui/shortcuts-dialog';
 
 function ToolButton({ icon, label, onClick, disabled, testId }: { icon: IconName; label: string; onClick: () => void; disabled?: boolean; testId?: string }) {
   return (
@@ -128,6 +129,7 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         </div>
       </div>
       <div className="ll-topbar__right">
+        <ToolButton icon="info" label="Keyboard shortcuts" onClick={() => useShortcutsSheet.setState({ open: true })} testId="shortcuts" />
         <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme' : 'Dark theme'} onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} testId="toggle-theme" />
       </div>
     </header>

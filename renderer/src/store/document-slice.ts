@@ -37,13 +37,15 @@ export interface DocumentSlice {
   markSaved(filePath: string, doc: DesignDocument): void;
 }
 
+const initialDoc = emptyDocument();
+
 export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlice> = (set, get) => ({
-  doc: emptyDocument(),
+  doc: initialDoc,
   past: [],
   future: [],
   lastEdit: null,
   filePath: null,
-  savedDoc: null,
+  savedDoc: initialDoc,
   dispatch(commands, options) {
     const list = Array.isArray(commands) ? commands : [commands];
     const { doc, past, lastEdit } = get();

@@ -1,0 +1,39 @@
+/** The keyboard shortcuts sheet (the ? button, or Help > Keyboard Shortcuts in Electron). */
+import { create } from 'zustand';
+import { SHORTCUTS } from './shortcuts';
+
+/** Whether the sheet is open. */
+export const useShortcutsSheet = create<{ open: boolean }>(() => ({ open: false }));
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+
+/** Renders the sheet while open. */
+export function ShortcutsDialog() {
+  const open = useShortcutsSheet((s) => s.open);
+  if (!open) return null;
+  const close = () => useShortcutsSheet.setState({ open: false });
+  return (
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="ll-dialog" role="dialog" aria-label="Keyboard shortcuts">
+        <h2>Keyboard shortcuts</h2>
+        <dl className="ll-keys">
+          {SHORTCUTS.map((s) => (
+            <div key={s.keys}>
+              <dt>{s.label}</dt>
+              <dd>
+                {s.keys.split(' / ').map((k) => (
+                  <kbd key={k}>{k.replace(/Mod/g, isMac ? '⌘' : 'Ctrl')}</kbd>
+                ))}
+              </dd>
+            </div>
+          ))}
+        </dl>
+        <div className="ll-dialog__actions">
+          <button className="ll-button" onClick={close} autoFocus>
+            Close
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
