@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBrowserServer, type BrowserServer } from './browser-server';
+
+export { startBrowserServer } from './browser-server';
 import { defaultUserDataDir } from './host-services';
 
 /** Options of `runBrowserMode`. */
@@ -50,6 +52,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     documentsDir: process.cwd(),
     version: pkg.version,
     port: options.port,
+    trainingWorkerEntry: join(options.root, 'engine', 'train', 'worker.ts'),
   });
   console.log(`\nLayerLoom is running in browser mode at:\n\n  ${server.url}\n\n(the token in the URL is this launch's secret; keep it private). Press Ctrl+C to stop.`);
   if (options.open !== false) {

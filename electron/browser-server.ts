@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventChannel } from './channels';
-import { MAX_DOCUMENT_BYTES, type EventPayload, type HostResult } from './contract';
-import { createHostServices, dispatchInvoke, type HostHandlers } from './host-services';
+import { MAX_DOCUMENT_BYTES, eventContract, type EventPayload, type HostResult } from './contract';
+import { createHostServices, dispatchInvoke, type HostServices } from './host-services';
 import { STATIC_HEADERS, contentTypeFor, resolveStaticPath } from './static-files';
 
 /** How to start the browser-mode server. */
@@ -26,6 +26,8 @@ export interface BrowserServerOptions {
   port?: number;
   /** Fixed token for tests; a fresh random one otherwise. */
   token?: string;
+  /** The training worker entry; needed when this runs from a bundle (see `training-service.ts`). */
+  trainingWorkerEntry?: string;
 }
 
 /** A running browser-mode server. */
@@ -35,7 +37,7 @@ export interface BrowserServer {
   origin: string;
   port: number;
   token: string;
-  services: HostHandlers;
+  services: HostServices;
   /** Pushes an event to every connected renderer. */
   broadcast<C extends EventChannel>(channel: C, payload: EventPayload<C>): void;
   close(): Promise<void>;
@@ -92,11 +94,19 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 /** Starts the server on 127.0.0.1 and resolves once it listens. */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const clients = new Set<WebSocket>();
+  /** Sends an event (checked against the contract) to every connected page. */
+  function broadcast<C extends EventChannel>(channel: C, payload: EventPayload<C>): void {
+    const message = JSON.stringify({ channel, payload: eventContract[channel].parse(payload) });
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
+  }
   const services = createHostServices({
     mode: 'browser',
     version: options.version,
     userDataDir: options.userDataDir,
     documentsDir: options.documentsDir,
+    emit: broadcast,
+    trainingWorkerEntry: options.trainingWorkerEntry,
   });
   let port = 0;
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -170,7 +180,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const clients = new Set<WebSocket>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const why = refusal(req) ?? (url.pathname !== '/events' ? 'no WebSocket here' : !tokenMatches(url.searchParams.get('token'), token) ? 'missing or wrong token' : null);
@@ -198,11 +207,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     port,
     token,
     services,
-    broadcast(channel, payload) {
-      const message = JSON.stringify({ channel, payload });
-      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
-    },
+    broadcast,
     async close() {
+      await services.dispose();
       for (const ws of clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

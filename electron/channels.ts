@@ -16,10 +16,14 @@ export const INVOKE_CHANNELS = [
   'autosaveWrite',
   'autosaveRead',
   'autosaveClear',
+  'trainingStart',
+  'trainingStop',
+  'trainingPause',
+  'trainingResume',
 ] as const;
 
 /** Event channels: the host pushes, the renderer listens (IPC `send` or the WebSocket `/events`). */
-export const EVENT_CHANNELS = ['menuCommand'] as const;
+export const EVENT_CHANNELS = ['menuCommand', 'trainingEvent'] as const;
 
 /** A request/response channel name. */
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

@@ -5,6 +5,7 @@
  * Pure zod: safe to import from the renderer, the preload bundle excepted (it uses `channels.ts`).
  */
 import { z } from 'zod';
+import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from '../engine/train/protocol';
 import type { EventChannel, InvokeChannel } from './channels';
 
 /** Largest document text the host reads or writes (bytes of UTF-8). */
@@ -76,11 +77,28 @@ export const invokeContract = {
   },
   autosaveRead: { request: empty, response: z.object({ autosave: autosaveSchema.nullable() }) },
   autosaveClear: { request: empty, response: z.object({ cleared: z.boolean() }) },
+  /** Starts a training run in the worker process; progress arrives as `trainingEvent`s. The host picks the run folder. */
+  trainingStart: {
+    request: z.object({
+      document: z.record(z.string(), z.unknown()),
+      dataset: datasetSpecSchema.default({ kind: 'default' }),
+      overrides: overridesSchema.default({}),
+      backend: backendChoiceSchema.default('auto'),
+      /** A checkpoint folder of an earlier run (inside the runs folder) to continue from. */
+      resumeFrom: filePath.optional(),
+    }).strict(),
+    response: z.object({ runId: z.string(), outDir: z.string() }),
+  },
+  trainingStop: { request: empty, response: z.object({ running: z.boolean() }) },
+  trainingPause: { request: empty, response: z.object({ running: z.boolean() }) },
+  trainingResume: { request: empty, response: z.object({ running: z.boolean() }) },
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Payload schemas of every event channel (host -> renderer). */
 export const eventContract = {
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS), path: z.string().optional() }),
+  /** Every event of the training worker (engine/train/protocol.ts), validated on the way out. */
+  trainingEvent: trainingEventSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 /** The request a channel takes (after defaults are applied). */
@@ -93,6 +111,8 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof invokeCon
 export type EventPayload<C extends EventChannel> = z.output<(typeof eventContract)[C]>;
 /** Application info returned by `appInfo`. */
 export type AppInfo = InvokeResponse<'appInfo'>;
+/** A training worker event. */
+export type TrainingEventPayload = EventPayload<'trainingEvent'>;
 /** A crash-recovery snapshot. */
 export type Autosave = z.output<typeof autosaveSchema>;
 

@@ -137,5 +137,5 @@ export const app: {
   addRecentDocument(path: string): void;
   clearRecentDocuments(): void;
   on(event: 'web-contents-created', listener: (event: Event, contents: WebContents) => void): unknown;
-  on(event: 'window-all-closed' | 'activate', listener: () => void): unknown;
+  on(event: 'window-all-closed' | 'activate' | 'will-quit', listener: () => void): unknown;
 };

@@ -12,6 +12,9 @@ import {
   type Autosave, type HostResult, type InvokeRequest, type InvokeResponse,
 } from './contract';
 import { writeFileAtomic } from './atomic-file';
+import { createTrainingService, type TrainingService } from './training-service';
+import type { EventChannel } from './channels';
+import type { EventPayload } from './contract';
 
 /** Native file dialogs (Electron only); each resolves to the chosen path or `null` when cancelled. */
 export interface NativeDialogs {
@@ -31,10 +34,17 @@ export interface HostServicesOptions {
   dialogs?: NativeDialogs;
   /** Called after the recent-files list changes (Electron rebuilds its Open Recent menu). */
   onRecentFilesChanged?: (files: string[]) => void;
+  /** Pushes an event to the renderer(s) over the transport (training progress). */
+  emit?: <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
+  /** The training worker entry (see `training-service.ts`). */
+  trainingWorkerEntry?: string;
 }
 
 /** One async handler per channel, taking a validated request. */
 export type HostHandlers = { [C in InvokeChannel]: (request: InvokeRequest<C>) => Promise<InvokeResponse<C>> };
+
+/** The handlers plus teardown of what they started (the training worker). */
+export type HostServices = HostHandlers & { dispose(): Promise<void> };
 
 /** How many recent files are remembered. */
 export const MAX_RECENT_FILES = 10;
@@ -58,7 +68,7 @@ function fsError(err: unknown, path: string): HostError {
 }
 
 /** Creates the host services for one app instance. */
-export function createHostServices(options: HostServicesOptions): HostHandlers {
+export function createHostServices(options: HostServicesOptions): HostServices {
   const documentsDir = options.documentsDir ?? homedir();
   const recentPath = join(options.userDataDir, 'recent-files.json');
   const autosavePath = join(options.userDataDir, 'autosave.json');
@@ -87,6 +97,14 @@ export function createHostServices(options: HostServicesOptions): HostHandlers {
     options.onRecentFilesChanged?.(files);
     return files;
   }
+
+  let training: TrainingService | undefined;
+  const trainingService = (): TrainingService =>
+    (training ??= createTrainingService({
+      userDataDir: options.userDataDir,
+      workerEntry: options.trainingWorkerEntry,
+      emit: (event) => options.emit?.('trainingEvent', event),
+    }));
 
   async function addRecent(path: string): Promise<string[]> {
     return writeRecent([path, ...(await readRecent()).filter((p) => p !== path)].slice(0, MAX_RECENT_FILES));
@@ -165,6 +183,13 @@ export function createHostServices(options: HostServicesOptions): HostHandlers {
       } catch {
         return { cleared: false };
       }
+    },
+    trainingStart: (request) => trainingService().start(request),
+    trainingStop: async () => (training ? training.stop() : { running: false }),
+    trainingPause: async () => (training ? training.pause() : { running: false }),
+    trainingResume: async () => (training ? training.resume() : { running: false }),
+    async dispose() {
+      await training?.dispose();
     },
   };
 }

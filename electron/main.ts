@@ -79,6 +79,10 @@ const services = createHostServices({
   userDataDir: app.getPath('userData'),
   documentsDir: app.getPath('documents'),
   dialogs,
+  trainingWorkerEntry: join(ROOT, 'engine', 'train', 'worker.ts'),
+  emit: (channel, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) sendEvent(win.webContents, channel, payload);
+  },
   onRecentFilesChanged: (files) => {
     if (files[0]) app.addRecentDocument(files[0]);
     else app.clearRecentDocuments();
@@ -163,6 +167,8 @@ app.whenReady().then(async () => {
   dialog.showErrorBox('LayerLoom could not start', (err as Error)?.message ?? String(err));
   app.quit();
 });
+
+app.on('will-quit', () => void services.dispose());
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -47,7 +47,12 @@ export async function buildHost() {
   const esbuild = await import('esbuild');
   const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: ROOT, tsconfig: join(ROOT, 'tsconfig.node.json') };
   await Promise.all([
-    esbuild.build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs', format: 'cjs', external: ['electron'] }),
+    // CommonJS has no import.meta.url: give modules that read it (the training worker host) this file's URL.
+    esbuild.build({
+      ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs', format: 'cjs', external: ['electron'],
+      define: { 'import.meta.url': '__importMetaUrl' },
+      banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    }),
     // The sandboxed preload may only require('electron'): everything else is bundled in.
     esbuild.build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs', format: 'cjs', external: ['electron'], target: 'chrome130' }),
     esbuild.build({ ...common, entryPoints: ['electron/browser-main.ts'], outfile: 'dist-electron/browser.mjs', format: 'esm', packages: 'external' }),
