@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { describeE2E, test } from './fixtures';
-import { getDocument, hostCall } from './helpers/app-page';
+import { getDocument, hostCall, waitForApp } from './helpers/app-page';
 
 describeE2E('smoke: the app in browser mode', () => {
   test('loads with its title, canvas and a browser-mode host', async ({ page, screenshot }) => {
@@ -11,6 +11,20 @@ describeE2E('smoke: the app in browser mode', () => {
     const doc = await getDocument<{ format: string; version: number }>(page);
     expect(doc).toMatchObject({ format: 'layerloom.design', version: 1 });
     await screenshot('loaded');
+  });
+
+  test('loads without console errors or warnings (CSP violations, failed requests)', async ({ app, browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const messages: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
+    });
+    await page.goto(app.url);
+    await waitForApp(page);
+    await page.waitForTimeout(1000);
+    await context.close();
+    expect(messages).toEqual([]);
   });
 
   test('refuses API calls without the token from inside the page', async ({ page }) => {

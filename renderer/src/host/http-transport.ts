@@ -34,6 +34,9 @@ export function createHttpHostClient(options: HttpHostOptions): HostClient {
   let closed = false;
   let retryDelay = 250;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A socket without listeners stays open this long, so a quick unsubscribe/resubscribe (React effects) reuses it. */
+  const IDLE_CLOSE_MS = 2000;
 
   const missingToken = () => new HostCallError({
     code: 'permission-denied',
@@ -100,19 +103,24 @@ export function createHttpHostClient(options: HttpHostOptions): HostClient {
       let set = listeners.get(channel);
       if (!set) listeners.set(channel, (set = new Set()));
       set.add(listener as (payload: never) => void);
+      clearTimeout(idleTimer);
       connect();
       return () => {
         set.delete(listener as (payload: never) => void);
-        if (listenerCount() === 0 && socket) {
+        if (listenerCount() > 0) return;
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          if (listenerCount() > 0 || !socket) return;
           const s = socket;
           socket = null;
           s.close();
-        }
+        }, IDLE_CLOSE_MS);
       };
     },
     close() {
       closed = true;
       clearTimeout(retryTimer);
+      clearTimeout(idleTimer);
       socket?.close();
       socket = null;
       listeners.clear();
