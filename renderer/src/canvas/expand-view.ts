@@ -86,6 +86,7 @@ export function expandForView(node: DesignNode, inputs: Shape[], composites: Des
 }
 
 const viewCache = new Map<string, { node: DesignNode; key: string; view: ExpandedView | null }>();
+let lastViews = new Map<string, ExpandedView>();
 
 /** Expanded views of every expanded composite in the document, cached per node and input shapes. */
 export function expandedViews(doc: DesignDocument, analysis: DesignAnalysis | null): Map<string, ExpandedView> {
@@ -105,5 +106,8 @@ export function expandedViews(doc: DesignDocument, analysis: DesignAnalysis | nu
     }
     if (view) out.set(node.id, view);
   }
+  // Same views as last time: return the same map, so the canvas does not rebuild its nodes for nothing.
+  if (out.size === lastViews.size && [...out].every(([id, v]) => lastViews.get(id) === v)) return lastViews;
+  lastViews = out;
   return out;
 }

@@ -74,7 +74,14 @@ export function toFlowNodes(
     const base = old && old.type === 'block' ? old : { id: node.id, type: 'block' as const };
     out.push(same ? old : { ...base, position: node.position, data: { node }, selected });
   }
-  return out;
+  return sameItems(out, prev) ? (prev as FlowNode[]) : out;
+}
+
+/** Whether two lists hold the same objects in the same order (then the old list is kept, and React Flow skips work). */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Builds flow edges (document edges plus the inner wires of expanded composites). */
@@ -107,5 +114,5 @@ export function toFlowEdges(
       out.push(prevById.get(e.id) ?? { id: e.id, type: 'shape', source: e.source, target: e.target, sourceHandle: 'out', targetHandle: 'in', data: { inner: true }, selectable: false, zIndex: 1 });
     }
   }
-  return out;
+  return sameItems(out, prev) ? (prev as FlowEdge[]) : out;
 }

@@ -1,6 +1,6 @@
 /** The latest analysis of the document (shapes, costs, receptive fields, diagnostics), computed off the input path. */
 import type { StateCreator } from 'zustand';
-import type { DesignAnalysis, DesignDocument, Shape } from '../engine';
+import type { DesignAnalysis, DesignDocument, NodeAnalysis, Shape } from '../engine';
 import type { EditorState } from './index';
 
 /** How bad a marked node or edge is. */
@@ -39,7 +39,35 @@ function rangeOf(analysis: DesignAnalysis): MetricRange {
   return range;
 }
 
-export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlice> = (set) => ({
+function sameNode(a: NodeAnalysis, b: NodeAnalysis): boolean {
+  const shape = (s: NodeAnalysis['outputShape']) => (s ? s.join('x') : '');
+  const rf = (r: NodeAnalysis['receptiveField']) => (r ? `${r.size}|${r.stride}|${r.padding}` : '');
+  return (
+    shape(a.outputShape) === shape(b.outputShape) &&
+    a.params.trainable === b.params.trainable &&
+    a.params.nonTrainable === b.params.nonTrainable &&
+    a.macs === b.macs &&
+    a.memory.activationBytes === b.memory.activationBytes &&
+    rf(a.receptiveField) === rf(b.receptiveField)
+  );
+}
+
+function keepUnchanged(prev: DesignAnalysis | null, next: DesignAnalysis): DesignAnalysis {
+  if (!prev) return next;
+  const nodes: Record<string, NodeAnalysis> = {};
+  for (const [id, n] of Object.entries(next.nodes)) {
+    const old = prev.nodes[id];
+    nodes[id] = old && sameNode(old, n) ? old : n;
+  }
+  const edges: DesignAnalysis['edges'] = {};
+  for (const [id, e] of Object.entries(next.edges)) {
+    const old = prev.edges[id];
+    edges[id] = old && (old.shape ?? []).join('x') === (e.shape ?? []).join('x') && !old.shape === !e.shape ? old : e;
+  }
+  return { ...next, nodes, edges };
+}
+
+export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlice> = (set, get) => ({
   analysis: null,
   analyzedDoc: null,
   metricRange: { params: 1, macs: 1, rf: 1 },
@@ -47,7 +75,10 @@ export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlic
   nodeIssues: {},
   edgeIssues: {},
   flatShapes: {},
-  setAnalysis(doc, analysis, analysisMs) {
+  setAnalysis(doc, fresh, analysisMs) {
+    // Keep the previous object of every node whose figures did not change, so its canvas node does not re-render
+    // (results from the worker are structured clones: new objects every time).
+    const analysis = keepUnchanged(get().analysis, fresh);
     const nodeIssues: Record<string, Severity> = {};
     const edgeIssues: Record<string, Severity> = {};
     for (const d of analysis.diagnostics) {
