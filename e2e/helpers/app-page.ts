@@ -31,7 +31,7 @@ export async function getDocument<T = unknown>(page: Page): Promise<T> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__layerloom!.getDocument()) as Promise<T>;
 }
 
-/** Calls a host channel from inside the page, through the same client the app uses (checks the transport). */
+/** Calls a host channel from inside the page over the same HTTP API (and token) the app's host client uses. */
 export async function hostCall<T = unknown>(page: Page, channel: string, request: unknown = {}): Promise<T> {
   return page.evaluate(async ([c, r]) => {
     const token = new URLSearchParams((globalThis as unknown as PageGlobals).location.search).get('token') ?? '';
