@@ -2,7 +2,7 @@
 """PyTorch CPU peer for bench/train.ts: the same reference CNN, batch, optimizer and
 timing plan, on the same Fashion-MNIST examples. Prints one JSON object on stdout.
 
-usage: torch_ref.py --batch 128 --warmup 2 --batches 4 --windows 3 --threads 2 [--count N] [--dir D]
+usage: torch_ref.py --batch 128 --warmup 2 --batches 4 --windows 3 --threads 2 [--count N] [--dir D] [--device cuda]
 """
 import argparse, gzip, json, os, statistics, sys, time
 
@@ -15,6 +15,7 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--count", type=int, default=1280)
     p.add_argument("--dir", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--device", default="cpu", help="torch device, e.g. cuda on a GPU machine")
     a = p.parse_args()
     try:
         import numpy as np
@@ -45,6 +46,9 @@ def main() -> int:
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
     )
+    dev = torch.device(a.device)
+    model = model.to(dev)
+    xs, ys = xs.to(dev), ys.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()  # softmax + categorical cross-entropy, as the tfjs model
     n_batches = max(1, a.count // a.batch)
@@ -71,7 +75,7 @@ def main() -> int:
         windows.append(a.batches * a.batch / (time.perf_counter() - t0))
     print(json.dumps({
         "ok": True, "examplesPerSec": statistics.median(windows), "windows": windows,
-        "lastLoss": last[0], "threads": torch.get_num_threads(), "torch": torch.__version__, "source": source,
+        "lastLoss": last[0], "threads": torch.get_num_threads(), "device": a.device, "torch": torch.__version__, "source": source,
     }))
     return 0
 

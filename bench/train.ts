@@ -91,7 +91,8 @@ async function main(): Promise<void> {
   }
   if (wanted.includes('tfjs-node')) {
     try {
-      await import('@tensorflow/tfjs-node');
+      const pkg = '@tensorflow/tfjs-node'; // optional: resolved at run time only
+      await import(pkg);
       await tf.setBackend('tensorflow');
       add(await tfjs('tfjs-node', data, plan, 'libtensorflow'));
     } catch (e) { add({ backend: 'tfjs-node', ok: false, reason: `@tensorflow/tfjs-node not installed (${(e as Error).message.split('\n')[0].slice(0, 80)})` }); }
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+// dawn.node holds no libuv handle while GPU work is pending: keep Node alive until main() settles.
+const keepAlive = setInterval(() => {}, 1 << 30);
+main().finally(() => clearInterval(keepAlive)).catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -30,8 +30,9 @@ export interface TfLike {
 
 let registered: Promise<void> | null = null;
 
-/** Folder holding tfjs-backend-wasm's `.wasm` binaries, resolved from node_modules. */
+/** Folder holding tfjs-backend-wasm's `.wasm` binaries: `$LAYERLOOM_WASM_DIR` (bundled builds), else node_modules. */
 export function wasmDistDir(): string {
+  if (process.env.LAYERLOOM_WASM_DIR) return path.resolve(process.env.LAYERLOOM_WASM_DIR);
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 }
