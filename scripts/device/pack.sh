@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 D=dist-device
+rm -f "$D/node_modules/webgpu/dist/linux-x64/dawn.node"  # unpacked by a local test run
 mkdir -p "$D/wasm" "$D/node_modules/webgpu/dist/linux-x64" "$D/debs"
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 --minify \
   --outfile="$D/gpu-bench.mjs" --external:webgpu --log-level=error \
