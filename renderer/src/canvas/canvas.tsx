@@ -140,9 +140,12 @@ export function Canvas() {
   }, []);
 
   const lastRefusal = useRef<string | null>(null);
+  // While a wire is being drawn over a port that refuses it, the reason shows live at the top of the canvas.
+  const [liveHint, setLiveHint] = useState<string | null>(null);
   const isValidConnection: IsValidConnection = useCallback((c) => {
     const verdict = checkConnection(useEditor.getState().doc, c as Connection);
     lastRefusal.current = verdict.ok ? null : verdict.reason;
+    setLiveHint(lastRefusal.current);
     return verdict.ok;
   }, []);
   const onConnect = useCallback((c: Connection) => {
@@ -151,6 +154,7 @@ export function Canvas() {
   const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
     if (state.toNode && !state.isValid && lastRefusal.current) useEditor.getState().showToast('error', `Connection refused: ${lastRefusal.current}`);
     lastRefusal.current = null;
+    setLiveHint(null);
   }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -209,6 +213,11 @@ export function Canvas() {
         />
       </ReactFlow>
       <HeatLegend />
+      {liveHint && (
+        <div className="ll-livehint" role="status">
+          <Icon name="x" size={12} /> {liveHint}
+        </div>
+      )}
       {doc.nodes.length === 0 && <EmptyState />}
     </div>
   );

@@ -1,9 +1,9 @@
 /** The model summary: totals and a sortable per-layer table, like Keras `model.summary()`. */
 import { useMemo, useState } from 'react';
 import { useEditor } from '../store';
-import { formatBytes, formatCompact, formatInt, formatPair, formatShape } from '../ui/format';
+import { formatBytes, formatCompact, formatInt, formatShape } from '../ui/format';
 
-type SortKey = 'order' | 'name' | 'type' | 'params' | 'macs' | 'rf';
+type SortKey = 'order' | 'name' | 'type' | 'shape' | 'params' | 'macs' | 'rf';
 
 /** One row of the per-layer table. */
 export interface SummaryRow {
@@ -29,13 +29,13 @@ export function sortRows(rows: SummaryRow[], key: SortKey, desc: boolean): Summa
   return out;
 }
 
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean }[] = [
-  { key: 'name', label: 'Layer' },
-  { key: 'type', label: 'Type' },
-  { key: 'order', label: 'Output' },
-  { key: 'params', label: 'Params', numeric: true },
-  { key: 'macs', label: 'MACs', numeric: true },
-  { key: 'rf', label: 'RF', numeric: true },
+const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title: string }[] = [
+  { key: 'order', label: '#', title: 'Model order' },
+  { key: 'name', label: 'Layer', title: 'Layer name and block type' },
+  { key: 'shape', label: 'Output', title: 'Output shape' },
+  { key: 'params', label: 'Params', numeric: true, title: 'Parameters' },
+  { key: 'macs', label: 'MACs', numeric: true, title: 'Multiply-accumulates per example' },
+  { key: 'rf', label: 'RF', numeric: true, title: 'Receptive field (px)' },
 ];
 
 /** The summary tab. */
@@ -90,7 +90,7 @@ export function SummaryPanel() {
         <thead>
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.key} className={c.numeric ? 'is-num' : ''} onClick={() => onSort(c.key, c.numeric)} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+              <th key={c.key} title={c.title} className={c.numeric ? 'is-num' : ''} onClick={() => onSort(c.key, c.numeric)} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
                 {c.label}
                 {sort.key === c.key ? <span className="ll-sort">{sort.desc ? '↓' : '↑'}</span> : null}
               </th>
@@ -100,12 +100,15 @@ export function SummaryPanel() {
         <tbody>
           {sorted.map((r) => (
             <tr key={r.id} onClick={() => useEditor.getState().focusNode(r.id)}>
-              <td className="ll-table__name" title={r.name}>{r.name}</td>
-              <td className="ll-table__type">{r.type}</td>
-              <td className="mono">{r.shape}</td>
-              <td className="mono is-num">{formatInt(r.params)}</td>
-              <td className="mono is-num">{formatCompact(r.macs)}</td>
-              <td className="mono is-num">{r.rf ? formatPair([r.rf, r.rf]) : '–'}</td>
+              <td className="mono ll-table__idx">{r.order + 1}</td>
+              <td className="ll-table__name" title={`${r.name} (${r.type})`}>
+                <span>{r.name}</span>
+                <em>{r.type}</em>
+              </td>
+              <td className="mono" title={r.shape}>{r.shape}</td>
+              <td className="mono is-num" title={formatInt(r.params)}>{formatCompact(r.params)}</td>
+              <td className="mono is-num" title={formatInt(r.macs)}>{formatCompact(r.macs)}</td>
+              <td className="mono is-num">{r.rf || '–'}</td>
             </tr>
           ))}
         </tbody>
