@@ -37,7 +37,8 @@ export function ensureRenderer({ force = false, log = console.log } = {}) {
   if (!reason) return false;
   log(`Building the renderer (${reason})…`);
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production explicitly: under vitest (e2e global setup) NODE_ENV is 'test', which would bundle React's development build.
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) throw new Error(`the renderer build failed (vite exit ${result.status}); run \`npx vite build\` to see why`);
   return true;
 }
