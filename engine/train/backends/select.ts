@@ -54,10 +54,6 @@ function nativeProbe(pkg: string): Probe {
   };
 }
 
-// Written by the fast-backend work; imported by a variable specifier so that a build without them still compiles.
-const WEBGPU_MODULE = './webgpu';
-const WASM_MODULE = './wasm/index';
-
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
 /** The default probes (tests pass their own). */
@@ -67,7 +63,7 @@ export const DEFAULT_PROBES: Record<BackendName, Probe> = {
   webgpu: async (tf) => {
     let mod: { initWebGpu: (tf: Tf) => Promise<{ ok: boolean; reason?: string; adapter?: string }> };
     try {
-      mod = await import(/* @vite-ignore */ WEBGPU_MODULE);
+      mod = await import('./webgpu');
     } catch (err) {
       return { ok: false, reason: missing(err) ? 'the WebGPU module is not part of this build' : `failed to load: ${describe(err)}` };
     }
@@ -84,7 +80,7 @@ export const DEFAULT_PROBES: Record<BackendName, Probe> = {
   wasm: async (tf) => {
     let mod: { registerWasmTraining: (tf: Tf) => Promise<void> };
     try {
-      mod = await import(/* @vite-ignore */ WASM_MODULE);
+      mod = await import('./wasm/index');
     } catch (err) {
       return { ok: false, reason: missing(err) ? 'the wasm training module is not part of this build' : `failed to load: ${describe(err)}` };
     }

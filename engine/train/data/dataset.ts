@@ -7,7 +7,7 @@ import { DesignError } from '../../errors';
 import { loadCifarDataset } from './cifar';
 import { loadFolderDataset } from './folder';
 import { loadIdxDataset } from './idx';
-import { EMBEDDED_DIR } from './make-embedded-subset';
+import { EMBEDDED_DIR } from './embedded';
 import { mulberry32, shuffleInPlace } from './random';
 import { imageSize, type Dataset, type DatasetSpec, type ImageSet } from './types';
 

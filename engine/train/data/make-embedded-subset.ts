@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { EMBEDDED_DIR } from './embedded';
 import { encodeIdx, loadIdxDataset } from './idx';
 import type { ImageSet } from './types';
 
@@ -31,8 +32,6 @@ export function balancedSubset(set: ImageSet, perClass: number, classes: number)
   return { images, labels, count: picked.length, shape: set.shape };
 }
 
-/** Embedded dataset folder inside the repository. */
-export const EMBEDDED_DIR = fileURLToPath(new URL('../../../data/fashion-mnist-subset', import.meta.url));
 
 function main(): void {
   const [src = '/usr/share/datasets/fashion-mnist', perTrain = '1000', perTest = '200'] = process.argv.slice(2);
