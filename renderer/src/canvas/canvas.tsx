@@ -107,8 +107,11 @@ export function Canvas() {
     return () => cancelAnimationFrame(id);
   }, [focus, flow]);
 
+  const big = doc.nodes.length > VIRTUALIZE_ABOVE;
+  const [dragging, setDragging] = useState(false);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     setNodes((nds) => applyNodeChanges(changes, nds));
+    for (const c of changes) if (c.type === 'position') setDragging(!!c.dragging);
     const state = useEditor.getState();
     const moves: { nodeId: string; position: { x: number; y: number } }[] = [];
     let selectionChanged = false;
@@ -196,13 +199,15 @@ export function Canvas() {
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         minZoom={0.05}
         maxZoom={2.5}
-        onlyRenderVisibleElements={doc.nodes.length > VIRTUALIZE_ABOVE}
+        onlyRenderVisibleElements={big}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'shape' }}
         connectionRadius={28}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
-        <MiniMap
+        {/* Above VIRTUALIZE_ABOVE nodes the minimap's per-node subscriptions cost a frame while dragging: a
+            1,000-node design keeps its minimap only while nothing is being dragged. */}
+        {(!big || !dragging) && <MiniMap
           pannable
           zoomable
           className="ll-minimap"
@@ -210,7 +215,7 @@ export function Canvas() {
           nodeStrokeWidth={0}
           nodeBorderRadius={6}
           maskColor="var(--minimap-mask)"
-        />
+        />}
       </ReactFlow>
       <HeatLegend />
       {liveHint && (
