@@ -17,9 +17,9 @@ cp node_modules/webgpu/package.json node_modules/webgpu/index.js node_modules/we
 [ "$D/dawn.node.xz" -nt node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$D/dawn.node.xz"
 [ "$D/node.xz" -nt "$(command -v node)" ] || xz -T2 -6 -c "$(command -v node)" > "$D/node.xz"
 cp bench/torch_ref.py scripts/device/gpu-bench.sh "$D/"
-# The Vulkan loader (libvulkan.so.1), amd64, as the device README describes; Dawn dlopens it.
+# The Vulkan loader (libvulkan.so.1) and glvnd, amd64; Dawn dlopens the loader, NVIDIA's ICD needs glvnd.
 ( o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64-lists'
   mkdir -p /tmp/amd64-lists/partial
   [ -n "$(ls /tmp/amd64-lists/*Packages* 2>/dev/null)" ] || apt-get $o update -qq
-  cd "$D/debs" && rm -f ./*.deb && apt-get $o download libvulkan1 -qq )
+  cd "$D/debs" && rm -f ./*.deb && apt-get $o download libvulkan1 libglvnd0 libglx0 libgl1 libegl1 libgles2 libopengl0 -qq )
 du -sh "$D" && ls -la "$D" "$D/debs"

@@ -58,7 +58,10 @@ async function createNavigatorGpu(opts: WebGpuOptions): Promise<WebGpuStatus & {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     const icd = process.env.VK_ICD_FILENAMES ?? process.env.VK_DRIVER_FILES;
-    return { ok: false, reason: `Dawn found no WebGPU adapter (${icd ? `VK_ICD_FILENAMES=${icd}` : 'no Vulkan ICD configured'}; Dawn rejects Mesa's lavapipe)` };
+    return {
+      ok: false,
+      reason: `Dawn found no WebGPU adapter (${icd ? `Vulkan ICD ${icd}` : 'no Vulkan ICD configured'}; Dawn rejects Mesa's lavapipe, and NVIDIA's ICD needs the Vulkan loader and glvnd's libGLdispatch)`,
+    };
   }
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ').trim() || 'unknown adapter';
