@@ -10,7 +10,7 @@ import { useEditor } from './store';
 export interface TestHook {
   loadDocument(doc: unknown): void;
   getDocument(): DesignDocument;
-  /** The analysis of the current document, once it is up to date. */
+  /** The analysis of the current document once it is up to date (without the flat graph: see analysis/protocol.ts). */
   getAnalysis(): Promise<DesignAnalysis>;
   dispatch(cmd: EditCommand | EditCommand[]): boolean;
   undo(): void;

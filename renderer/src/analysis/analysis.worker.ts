@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** Runs the engine's incremental analyzer off the main thread, so analysis of big graphs never blocks input. */
 import { createAnalyzer } from '../engine';
-import type { AnalysisRequest, AnalysisResponse } from './protocol';
+import { forEditor, type AnalysisRequest, type AnalysisResponse } from './protocol';
 
 const analyzer = createAnalyzer();
 
@@ -10,7 +10,7 @@ self.onmessage = (event: MessageEvent<AnalysisRequest>) => {
   const started = performance.now();
   let response: AnalysisResponse;
   try {
-    response = { kind: 'result', seq, analysis: analyzer.update(doc), ms: performance.now() - started };
+    response = { kind: 'result', seq, ...forEditor(analyzer.update(doc)), ms: performance.now() - started };
   } catch (err) {
     response = { kind: 'error', seq, message: (err as Error).message };
   }

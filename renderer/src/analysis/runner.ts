@@ -5,9 +5,9 @@
  */
 import { createAnalyzer, type DesignDocument } from '../engine';
 import { useEditor } from '../store';
-import type { AnalysisRequest, AnalysisResponse } from './protocol';
+import { forEditor, type AnalysisRequest, type AnalysisResponse } from './protocol';
 
-/** Designs with at most this many nodes (composites counted expanded) are analysed on the main thread. */
+/** Designs with at most this many top-level nodes are analysed on the main thread. */
 export const SYNC_LIMIT = 150;
 
 type Waiter = () => void;
@@ -38,7 +38,7 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
         const doc = sent.get(msg.seq);
         sent.delete(msg.seq);
         inFlight = null;
-        if (msg.kind === 'result' && doc && msg.seq === seq) useEditor.getState().setAnalysis(doc, msg.analysis, msg.ms);
+        if (msg.kind === 'result' && doc && msg.seq === seq) useEditor.getState().setAnalysis(doc, msg.analysis, msg.ms, msg.flatShapes);
         else if (msg.kind === 'error') useEditor.getState().showToast('error', `analysis failed: ${msg.message}`);
         flush();
       };
@@ -58,8 +58,8 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
   const runLocal = (doc: DesignDocument) => {
     const started = performance.now();
     try {
-      const analysis = local.update(doc);
-      useEditor.getState().setAnalysis(doc, analysis, performance.now() - started);
+      const { analysis, flatShapes } = forEditor(local.update(doc));
+      useEditor.getState().setAnalysis(doc, analysis, performance.now() - started, flatShapes);
     } catch (err) {
       useEditor.getState().showToast('error', `analysis failed: ${(err as Error).message}`);
     }

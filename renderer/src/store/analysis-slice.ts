@@ -26,7 +26,8 @@ export interface AnalysisSlice {
   edgeIssues: Record<string, Severity>;
   /** Output shapes of the expanded graph's layers by flat id (`<composite>/<inner>`), for expanded composites. */
   flatShapes: Record<string, Shape>;
-  setAnalysis(doc: DesignDocument, analysis: DesignAnalysis, ms: number): void;
+  /** Stores an analysis (its `flat` graph is not kept: see `forEditor`) and the inner layers' shapes. */
+  setAnalysis(doc: DesignDocument, analysis: DesignAnalysis, ms: number, flatShapes?: Record<string, Shape>): void;
 }
 
 function rangeOf(analysis: DesignAnalysis): MetricRange {
@@ -75,7 +76,7 @@ export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlic
   nodeIssues: {},
   edgeIssues: {},
   flatShapes: {},
-  setAnalysis(doc, fresh, analysisMs) {
+  setAnalysis(doc, fresh, analysisMs, flatShapes = {}) {
     // Keep the previous object of every node whose figures did not change, so its canvas node does not re-render
     // (results from the worker are structured clones: new objects every time).
     const analysis = keepUnchanged(get().analysis, fresh);
@@ -87,8 +88,6 @@ export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlic
       if (d.nodeId && nodeIssues[d.nodeId] !== 'error') nodeIssues[d.nodeId] = sev;
       if (d.edgeId && edgeIssues[d.edgeId] !== 'error') edgeIssues[d.edgeId] = sev;
     }
-    const flatShapes: Record<string, Shape> = {};
-    for (const f of analysis.flat) if (f.id.includes('/')) flatShapes[f.id] = f.outputShape;
     set({ analysis, analyzedDoc: doc, metricRange: rangeOf(analysis), analysisMs, nodeIssues, edgeIssues, flatShapes });
   },
 });
