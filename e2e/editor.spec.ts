@@ -155,5 +155,11 @@ describeE2E('editor: build, fix, undo', () => {
     expect(await ed.shapeOf(block.id)).toBe('13×13×32');
     expect(await ed.totalParams()).toBe('54,410');
     await screenshot('made-block');
+
+    // The new block is in the palette under "Your blocks"; a second use links to the same definition.
+    const second = await ed.dropBlock(`user-${block.params.definition}`, { x: 760, y: 120 });
+    doc = await ed.document();
+    expect(doc.nodes.find((n) => n.id === second)).toMatchObject({ type: 'Composite', params: { definition: block.params.definition } });
+    expect((doc as unknown as { composites: unknown[] }).composites).toHaveLength(1);
   });
 });

@@ -18,8 +18,16 @@ function freshNodeId(doc: DesignDocument, type: string): string {
   for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
 
-/** Adds a block with its default parameters at `position` and selects it. */
-export function addBlock(type: string, position: { x: number; y: number }): string | null {
+/** The drag payload of a user-defined block: `Composite:<definition id>`. */
+export const USER_BLOCK_PREFIX = 'Composite:';
+
+/**
+ * Adds a block with its default parameters at `position` and selects it. `Composite:<id>` adds a linked use of
+ * the document's user-defined block `<id>`.
+ */
+export function addBlock(payload: string, position: { x: number; y: number }): string | null {
+  const isUser = payload.startsWith(USER_BLOCK_PREFIX);
+  const type = isUser ? 'Composite' : payload;
   const state = useEditor.getState();
   const spec = safeBlock(type);
   if (!spec) {
@@ -28,12 +36,20 @@ export function addBlock(type: string, position: { x: number; y: number }): stri
   }
   const id = freshNodeId(state.doc, type);
   let params: Record<string, unknown> = {};
-  try {
-    params = spec.params.parse({}) as Record<string, unknown>;
-  } catch {
-    // a block whose params have no defaults (user composite): start empty, the inspector shows what is missing
+  let name: string | undefined;
+  if (isUser) {
+    const def = state.doc.composites.find((c) => c.id === payload.slice(USER_BLOCK_PREFIX.length));
+    if (!def) return null;
+    params = { definition: def.id };
+    name = def.name;
+  } else {
+    try {
+      params = spec.params.parse({}) as Record<string, unknown>;
+    } catch {
+      // params without defaults: start empty, the inspector shows what is missing
+    }
   }
-  if (!state.dispatch({ kind: 'addNode', id, type, params, position })) return null;
+  if (!state.dispatch({ kind: 'addNode', id, type, params, position, ...(name ? { name } : {}) })) return null;
   state.setSelection([id]);
   return id;
 }

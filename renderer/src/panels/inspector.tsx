@@ -47,8 +47,12 @@ function NodeInspector({ node }: { node: DesignNode }) {
   const spec = safeBlock(node.type);
   const a = useEditor((s) => s.analysis?.nodes[node.id]);
   const diags = useEditor(useShallow((s) => (s.analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
+  const composites = useEditor((s) => s.doc.composites);
+  const useCount = useEditor((s) => s.doc.nodes.filter((n) => n.type === 'Composite' && n.params.definition === node.params.definition).length);
   if (!spec) return <div className="ll-empty">Unknown block type “{node.type}”.</div>;
-  const fields = fieldsOf(spec.params);
+  // A user-defined block's only param is its definition link: shown, not edited.
+  const definition = node.type === 'Composite' ? composites.find((c) => c.id === node.params.definition) : undefined;
+  const fields = node.type === 'Composite' ? [] : fieldsOf(spec.params);
   const params = node.params;
   let resolved: Record<string, unknown> = params;
   const parsed = spec.params.safeParse(params);
@@ -69,6 +73,22 @@ function NodeInspector({ node }: { node: DesignNode }) {
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />
           {node.collapsed === false ? 'Collapse block' : 'Expand block in place'}
         </button>
+      )}
+      {definition && (
+        <div className="ll-stats">
+          <div className="ll-stat">
+            <span>Definition</span>
+            <strong>{definition.name}</strong>
+          </div>
+          <div className="ll-stat">
+            <span>Layers</span>
+            <strong className="mono">{definition.nodes.length}</strong>
+          </div>
+          <div className="ll-stat">
+            <span>Uses in this design</span>
+            <strong className="mono">{useCount}</strong>
+          </div>
+        </div>
       )}
       {fields.length > 0 && <h3 className="ll-section-title">Parameters</h3>}
       <div className="ll-fields">

@@ -1,10 +1,11 @@
 /** The block palette: every block by category, searchable, with a short description; drag onto the canvas or double-click to add. */
 import { useReactFlow } from '@xyflow/react';
 import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
-import { addBlock } from '../canvas/actions';
+import { addBlock, USER_BLOCK_PREFIX } from '../canvas/actions';
 import { BLOCK_MIME } from '../canvas/canvas';
 import { NODE_W } from '../canvas/layout';
 import { listBlocks, type BlockSpec } from '../engine';
+import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
 
@@ -57,6 +58,43 @@ const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: BlockSpec
   );
 });
 
+/** The document's user-defined blocks: each drag adds a linked use of the same definition. */
+function UserBlocks({ query, onAdd }: { query: string; onAdd: (payload: string) => void }) {
+  const composites = useEditor((s) => s.doc.composites);
+  const hits = composites.filter((c) => matchesQuery({ type: c.id, label: c.name, category: 'composite', description: c.description }, query));
+  if (!hits.length) return null;
+  return (
+    <section>
+      <h3 className="ll-section-title">Your blocks</h3>
+      {hits.map((c) => (
+        <div
+          key={c.id}
+          className="ll-palette__item"
+          draggable
+          onDragStart={(e) => {
+            e.dataTransfer.setData(BLOCK_MIME, USER_BLOCK_PREFIX + c.id);
+            e.dataTransfer.effectAllowed = 'copy';
+          }}
+          onDoubleClick={() => onAdd(USER_BLOCK_PREFIX + c.id)}
+          tabIndex={0}
+          role="button"
+          title="Drag onto the canvas: every use links to this one definition."
+          data-testid={`palette-user-${c.id}`}
+          style={{ '--node-accent': 'var(--cat-composite)' } as CSSProperties}
+        >
+          <span className="ll-palette__glyph" />
+          <span className="ll-palette__text">
+            <span className="ll-palette__label">{c.name}</span>
+            <span className="ll-palette__desc">
+              {c.nodes.length} layers{c.description ? ` · ${c.description}` : ''}
+            </span>
+          </span>
+        </div>
+      ))}
+    </section>
+  );
+}
+
 /** The left sidebar. */
 export function Palette() {
   const [query, setQuery] = useState('');
@@ -66,10 +104,10 @@ export function Palette() {
     const hits = blocks.filter((b) => matchesQuery(b, query));
     return CATEGORY_ORDER.map((c) => ({ category: c, items: hits.filter((b) => b.category === c) })).filter((g) => g.items.length);
   }, [blocks, query]);
-  const onAdd = (type: string) => {
+  const onAdd = (payload: string) => {
     const box = document.querySelector('.ll-canvas')?.getBoundingClientRect();
     const centre = flow.screenToFlowPosition({ x: box ? box.left + box.width / 2 : 400, y: box ? box.top + box.height / 2 : 300 });
-    addBlock(type, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y - 40) });
+    addBlock(payload, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y - 40) });
   };
   return (
     <aside className="ll-sidebar ll-palette" aria-label="Blocks">
@@ -88,6 +126,7 @@ export function Palette() {
         />
       </div>
       <div className="ll-palette__list">
+        <UserBlocks query={query} onAdd={onAdd} />
         {groups.map((g) => (
           <section key={g.category}>
             <h3 className="ll-section-title">{CATEGORY_LABEL[g.category] ?? g.category}</h3>
