@@ -45,6 +45,7 @@ describeE2E('templates and composite blocks', () => {
     const block = 'conv2_block1';
     const below = (await ed.document()).nodes.find((n) => n.id === 'conv2_block2')!.position.y;
 
+    await ed.focus(block);
     await ed.node(block).getByRole('button', { name: 'Expand' }).click();
     await ed.settled();
     const group = page.getByTestId(`group-${block}`);

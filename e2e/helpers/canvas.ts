@@ -20,6 +20,7 @@ interface HookGlobal {
     whenAnalyzed(): Promise<void>;
     loadDocument(doc: unknown): void;
     dispatch(cmd: unknown): boolean;
+    focus(id: string): void;
   };
   requestAnimationFrame(cb: () => void): number;
 }
@@ -83,6 +84,11 @@ export function editor(page: Page) {
     shapeOf: (id: string) => page.getByTestId(`node-${id}`).getByTestId('node-shape').innerText(),
     /** The shape label on an edge. */
     edgeLabel: (edgeId: string) => page.getByTestId(`edge-label-${edgeId}`).innerText(),
+    /** Brings a node into view (and selects it), then waits for the pan animation. */
+    async focus(id: string): Promise<void> {
+      await page.evaluate((i) => (globalThis as unknown as HookGlobal).__layerloom.focus(i), id);
+      await page.waitForTimeout(450);
+    },
     /** Selects a node by clicking its header. */
     async select(id: string): Promise<void> {
       await page.getByTestId(`node-${id}`).locator('.ll-node__name').click();

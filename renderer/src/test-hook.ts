@@ -16,6 +16,8 @@ export interface TestHook {
   undo(): void;
   redo(): void;
   select(ids: string[]): void;
+  /** Selects a node and brings it into view (as a click in the diagnostics or summary panel does). */
+  focus(id: string): void;
   /** Resolves once the analysis describes the current document. */
   whenAnalyzed(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export function installTestHook(): void {
     undo: () => useEditor.getState().undo(),
     redo: () => useEditor.getState().redo(),
     select: (ids) => useEditor.getState().setSelection(ids),
+    focus: (id) => useEditor.getState().focusNode(id),
     whenAnalyzed,
   };
 }
