@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { autoLayout, copySelection, deleteSelection, duplicateSelection, paste, selectAll } from '../canvas/actions';
 import { openFile, saveFile, saveFileAs } from '../files/file-actions';
 import { useEditor } from '../store';
+import { useShortcutsSheet } from './shortcuts-dialog';
 
 /** The shortcut table, shown in the help overlay and used by the handler. */
 export const SHORTCUTS: { keys: string; label: string }[] = [
@@ -15,6 +16,7 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Mod+O / Mod+S', label: 'Open / save' },
   { keys: 'Shift+L', label: 'Auto-layout' },
   { keys: 'Shift+1', label: 'Fit view' },
+  { keys: '?', label: 'This list' },
 ];
 
 function isTyping(target: EventTarget | null): boolean {
@@ -54,6 +56,7 @@ export function useShortcuts(fitView: () => void): void {
       if (!mod && e.shiftKey && key === 'l') return run(autoLayout);
       if (!mod && e.shiftKey && (e.code === 'Digit1' || key === '!')) return run(fitView);
       if (e.key === 'Escape') return run(() => state.setSelection([]));
+      if (e.key === '?') return run(() => useShortcutsSheet.setState({ open: true }));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
