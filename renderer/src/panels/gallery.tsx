@@ -7,20 +7,34 @@ import { useEditor } from '../store';
 import { formatCompact, formatInt } from '../ui/format';
 import { Icon } from '../ui/icons';
 
-/** A thumbnail of a design's wiring, drawn from node positions. */
+/** Rows in one preview column before a long design wraps into the next column (like a snake). */
+const PREVIEW_ROWS = 14;
+
+/**
+ * A thumbnail of a design: its layout, with a long chain (VGG, ResNet-152) wrapped into side-by-side columns so
+ * that it stays legible at card size.
+ */
 const Preview = memo(function Preview({ doc }: { doc: DesignDocument }) {
   const { boxes, lines, view } = useMemo(() => {
+    const rows = [...new Set(doc.nodes.map((n) => n.position.y))].sort((a, b) => a - b);
+    const rowOf = new Map(rows.map((y, i) => [y, i]));
+    const columns = Math.max(1, Math.ceil(rows.length / PREVIEW_ROWS));
+    const perColumn = Math.ceil(rows.length / columns);
     const xs = doc.nodes.map((n) => n.position.x);
-    const ys = doc.nodes.map((n) => n.position.y);
     const minX = Math.min(...xs);
-    const minY = Math.min(...ys);
-    const w = Math.max(...xs) - minX + 212;
-    const h = Math.max(...ys) - minY + 90;
-    const pos = new Map(doc.nodes.map((n) => [n.id, { x: n.position.x - minX, y: n.position.y - minY }]));
+    const span = Math.max(...xs) - minX + 212;
+    const colW = span + 160;
+    const place = (x: number, y: number) => {
+      const r = rowOf.get(y) ?? 0;
+      return { x: Math.floor(r / perColumn) * colW + (x - minX), y: (r % perColumn) * 100, col: Math.floor(r / perColumn) };
+    };
+    const pos = new Map(doc.nodes.map((n) => [n.id, place(n.position.x, n.position.y)]));
     return {
       boxes: doc.nodes.map((n) => ({ id: n.id, ...pos.get(n.id)!, type: n.type })),
-      lines: doc.edges.map((e) => ({ id: e.id, a: pos.get(e.source.node), b: pos.get(e.target.node) })).filter((l) => l.a && l.b),
-      view: `-40 -40 ${w + 80} ${h + 80}`,
+      lines: doc.edges
+        .map((e) => ({ id: e.id, a: pos.get(e.source.node), b: pos.get(e.target.node) }))
+        .filter((l) => l.a && l.b && l.a.col === l.b.col),
+      view: `-40 -40 ${columns * colW - 160 + 80} ${Math.min(rows.length, perColumn) * 100 + 40}`,
     };
   }, [doc]);
   return (
