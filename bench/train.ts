@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { loadFashion, referenceCnn, timeTraining, type Batches, type TimingPlan } from './train-lib';
-import { registerWasmTraining } from '../engine/train/backends/wasm/index';
+import { registerWasmTraining, wasmThreads } from '../engine/train/backends/wasm/index';
 import { initWebGpu } from '../engine/train/backends/webgpu';
 
 interface Row {
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   if (wanted.includes('wasm')) {
     try {
       await registerWasmTraining(tf);
-      add(await tfjs('wasm', data, plan, 'tfjs-backend-wasm + LayerLoom training kernels, 1 thread'));
+      add(await tfjs('wasm', data, plan, `tfjs-backend-wasm + LayerLoom training kernels, ${wasmThreads()} thread(s)`));
     } catch (e) { add({ backend: 'wasm', ok: false, reason: (e as Error).message }); }
   }
   if (wanted.includes('webgpu')) {

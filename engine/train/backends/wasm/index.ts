@@ -15,6 +15,8 @@ import { maxPoolGradKernel } from './max-pool-grad';
 import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
 import { registerConvGradients } from './gradients';
+import { createThreadedWasmModule, unrefWasmThreads } from './threads';
+import os from 'node:os';
 
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
@@ -28,7 +30,28 @@ export interface TfLike {
   getBackend(): string;
 }
 
+/** Options of `registerWasmTraining`. */
+export interface WasmTrainingOptions {
+  /**
+   * XNNPACK threads (worker_threads). Default: `$LAYERLOOM_WASM_THREADS`, else the number of CPUs (at most 4).
+   * 1 uses the single-threaded SIMD build.
+   */
+  threads?: number;
+}
+
 let registered: Promise<void> | null = null;
+let threadsInUse = 1;
+
+/** Threads the wasm backend was initialized with (1 until `registerWasmTraining` ran). */
+export function wasmThreads(): number {
+  return threadsInUse;
+}
+
+function defaultThreads(): number {
+  const env = Number(process.env.LAYERLOOM_WASM_THREADS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 8);
+  return Math.max(1, Math.min(4, os.cpus().length));
+}
 
 /** Folder holding tfjs-backend-wasm's `.wasm` binaries: `$LAYERLOOM_WASM_DIR` (bundled builds), else node_modules. */
 export function wasmDistDir(): string {
@@ -52,10 +75,25 @@ export function installTrainingKernels(): void {
  * node_modules), register the training kernels, and make `wasm` the active
  * backend. Safe to call more than once.
  */
-export async function registerWasmTraining(tf: TfLike): Promise<void> {
+export async function registerWasmTraining(tf: TfLike, opts: WasmTrainingOptions = {}): Promise<void> {
   registered ??= (async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmDistDir() + path.sep);
+    const threads = opts.threads ?? defaultThreads();
+    if (threads > 1) {
+      // Swap tfjs's loader (single-threaded under Node) for the threaded build; on any failure use tfjs's.
+      const original = tfc.findBackendFactory('wasm');
+      tfc.removeBackend('wasm');
+      tfc.registerBackend('wasm', async () => {
+        const mod = await createThreadedWasmModule(threads).catch(() => null);
+        if (!mod) return original();
+        wasm.setThreadsCount(threads);
+        const backend = new wasm.BackendWasm(mod as unknown as ConstructorParameters<typeof wasm.BackendWasm>[0]);
+        threadsInUse = wasm.getThreadsCount();
+        unrefWasmThreads(mod);
+        return backend;
+      }, 2);
+    }
     installTrainingKernels();
   })();
   await registered;
