@@ -88,6 +88,8 @@ describe('maxPool gradient on wasm', () => {
     return { name: `random #${i}`, x: [int(r, 1, 2), int(r, size, 8), int(r, size, 8), int(r, 1, 4)], size, stride, pad: r() < 0.5 ? 'valid' as const : 'same' as const, ties: false };
   });
   cases.push({ name: 'ties (relu zeros)', x: [2, 6, 6, 3], size: 2, stride: 2, pad: 'valid', ties: true });
+  cases.push({ name: '2x2 s2 same, odd size (edge windows)', x: [1, 7, 5, 3], size: 2, stride: 2, pad: 'same', ties: false });
+  cases.push({ name: '2x2 s2 valid, odd size', x: [2, 5, 7, 4], size: 2, stride: 2, pad: 'valid', ties: true });
   cases.push({ name: 'overlapping windows', x: [1, 7, 7, 2], size: 3, stride: 1, pad: 'same', ties: false });
   it.each(cases.map((c) => [`${c.name}: x ${c.x.join('x')} size ${c.size} s${c.stride} ${c.pad}`, c] as const))('%s', async (_l, c) => {
     const rr = rng(5);

@@ -27,11 +27,15 @@ export function maxPoolGrad(args: Args): TensorInfo {
   const dx = heapF32(b, out);
   dx.fill(0);
   const xv = heapF32(b, input), dyv = heapF32(b, dy);
+  const top = ci.padInfo.top, left = ci.padInfo.left;
+  if (fhIs2x2(ci) && top === 0 && left === 0 && 2 * ci.outHeight <= h && 2 * ci.outWidth <= w) {
+    pool2x2Grad(xv, dyv, dx, n, h, w, c, ci.outHeight, ci.outWidth);
+    return out;
+  }
   const best = new Float32Array(c);
   const arg = new Int32Array(c);
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = ci;
   const { filterHeight: fh, filterWidth: fw } = ci;
-  const top = ci.padInfo.top, left = ci.padInfo.left;
   for (let bi = 0; bi < n; bi++) {
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - top;
@@ -56,6 +60,38 @@ export function maxPoolGrad(args: Args): TensorInfo {
     }
   }
   return out;
+}
+
+function fhIs2x2(ci: { filterHeight: number; filterWidth: number; strideHeight: number; strideWidth: number }): boolean {
+  return ci.filterHeight === 2 && ci.filterWidth === 2 && ci.strideHeight === 2 && ci.strideWidth === 2;
+}
+
+/**
+ * The common 2×2 / stride 2 case with every window inside the input, unrolled: four reads per
+ * channel, first maximum wins (same tie rule as above).
+ */
+function pool2x2Grad(
+  xv: Float32Array, dyv: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number,
+): void {
+  const row = w * c;
+  for (let bi = 0; bi < n; bi++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const p0 = ((bi * h + 2 * oy) * w + 2 * ox) * c;
+        const d0 = ((bi * oh + oy) * ow + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const a = p0 + ch;
+          let at = -1;
+          let m = -Infinity;
+          if (xv[a] > m) { m = xv[a]; at = a; }
+          if (xv[a + c] > m) { m = xv[a + c]; at = a + c; }
+          if (xv[a + row] > m) { m = xv[a + row]; at = a + row; }
+          if (xv[a + row + c] > m) at = a + row + c;
+          if (at >= 0) dx[at] += dyv[d0 + ch];
+        }
+      }
+    }
+  }
 }
 
 /** Kernel config replacing the shipped (naive) wasm MaxPoolGrad. */
