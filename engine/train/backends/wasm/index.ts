@@ -80,7 +80,8 @@ export async function registerWasmTraining(tf: TfLike, opts: WasmTrainingOptions
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmDistDir() + path.sep);
     const threads = opts.threads ?? defaultThreads();
-    if (threads > 1) {
+    // Only before the backend exists: swapping its loader afterwards would drop live tensors.
+    if (threads > 1 && tfc.findBackend('wasm') == null) {
       // Swap tfjs's loader (single-threaded under Node) for the threaded build; on any failure use tfjs's.
       const original = tfc.findBackendFactory('wasm');
       tfc.removeBackend('wasm');
