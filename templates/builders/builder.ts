@@ -24,6 +24,8 @@ export interface BuilderOptions {
   description?: string;
   /** Where the architecture comes from (paper, URL). */
   source?: string;
+  /** Training settings stored with the design (defaults for the rest). */
+  training?: Record<string, unknown>;
 }
 
 interface PendingNode {
@@ -104,6 +106,7 @@ export class DesignBuilder {
       nodes: this.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? { x: 0, y: 0 } })),
       edges: this.edges,
       composites: this.composites,
+      ...(this.options.training ? { training: this.options.training } : {}),
     });
   }
 
