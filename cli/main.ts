@@ -8,9 +8,9 @@ import { CliError } from './cli-error';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> = {
   analyze: { summary: 'analyze <document.json | template> [--input HxWxC] [--batch N] [--json]', load: () => import('./commands/analyze') },
   templates: { summary: 'templates [--json]', load: () => import('./commands/templates') },
-  export: { summary: 'export <document | template> --format ts|keras|pytorch|tfjs -o <path>', load: () => import('./commands/export') },
-  import: { summary: 'import <model.json> -o <document.json>', load: () => import('./commands/import') },
-  train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend B] [--out DIR] [--json]', load: () => import('./commands/train') },
+  export: { summary: 'export <document | template> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N]', load: () => import('./commands/export') },
+  import: { summary: 'import <model.json> -o <document.json> [--name NAME]', load: () => import('./commands/import') },
+  train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume CHECKPOINT_DIR] [--json]', load: () => import('./commands/train') },
 };
 
 function usage(): string {
@@ -28,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     console.error(`layerloom: unknown command '${name}'.\n\n${usage()}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: layerloom ${command.summary}`);
+    return 0;
   }
   try {
     const mod = await command.load();
