@@ -3,18 +3,10 @@
  * computation on two backends, and a directional finite-difference check.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../data/random';
 
-/** Deterministic PRNG (mulberry32) so "random" test cases are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so "random" test cases are reproducible (the same mulberry32 the datasets use). */
+export const rng = mulberry32;
 
 /** Integer in [lo, hi]. */
 export function int(r: () => number, lo: number, hi: number): number {
