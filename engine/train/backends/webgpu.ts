@@ -4,7 +4,7 @@
  * `@tensorflow/tfjs-backend-webgpu` runs on it. Works on any GPU with a
  * Vulkan driver (Linux), D3D12 (Windows) or Metal (macOS); no CUDA needed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 /** Result of `initWebGpu`. `software` marks CPU emulations (SwiftShader, llvmpipe/lavapipe, fallback adapters). */
 export interface WebGpuStatus {
@@ -40,10 +40,30 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/
 
 let gpuState: Promise<WebGpuStatus> | null = null;
 
+/**
+ * On Linux without an explicit Vulkan ICD, a GPU shows up as a device node (/dev/dri/renderD* for Mesa's
+ * Intel/AMD drivers, /dev/nvidia* for NVIDIA's). Without one, Dawn could only find Mesa's lavapipe, which it
+ * rejects: say so without loading Dawn (which would print native warnings). Returns null when a probe is worthwhile.
+ */
+function linuxVulkanDriverProblem(): string | null {
+  if (process.platform !== 'linux' || process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES) return null;
+  const list = (dir: string, pattern: RegExp) => {
+    try {
+      return readdirSync(dir).filter((f) => pattern.test(f));
+    } catch {
+      return [];
+    }
+  };
+  if (list('/dev/dri', /^renderD\d+$/).length || list('/dev', /^nvidia\d+$/).length) return null;
+  return 'no WebGPU adapter: this machine has no GPU device (/dev/dri/renderD*, /dev/nvidia*); set VK_ICD_FILENAMES to use a software Vulkan driver';
+}
+
 async function createNavigatorGpu(opts: WebGpuOptions): Promise<WebGpuStatus & { gpu?: GPU }> {
   if (opts.swiftShaderFallback && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
+  const noDriver = linuxVulkanDriverProblem();
+  if (noDriver) return { ok: false, reason: noDriver };
   let mod: { create(o: string[]): GPU; globals: object };
   try {
     mod = (await import('webgpu')) as unknown as typeof mod;
