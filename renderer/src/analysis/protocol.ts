@@ -1,24 +1,17 @@
-/** Messages between the editor and the analysis worker. */
-import type { DesignAnalysis, DesignDocument, Shape } from '../engine';
-
-/** Analyse this document; `seq` orders requests so a stale answer is dropped. */
-export interface AnalysisRequest {
-  seq: number;
-  doc: DesignDocument;
-}
-
-/** The worker's answer to one request. */
-export type AnalysisResponse =
-  | { kind: 'result'; seq: number; analysis: DesignAnalysis; flatShapes: Record<string, Shape>; ms: number }
-  | { kind: 'error'; seq: number; message: string };
+/** Messages between the editor and the analysis worker (see `delta.ts` for what a patch and a delta hold). */
+import type { DesignDocument } from '../engine';
+import type { AnalysisDelta, DocPatch } from './delta';
 
 /**
- * What the editor keeps of an analysis: everything but the flat graph (layer configs for 1,000+ layers, the
- * biggest part of a worker message and unused by the editor), plus the inner layers' output shapes for expanded
- * composites. Compile and code export derive the flat graph from the document themselves.
+ * Analyse a document: `load` sends it whole (a new worker, or after an error), `patch` as changes against the
+ * document of the previous request. `fresh` asks for a full result instead of a delta (the editor's current
+ * analysis did not come from this worker). `seq` numbers requests.
  */
-export function forEditor(analysis: DesignAnalysis): { analysis: DesignAnalysis; flatShapes: Record<string, Shape> } {
-  const flatShapes: Record<string, Shape> = {};
-  for (const f of analysis.flat) if (f.id.includes('/')) flatShapes[f.id] = f.outputShape;
-  return { analysis: { ...analysis, flat: [] }, flatShapes };
-}
+export type AnalysisRequest =
+  | { kind: 'load'; seq: number; doc: DesignDocument; fresh: boolean }
+  | { kind: 'patch'; seq: number; patch: DocPatch; fresh: boolean };
+
+/** The worker's answer to one request: the analysis as a delta against the worker's previous answer. */
+export type AnalysisResponse =
+  | { kind: 'result'; seq: number; delta: AnalysisDelta; ms: number }
+  | { kind: 'error'; seq: number; message: string };

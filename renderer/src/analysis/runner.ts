@@ -1,11 +1,13 @@
 /**
  * Keeps the store's analysis in step with its document. Small designs are analysed synchronously (well under a
  * frame, and results appear with the edit); big ones go to a Web Worker, latest request wins, so a burst of edits
- * never queues up work and input is never blocked.
+ * never queues up work and input is never blocked. The worker holds its own copy of the document and its last
+ * result: each edit travels as a document patch and comes back as an analysis delta (see `delta.ts`).
  */
 import { createAnalyzer, type DesignDocument } from '../engine';
 import { useEditor } from '../store';
-import { forEditor, type AnalysisRequest, type AnalysisResponse } from './protocol';
+import { diffAnalysis, diffDocument, editorView, mergeAnalysis, type AnalysisDelta, type EditorAnalysis } from './delta';
+import type { AnalysisRequest, AnalysisResponse } from './protocol';
 
 /** Designs with at most this many top-level nodes are analysed on the main thread. */
 export const SYNC_LIMIT = 150;
@@ -15,9 +17,16 @@ type Waiter = () => void;
 /** Starts analysing on every document change; returns a function that stops it. */
 export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
   const local = createAnalyzer();
+  /** The last local result, for diffing the next one against. */
+  let localLast: EditorAnalysis | null = null;
+  /** What the store shows, and who made it: deltas only apply to the result they were made against. */
+  let shown: EditorAnalysis | null = null;
+  let shownBy: 'local' | 'worker' | null = null;
   let worker: Worker | null = null;
+  /** The document the worker holds (null: send it whole next time). */
+  let workerDoc: DesignDocument | null = null;
   let seq = 0;
-  let inFlight: number | null = null;
+  let inFlight: { seq: number; doc: DesignDocument } | null = null;
   let pending: DesignDocument | null = null;
   let waiters: Waiter[] = [];
 
@@ -29,21 +38,40 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
     }
   };
 
+  const show = (doc: DesignDocument, delta: AnalysisDelta, by: 'local' | 'worker', ms: number) => {
+    shown = mergeAnalysis(shown, delta);
+    shownBy = by;
+    useEditor.getState().setAnalysis(doc, shown, ms);
+  };
+
+  const dropWorker = () => {
+    worker?.terminate();
+    worker = null;
+    workerDoc = null;
+    if (shownBy === 'worker') shownBy = null;
+  };
+
   const ensureWorker = (): Worker | null => {
     if (worker) return worker;
     try {
       worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' });
+      workerDoc = null;
       worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
         const msg = event.data;
-        const doc = sent.get(msg.seq);
-        sent.delete(msg.seq);
+        const sent = inFlight;
         inFlight = null;
-        if (msg.kind === 'result' && doc && msg.seq === seq) useEditor.getState().setAnalysis(doc, msg.analysis, msg.ms, msg.flatShapes);
-        else if (msg.kind === 'error') useEditor.getState().showToast('error', `analysis failed: ${msg.message}`);
+        if (msg.kind === 'result' && sent && msg.seq === sent.seq) show(sent.doc, msg.delta, 'worker', msg.ms);
+        else if (msg.kind === 'result' && shownBy === 'worker') shownBy = null; // an unexpected answer: start afresh
+        else if (msg.kind === 'error') {
+          // The worker dropped its state: the next request carries the whole document.
+          workerDoc = null;
+          if (shownBy === 'worker') shownBy = null;
+          useEditor.getState().showToast('error', `analysis failed: ${msg.message}`);
+        }
         flush();
       };
       worker.onerror = () => {
-        worker = null;
+        dropWorker();
         inFlight = null;
         flush();
       };
@@ -53,16 +81,25 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
     return worker;
   };
 
-  const sent = new Map<number, DesignDocument>();
-
   const runLocal = (doc: DesignDocument) => {
     const started = performance.now();
     try {
-      const { analysis, flatShapes } = forEditor(local.update(doc));
-      useEditor.getState().setAnalysis(doc, analysis, performance.now() - started, flatShapes);
+      const view = editorView(local.update(doc));
+      const delta = diffAnalysis(shownBy === 'local' ? localLast : null, view);
+      localLast = view;
+      show(doc, delta, 'local', performance.now() - started);
     } catch (err) {
       useEditor.getState().showToast('error', `analysis failed: ${(err as Error).message}`);
     }
+  };
+
+  const send = (w: Worker, doc: DesignDocument) => {
+    seq += 1;
+    inFlight = { seq, doc };
+    const fresh = shownBy !== 'worker';
+    const request: AnalysisRequest = workerDoc ? { kind: 'patch', seq, patch: diffDocument(workerDoc, doc), fresh } : { kind: 'load', seq, doc, fresh };
+    workerDoc = doc;
+    w.postMessage(request);
   };
 
   function flush() {
@@ -70,14 +107,12 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
     const doc = pending;
     pending = null;
     const w = doc.nodes.length > SYNC_LIMIT ? ensureWorker() : null;
-    seq += 1;
     if (!w) {
+      seq += 1;
       runLocal(doc);
       return settle();
     }
-    inFlight = seq;
-    sent.set(seq, doc);
-    w.postMessage({ seq, doc } satisfies AnalysisRequest);
+    send(w, doc);
   }
 
   const request = (doc: DesignDocument) => {
@@ -93,7 +128,7 @@ export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
   return {
     stop() {
       unsubscribe();
-      worker?.terminate();
+      dropWorker();
     },
     whenIdle() {
       return new Promise<void>((resolve) => {

@@ -32,6 +32,11 @@ const nodeTypes = { block: BlockNode, composite: GroupNode, inner: InnerNode };
 const edgeTypes = { shape: ShapeEdge };
 /** The drag payload type of palette items. */
 export const BLOCK_MIME = 'application/x-layerloom-block';
+/** Constant props of React Flow and the minimap: new objects every render would make them update their stores. */
+const PRO_OPTIONS = { hideAttribution: true };
+const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift'];
+const DEFAULT_EDGE_OPTIONS = { type: 'shape' };
+const minimapColor = (n: FlowNode) => (n.type === 'inner' ? 'transparent' : 'var(--minimap-node)');
 /** Above this many nodes only what is on screen is rendered. */
 const VIRTUALIZE_ABOVE = 300;
 
@@ -75,13 +80,14 @@ function EmptyState() {
 /** The canvas; must sit inside a `ReactFlowProvider`. */
 export function Canvas() {
   const doc = useEditor((s) => s.doc);
-  const analysis = useEditor((s) => s.analysis);
+  // Expanded composites depend on the shapes feeding them; the selector returns the same map while those views are
+  // unchanged, so a new analysis (every edit) does not re-render the canvas and React Flow, only the nodes it changes.
+  const views = useEditor((s) => expandedViews(s.doc, s.analysis));
   const { selection, selectedEdges } = useEditor(useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges })));
   const { fitSeq, focus, theme } = useEditor(useShallow((s) => ({ fitSeq: s.fitSeq, focus: s.focus, theme: s.theme })));
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const [nodes, setNodes] = useState<FlowNode[]>([]);
   const [edges, setEdges] = useState<FlowEdge[]>([]);
-  const views = useMemo(() => expandedViews(doc, analysis), [doc, analysis]);
   const selSet = useMemo(() => new Set(selection), [selection]);
   const edgeSelSet = useMemo(() => new Set(selectedEdges), [selectedEdges]);
 
@@ -90,8 +96,19 @@ export function Canvas() {
 
   useEffect(() => {
     if (fitSeq === 0) return;
-    // Wait a frame so freshly loaded nodes are measured before fitting.
-    const id = requestAnimationFrame(() => requestAnimationFrame(() => readableFit(flow)));
+    // A freshly loaded document reaches React Flow a render or two later (its nodes are built in an effect, and a big
+    // design takes a while): wait until its first and last nodes are there, then a frame so they are measured.
+    let id = 0;
+    let frames = 0;
+    const arrived = () => {
+      const { nodes } = useEditor.getState().doc;
+      return !nodes.length || (!!flow.getNode(nodes[0].id) && !!flow.getNode(nodes[nodes.length - 1].id));
+    };
+    const wait = () => {
+      frames += 1;
+      id = requestAnimationFrame(arrived() || frames > 60 ? () => readableFit(flow) : wait);
+    };
+    id = requestAnimationFrame(wait);
     return () => cancelAnimationFrame(id);
   }, [fitSeq, flow]);
 
@@ -196,12 +213,12 @@ export function Canvas() {
         colorMode={theme}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         minZoom={0.05}
         maxZoom={2.5}
         onlyRenderVisibleElements={big}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'shape' }}
+        proOptions={PRO_OPTIONS}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         connectionRadius={28}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
@@ -211,7 +228,7 @@ export function Canvas() {
           pannable
           zoomable
           className="ll-minimap"
-          nodeColor={(n) => (n.type === 'inner' ? 'transparent' : 'var(--minimap-node)')}
+          nodeColor={minimapColor}
           nodeStrokeWidth={0}
           nodeBorderRadius={6}
           maskColor="var(--minimap-mask)"

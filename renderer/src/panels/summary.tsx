@@ -46,8 +46,9 @@ export function SummaryPanel() {
   const rows = useMemo(() => {
     if (!analysis || !doc) return [];
     const list: SummaryRow[] = [];
+    const byId = new Map(doc.nodes.map((n) => [n.id, n]));
     Object.values(analysis.nodes).forEach((a, i) => {
-      const node = doc.nodes.find((n) => n.id === a.nodeId);
+      const node = byId.get(a.nodeId);
       if (!node) return;
       list.push({
         id: node.id,

@@ -1,20 +1,17 @@
 /** The latest analysis of the document (shapes, costs, receptive fields, diagnostics), computed off the input path. */
 import type { StateCreator } from 'zustand';
-import type { DesignAnalysis, DesignDocument, NodeAnalysis, Shape } from '../engine';
+import type { EditorAnalysis, MetricRange } from '../analysis/delta';
+import type { DesignAnalysis, DesignDocument, Shape } from '../engine';
 import type { EditorState } from './index';
+
+export type { MetricRange } from '../analysis/delta';
 
 /** How bad a marked node or edge is. */
 export type Severity = 'error' | 'warning';
 
-/** Largest per-node metric values, for the colour scale. */
-export interface MetricRange {
-  params: number;
-  macs: number;
-  rf: number;
-}
-
 /** Analysis state. */
 export interface AnalysisSlice {
+  /** Without its `flat` graph (see `editorView` in analysis/delta.ts). */
   analysis: DesignAnalysis | null;
   /** The document the current analysis describes (it may lag the live document by one edit). */
   analyzedDoc: DesignDocument | null;
@@ -26,46 +23,30 @@ export interface AnalysisSlice {
   edgeIssues: Record<string, Severity>;
   /** Output shapes of the expanded graph's layers by flat id (`<composite>/<inner>`), for expanded composites. */
   flatShapes: Record<string, Shape>;
-  /** Stores an analysis (its `flat` graph is not kept: see `forEditor`) and the inner layers' shapes. */
-  setAnalysis(doc: DesignDocument, analysis: DesignAnalysis, ms: number, flatShapes?: Record<string, Shape>): void;
+  /**
+   * Stores an analysis of `doc`. Callers merge new results into the previous ones (`mergeAnalysis`), so unchanged
+   * nodes keep their objects and their canvas nodes do not re-render.
+   */
+  setAnalysis(doc: DesignDocument, view: EditorAnalysis, ms: number): void;
 }
 
-function rangeOf(analysis: DesignAnalysis): MetricRange {
-  const range: MetricRange = { params: 1, macs: 1, rf: 1 };
-  for (const node of Object.values(analysis.nodes)) {
-    range.params = Math.max(range.params, node.params.trainable + node.params.nonTrainable);
-    range.macs = Math.max(range.macs, node.macs);
-    if (node.receptiveField) range.rf = Math.max(range.rf, ...node.receptiveField.size);
-  }
-  return range;
-}
+type Issues = Record<string, Severity>;
 
-function sameNode(a: NodeAnalysis, b: NodeAnalysis): boolean {
-  const shape = (s: NodeAnalysis['outputShape']) => (s ? s.join('x') : '');
-  const rf = (r: NodeAnalysis['receptiveField']) => (r ? `${r.size}|${r.stride}|${r.padding}` : '');
-  return (
-    shape(a.outputShape) === shape(b.outputShape) &&
-    a.params.trainable === b.params.trainable &&
-    a.params.nonTrainable === b.params.nonTrainable &&
-    a.macs === b.macs &&
-    a.memory.activationBytes === b.memory.activationBytes &&
-    rf(a.receptiveField) === rf(b.receptiveField)
-  );
-}
-
-function keepUnchanged(prev: DesignAnalysis | null, next: DesignAnalysis): DesignAnalysis {
-  if (!prev) return next;
-  const nodes: Record<string, NodeAnalysis> = {};
-  for (const [id, n] of Object.entries(next.nodes)) {
-    const old = prev.nodes[id];
-    nodes[id] = old && sameNode(old, n) ? old : n;
+/** The issue maps, keeping the previous objects when nothing changed (most edits), so no node or edge re-renders. */
+function issuesOf(diagnostics: DesignAnalysis['diagnostics'], prevNodes: Issues, prevEdges: Issues): { nodeIssues: Issues; edgeIssues: Issues } {
+  const nodeIssues: Issues = {};
+  const edgeIssues: Issues = {};
+  for (const d of diagnostics) {
+    if (d.severity === 'info') continue;
+    const sev: Severity = d.severity === 'error' ? 'error' : 'warning';
+    if (d.nodeId && nodeIssues[d.nodeId] !== 'error') nodeIssues[d.nodeId] = sev;
+    if (d.edgeId && edgeIssues[d.edgeId] !== 'error') edgeIssues[d.edgeId] = sev;
   }
-  const edges: DesignAnalysis['edges'] = {};
-  for (const [id, e] of Object.entries(next.edges)) {
-    const old = prev.edges[id];
-    edges[id] = old && (old.shape ?? []).join('x') === (e.shape ?? []).join('x') && !old.shape === !e.shape ? old : e;
-  }
-  return { ...next, nodes, edges };
+  const same = (a: Issues, b: Issues) => {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  };
+  return { nodeIssues: same(nodeIssues, prevNodes) ? prevNodes : nodeIssues, edgeIssues: same(edgeIssues, prevEdges) ? prevEdges : edgeIssues };
 }
 
 export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlice> = (set, get) => ({
@@ -76,18 +57,15 @@ export const createAnalysisSlice: StateCreator<EditorState, [], [], AnalysisSlic
   nodeIssues: {},
   edgeIssues: {},
   flatShapes: {},
-  setAnalysis(doc, fresh, analysisMs, flatShapes = {}) {
-    // Keep the previous object of every node whose figures did not change, so its canvas node does not re-render
-    // (results from the worker are structured clones: new objects every time).
-    const analysis = keepUnchanged(get().analysis, fresh);
-    const nodeIssues: Record<string, Severity> = {};
-    const edgeIssues: Record<string, Severity> = {};
-    for (const d of analysis.diagnostics) {
-      const sev: Severity = d.severity === 'error' ? 'error' : 'warning';
-      if (d.severity === 'info') continue;
-      if (d.nodeId && nodeIssues[d.nodeId] !== 'error') nodeIssues[d.nodeId] = sev;
-      if (d.edgeId && edgeIssues[d.edgeId] !== 'error') edgeIssues[d.edgeId] = sev;
-    }
-    set({ analysis, analyzedDoc: doc, metricRange: rangeOf(analysis), analysisMs, nodeIssues, edgeIssues, flatShapes });
+  setAnalysis(doc, view, analysisMs) {
+    const prev = get();
+    set({
+      analysis: view.analysis,
+      analyzedDoc: doc,
+      metricRange: view.metricRange,
+      flatShapes: view.flatShapes,
+      analysisMs,
+      ...issuesOf(view.analysis.diagnostics, prev.nodeIssues, prev.edgeIssues),
+    });
   },
 });
