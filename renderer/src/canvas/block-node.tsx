@@ -2,7 +2,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { useEditor } from '../store';
-import { formatCompact, formatPair, formatShape, heatColor } from '../ui/format';
+import { formatCompact, formatInt, formatPair, formatShape, heatColor } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
 import { hasOutput, inputPorts, safeBlock } from './ports';
@@ -24,20 +24,49 @@ export function useNodeAnalysis(id: string) {
   return useEditor((s) => s.analysis?.nodes[id]);
 }
 
+/** The node's colour under the colour-by toggle (a string, so the node re-renders only when its colour changes). */
+function useHeat(id: string): string | null {
+  return useEditor((s) => (s.colorBy === 'category' ? null : heatColor(metricOf(s.analysis?.nodes[id], s.colorBy), s.metricRange[s.colorBy])));
+}
+
+/**
+ * Output shape, parameters and RF: the part a new analysis changes. Its own memoized component, so an edit upstream
+ * re-renders these few lines and not the node's head and ports.
+ */
+const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
+  const a = useNodeAnalysis(id);
+  const colorBy = useEditor((s) => s.colorBy);
+  const params = a ? a.params.trainable + a.params.nonTrainable : 0;
+  const rf = a?.receptiveField;
+  return (
+    <div className="ll-node__body">
+      <div className="ll-node__shape mono" data-testid="node-shape">{a ? formatShape(a.outputShape) : '…'}</div>
+      <div className="ll-node__stats mono">
+        <span className={colorBy === 'params' ? 'is-metric' : ''} title={a ? `${formatInt(params)} parameters` : ''}>
+          {formatCompact(params)} <em>params</em>
+        </span>
+        {colorBy === 'macs' ? (
+          <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
+        ) : (
+          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${formatPair(rf.size)}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
+            <em>RF</em> {rf ? formatPair(rf.size) : '–'}
+            {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+});
+
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const node = data.node;
   const spec = safeBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
-  const a = useNodeAnalysis(id);
   const issue = useEditor((s) => s.nodeIssues[id]);
-  const colorBy = useEditor((s) => s.colorBy);
-  const max = useEditor((s) => (s.colorBy === 'category' ? 0 : s.metricRange[s.colorBy]));
+  const heat = useHeat(id);
   const ports = inputPorts(node, composites);
   const category = spec?.category ?? 'core';
   const isComposite = spec?.kind === 'composite';
-  const params = a ? a.params.trainable + a.params.nonTrainable : 0;
-  const rf = a?.receptiveField;
-  const heat = colorBy !== 'category' ? heatColor(metricOf(a, colorBy), max) : null;
   const style = { '--node-accent': heat ?? `var(--cat-${category})` } as CSSProperties;
   const title = spec ? spec.label : `Unknown block '${node.type}'`;
   return (
@@ -68,26 +97,11 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
           </button>
         )}
       </div>
-      <div className="ll-node__body">
-        <div className="ll-node__shape mono" data-testid="node-shape">{a ? formatShape(a.outputShape) : '…'}</div>
-        <div className="ll-node__stats mono">
-          <span className={colorBy === 'params' ? 'is-metric' : ''} title={a ? `${params.toLocaleString('en-US')} parameters` : ''}>
-            {formatCompact(params)} <em>params</em>
-          </span>
-          {colorBy === 'macs' ? (
-            <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
-          ) : (
-            <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${formatPair(rf.size)}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
-              <em>RF</em> {rf ? formatPair(rf.size) : '–'}
-              {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
-            </span>
-          )}
-        </div>
-      </div>
+      <NodeFigures id={id} />
       {hasOutput(node.type) && <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />}
     </div>
   );
 }
 
-/** Memoized: re-renders only when its flow node object (document node, selection) or its own analysis changes. */
+/** Memoized: re-renders only when its flow node object (document node, selection), its issue or its colour changes. */
 export const BlockNode = memo(BlockNodeImpl);

@@ -5,8 +5,22 @@ import { useEditor } from '../store';
 import { formatShape } from '../ui/format';
 import type { FlowEdge } from './to-flow';
 
+/** The label: its own memoized component, so a new shape re-renders the text and not the wire. */
+const ShapeLabel = memo(function ShapeLabel({ id, x, y, selected }: { id: string; x: number; y: number; selected: boolean }) {
+  const shape = useEditor((s) => s.analysis?.edges[id]?.shape);
+  const issue = useEditor((s) => s.edgeIssues[id]);
+  return (
+    <div
+      className={`ll-edge-label mono${issue ? ` has-${issue}` : ''}${selected ? ' is-selected' : ''}`}
+      style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
+      data-testid={`edge-label-${id}`}
+    >
+      {shape ? formatShape(shape) : issue ? '✕' : '?'}
+    </div>
+  );
+});
+
 function ShapeEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data }: EdgeProps<FlowEdge>) {
-  const shape = useEditor((s) => (data?.inner ? undefined : s.analysis?.edges[id]?.shape));
   const issue = useEditor((s) => s.edgeIssues[id]);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const cls = `ll-edge${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${data?.inner ? ' is-inner' : ''}`;
@@ -15,13 +29,7 @@ function ShapeEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
       <BaseEdge id={id} path={path} className={cls} interactionWidth={16} />
       {!data?.inner && (
         <EdgeLabelRenderer>
-          <div
-            className={`ll-edge-label mono${issue ? ` has-${issue}` : ''}${selected ? ' is-selected' : ''}`}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-            data-testid={`edge-label-${id}`}
-          >
-            {shape ? formatShape(shape) : issue ? '✕' : '?'}
-          </div>
+          <ShapeLabel id={id} x={labelX} y={labelY} selected={!!selected} />
         </EdgeLabelRenderer>
       )}
     </>

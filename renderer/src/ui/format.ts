@@ -19,9 +19,12 @@ export function formatCompact(n: number): string {
   return String(n);
 }
 
+// One formatter for every call: `toLocaleString` builds a new one each time, which shows when a frame formats hundreds.
+const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** A full count with thousands separators: 138,357,544. */
 export function formatInt(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return intFormat.format(Math.round(n));
 }
 
 /** Bytes as KB/MB/GB (binary units). */
