@@ -8,8 +8,8 @@
  *    tfjs, both starting from the same weights, timed in interleaved windows in one run; medians and the
  *    ratio compiled / hand-written. Goal: >= 0.98 (the compiler adds nothing to a training step).
  *
- * Options: --backend cpu (default) | wasm | ..., --batch 8, --windows 5, --steps 1 (per window), --reps 5. The tfjs cpu backend
- * trains this CNN at only a few examples per second, hence the small defaults.
+ * Options: --backend wasm (default: the npm-only training path with LayerLoom's kernels) | cpu | ..., --batch 64,
+ * --windows 7, --steps 5 (per window), --reps 5. With --backend cpu (a few examples/s) use e.g. --batch 8 --steps 1.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,10 +25,10 @@ import { loadFashion, median, type Batches } from './train-lib';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'cpu' },
-    batch: { type: 'string', default: '8' },
-    windows: { type: 'string', default: '5' },
-    steps: { type: 'string', default: '1' },
+    backend: { type: 'string', default: 'wasm' },
+    batch: { type: 'string', default: '64' },
+    windows: { type: 'string', default: '7' },
+    steps: { type: 'string', default: '5' },
     reps: { type: 'string', default: '5' },
   },
 });
@@ -137,6 +137,10 @@ async function benchTraining(): Promise<void> {
   hand.dispose();
 }
 
+if (values.backend === 'wasm') {
+  const { registerWasmTraining } = await import('../engine/train/backends/wasm/index');
+  await registerWasmTraining(tf);
+}
 await tf.setBackend(values.backend);
 await tf.ready();
 await benchCompile();
