@@ -190,8 +190,11 @@ function mergeRecord<T>(prev: Record<string, T>, delta: RecordDelta<T>): Record<
     for (const id of delta.order) out[id] = delta.changed[id] ?? prev[id];
     return out;
   }
-  for (const _ in delta.changed) return { ...prev, ...delta.changed };
-  return prev;
+  const changed = Object.keys(delta.changed).length;
+  if (!changed) return prev;
+  // Every entry changed (an edit at the input): the delta is the new record, in the same key order.
+  if (changed === Object.keys(prev).length) return delta.changed;
+  return { ...prev, ...delta.changed };
 }
 
 /** Applies a delta to the analysis it was made against; unchanged entries (and unchanged maps) keep their objects. */
