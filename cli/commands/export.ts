@@ -75,6 +75,8 @@ export async function run(args: string[]): Promise<number> {
       throw new CliError(`the tfjs exporter (engine/compile/export-tfjs.ts) could not be loaded: ${(err as Error).message}`, 1);
     }
     if (await stat(out).then((s) => !s.isDirectory(), () => false)) throw new CliError(`-o '${out}' is a file; --format tfjs writes a folder (model.json + weights.bin).`);
+    // tfjs' cpu backend greets Node users with advice to install tfjs-node; in a CLI that writes files it is noise.
+    (await import('@tensorflow/tfjs')).env().set('PROD', true);
     const saved = await exportTfjs(doc, out);
     console.log(`wrote ${path.join(out, 'model.json')} and its weights (${saved.params.toLocaleString('en-US')} parameters; engine: ${analysis.totals.params.toLocaleString('en-US')})`);
     return 0;
