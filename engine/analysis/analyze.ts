@@ -4,8 +4,9 @@
  * downstream), diagnostics with fixes, the flat graph and whole-model totals.
  */
 import type { ExpandContext } from '../blocks/types';
+import { getBlock } from '../blocks/registry';
 import type { DesignDocument, DesignNode } from '../schema/document';
-import { evaluateBlock, layerNameOf, type EvalResult, type FlatRecord, type TensorRef } from './evaluate';
+import { evaluateBlock, layerNameOf, parseParams, type EvalResult, type FlatRecord, type TensorRef } from './evaluate';
 import { diagnose, type DiagInput } from './fixes';
 import { buildGraph } from './graph';
 import { estimateMemory } from './memory';
@@ -68,6 +69,10 @@ function run(doc: DesignDocument, options: AnalyzeOptions, prev: Map<string, Cac
     let entry: CacheEntry | undefined;
     if (graph.blocked.has(id) || ins.some((i) => !i)) {
       entry = undefined;
+      // Shapes are unknown without inputs, but bad params are still worth naming now.
+      const spec = getBlock(node.type);
+      const parsed = spec && parseParams(spec, node.params);
+      if (parsed && !parsed.ok) diagnostics.push(diagnose(node, parsed.problem, []));
     } else {
       const key = [node.type, node.name, keyOf(node.params), node.type === 'Input' ? overrideKey : '', node.type === 'Composite' ? compositesKey : '',
         ...incoming.map((e, i) => `${e.edgeId}=${ins[i]!.key}`)].join('\u0001');

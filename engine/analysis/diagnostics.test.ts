@@ -118,6 +118,23 @@ describe('diagnostics and their fixes', () => {
     expect(applyFix(doc, d.fix).valid).toBe(true);
   });
 
+  it('several bad params are named in one message and one fix resets them all', () => {
+    const doc = setParams(design([8, 8, 1], (b, x) => b.add('Conv2D', { padding: 'same' }, x, 'c')), 'c', { kernelSize: [0, 3], filters: 1e9 });
+    const d = only(doc, 'invalid-params');
+    expect(d.message).toContain('params.kernelSize[0]: expected a positive integer, got 0');
+    expect(d.message).toContain('params.filters: expected at most 65536, got 1000000000');
+    expect(d.fix!.label).toBe('Reset filters, kernelSize to their defaults');
+    expect(applyFix(doc, d.fix).valid).toBe(true);
+  });
+
+  it('bad params of a node without inputs are named before it is wired', () => {
+    const b = new DesignBuilder('t');
+    b.add('Conv2D', { kernelSize: [0, 3] }, [], 'loose');
+    const d = only(b.build(), 'invalid-params');
+    expect(d).toMatchObject({ nodeId: 'loose' });
+    expect(d.message).toContain('params.kernelSize[0]');
+  });
+
   it('Dense after a 3-D tensor: insert Flatten (or GlobalAvgPool2D)', () => {
     const doc = design([8, 8, 4], (b, x) => b.add('Dense', { units: 10 }, x, 'fc'));
     const d = only(doc, 'needs-flatten');

@@ -33,6 +33,8 @@ export interface EvalProblem {
   code: string;
   message: string;
   param?: string;
+  /** For invalid params: every top-level key that failed validation (`param` is the first). */
+  badParams?: string[];
   /** For misalignment: indices of the inputs that disagree. */
   inputs?: number[];
   /** Found inside a composite's expansion (the message names the inner layer). */
@@ -95,11 +97,15 @@ export function parseParams(spec: BlockSpec, raw: Record<string, unknown>): Pars
   let out: Parsed;
   if (r.success) out = { ok: true, params: r.data };
   else {
-    const issue = r.error.issues[0];
-    const path = formatPath(['params', ...(issue.path as PropertyKey[])]);
-    const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
-    const shown = got === undefined ? '' : `, got ${typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)}`;
-    out = { ok: false, problem: { severity: 'error', code: 'invalid-params', message: `${path}: ${issue.message}${shown}`, param: String(issue.path[0] ?? '') } };
+    // Name every bad field at once, so fixing one does not reveal the next only after another analysis.
+    const parts = r.error.issues.map((issue) => {
+      const path = formatPath(['params', ...(issue.path as PropertyKey[])]);
+      const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
+      const shown = got === undefined ? '' : `, got ${typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)}`;
+      return `${path}: ${issue.message}${shown}`;
+    });
+    const badParams = [...new Set(r.error.issues.map((issue) => String(issue.path[0] ?? '')).filter(Boolean))];
+    out = { ok: false, problem: { severity: 'error', code: 'invalid-params', message: parts.join('; '), param: badParams[0], badParams } };
   }
   if (!bySchema) parseCache.set(raw, (bySchema = new WeakMap()));
   bySchema.set(schema, out);

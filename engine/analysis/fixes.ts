@@ -28,7 +28,7 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
   if (problem.inner) return { ...base, message: `${who}: ${problem.message}` };
   switch (problem.code) {
     case 'invalid-params':
-      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.param) };
+      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.badParams ?? (problem.param ? [problem.param] : [])) };
     case 'needs-flatten': {
       const e = inputs[0]?.edge.edgeId;
       return {
@@ -42,7 +42,7 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
     case 'spatial-too-small':
       return { ...base, edgeId: inputs[0]?.edge.edgeId, message: `${who}: ${problem.message}`, ...tooSmallFixes(node, inputs, params) };
     case 'unsupported':
-      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.param) };
+      return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.badParams ?? (problem.param ? [problem.param] : [])) };
     case 'rf-misaligned': {
       const parts = inputs.map((i) => {
         const rf = i.ref.rf;
@@ -51,7 +51,7 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
       return { ...base, message: `${who}: the merged paths are misaligned: their receptive fields have different effective strides or centres: ${parts.join(' vs ')}` };
     }
     default:
-      return { ...base, message: `${who}: ${problem.message}`, fix: problem.param ? resetParamFix(node, problem.param) : undefined };
+      return { ...base, message: `${who}: ${problem.message}`, fix: problem.param ? resetParamFix(node, problem.badParams ?? [problem.param]) : undefined };
   }
 }
 
@@ -59,12 +59,15 @@ function insertFix(edgeId: string, type: string, label: string, params?: Record<
   return { label, commands: [{ kind: 'insertOnEdge', edgeId, type, ...(params ? { params } : {}), ...(name ? { name } : {}) }] };
 }
 
-function resetParamFix(node: DesignNode, param: string | undefined): Fix | undefined {
-  if (!param) return undefined;
+function resetParamFix(node: DesignNode, params: string[]): Fix | undefined {
+  if (!params.length) return undefined;
   const defaults = getBlock(node.type)?.params.safeParse({});
   if (!defaults?.success) return undefined;
-  const value = (defaults.data as Record<string, unknown>)[param];
-  return { label: `Reset ${param} to ${value === undefined ? 'its default' : JSON.stringify(value)}`, commands: [{ kind: 'setParams', nodeId: node.id, params: { [param]: value } }] };
+  const values = Object.fromEntries(params.map((p) => [p, (defaults.data as Record<string, unknown>)[p]]));
+  const label = params.length === 1
+    ? `Reset ${params[0]} to ${values[params[0]] === undefined ? 'its default' : JSON.stringify(values[params[0]])}`
+    : `Reset ${params.join(', ')} to their defaults`;
+  return { label, commands: [{ kind: 'setParams', nodeId: node.id, params: values }] };
 }
 
 /** Add/Multiply/Concatenate with shapes that do not fit: name every input and its shape; for Add/Multiply a 1x1 projection. */
