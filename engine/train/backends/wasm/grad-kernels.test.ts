@@ -91,6 +91,19 @@ describe('maxPool gradient on wasm', () => {
   cases.push({ name: '2x2 s2 same, odd size (edge windows)', x: [1, 7, 5, 3], size: 2, stride: 2, pad: 'same', ties: false });
   cases.push({ name: '2x2 s2 valid, odd size', x: [2, 5, 7, 4], size: 2, stride: 2, pad: 'valid', ties: true });
   cases.push({ name: 'overlapping windows', x: [1, 7, 7, 2], size: 3, stride: 1, pad: 'same', ties: false });
+  it('2x2 s2 with NaN and all -Infinity windows matches cpu (NaN never wins; no gradient when nothing beats -Infinity)', async () => {
+    const xv = values(rng(8), 2 * 4 * 4 * 3);
+    xv[0] = NaN; // window (0,0), channel 0: NaN next to finite values
+    for (const q of [1, 4, 13, 16]) xv[q] = -Infinity; // window (0,0), channel 1: all -Infinity
+    for (const q of [2 + 6, 5 + 6, 14 + 6, 17 + 6]) xv[q] = NaN; // window (0,1), channel 2: all NaN
+    const run = () => {
+      const w = tf.tensor(values(rng(9), 2 * 2 * 2 * 3), [2, 2, 2, 3]);
+      return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').mul(w).sum())(tf.tensor4d(xv, [2, 4, 4, 3]))];
+    };
+    const [wg] = await onBackend('wasm', run);
+    const [cg] = await onBackend('cpu', run);
+    expect(Array.from(wg)).toEqual(Array.from(cg));
+  });
   it.each(cases.map((c) => [`${c.name}: x ${c.x.join('x')} size ${c.size} s${c.stride} ${c.pad}`, c] as const))('%s', async (_l, c) => {
     const rr = rng(5);
     let xv = values(rr, c.x.reduce((a, b) => a * b));

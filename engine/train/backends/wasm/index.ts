@@ -14,13 +14,14 @@ import { depthwiseGradKernels } from './depthwise-grads';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
+import { cheapKernels } from './cheap-kernels';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import os from 'node:os';
 
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
-  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels,
+  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */

@@ -10,6 +10,7 @@ export interface WasmBackendLike extends KernelBackend {
   makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
 }
 
 /** Kernel functions captured from tfjs-backend-wasm before we override any of them. */

@@ -25,13 +25,15 @@ export function maxPoolGrad(args: Args): TensorInfo {
   const [n, h, w, c] = input.shape;
   const out = b.makeOutput(input.shape, 'float32');
   const dx = heapF32(b, out);
-  dx.fill(0);
   const xv = heapF32(b, input), dyv = heapF32(b, dy);
   const top = ci.padInfo.top, left = ci.padInfo.left;
   if (fhIs2x2(ci) && top === 0 && left === 0 && 2 * ci.outHeight <= h && 2 * ci.outWidth <= w) {
+    // Windows don't overlap: every covered element is written once; only uncovered edges need zeros.
+    if (2 * ci.outHeight !== h || 2 * ci.outWidth !== w) dx.fill(0);
     pool2x2Grad(xv, dyv, dx, n, h, w, c, ci.outHeight, ci.outWidth);
     return out;
   }
+  dx.fill(0);
   const best = new Float32Array(c);
   const arg = new Int32Array(c);
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = ci;
@@ -67,8 +69,8 @@ function fhIs2x2(ci: { filterHeight: number; filterWidth: number; strideHeight: 
 }
 
 /**
- * The common 2×2 / stride 2 case with every window inside the input, unrolled: four reads per
- * channel, first maximum wins (same tie rule as above).
+ * The common 2×2 / stride 2 case with every window inside the input, unrolled: four reads and four
+ * writes per channel (windows are disjoint, so no accumulation), first maximum wins (same tie rule as above).
  */
 function pool2x2Grad(
   xv: Float32Array, dyv: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number,
@@ -80,14 +82,23 @@ function pool2x2Grad(
         const p0 = ((bi * h + 2 * oy) * w + 2 * ox) * c;
         const d0 = ((bi * oh + oy) * ow + ox) * c;
         for (let ch = 0; ch < c; ch++) {
-          const a = p0 + ch;
-          let at = -1;
-          let m = -Infinity;
-          if (xv[a] > m) { m = xv[a]; at = a; }
-          if (xv[a + c] > m) { m = xv[a + c]; at = a + c; }
-          if (xv[a + row] > m) { m = xv[a + row]; at = a + row; }
-          if (xv[a + row + c] > m) at = a + row + c;
-          if (at >= 0) dx[at] += dyv[d0 + ch];
+          const a = p0 + ch, b1 = a + c, b2 = a + row, b3 = b2 + c;
+          const v0 = xv[a], v1 = xv[b1], v2 = xv[b2], v3 = xv[b3];
+          // Branch-free tournament (V8 turns these comparisons into flags, not jumps; random argmax
+          // positions made the branchy version mispredict ~3× per element): pairs, then the winners.
+          const i01 = a + c * +(v1 > v0);
+          const i23 = b2 + c * +(v3 > v2);
+          const at = i01 + (i23 - i01) * +(xv[i23] > xv[i01]);
+          dx[a] = 0; dx[b1] = 0; dx[b2] = 0; dx[b3] = 0;
+          const s = v0 + v1 + v2 + v3;
+          if (s !== s || xv[at] === -Infinity) {
+            // NaN or all -Infinity: scan in order, skipping NaN; no gradient when nothing beats -Infinity.
+            let m = -Infinity, first = -1;
+            for (const q of [a, b1, b2, b3]) if (xv[q] > m) { m = xv[q]; first = q; }
+            if (first >= 0) dx[first] = dyv[d0 + ch];
+          } else {
+            dx[at] = dyv[d0 + ch];
+          }
         }
       }
     }
