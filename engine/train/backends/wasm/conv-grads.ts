@@ -9,7 +9,7 @@
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { free, pad, reshape, run, slice, transpose, type WasmBackendLike } from './kernel-utils';
+import { free, heapF32, pad, reshape, run, slice, transpose, type WasmBackendLike } from './kernel-utils';
 
 type Pair = [number, number];
 type PadAttr = Parameters<typeof tfc.backend_util.computeConv2DInfo>[4];
@@ -109,11 +109,65 @@ export function conv2dBackpropFilter(args: { inputs: Record<string, TensorInfo>;
   const padT = info.padInfo.top, padL = info.padInfo.left;
   const padB = (kh - 1) * dh + (oh - 1) * sh + 1 - info.inHeight - padT;
   const padR = (kw - 1) * dw + (ow - 1) * sw + 1 - info.inWidth - padL;
+  const taps = kh * kw * x.shape[3];
+  if (taps <= MAX_PATCH_TAPS && taps <= dy.shape[3]) return filterGradViaPatches(b, x, dy, info);
   const xT = transpose(b, x, [3, 1, 2, 0]); // [Ci, H, W, N]
   const dyT = transpose(b, dy, [1, 2, 0, 3]); // [OH, OW, N, Co] used as a filter
   const g = convExplicit(b, xT, dyT, [dh, dw], [sh, sw], [[padT, padB], [padL, padR]]); // [Ci, KH, KW, Co]
   const out = transpose(b, g, [1, 2, 0, 3]);
   free(b, xT, dyT, g);
+  return out;
+}
+
+/**
+ * Largest KH·KW·Ci for which the filter gradient goes through explicit patches: building them costs a
+ * convolution with KH·KW·Ci output channels, cheap only for thin inputs (a network's first layer).
+ */
+const MAX_PATCH_TAPS = 32;
+
+/** One-hot filters [KH, KW, Ci, KH·KW·Ci] per backend: convolving with one yields x's patches (im2col). */
+const patchFilters = new WeakMap<object, Map<string, TensorInfo>>();
+
+function patchFilter(b: WasmBackendLike, kh: number, kw: number, ci: number): TensorInfo {
+  let byShape = patchFilters.get(b);
+  if (!byShape) patchFilters.set(b, (byShape = new Map()));
+  const key = `${kh}x${kw}x${ci}`;
+  let f = byShape.get(key);
+  if (!f) {
+    const taps = kh * kw * ci;
+    f = b.makeOutput([kh, kw, ci, taps], 'float32');
+    const v = heapF32(b, f);
+    v.fill(0);
+    for (let j = 0; j < taps; j++) v[j * taps + j] = 1; // row (kh, kw, ci) = j holds a 1 in column j
+    byShape.set(key, f);
+  }
+  return f;
+}
+
+/**
+ * dW for thin inputs as one matrix product whose packed operand is small: dWᵀ[Co, KH·KW·Ci] =
+ * dyᵀ[Co, P] · patches[P, KH·KW·Ci] (P = N·OH·OW). The other formulation packs all of dy as a
+ * convolution filter every step, which XNNPACK does slowly (~5 ns per element).
+ */
+function filterGradViaPatches(
+  b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: ReturnType<typeof convInfo>,
+): TensorInfo {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const ci = x.shape[3], co = dy.shape[3], taps = kh * kw * ci;
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const { top, bottom, left, right } = info.padInfo;
+  const patches = convExplicit(b, x, patchFilter(b, kh, kw, ci), [sh, sw], [dh, dw], [[top, bottom], [left, right]]);
+  const dy2 = reshape(b, dy, [rows, co]);
+  const dyT = transpose(b, dy2, [1, 0]);
+  const a4 = reshape(b, dyT, [1, 1, co, rows]);
+  const w4 = reshape(b, patches, [1, 1, rows, taps]);
+  const gT = run('Conv2D', b, { x: a4, filter: w4 }, {
+    strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined,
+  }); // [1, 1, Co, taps]
+  const g2 = reshape(b, gT, [co, taps]);
+  const g = transpose(b, g2, [1, 0]);
+  const out = reshape(b, g, [kh, kw, ci, co]);
+  free(b, patches, dy2, dyT, a4, w4, gT, g2, g);
   return out;
 }
 

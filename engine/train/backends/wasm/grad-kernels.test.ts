@@ -26,6 +26,12 @@ function convCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
   out.push({ name: 'stride > kernel', x: [1, 9, 8, 2], f: [2, 2, 2, 2], stride: 3, pad: 'valid', dil: 1 });
   out.push({ name: 'kernel = input', x: [2, 3, 3, 2], f: [3, 3, 2, 2], stride: 1, pad: 'valid', dil: 1 });
   out.push({ name: 'same, stride 2, even size', x: [1, 8, 6, 2], f: [3, 3, 2, 3], stride: 2, pad: 'same', dil: 1 });
+  if (!depthwise) {
+    // KH·KW·Ci ≤ Co: the filter gradient goes through explicit patches (first-layer shapes).
+    out.push({ name: 'patches path, stride 2 same', x: [2, 7, 6, 1], f: [3, 3, 1, 9], stride: 2, pad: 'same', dil: 1 });
+    out.push({ name: 'patches path, dilation 2 explicit pad', x: [1, 8, 7, 2], f: [2, 2, 2, 8], stride: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dil: 2 });
+    out.push({ name: 'patches path, valid', x: [3, 6, 6, 1], f: [3, 3, 1, 12], stride: 1, pad: 'valid', dil: 1 });
+  }
   return out;
 }
 
