@@ -133,6 +133,10 @@ describe('matMul through the convolution path on wasm', () => {
     { m: 4, k: 6, n: 5, ta: true, tb: false, act: 'relu' as const, bias: true },
     { m: 3, k: 8, n: 2, ta: false, tb: true, act: 'linear' as const, bias: true },
     { m: 6, k: 2, n: 4, ta: true, tb: true, act: 'relu' as const, bias: false },
+    // m < n, no bias: computed as (bᵀ·aᵀ)ᵀ so the smaller operand is packed
+    { m: 3, k: 5, n: 9, ta: false, tb: true, act: 'linear' as const, bias: false },
+    { m: 2, k: 4, n: 7, ta: true, tb: false, act: 'linear' as const, bias: false },
+    { m: 4, k: 3, n: 8, ta: true, tb: true, act: 'linear' as const, bias: false },
   ])('m$m k$k n$n transposeA=$ta transposeB=$tb $act bias=$bias', async (c) => {
     const r = rng(c.m * 100 + c.k);
     const av = values(r, c.m * c.k), bv = values(r, c.k * c.n), biasv = values(r, c.n), wv = values(r, c.m * c.n);

@@ -17,6 +17,17 @@ function batchOf(shape: number[]): number {
   return shape.slice(0, -2).reduce((p, d) => p * d, 1);
 }
 
+/**
+ * Whether (a·b)ᵀ = bᵀ·aᵀ is cheaper as a 1×1 convolution than a·b: XNNPACK packs the filter operand
+ * on every call (~4× the cost of a transpose per element), so pack the smaller of b ([k, n]) and
+ * aᵀ ([k, m]), counting the transposes each form needs (the swapped one transposes its result too).
+ */
+function swapPays(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): boolean {
+  const direct = 4 * k * n + (transposeA ? k * m : 0) + (transposeB ? k * n : 0);
+  const swapped = 4 * k * m + (transposeB ? 0 : k * n) + (transposeA ? 0 : k * m) + m * n;
+  return swapped < direct;
+}
+
 /** `a·b` as a 1×1 convolution, or null when the shapes need the shipped kernel. */
 function matmulViaConv(
   b: WasmBackendLike, a: TensorInfo, bm: TensorInfo, transposeA: boolean, transposeB: boolean,
@@ -29,6 +40,22 @@ function matmulViaConv(
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = transposeB ? bm.shape[rb - 2] : bm.shape[rb - 1];
   if (bias && (bias.shape.reduce((p, d) => p * d, 1) !== n || bias.dtype !== 'float32')) return null;
+  if (!bias && activation === 'linear' && swapPays(m, k, n, transposeA, transposeB)) {
+    // (a·b)ᵀ = bᵀ·aᵀ: XNNPACK then packs aᵀ (k×m), the smaller operand, instead of b.
+    const bT2 = reshape(b, bm, transposeB ? [n, k] : [k, n]);
+    const aT2 = reshape(b, a, transposeA ? [k, m] : [m, k]);
+    const inp = transposeB ? null : transpose(b, bT2, [1, 0]);
+    const fil = transposeA ? null : transpose(b, aT2, [1, 0]);
+    const x4 = reshape(b, inp ?? bT2, [1, 1, n, k]);
+    const f4 = reshape(b, fil ?? aT2, [1, 1, k, m]);
+    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
+    const outT = run('Conv2D', b, { x: x4, filter: f4 }, attrs);
+    const outT2 = reshape(b, outT, [n, m]);
+    const out2 = transpose(b, outT2, [1, 0]);
+    const out = reshape(b, out2, [...(ra >= rb ? a.shape : bm.shape).slice(0, -2), m, n]);
+    free(b, bT2, aT2, inp, fil, x4, f4, outT, outT2, out2);
+    return out;
+  }
   const a2 = reshape(b, a, transposeA ? [k, m] : [m, k]);
   const b2 = reshape(b, bm, transposeB ? [n, k] : [k, n]);
   const aT = transposeA ? transpose(b, a2, [1, 0]) : null;
