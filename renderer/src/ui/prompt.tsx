@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 
 interface PromptRequest {
+  id: number;
   title: string;
   hint: string;
   initial: string;
@@ -10,27 +11,31 @@ interface PromptRequest {
   resolve(value: string | null): void;
 }
 
+let nextId = 0;
 const usePrompt = create<{ request: PromptRequest | null }>(() => ({ request: null }));
 
 /** Asks for a line of text (a file path); resolves null when cancelled. */
 export function askText(title: string, options: { hint?: string; initial?: string; confirm?: string } = {}): Promise<string | null> {
   return new Promise((resolve) => {
     usePrompt.getState().request?.resolve(null);
-    usePrompt.setState({ request: { title, hint: options.hint ?? '', initial: options.initial ?? '', confirm: options.confirm ?? 'OK', resolve } });
+    usePrompt.setState({ request: { id: nextId++, title, hint: options.hint ?? '', initial: options.initial ?? '', confirm: options.confirm ?? 'OK', resolve } });
   });
 }
 
 /** Renders the open prompt, if any. */
 export function PromptDialog() {
   const request = usePrompt((s) => s.request);
-  const [value, setValue] = useState('');
+  // A fresh form per request: its text starts as `initial` in the first render, so typing that arrives right
+  // after the prompt opens is never overwritten by a later reset.
+  return request ? <PromptForm key={request.id} request={request} /> : null;
+}
+
+function PromptForm({ request }: { request: PromptRequest }) {
+  const [value, setValue] = useState(request.initial);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    if (!request) return;
-    setValue(request.initial);
-    requestAnimationFrame(() => input.current?.select());
-  }, [request]);
-  if (!request) return null;
+    input.current?.select();
+  }, []);
   const close = (result: string | null) => {
     usePrompt.setState({ request: null });
     request.resolve(result);
