@@ -2,26 +2,14 @@
  * What the code generators read: the flat, composite-free graph of an analysed design. `CodegenNode` is
  * structurally the analysis' `FlatNode`, so `analyzeDesign(doc).flat` can be passed as is.
  */
-import type { LayerMapping, Shape } from '../blocks/types';
+import type { FlatNode } from '../analysis/types';
 import type { TrainingSettings } from '../schema/document';
 
-/** One primitive layer of the flattened design, in topological order. */
-export interface CodegenNode {
-  id: string;
-  /** Primitive block type (`Input`, `Conv2D`, `Output`, ...). */
-  type: string;
-  /** The user's name for the node (free text: sanitize before writing it anywhere). */
-  name: string;
-  /** Unique layer name, `[A-Za-z0-9_]`. */
-  layerName: string;
-  params: Record<string, unknown>;
-  /** Ids of the flat nodes feeding this one, in port order. */
-  inputs: string[];
-  /** Output shape without the batch dimension, channels last. */
-  outputShape: Shape;
-  /** The tfjs layer (className + camelCase config); null for Input and Output. */
-  layer: LayerMapping | null;
-}
+/**
+ * One primitive layer of the flattened design, in topological order: the analysis' `FlatNode` (its `name` is the
+ * user's free text: sanitize before writing it anywhere; `layer` is null for Input and Output).
+ */
+export type CodegenNode = Omit<FlatNode, 'origin'>;
 
 /** Everything a generator needs: document metadata, the flat graph and the engine's parameter counts. */
 export interface CodegenModel {
