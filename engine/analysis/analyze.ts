@@ -5,6 +5,7 @@
  */
 import type { ExpandContext } from '../blocks/types';
 import { getBlock } from '../blocks/registry';
+import { freshId } from '../commands/graph-utils';
 import type { DesignDocument, DesignNode } from '../schema/document';
 import { evaluateBlock, layerNameOf, parseParams, type EvalResult, type FlatRecord, type TensorRef } from './evaluate';
 import { diagnose, type DiagInput } from './fixes';
@@ -176,8 +177,8 @@ function endpointDiagnostics(doc: DesignDocument, outgoing: Map<string, string[]
       fix: first ? {
         label: `Add an Input before '${first.name || first.id}'`,
         commands: [
-          { kind: 'addNode', id: uniqueId(doc, 'input'), type: 'Input', name: 'input', params: { shape: options.inputShape ?? [28, 28, 1] }, position: { x: first.position.x, y: first.position.y - 110 } },
-          { kind: 'connect', source: { node: uniqueId(doc, 'input'), port: 'out' }, target: { node: first.id, port: 'in' } },
+          { kind: 'addNode', id: freshId(doc, 'input'), type: 'Input', name: 'input', params: { shape: options.inputShape ?? [28, 28, 1] }, position: { x: first.position.x, y: first.position.y - 110 } },
+          { kind: 'connect', source: { node: freshId(doc, 'input'), port: 'out' }, target: { node: first.id, port: 'in' } },
         ],
       } : undefined,
     });
@@ -190,8 +191,8 @@ function endpointDiagnostics(doc: DesignDocument, outgoing: Map<string, string[]
       fix: last ? {
         label: `Add an Output after '${last.name || last.id}'`,
         commands: [
-          { kind: 'addNode', id: uniqueId(doc, 'output'), type: 'Output', name: 'output', position: { x: last.position.x, y: last.position.y + 110 } },
-          { kind: 'connect', source: { node: last.id, port: 'out' }, target: { node: uniqueId(doc, 'output'), port: 'in' } },
+          { kind: 'addNode', id: freshId(doc, 'output'), type: 'Output', name: 'output', position: { x: last.position.x, y: last.position.y + 110 } },
+          { kind: 'connect', source: { node: last.id, port: 'out' }, target: { node: freshId(doc, 'output'), port: 'in' } },
         ],
       } : undefined,
     });
@@ -199,8 +200,3 @@ function endpointDiagnostics(doc: DesignDocument, outgoing: Map<string, string[]
   return out;
 }
 
-function uniqueId(doc: DesignDocument, base: string): string {
-  let id = base;
-  for (let i = 2; doc.nodes.some((n) => n.id === id); i++) id = `${base}_${i}`;
-  return id;
-}
