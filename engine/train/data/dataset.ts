@@ -9,7 +9,7 @@ import { loadFolderDataset } from './folder';
 import { loadIdxDataset } from './idx';
 import { EMBEDDED_DIR } from './embedded';
 import { mulberry32, shuffleInPlace } from './random';
-import { imageSize, type Dataset, type DatasetSpec, type ImageSet } from './types';
+import { selectExamples, type Dataset, type DatasetSpec, type ImageSet } from './types';
 
 /** Parses `default`, `idx:DIR`, `cifar:DIR` or `folder:DIR`; anything else is a `DesignError` naming the forms. */
 export function parseDatasetSpec(text: string): DatasetSpec {
@@ -74,17 +74,7 @@ export function splitValidation(set: ImageSet, fraction: number, seed: number): 
   const nVal = Math.floor(set.count * fraction);
   if (nVal === 0) return { train: set, val: null };
   const order = shuffleInPlace(Uint32Array.from({ length: set.count }, (_, i) => i), mulberry32(seed));
-  const pick = (idx: Uint32Array): ImageSet => {
-    const size = imageSize(set.shape);
-    const images = new Uint8Array(idx.length * size);
-    const labels = new Uint8Array(idx.length);
-    idx.forEach((src, dst) => {
-      images.set(set.images.subarray(src * size, (src + 1) * size), dst * size);
-      labels[dst] = set.labels[src];
-    });
-    return { images, labels, count: idx.length, shape: set.shape };
-  };
-  return { train: pick(order.subarray(0, set.count - nVal)), val: pick(order.subarray(set.count - nVal)) };
+  return { train: selectExamples(set, order.subarray(0, set.count - nVal)), val: selectExamples(set, order.subarray(set.count - nVal)) };
 }
 
 /** Light augmentation applied per example while batching. */

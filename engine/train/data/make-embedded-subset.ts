@@ -9,11 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EMBEDDED_DIR } from './embedded';
 import { encodeIdx, loadIdxDataset } from './idx';
-import type { ImageSet } from './types';
+import { selectExamples, type ImageSet } from './types';
 
 /** Picks the first `perClass` examples of each class, keeping the file order (balanced, deterministic). */
 export function balancedSubset(set: ImageSet, perClass: number, classes: number): ImageSet {
-  const size = set.shape[0] * set.shape[1] * set.shape[2];
   const taken = new Array(classes).fill(0);
   const picked: number[] = [];
   for (let i = 0; i < set.count && picked.length < perClass * classes; i++) {
@@ -23,13 +22,7 @@ export function balancedSubset(set: ImageSet, perClass: number, classes: number)
       picked.push(i);
     }
   }
-  const images = new Uint8Array(picked.length * size);
-  const labels = new Uint8Array(picked.length);
-  picked.forEach((src, dst) => {
-    images.set(set.images.subarray(src * size, (src + 1) * size), dst * size);
-    labels[dst] = set.labels[src];
-  });
-  return { images, labels, count: picked.length, shape: set.shape };
+  return selectExamples(set, picked);
 }
 
 

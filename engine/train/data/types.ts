@@ -37,3 +37,16 @@ export function headOf(set: ImageSet, n: number): ImageSet {
   const size = imageSize(set.shape);
   return { images: set.images.subarray(0, count * size), labels: set.labels.subarray(0, count), count, shape: set.shape };
 }
+
+/** A new set holding the examples at `indices`, in that order (copies; the source is untouched). */
+export function selectExamples(set: ImageSet, indices: ArrayLike<number>): ImageSet {
+  const size = imageSize(set.shape);
+  const images = new Uint8Array(indices.length * size);
+  const labels = new Uint8Array(indices.length);
+  for (let dst = 0; dst < indices.length; dst++) {
+    const src = indices[dst];
+    images.set(set.images.subarray(src * size, (src + 1) * size), dst * size);
+    labels[dst] = set.labels[src];
+  }
+  return { images, labels, count: indices.length, shape: set.shape };
+}
