@@ -138,7 +138,7 @@ async function benchTraining(): Promise<void> {
 }
 
 if (values.backend === 'wasm') {
-  const { registerWasmTraining } = await import('../engine/train/backends/wasm/index');
+  const { registerWasmTraining } = await import('../engine/node/train/backends/wasm/index');
   await registerWasmTraining(tf);
 }
 await tf.setBackend(values.backend);

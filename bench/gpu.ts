@@ -11,8 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { loadFashion, referenceCnn, timeTraining, type Batches, type TimingPlan } from './train-lib';
-import { registerWasmTraining, wasmThreads } from '../engine/train/backends/wasm/index';
-import { initWebGpu } from '../engine/train/backends/webgpu';
+import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
+import { initWebGpu } from '../engine/node/train/backends/webgpu';
 import { requireTemplate } from '../templates/index';
 import { compileModel } from '../engine/compile/compile';
 

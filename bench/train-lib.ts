@@ -5,7 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseIdx } from '../engine/train/data/idx';
+import { parseIdx } from '../engine/node/train/data/idx';
 
 /** Where Debian's `dataset-fashion-mnist` puts its files. */
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';

@@ -13,8 +13,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { loadFashion, referenceCnn, timeTraining, type Batches, type TimingPlan } from './train-lib';
-import { registerWasmTraining, wasmThreads } from '../engine/train/backends/wasm/index';
-import { initWebGpu } from '../engine/train/backends/webgpu';
+import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
+import { initWebGpu } from '../engine/node/train/backends/webgpu';
 
 interface Row {
   backend: string;

@@ -52,7 +52,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     documentsDir: process.cwd(),
     version: pkg.version,
     port: options.port,
-    trainingWorkerEntry: join(options.root, 'engine', 'train', 'worker.ts'),
+    trainingWorkerEntry: join(options.root, 'engine', 'node', 'train', 'worker.ts'),
   });
   console.log(`\nLayerLoom is running in browser mode at:\n\n  ${server.url}\n\n(the token in the URL is this launch's secret; keep it private). Press Ctrl+C to stop.`);
   if (options.open !== false) {

@@ -10,8 +10,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventChannel } from './channels';
-import { MAX_DOCUMENT_BYTES, eventContract, type EventPayload, type HostResult } from './contract';
+import type { EventChannel } from '../contract/channels';
+import { MAX_DOCUMENT_BYTES, eventContract, type EventPayload, type HostResult } from '../contract/host-contract';
 import { createHostServices, dispatchInvoke, type HostServices } from './host-services';
 import { STATIC_HEADERS, contentTypeFor, resolveStaticPath } from './static-files';
 

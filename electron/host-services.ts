@@ -6,15 +6,15 @@
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { extname, isAbsolute, join, resolve } from 'node:path';
-import { isInvokeChannel, type InvokeChannel } from './channels';
+import { isInvokeChannel, type InvokeChannel } from '../contract/channels';
 import {
   HostError, MAX_DOCUMENT_BYTES, autosaveSchema, parseRequest,
   type Autosave, type HostResult, type InvokeRequest, type InvokeResponse,
-} from './contract';
+} from '../contract/host-contract';
 import { writeFileAtomic } from './atomic-file';
 import { createTrainingService, type TrainingService } from './training-service';
-import type { EventChannel } from './channels';
-import type { EventPayload } from './contract';
+import type { EventChannel } from '../contract/channels';
+import type { EventPayload } from '../contract/host-contract';
 
 /** Native file dialogs (Electron only); each resolves to the chosen path or `null` when cancelled. */
 export interface NativeDialogs {

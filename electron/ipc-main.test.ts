@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS, ipcEventName, ipcInvokeName } from './channels';
+import { INVOKE_CHANNELS, ipcEventName, ipcInvokeName } from '../contract/channels';
 import { createHostServices } from './host-services';
 import { isAppUrl, isTrustedSender, registerHostHandlers, sendEvent, type InvokeEventLike, type IpcMainLike } from './ipc-main';
 

@@ -4,8 +4,8 @@
  * and the payload must pass the channel's zod schema (`dispatchInvoke`). Written against small structural
  * interfaces so it is tested without Electron.
  */
-import { INVOKE_CHANNELS, ipcEventName, ipcInvokeName, type EventChannel } from './channels';
-import { eventContract, type EventPayload, type HostResult } from './contract';
+import { INVOKE_CHANNELS, ipcEventName, ipcInvokeName, type EventChannel } from '../contract/channels';
+import { eventContract, type EventPayload, type HostResult } from '../contract/host-contract';
 import { dispatchInvoke, type HostHandlers } from './host-services';
 
 /** The scheme and host the renderer is served from (see `main.ts`). */

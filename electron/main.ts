@@ -8,7 +8,7 @@ import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, t
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { MenuCommand } from './contract';
+import type { MenuCommand } from '../contract/host-contract';
 import { createHostServices, type NativeDialogs } from './host-services';
 import { APP_HOST, APP_SCHEME, APP_URL, isAppUrl, registerHostHandlers, sendEvent } from './ipc-main';
 import { buildMenuTemplate } from './menu';
@@ -79,7 +79,7 @@ const services = createHostServices({
   userDataDir: app.getPath('userData'),
   documentsDir: app.getPath('documents'),
   dialogs,
-  trainingWorkerEntry: join(ROOT, 'engine', 'train', 'worker.ts'),
+  trainingWorkerEntry: join(ROOT, 'engine', 'node', 'train', 'worker.ts'),
   emit: (channel, payload) => {
     for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) sendEvent(win.webContents, channel, payload);
   },

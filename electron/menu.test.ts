@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from './contract';
+import type { MenuCommand } from '../contract/host-contract';
 import { buildMenuTemplate } from './menu';
 
 function build(platform: string, recentFiles: string[] = []) {

@@ -4,7 +4,7 @@
  * clipboard items use Electron roles, which fire the page's `copy`/`cut`/`paste` events.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from './contract';
+import type { MenuCommand } from '../contract/host-contract';
 
 /** What the template needs to know. */
 export interface MenuOptions {

@@ -4,8 +4,8 @@
  * validated again in main; this only keeps unknown channels from reaching IPC at all.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { ipcEventName, ipcInvokeName, isEventChannel, isInvokeChannel } from './channels';
-import type { LayerloomBridge } from './bridge';
+import { ipcEventName, ipcInvokeName, isEventChannel, isInvokeChannel } from '../contract/channels';
+import type { LayerloomBridge } from '../contract/bridge';
 
 const bridge: LayerloomBridge = {
   invoke(channel, request) {

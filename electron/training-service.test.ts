@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { tinyCnn } from '../engine/train/test-fixtures';
+import { tinyCnn } from '../engine/node/train/test-fixtures';
 import { startBrowserServer, TOKEN_HEADER, type BrowserServer } from './browser-server';
-import type { TrainingEventPayload } from './contract';
+import type { TrainingEventPayload } from '../contract/host-contract';
 
 let dir: string;
 let server: BrowserServer;

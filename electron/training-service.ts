@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { HostError, type InvokeRequest, type InvokeResponse, type TrainingEventPayload } from './contract';
+import { HostError, type InvokeRequest, type InvokeResponse, type TrainingEventPayload } from '../contract/host-contract';
 import { TrainingWorkerHost } from './training/worker-host';
 
 /** How the service is set up. */
@@ -13,7 +13,7 @@ export interface TrainingServiceOptions {
   userDataDir: string;
   /** Receives every worker event (already validated by the worker host). */
   emit: (event: TrainingEventPayload) => void;
-  /** The worker entry (`engine/train/worker.ts` under the repository root); bundles cannot derive it themselves. */
+  /** The worker entry (`engine/node/train/worker.ts` under the repository root); bundles cannot derive it themselves. */
   workerEntry?: string;
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 const root = join(__dirname, '..', '..');
 function cli(...args: string[]) {

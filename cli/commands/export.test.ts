@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 import { serializeDocument } from '../../engine/schema/load';
 import { zooDesign } from '../../engine/codegen/test-designs';
 

@@ -70,9 +70,9 @@ export async function run(args: string[]): Promise<number> {
     const { analysis } = prepareExport(doc, 'tfjs');
     let exportTfjs: (d: DesignDocument, dir: string) => Promise<{ params: number }>;
     try {
-      ({ exportTfjs } = await import('../../engine/compile/export-tfjs'));
+      ({ exportTfjs } = await import('../../engine/node/export-tfjs'));
     } catch (err) {
-      throw new CliError(`the tfjs exporter (engine/compile/export-tfjs.ts) could not be loaded: ${(err as Error).message}`, 1);
+      throw new CliError(`the tfjs exporter (engine/node/export-tfjs.ts) could not be loaded: ${(err as Error).message}`, 1);
     }
     if (await stat(out).then((s) => !s.isDirectory(), () => false)) throw new CliError(`-o '${out}' is a file; --format tfjs writes a folder (model.json + weights.bin).`);
     // tfjs' cpu backend greets Node users with advice to install tfjs-node; in a CLI that writes files it is noise.

@@ -9,11 +9,11 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BackendUnavailableError, selectBackend } from '../../engine/train/backends/select';
-import { TrainingControl } from '../../engine/train/control';
-import { loadDataset, parseDatasetSpec } from '../../engine/train/data/dataset';
-import { errorEvent, runTraining } from '../../engine/train/loop';
-import { backendChoiceSchema, type TrainingEvent, type TrainingOverrides } from '../../engine/train/protocol';
+import { BackendUnavailableError, selectBackend } from '../../engine/node/train/backends/select';
+import { TrainingControl } from '../../engine/node/train/control';
+import { loadDataset, parseDatasetSpec } from '../../engine/node/train/data/dataset';
+import { errorEvent, runTraining } from '../../engine/node/train/loop';
+import { backendChoiceSchema, type TrainingEvent, type TrainingOverrides } from '../../contract/training-protocol';
 import { assertNever, DesignError } from '../../engine/errors';
 import type { DesignDocument } from '../../engine/schema/document';
 import { getTemplate } from '../../templates/index';

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tinyCnn } from '../../engine/train/test-fixtures';
-import type { TrainingEvent } from '../../engine/train/protocol';
+import { tinyCnn } from '../../engine/node/train/test-fixtures';
+import type { TrainingEvent } from '../../contract/training-protocol';
 import { TrainingWorkerHost } from './worker-host';
 
 const hosts: TrainingWorkerHost[] = [];

@@ -1,15 +1,15 @@
 /**
  * Owns a training worker process (used by the Electron main process and the browser-mode server alike):
- * forks `engine/train/worker.ts` under `node --import tsx`, sends typed commands, validates every event that
+ * forks `engine/node/train/worker.ts` under `node --import tsx`, sends typed commands, validates every event that
  * comes back, and turns a crash or unexpected exit of the worker into an `error` event — the owner never
  * crashes with it. After a crash (or a `kill`) the next `start` forks a fresh worker.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { commandSchema, parseEvent, type StartCommand, type TrainingCommand, type TrainingEvent } from '../../engine/train/protocol';
+import { commandSchema, parseEvent, type StartCommand, type TrainingCommand, type TrainingEvent } from '../../contract/training-protocol';
 
 /** Where the worker entry lives (TypeScript, run through tsx's loader). */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../engine/train/worker.ts', import.meta.url));
+export const WORKER_ENTRY = fileURLToPath(new URL('../../engine/node/train/worker.ts', import.meta.url));
 
 /** Options of a `TrainingWorkerHost`. */
 export interface WorkerHostOptions {

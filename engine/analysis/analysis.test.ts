@@ -1,6 +1,6 @@
 /** Whole networks against published figures, receptive fields, composites and the incremental analyzer. */
 import { describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../build/design-builder';
 import { buildResnet } from '../../templates/builders/resnet';
 import { buildVgg } from '../../templates/builders/vgg';
 import type { DesignDocument } from '../schema/document';

@@ -1,6 +1,6 @@
 /** Built-in composites expand to the Keras Applications structures, and their inner problems name the inner layer. */
 import { describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../build/design-builder';
 import { analyzeDesign } from './analyze';
 
 function one(type: string, params: Record<string, unknown>, shape: number[]) {

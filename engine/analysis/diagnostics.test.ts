@@ -1,6 +1,6 @@
 /** Every diagnostic: its message names what is wrong and where, and applying its fix removes the error. */
 import { describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../build/design-builder';
 import { buildVgg } from '../../templates/builders/vgg';
 import { performCommands } from '../commands/perform';
 import type { Fix } from '../commands/types';

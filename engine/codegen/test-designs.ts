@@ -8,7 +8,7 @@ import path from 'node:path';
 import { analyzeDesign } from '../analysis/analyze';
 import type { DesignAnalysis } from '../analysis/types';
 import type { DesignDocument } from '../schema/document';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../build/design-builder';
 import { requireTemplate } from '../../templates';
 
 /** A design to export, with a short key used for folder names. */

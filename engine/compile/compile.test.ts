@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DesignBuilder } from '../../templates/builders/builder';
+import { DesignBuilder } from '../build/design-builder';
 import { listTemplates, requireTemplate } from '../../templates/index';
 import { analyzeDesign } from '../analysis/analyze';
 import { DesignError } from '../errors';

@@ -4,7 +4,7 @@
  */
 import type { DesignDocument } from '../../engine/schema/document';
 import type { TemplateOptions } from '../types';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 /** LeNet-5 (LeCun et al. 1998): two tanh conv + average-pool stages and three dense layers; 61,706 params at 32x32x1 / 10. */
 export function buildLeNet5(options: TemplateOptions = {}): DesignDocument {

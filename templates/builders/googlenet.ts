@@ -4,7 +4,7 @@
  */
 import type { DesignDocument } from '../../engine/schema/document';
 import type { TemplateOptions } from '../types';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 /** Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj. */
 const INCEPTION: Record<string, [number, number, number, number, number, number]> = {

@@ -4,7 +4,7 @@
  */
 import type { DesignDocument } from '../../engine/schema/document';
 import type { TemplateOptions } from '../types';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 /** MobileNet v1's 13 depthwise-separable blocks: [pointwise filters, stride]. */
 const V1_BLOCKS: Array<[number, number]> = [

@@ -5,7 +5,7 @@
  * paper (and torchvision: no conv bias, symmetric padding on strided 3×3 convolutions).
  */
 import type { DesignDocument } from '../../engine/schema/document';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 import type { NetworkOptions } from './vgg';
 
 /** Blocks per stage (conv2_x .. conv5_x) for each depth. */

@@ -7,7 +7,7 @@
  */
 import type { DesignDocument } from '../../engine/schema/document';
 import type { TemplateOptions } from '../types';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 const STAGES: Array<{ blocks: number; filters: number; strides: number }> = [
   { blocks: 3, filters: 64, strides: 1 },

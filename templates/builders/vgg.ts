@@ -4,7 +4,7 @@
  * VGG-16 at 224×224×3 with 1000 classes has 138,357,544 parameters; VGG-19 143,667,240.
  */
 import type { DesignDocument } from '../../engine/schema/document';
-import { DesignBuilder } from './builder';
+import { DesignBuilder } from '../../engine/build/design-builder';
 
 /** Options shared by the network builders. */
 export interface NetworkOptions {

@@ -1,14 +1,14 @@
 /**
  * The renderer's one host API: `HostClient`, with two transports — Electron IPC (`window.layerloom`, see
  * `ipc-transport.ts`) and the browser-mode HTTP/WebSocket server (`http-transport.ts`). Channels, requests
- * and responses are the typed contract in `electron/contract.ts`; the host validates every request.
+ * and responses are the typed contract in `contract/host-contract.ts`; the host validates every request.
  */
-import type { EventChannel, InvokeChannel } from '../../../electron/channels';
-import type { EventPayload, HostErrorCode, HostErrorInfo, HostResult, InvokeRequestInput, InvokeResponse } from '../../../electron/contract';
+import type { EventChannel, InvokeChannel } from '../../../contract/channels';
+import type { EventPayload, HostErrorCode, HostErrorInfo, HostResult, InvokeRequestInput, InvokeResponse } from '../../../contract/host-contract';
 
-export type { EventChannel, InvokeChannel } from '../../../electron/channels';
-export type { AppInfo, Autosave, EventPayload, HostErrorCode, InvokeRequestInput, InvokeResponse, MenuCommand } from '../../../electron/contract';
-export type { LayerloomBridge } from '../../../electron/bridge';
+export type { EventChannel, InvokeChannel } from '../../../contract/channels';
+export type { AppInfo, Autosave, EventPayload, HostErrorCode, InvokeRequestInput, InvokeResponse, MenuCommand } from '../../../contract/host-contract';
+export type { LayerloomBridge } from '../../../contract/bridge';
 
 /** How the renderer reaches its host. */
 export type HostTransport = 'ipc' | 'http';

@@ -3,7 +3,7 @@
  * (`/events?token=`) for host events, reconnected with backoff while anyone listens.
  */
 import { HostCallError, unwrapResult, type HostClient } from './host-client';
-import type { EventChannel } from '../../../electron/channels';
+import type { EventChannel } from '../../../contract/channels';
 
 /** The header the server expects the token in (mirrors `TOKEN_HEADER` in electron/browser-server.ts). */
 export const TOKEN_HEADER = 'x-layerloom-token';

@@ -2,7 +2,7 @@
  * Picks the host transport for this page: Electron's preload bridge when present, else the browser-mode
  * server that served the page (token from `?token=` in the URL). Import `getHostClient()` from here.
  */
-import type { LayerloomBridge } from '../../../electron/bridge';
+import type { LayerloomBridge } from '../../../contract/bridge';
 import type { HostClient } from './host-client';
 import { createHttpHostClient } from './http-transport';
 import { createIpcHostClient } from './ipc-transport';

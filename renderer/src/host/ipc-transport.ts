@@ -1,5 +1,5 @@
 /** The Electron transport: calls go through the preload's `window.layerloom` bridge (IPC, validated in main). */
-import type { LayerloomBridge } from '../../../electron/bridge';
+import type { LayerloomBridge } from '../../../contract/bridge';
 import { unwrapResult, type HostClient } from './host-client';
 
 /** A `HostClient` over the preload bridge. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DesignError } from '../../errors';
+import { DesignError } from '../../../errors';
 import type { Dataset, ImageSet } from './types';
 
 /** A decoded IDX tensor of unsigned bytes. */

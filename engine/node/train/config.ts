@@ -1,7 +1,7 @@
 /** A run's resolved configuration: the document's training settings with the run's overrides applied. */
-import type { TrainingSettings } from '../schema/document';
+import type { TrainingSettings } from '../../schema/document';
 import type { OptimizerConfig, ScheduleConfig } from './optim';
-import type { TrainingOverrides } from './protocol';
+import type { TrainingOverrides } from '../../../contract/training-protocol';
 
 /** Everything the loop needs to know about a run, recorded in the run record. */
 export interface RunConfig {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { BackendName } from '../protocol';
+import type { BackendName } from '../../../../contract/training-protocol';
 import { BackendUnavailableError, DEFAULT_PROBES, selectBackend, type Probe, type ProbeResult } from './select';
 
 const no = (reason: string): Probe => async () => ({ ok: false, reason });

@@ -1,8 +1,8 @@
 /** The DesignBuilder DSL: ids, names, edges and the automatic top-to-bottom layout. */
 import { describe, expect, it } from 'vitest';
-import { analyzeDesign } from '../../engine/analysis/analyze';
-import { parseDocument } from '../../engine/schema/load';
-import { DesignBuilder, LAYOUT } from './builder';
+import { analyzeDesign } from '../analysis/analyze';
+import { parseDocument } from '../schema/load';
+import { DesignBuilder, LAYOUT } from './design-builder';
 
 describe('DesignBuilder', () => {
   it('builds a schema-valid document whose edges follow the calls, laid out by depth', () => {

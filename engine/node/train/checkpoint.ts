@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { saveModelFiles } from '../compile/model-files';
-import type { Tf } from '../compile/compile';
-import { writeFileAtomic } from '../node/fs-atomic';
-import { DesignError } from '../errors';
+import { saveModelFiles } from '../model-files';
+import type { Tf } from '../../compile/compile';
+import { writeFileAtomic } from '../fs-atomic';
+import { DesignError } from '../../errors';
 
 /** One epoch of the metrics history. */
 export interface EpochRecord {

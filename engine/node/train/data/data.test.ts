@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { DesignError } from '../../errors';
+import { DesignError } from '../../../errors';
 import { parseCifarBatches, loadCifarDataset } from './cifar';
 import { checkDesignFits, epochOrder, loadDataset, makeBatch, parseDatasetSpec, splitValidation } from './dataset';
 import { loadFolderDataset } from './folder';

@@ -7,7 +7,7 @@ import { TrainingControl } from './control';
 import { loadDataset } from './data/dataset';
 import type { Dataset } from './data/types';
 import { runTraining, TrainingFailure, type RunOptions } from './loop';
-import type { TrainingEvent, TrainingOverrides } from './protocol';
+import type { TrainingEvent, TrainingOverrides } from '../../../contract/training-protocol';
 import { tinyCnn } from './test-fixtures';
 
 let data: Dataset;

@@ -5,7 +5,7 @@
  * Pure zod: safe to import from the renderer, the preload bundle excepted (it uses `channels.ts`).
  */
 import { z } from 'zod';
-import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from '../engine/train/protocol';
+import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from './training-protocol';
 import type { EventChannel, InvokeChannel } from './channels';
 
 /** Largest document text the host reads or writes (bytes of UTF-8). */
@@ -97,7 +97,7 @@ export const invokeContract = {
 /** Payload schemas of every event channel (host -> renderer). */
 export const eventContract = {
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS), path: z.string().optional() }),
-  /** Every event of the training worker (engine/train/protocol.ts), validated on the way out. */
+  /** Every event of the training worker (contract/training-protocol.ts), validated on the way out. */
   trainingEvent: trainingEventSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 

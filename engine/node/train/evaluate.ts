@@ -1,6 +1,6 @@
 /** Loss, accuracy and confusion matrix of a model over a whole image set, in inference mode and in batches. */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Tf } from '../compile/compile';
+import type { Tf } from '../../compile/compile';
 import { makeBatch } from './data/dataset';
 import type { ImageSet } from './data/types';
 

@@ -1,6 +1,6 @@
 /** Small designs for the training tests (tiny, so the pure-JS `cpu` backend trains them in well under a second). */
-import { DesignBuilder } from '../../templates/builders/builder';
-import type { DesignDocument } from '../schema/document';
+import { DesignBuilder } from '../../build/design-builder';
+import type { DesignDocument } from '../../schema/document';
 
 /** Input 28×28×1 → Conv 4 3×3 stride 2 (relu) → MaxPool 2 → Flatten → Dense `classes` softmax → Output. */
 export function tinyCnn(classes = 10, input: number[] = [28, 28, 1], activation = 'relu'): DesignDocument {

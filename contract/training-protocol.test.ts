@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { learningRateAt } from './optim';
-import { parseCommand, parseEvent } from './protocol';
-import { BatchThrottle } from './throttle';
+import { learningRateAt } from '../engine/node/train/optim';
+import { parseCommand, parseEvent } from './training-protocol';
+import { BatchThrottle } from '../engine/node/train/throttle';
 
 describe('worker protocol', () => {
   it.each([

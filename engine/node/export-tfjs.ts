@@ -3,7 +3,7 @@
  * (freshly initialized weights). Node-only (writes files); loads `@tensorflow/tfjs` on first use.
  */
 import type { DesignDocument } from '../schema/document';
-import { compileModel } from './compile';
+import { compileModel } from '../compile/compile';
 import { saveModelFiles, type SavedModelFiles } from './model-files';
 
 /** What `exportTfjs` wrote, and the compiled model's parameter count. */

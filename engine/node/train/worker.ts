@@ -5,13 +5,13 @@
  * if its owner goes away it stops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseDocument } from '../schema/load';
-import { assertNever } from '../errors';
+import { parseDocument } from '../../schema/load';
+import { assertNever } from '../../errors';
 import { BackendUnavailableError, selectBackend } from './backends/select';
 import { TrainingControl } from './control';
 import { loadDataset } from './data/dataset';
 import { errorEvent, runTraining } from './loop';
-import { eventSchema, parseCommand, type StartCommand, type TrainingEvent } from './protocol';
+import { eventSchema, parseCommand, type StartCommand, type TrainingEvent } from '../../../contract/training-protocol';
 
 let control: TrainingControl | null = null;
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { writeFileAtomic } from '../node/fs-atomic';
-import type { Tf } from './compile';
+import { writeFileAtomic } from './fs-atomic';
+import type { Tf } from '../compile/compile';
 
 /** File names written by `saveModelFiles`. */
 export const MODEL_JSON = 'model.json';

@@ -5,8 +5,8 @@
  * selects one and fails with a clear message when it cannot load. The native packages and the WebGPU and
  * wasm modules are imported dynamically, so their absence only removes a candidate.
  */
-import type { Tf } from '../../compile/compile';
-import type { BackendChoice, BackendName } from '../protocol';
+import type { Tf } from '../../../compile/compile';
+import type { BackendChoice, BackendName } from '../../../../contract/training-protocol';
 
 /** The outcome of trying one candidate. */
 export type ProbeResult = { ok: true; detail: string; software?: boolean } | { ok: false; reason: string };

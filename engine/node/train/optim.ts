@@ -4,7 +4,7 @@
  * w ← w − lr·λ·w on kernels, not biases). For the other optimizers a weight decay is the classic L2 term.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Tf } from '../compile/compile';
+import type { Tf } from '../../compile/compile';
 
 /** Resolved optimizer settings of a run. */
 export interface OptimizerConfig {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DesignError } from '../../errors';
+import { DesignError } from '../../../errors';
 import type { Dataset, ImageSet } from './types';
 
 const SIDE = 32;

@@ -7,7 +7,7 @@ import { requireTemplate } from '../../templates/index';
 import { analyzeDesign } from '../analysis/analyze';
 import { importModelText } from '../import/import-model';
 import type { DesignDocument } from '../schema/document';
-import { compileModel } from './compile';
+import { compileModel } from '../compile/compile';
 import { exportTfjs } from './export-tfjs';
 import { loadModelFiles, saveModelFiles } from './model-files';
 

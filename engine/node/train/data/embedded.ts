@@ -2,4 +2,4 @@
 import { fileURLToPath } from 'node:url';
 
 /** Embedded dataset folder inside the repository. */
-export const EMBEDDED_DIR = fileURLToPath(new URL('../../../data/fashion-mnist-subset', import.meta.url));
+export const EMBEDDED_DIR = fileURLToPath(new URL('../../../../data/fashion-mnist-subset', import.meta.url));

@@ -6,10 +6,10 @@
  */
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Tf } from '../compile/compile';
-import { saveModelFiles } from '../compile/model-files';
-import { DesignError } from '../errors';
-import type { DesignDocument } from '../schema/document';
+import type { Tf } from '../../compile/compile';
+import { saveModelFiles } from '../model-files';
+import { DesignError } from '../../errors';
+import type { DesignDocument } from '../../schema/document';
 import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
 import type { TrainingControl } from './control';
@@ -19,7 +19,7 @@ import { headOf, type Dataset, type DatasetSpec } from './data/types';
 import { accuracyOf, evaluateSet, lossFunction } from './evaluate';
 import { buildModelFor, fitInfoFor, lossNameFor } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
-import type { TrainingEvent, TrainingEventOf, TrainingOverrides } from './protocol';
+import type { TrainingEvent, TrainingEventOf, TrainingOverrides } from '../../../contract/training-protocol';
 import { BatchThrottle } from './throttle';
 
 /** The backend a run uses, as reported by the selector. */

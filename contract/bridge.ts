@@ -3,7 +3,7 @@
  * channel, listen to a known event channel. Nothing else of Electron reaches the page.
  */
 import type { EventChannel, InvokeChannel } from './channels';
-import type { EventPayload, HostResult, InvokeRequestInput, InvokeResponse } from './contract';
+import type { EventPayload, HostResult, InvokeRequestInput, InvokeResponse } from './host-contract';
 
 /** `window.layerloom` in the Electron renderer. */
 export interface LayerloomBridge {

@@ -14,7 +14,7 @@
  * port is named with `{ node, port }`. `build()` lays nodes out top to bottom by depth and validates the
  * result through the document schema, so a template cannot produce a file the app would refuse.
  */
-import { documentSchema, DOCUMENT_FORMAT, DOCUMENT_VERSION, type CompositeDefinition, type DesignDocument } from '../../engine/schema/document';
+import { documentSchema, DOCUMENT_FORMAT, DOCUMENT_VERSION, type CompositeDefinition, type DesignDocument } from '../schema/document';
 
 /** An input to `add`: a node id (its `out` port) or an explicit source/target port pair. */
 export type Source = string | { node: string; port?: string; targetPort?: string };

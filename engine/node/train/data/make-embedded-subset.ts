@@ -3,7 +3,7 @@
  * (Debian's `dataset-fashion-mnist` installs them in /usr/share/datasets/fashion-mnist):
  * the first `perClassTrain` training and `perClassTest` test images of every class, in the original order.
  *
- *   npx tsx engine/train/data/make-embedded-subset.ts [sourceDir] [perClassTrain=1000] [perClassTest=200]
+ *   npx tsx engine/node/train/data/make-embedded-subset.ts [sourceDir] [perClassTrain=1000] [perClassTest=200]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

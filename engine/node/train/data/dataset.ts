@@ -3,7 +3,7 @@
  * seeded per-epoch shuffling, batching with normalization to [0, 1] and optional flip/shift augmentation,
  * and the check that a design fits the data.
  */
-import { DesignError } from '../../errors';
+import { DesignError } from '../../../errors';
 import { loadCifarDataset } from './cifar';
 import { loadFolderDataset } from './folder';
 import { loadIdxDataset } from './idx';

@@ -3,8 +3,8 @@
  * input shape and class count live in the document (for `data-mismatch` errors that name the field to fix).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { compileModel, type Tf } from '../compile/compile';
-import type { DesignDocument } from '../schema/document';
+import { compileModel, type Tf } from '../../compile/compile';
+import type { DesignDocument } from '../../schema/document';
 import type { DesignFitInfo } from './data/dataset';
 
 /** Compiles the design into an uncompiled `LayersModel` (the training loop brings its own optimizer and loss). */

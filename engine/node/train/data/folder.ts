@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DesignError } from '../../errors';
+import { DesignError } from '../../../errors';
 import { mulberry32, shuffleInPlace } from './random';
 import type { Dataset, ImageSet } from './types';
 
