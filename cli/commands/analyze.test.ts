@@ -55,7 +55,7 @@ describe('layerloom analyze', () => {
     [['no-such-file.json'], "cannot read 'no-such-file.json': no such file"],
     [['nonet'], "'nonet' is neither a document file nor a template"],
     [['vgg16', '--input', '224x224'], '--input must look like HxWxC'],
-    [[join('templates', 'builders', 'builder.ts')], 'is not valid JSON'],
+    [[join('templates', 'builders', 'classic.ts')], 'is not valid JSON'],
   ])('bad input %j: one clear message, exit 2, no stack trace', (args, message) => {
     const r = cli(...args);
     expect(r.code).toBe(2);
