@@ -12,10 +12,12 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
+  // The page's test hook (window.__layerloom) exists only in test builds (scripts/build-app.js ensureRenderer({ test })).
+  define: { __LAYERLOOM_TEST_HOOK__: JSON.stringify(process.env.LAYERLOOM_TEST_HOOK === '1') },
   // The analysis worker imports the engine: module workers keep it one code path with the page.
   worker: { format: 'es' },
   build: {
-    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
+    outDir: process.env.LAYERLOOM_RENDERER_OUTDIR ?? fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     // No polyfill script: Chromium (Electron or the browser) supports modulepreload, and the CSP allows no inline script.

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, test as base } from 'vitest';
 import { startBrowserServer, type BrowserServer } from '../electron/browser-server';
-import { ROOT } from '../scripts/build-app';
+import { ROOT, TEST_RENDERER_DIR } from '../scripts/build-app';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from './chromium';
 import { waitForApp } from './helpers/app-page';
 
@@ -58,7 +58,7 @@ export const test = base.extend<Fixtures>({
       const docsDir = join(dir, 'docs');
       await mkdir(docsDir);
       const server = await startBrowserServer({
-        rendererDir: join(ROOT, 'dist', 'renderer'),
+        rendererDir: TEST_RENDERER_DIR,
         userDataDir: join(dir, 'user'),
         documentsDir: docsDir,
         version: 'e2e',

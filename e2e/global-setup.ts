@@ -10,5 +10,5 @@ export default function setup(): void {
   console.log(`e2e: Chromium ${CHROMIUM_PATH}`);
   const electron = findElectron();
   if (electron.reason) console.log(`e2e: Electron spec will skip: ${electron.reason}`);
-  ensureRenderer({ log: (line) => console.log(`e2e: ${line}`) });
+  ensureRenderer({ test: true, log: (line) => console.log(`e2e: ${line}`) });
 }

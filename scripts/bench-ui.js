@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
-import { ROOT, ensureRenderer } from './build-app.js';
+import { ROOT, TEST_RENDERER_DIR, ensureRenderer } from './build-app.js';
 
 register();
 const { startBrowserServer } = await import('../electron/browser-server.ts');
@@ -187,8 +187,8 @@ if (chromiumMissing) {
   console.log(`bench:ui skipped: ${chromiumMissing}`);
   process.exit(0);
 }
-ensureRenderer();
-const server = await startBrowserServer({ rendererDir: join(ROOT, 'dist', 'renderer'), userDataDir: join(ROOT, 'test-results', 'bench-ui-user'), version: 'bench' });
+ensureRenderer({ test: true });
+const server = await startBrowserServer({ rendererDir: TEST_RENDERER_DIR, userDataDir: join(ROOT, 'test-results', 'bench-ui-user'), version: 'bench' });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

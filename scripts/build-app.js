@@ -8,7 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const RENDERER_INDEX = join(ROOT, 'dist', 'renderer', 'index.html');
+/** The app's renderer build (what `npm start` serves): production, no test hook. */
+export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
+/**
+ * The test build (e2e specs and benchmarks): the same production bundle plus the page's test hook
+ * (`window.__layerloom`). `LAYERLOOM_RENDERER_OUT` moves it, so two checkouts' test runs never share a folder.
+ */
+export const TEST_RENDERER_DIR = process.env.LAYERLOOM_RENDERER_OUT ?? join(ROOT, 'dist', 'renderer-test');
+export const RENDERER_INDEX = join(RENDERER_DIR, 'index.html');
 const RENDERER_SOURCES = ['renderer', 'engine', 'templates', 'vite.config.ts', 'package-lock.json'];
 
 function newestMtime(path) {
@@ -23,22 +30,31 @@ function newestMtime(path) {
   return newest;
 }
 
-/** Why the renderer build must be (re)made, or null when dist/renderer is current. */
-export function rendererStaleReason() {
-  if (!existsSync(RENDERER_INDEX)) return 'dist/renderer is missing';
-  const built = statSync(RENDERER_INDEX).mtimeMs;
+/** The folder of the app build or, with `test`, of the test build. */
+export function rendererDir({ test = false } = {}) {
+  return test ? TEST_RENDERER_DIR : RENDERER_DIR;
+}
+
+/** Why the renderer build must be (re)made, or null when it is current. */
+export function rendererStaleReason({ test = false } = {}) {
+  const index = join(rendererDir({ test }), 'index.html');
+  if (!existsSync(index)) return `${index} is missing`;
+  const built = statSync(index).mtimeMs;
   const changed = RENDERER_SOURCES.find((p) => newestMtime(join(ROOT, p)) > built);
   return changed ? `${changed} changed since the last build` : null;
 }
 
-/** Builds the renderer with vite when missing or stale (or always with force). Throws when the build fails. */
-export function ensureRenderer({ force = false, log = console.log } = {}) {
-  const reason = force ? 'forced' : rendererStaleReason();
+/**
+ * Builds the renderer with vite when missing or stale (or always with force); `test` builds the test build
+ * (with the page's test hook) into its own folder. Throws when the build fails.
+ */
+export function ensureRenderer({ force = false, test = false, log = console.log } = {}) {
+  const reason = force ? 'forced' : rendererStaleReason({ test });
   if (!reason) return false;
-  log(`Building the renderer (${reason})…`);
+  log(`Building the ${test ? 'test ' : ''}renderer (${reason})…`);
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   // NODE_ENV=production explicitly: under vitest (e2e global setup) NODE_ENV is 'test', which would bundle React's development build.
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', LAYERLOOM_TEST_HOOK: test ? '1' : '', LAYERLOOM_RENDERER_OUTDIR: rendererDir({ test }) } });
   if (result.status !== 0) throw new Error(`the renderer build failed (vite exit ${result.status}); run \`npx vite build\` to see why`);
   return true;
 }

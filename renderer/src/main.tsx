@@ -16,7 +16,8 @@ import { installTestHook } from './test-hook';
 document.documentElement.dataset.theme = useEditor.getState().theme;
 startAnalysis();
 startAutosave();
-installTestHook();
+// Only test builds carry the hook; in the app build the branch and the module are dropped.
+if (__LAYERLOOM_TEST_HOOK__) installTestHook();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
