@@ -1,8 +1,10 @@
 /**
- * The training loop: one `optimizer.minimize` per batch (so pause, stop and the NaN guard act per step),
- * validation each epoch, a checkpoint each epoch plus the best, early stopping, resume, test evaluation with a
- * confusion matrix, the trained model (tfjs format) and a run record (JSON), all written atomically.
- * Events go to `emit`; the worker forwards them over IPC and the CLI prints them.
+ * The training loop as a small state machine, `TrainingRun`: set up (model, data splits, optimizer, optional
+ * resume) → epochs (one `optimizer.minimize` per batch, so pause, stop and the NaN guard act per step) → after
+ * each epoch the checkpoint and early-stopping policy (`epoch-policy.ts`) → test evaluation with a confusion
+ * matrix, the trained model (tfjs format) and the run record (`run-record.ts`), all written atomically.
+ * The run ends in one of `completed | stopped | early-stopped` (a `finished` event) or `diverged` (a thrown
+ * `TrainingFailure`). Events go to `emit`; the worker forwards them over IPC and the CLI prints them.
  */
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -10,15 +12,18 @@ import type { Tf } from '../../compile/compile';
 import { saveModelFiles } from '../model-files';
 import { DesignError } from '../../errors';
 import type { DesignDocument } from '../../schema/document';
-import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
 import type { TrainingControl } from './control';
-import { checkDesignFits, epochOrder, formatDatasetSpec, makeBatch, splitValidation } from './data/dataset';
+import { checkDesignFits, epochOrder, makeBatch, splitValidation } from './data/dataset';
 import { mulberry32 } from './data/random';
-import { headOf, type Dataset, type DatasetSpec } from './data/types';
-import { accuracyOf, evaluateSet, lossFunction } from './evaluate';
+import { headOf, type Dataset, type DatasetSpec, type ImageSet } from './data/types';
+import { afterEpoch, INITIAL_STATE } from './epoch-policy';
+import { evaluateSet, lossFunction, type LossFn } from './evaluate';
 import { buildModelFor, fitInfoFor, lossNameFor } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
+import { RunRecordWriter } from './run-record';
+import { trainStep, type TrainOptimizer } from './step';
 import type { TrainingEvent, TrainingEventOf, TrainingOverrides } from '../../../contract/training-protocol';
 import { BatchThrottle } from './throttle';
 
@@ -29,7 +34,7 @@ export interface BackendInfo {
   skipped: Array<{ name: string; reason: string }>;
 }
 
-/** Inputs of `runTraining`. */
+/** Inputs of a `TrainingRun` (and `runTraining`). */
 export interface RunOptions {
   tf: Tf;
   document: DesignDocument;
@@ -45,181 +50,219 @@ export interface RunOptions {
   buildModel?: (doc: DesignDocument, tf: Tf) => tfjs.LayersModel;
 }
 
+/** How a run's epoch loop ended. */
+type LoopStatus = 'completed' | 'stopped' | 'early-stopped';
+
 /** Thrown inside the loop when the loss stops being finite. */
 class NonFiniteLoss extends Error {}
 
-/** Runs training to the end (or stop, early stop, divergence); returns the `finished` event or throws. */
-export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finished'>> {
-  const { tf, emit, control } = o;
-  const t0 = performance.now();
-  const cfg = resolveConfig(o.document.training, o.overrides ?? {});
-  const model = (o.buildModel ?? buildModelFor)(o.document, tf);
-  checkDesignFits(fitInfoFor(o.document, model), o.dataset);
-  const classes = o.dataset.classNames.length;
-  const lossFn = lossFunction(tf, lossNameFor(o.document));
+/** One training run: construct, then `run()` once. */
+export class TrainingRun {
+  private readonly t0 = performance.now();
+  private readonly cfg: RunConfig;
+  private readonly model: tfjs.LayersModel;
+  private readonly classes: number;
+  private readonly lossFn: LossFn;
+  private readonly train: ImageSet;
+  private readonly val: ImageSet | null;
+  private readonly test: ImageSet;
+  private readonly batchesPerEpoch: number;
+  private readonly opt: TrainOptimizer;
+  private readonly trainable: tfjs.Variable[];
+  private readonly kernels: tfjs.Variable[];
+  private readonly record: RunRecordWriter;
+  private readonly throttle = new BatchThrottle();
+  private readonly lastDir: string;
+  private readonly bestDir: string;
+  private state: CheckpointState = INITIAL_STATE;
+  /** Smoothed seconds per step, for the ETA. */
+  private stepSeconds = NaN;
 
-  const full = cfg.limitTrain ? headOf(o.dataset.train, cfg.limitTrain) : o.dataset.train;
-  const test = cfg.limitTest ? headOf(o.dataset.test, cfg.limitTest) : o.dataset.test;
-  const { train, val } = splitValidation(full, cfg.validationSplit, cfg.seed);
-  const batchesPerEpoch = Math.min(Math.ceil(train.count / cfg.batchSize), cfg.maxBatchesPerEpoch ?? Infinity);
-
-  const opt = createTrainOptimizer(tf, cfg.optimizer);
-  const trainable = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
-  const kernels = model.trainableWeights.filter((w) => w.shape.length >= 2).map((w) => w.read() as tfjs.Variable);
-  let state: CheckpointState = { version: 1, epochsDone: 0, bestValLoss: null, epochsSinceBest: 0, history: [] };
-  if (o.resumeFrom) state = await loadCheckpoint(tf, o.resumeFrom, model, opt.optimizer);
-
-  const ckptDir = path.join(o.outDir, 'checkpoints');
-  const lastDir = path.join(ckptDir, 'last');
-  const bestDir = path.join(ckptDir, 'best');
-  emit({
-    type: 'started',
-    dataset: o.dataset.name,
-    trainExamples: train.count,
-    validationExamples: val?.count ?? 0,
-    testExamples: test.count,
-    classNames: o.dataset.classNames,
-    epochs: cfg.epochs,
-    batchSize: cfg.batchSize,
-    batchesPerEpoch,
-    parameters: model.countParams(),
-    startEpoch: state.epochsDone,
-  });
-
-  const record = (status: string, extra: Record<string, unknown> = {}) =>
-    writeJsonAtomic(path.join(o.outDir, 'run.json'), {
-      format: 'layerloom.run',
-      version: 1,
-      status,
-      design: o.document.name,
-      dataset: { name: o.dataset.name, spec: o.datasetSpec ? formatDatasetSpec(o.datasetSpec) : undefined, train: train.count, validation: val?.count ?? 0, test: test.count, classNames: o.dataset.classNames, normalization: 'pixel / 255' },
-      config: cfg,
-      backend: o.backend,
-      resumedFrom: o.resumeFrom ?? null,
-      history: state.history,
-      timings: { totalSeconds: (performance.now() - t0) / 1000, trainSeconds: state.history.reduce((s, h) => s + h.seconds, 0) },
-      ...extra,
-    });
-
-  const throttle = new BatchThrottle();
-  let stepSeconds = NaN;
-  let status: 'completed' | 'stopped' | 'early-stopped' = 'completed';
-  const rand = mulberry32(cfg.seed + 7919 * state.epochsDone);
-
-  try {
-    for (let epoch = state.epochsDone; epoch < cfg.epochs && status === 'completed'; epoch++) {
-      const epochStart = performance.now();
-      emit({ type: 'epoch-start', epoch, epochs: cfg.epochs, batches: batchesPerEpoch, learningRate: learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch, cfg.epochs) });
-      const order = epochOrder(train.count, cfg.seed, epoch);
-      let lossSum = 0;
-      let accSum = 0;
-      let seen = 0;
-      let lr = cfg.optimizer.learningRate;
-      for (let b = 0; b < batchesPerEpoch; b++) {
-        const gate = await control.gate(
-          () => emit({ type: 'state', state: 'paused' }),
-          () => {
-            throttle.restart();
-            emit({ type: 'state', state: 'running' });
-          },
-        );
-        if (gate === 'stop') {
-          status = 'stopped';
-          break;
-        }
-        const stepStart = performance.now();
-        lr = learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch + b / batchesPerEpoch, cfg.epochs);
-        opt.setLearningRate(lr);
-        const idx = order.subarray(b * cfg.batchSize, Math.min(train.count, (b + 1) * cfg.batchSize));
-        const host = makeBatch(train, idx, classes, cfg.augment, rand);
-        const { loss, accuracy } = await step(tf, model, opt, trainable, kernels, lossFn, host.x, host.y, [host.size, ...train.shape], classes, lr);
-        if (!Number.isFinite(loss)) {
-          throttle.push(b, loss, accuracy, host.size);
-          flushBatches(emit, throttle, epoch, batchesPerEpoch);
-          throw new NonFiniteLoss(
-            `the loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}); training stopped. ` +
-              (state.epochsDone > 0 ? `The last good checkpoint (epoch ${state.epochsDone}) is kept in ${lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
-              ' Lower the learning rate, add BatchNorm, or check the data.',
-          );
-        }
-        lossSum += loss * host.size;
-        accSum += accuracy * host.size;
-        seen += host.size;
-        const dt = (performance.now() - stepStart) / 1000;
-        stepSeconds = Number.isNaN(stepSeconds) ? dt : 0.8 * stepSeconds + 0.2 * dt;
-        throttle.push(b, loss, accuracy, host.size);
-        if (throttle.due() || b === batchesPerEpoch - 1) {
-          const flush = flushBatches(emit, throttle, epoch, batchesPerEpoch);
-          const remaining = (cfg.epochs - epoch - 1) * batchesPerEpoch + (batchesPerEpoch - b - 1);
-          if (flush && flush.seconds > 0) emit({ type: 'throughput', examplesPerSecond: flush.examples / flush.seconds, etaSeconds: remaining * stepSeconds });
-          const mem = tf.memory();
-          emit({ type: 'memory', tensorBytes: mem.numBytes, tensors: mem.numTensors, rssBytes: process.memoryUsage().rss });
-        }
-      }
-      if (status === 'stopped' || seen === 0) break;
-      const v = val ? await evaluateSet(tf, model, val, classes, lossFn) : null;
-      const rec: EpochRecord = {
-        epoch,
-        loss: lossSum / seen,
-        accuracy: accSum / seen,
-        valLoss: v ? v.loss : null,
-        valAccuracy: v ? v.accuracy : null,
-        learningRate: lr,
-        seconds: (performance.now() - epochStart) / 1000,
-      };
-      emit({ type: 'epoch-end', ...rec });
-      const monitored = rec.valLoss ?? rec.loss;
-      const improved = state.bestValLoss === null || monitored < state.bestValLoss;
-      state = {
-        ...state,
-        epochsDone: epoch + 1,
-        history: [...state.history, rec],
-        bestValLoss: improved ? monitored : state.bestValLoss,
-        epochsSinceBest: improved ? 0 : state.epochsSinceBest + 1,
-      };
-      await saveCheckpoint(tf, lastDir, model, opt.optimizer, state);
-      emit({ type: 'checkpoint', path: lastDir, kind: 'epoch', epoch, valLoss: rec.valLoss });
-      if (improved) {
-        await saveCheckpoint(tf, bestDir, model, opt.optimizer, state);
-        emit({ type: 'checkpoint', path: bestDir, kind: 'best', epoch, valLoss: rec.valLoss });
-      }
-      if (cfg.earlyStoppingPatience > 0 && state.epochsSinceBest >= cfg.earlyStoppingPatience && epoch + 1 < cfg.epochs) {
-        emit({ type: 'log', level: 'info', message: `early stopping: ${rec.valLoss !== null ? 'validation' : 'training'} loss has not improved for ${state.epochsSinceBest} epochs (best ${state.bestValLoss?.toFixed(4)})` });
-        status = 'early-stopped';
-      }
-    }
-  } catch (err) {
-    if (err instanceof NonFiniteLoss) {
-      await record('diverged', { error: err.message });
-      throw new TrainingFailure('non-finite-loss', err.message);
-    }
-    throw err;
-  } finally {
-    opt.optimizer.dispose();
+  /** Builds the model and checks it fits the data (a `DesignError` otherwise); nothing is trained yet. */
+  constructor(private readonly o: RunOptions) {
+    const { tf } = o;
+    this.cfg = resolveConfig(o.document.training, o.overrides ?? {});
+    this.model = (o.buildModel ?? buildModelFor)(o.document, tf);
+    checkDesignFits(fitInfoFor(o.document, this.model), o.dataset);
+    this.classes = o.dataset.classNames.length;
+    this.lossFn = lossFunction(tf, lossNameFor(o.document));
+    const full = this.cfg.limitTrain ? headOf(o.dataset.train, this.cfg.limitTrain) : o.dataset.train;
+    this.test = this.cfg.limitTest ? headOf(o.dataset.test, this.cfg.limitTest) : o.dataset.test;
+    ({ train: this.train, val: this.val } = splitValidation(full, this.cfg.validationSplit, this.cfg.seed));
+    this.batchesPerEpoch = Math.min(Math.ceil(this.train.count / this.cfg.batchSize), this.cfg.maxBatchesPerEpoch ?? Infinity);
+    this.opt = createTrainOptimizer(tf, this.cfg.optimizer);
+    this.trainable = this.model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    this.kernels = this.model.trainableWeights.filter((w) => w.shape.length >= 2).map((w) => w.read() as tfjs.Variable);
+    const ckptDir = path.join(o.outDir, 'checkpoints');
+    this.lastDir = path.join(ckptDir, 'last');
+    this.bestDir = path.join(ckptDir, 'best');
+    const counts = { train: this.train.count, validation: this.val?.count ?? 0, test: this.test.count };
+    this.record = new RunRecordWriter({ outDir: o.outDir, document: o.document, dataset: o.dataset, datasetSpec: o.datasetSpec, counts, config: this.cfg, backend: o.backend, resumedFrom: o.resumeFrom }, this.t0);
   }
 
-  const evalStart = performance.now();
-  const testEval = status === 'stopped' || test.count === 0 ? null : await evaluateSet(tf, model, test, classes, lossFn);
-  const modelDir = path.join(o.outDir, 'model');
-  await saveModelFiles(model, modelDir);
-  const recordPath = path.join(o.outDir, 'run.json');
-  await record(status, {
-    test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix } : null,
-    evalSeconds: (performance.now() - evalStart) / 1000,
-  });
-  model.dispose();
-  return {
-    type: 'finished',
-    status,
-    epochs: state.epochsDone,
-    testAccuracy: testEval?.accuracy ?? null,
-    testLoss: testEval?.loss ?? null,
-    confusionMatrix: testEval?.confusionMatrix ?? null,
-    classNames: o.dataset.classNames,
-    modelPath: modelDir,
-    recordPath,
-    seconds: (performance.now() - t0) / 1000,
-  };
+  /** Trains to the end (or stop, early stop, divergence); returns the `finished` event or throws. */
+  async run(): Promise<TrainingEventOf<'finished'>> {
+    const { o, cfg } = this;
+    if (o.resumeFrom) this.state = await loadCheckpoint(o.tf, o.resumeFrom, this.model, this.opt.optimizer);
+    o.emit({
+      type: 'started',
+      dataset: o.dataset.name,
+      trainExamples: this.train.count,
+      validationExamples: this.val?.count ?? 0,
+      testExamples: this.test.count,
+      classNames: o.dataset.classNames,
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      batchesPerEpoch: this.batchesPerEpoch,
+      parameters: this.model.countParams(),
+      startEpoch: this.state.epochsDone,
+    });
+    let status: LoopStatus = 'completed';
+    try {
+      status = await this.epochs();
+    } catch (err) {
+      if (err instanceof NonFiniteLoss) {
+        await this.record.write('diverged', this.state.history, { error: err.message });
+        throw new TrainingFailure('non-finite-loss', err.message);
+      }
+      throw err;
+    } finally {
+      this.opt.optimizer.dispose();
+    }
+    return this.finish(status);
+  }
+
+  /** The epoch loop; returns how it ended. */
+  private async epochs(): Promise<LoopStatus> {
+    const { cfg } = this;
+    const rand = mulberry32(cfg.seed + 7919 * this.state.epochsDone);
+    for (let epoch = this.state.epochsDone; epoch < cfg.epochs; epoch++) {
+      const rec = await this.epoch(epoch, rand);
+      if (rec === 'stop') return 'stopped';
+      if (rec === 'empty') break;
+      this.o.emit({ type: 'epoch-end', ...rec });
+      if (await this.endEpoch(rec)) return 'early-stopped';
+    }
+    return 'completed';
+  }
+
+  /** Trains one epoch and validates; 'stop' when a stop came, 'empty' when no batch ran. */
+  private async epoch(epoch: number, rand: () => number): Promise<EpochRecord | 'stop' | 'empty'> {
+    const { o, cfg, throttle } = this;
+    const epochStart = performance.now();
+    o.emit({ type: 'epoch-start', epoch, epochs: cfg.epochs, batches: this.batchesPerEpoch, learningRate: learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch, cfg.epochs) });
+    const order = epochOrder(this.train.count, cfg.seed, epoch);
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    let lr = cfg.optimizer.learningRate;
+    for (let b = 0; b < this.batchesPerEpoch; b++) {
+      const gate = await o.control.gate(
+        () => o.emit({ type: 'state', state: 'paused' }),
+        () => {
+          throttle.restart();
+          o.emit({ type: 'state', state: 'running' });
+        },
+      );
+      if (gate === 'stop') return 'stop';
+      const stepStart = performance.now();
+      lr = learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch + b / this.batchesPerEpoch, cfg.epochs);
+      this.opt.setLearningRate(lr);
+      const idx = order.subarray(b * cfg.batchSize, Math.min(this.train.count, (b + 1) * cfg.batchSize));
+      const batch = makeBatch(this.train, idx, this.classes, cfg.augment, rand);
+      const { loss, accuracy } = await trainStep({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr });
+      throttle.push(b, loss, accuracy, batch.size);
+      if (!Number.isFinite(loss)) {
+        this.flushBatches(epoch);
+        throw new NonFiniteLoss(
+          `the loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}); training stopped. ` +
+            (this.state.epochsDone > 0 ? `The last good checkpoint (epoch ${this.state.epochsDone}) is kept in ${this.lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
+            ' Lower the learning rate, add BatchNorm, or check the data.',
+        );
+      }
+      lossSum += loss * batch.size;
+      accSum += accuracy * batch.size;
+      seen += batch.size;
+      const dt = (performance.now() - stepStart) / 1000;
+      this.stepSeconds = Number.isNaN(this.stepSeconds) ? dt : 0.8 * this.stepSeconds + 0.2 * dt;
+      if (throttle.due() || b === this.batchesPerEpoch - 1) this.report(epoch, b);
+    }
+    if (seen === 0) return 'empty';
+    const v = this.val ? await evaluateSet(o.tf, this.model, this.val, this.classes, this.lossFn) : null;
+    return {
+      epoch,
+      loss: lossSum / seen,
+      accuracy: accSum / seen,
+      valLoss: v ? v.loss : null,
+      valAccuracy: v ? v.accuracy : null,
+      learningRate: lr,
+      seconds: (performance.now() - epochStart) / 1000,
+    };
+  }
+
+  /** Releases the batched step metrics with throughput, ETA and memory. */
+  private report(epoch: number, b: number): void {
+    const { o, cfg } = this;
+    const flush = this.flushBatches(epoch);
+    const remaining = (cfg.epochs - epoch - 1) * this.batchesPerEpoch + (this.batchesPerEpoch - b - 1);
+    if (flush && flush.seconds > 0) o.emit({ type: 'throughput', examplesPerSecond: flush.examples / flush.seconds, etaSeconds: remaining * this.stepSeconds });
+    const mem = o.tf.memory();
+    o.emit({ type: 'memory', tensorBytes: mem.numBytes, tensors: mem.numTensors, rssBytes: process.memoryUsage().rss });
+  }
+
+  private flushBatches(epoch: number) {
+    const flush = this.throttle.flush();
+    if (flush) this.o.emit({ type: 'batch', epoch, batch: flush.batch, batches: this.batchesPerEpoch, loss: flush.loss, accuracy: flush.accuracy });
+    return flush;
+  }
+
+  /** Applies the epoch policy: checkpoints (last, and best when improved); true when training should stop early. */
+  private async endEpoch(rec: EpochRecord): Promise<boolean> {
+    const { o, cfg } = this;
+    const decision = afterEpoch(this.state, rec, cfg.earlyStoppingPatience, cfg.epochs);
+    this.state = decision.state;
+    await saveCheckpoint(o.tf, this.lastDir, this.model, this.opt.optimizer, this.state);
+    o.emit({ type: 'checkpoint', path: this.lastDir, kind: 'epoch', epoch: rec.epoch, valLoss: rec.valLoss });
+    if (decision.improved) {
+      await saveCheckpoint(o.tf, this.bestDir, this.model, this.opt.optimizer, this.state);
+      o.emit({ type: 'checkpoint', path: this.bestDir, kind: 'best', epoch: rec.epoch, valLoss: rec.valLoss });
+    }
+    if (decision.stopEarly) {
+      o.emit({ type: 'log', level: 'info', message: `early stopping: ${rec.valLoss !== null ? 'validation' : 'training'} loss has not improved for ${this.state.epochsSinceBest} epochs (best ${this.state.bestValLoss?.toFixed(4)})` });
+    }
+    return decision.stopEarly;
+  }
+
+  /** Test evaluation (unless stopped), the trained model and the final run record. */
+  private async finish(status: LoopStatus): Promise<TrainingEventOf<'finished'>> {
+    const { o } = this;
+    const evalStart = performance.now();
+    const testEval = status === 'stopped' || this.test.count === 0 ? null : await evaluateSet(o.tf, this.model, this.test, this.classes, this.lossFn);
+    const modelDir = path.join(o.outDir, 'model');
+    await saveModelFiles(this.model, modelDir);
+    await this.record.write(status, this.state.history, {
+      test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix } : null,
+      evalSeconds: (performance.now() - evalStart) / 1000,
+    });
+    this.model.dispose();
+    return {
+      type: 'finished',
+      status,
+      epochs: this.state.epochsDone,
+      testAccuracy: testEval?.accuracy ?? null,
+      testLoss: testEval?.loss ?? null,
+      confusionMatrix: testEval?.confusionMatrix ?? null,
+      classNames: o.dataset.classNames,
+      modelPath: modelDir,
+      recordPath: this.record.path,
+      seconds: (performance.now() - this.t0) / 1000,
+    };
+  }
+}
+
+/** Runs training to the end (or stop, early stop, divergence); returns the `finished` event or throws. */
+export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finished'>> {
+  return new TrainingRun(o).run();
 }
 
 /** A run that ended with an error the owner should show as such (not a crash): carries the protocol code. */
@@ -230,51 +273,6 @@ export class TrainingFailure extends Error {
   ) {
     super(message);
     this.name = 'TrainingFailure';
-  }
-}
-
-function flushBatches(emit: RunOptions['emit'], throttle: BatchThrottle, epoch: number, batches: number) {
-  const flush = throttle.flush();
-  if (flush) emit({ type: 'batch', epoch, batch: flush.batch, batches, loss: flush.loss, accuracy: flush.accuracy });
-  return flush;
-}
-
-/** One optimizer step; returns the batch's data loss (without the L2 term) and accuracy. */
-async function step(
-  tf: Tf,
-  model: tfjs.LayersModel,
-  opt: ReturnType<typeof createTrainOptimizer>,
-  trainable: tfjs.Variable[],
-  kernels: tfjs.Variable[],
-  lossFn: ReturnType<typeof lossFunction>,
-  xData: Float32Array,
-  yData: Float32Array,
-  shape: number[],
-  classes: number,
-  lr: number,
-): Promise<{ loss: number; accuracy: number }> {
-  const kept: { loss?: tfjs.Scalar; acc?: tfjs.Scalar } = {};
-  const x = tf.tensor4d(xData, shape as [number, number, number, number]);
-  const y = tf.tensor2d(yData, [shape[0], classes]);
-  try {
-    const total = opt.optimizer.minimize(
-      () => {
-        const pred = model.apply(x, { training: true }) as tfjs.Tensor;
-        const l = lossFn(y, pred);
-        kept.loss = tf.keep(l);
-        kept.acc = tf.keep(accuracyOf(tf, y, pred));
-        const p = opt.penalty(kernels);
-        return p ? (tf.add(l, p) as tfjs.Scalar) : l;
-      },
-      true,
-      trainable,
-    );
-    if (total && total !== kept.loss) total.dispose();
-    opt.afterStep(kernels, lr);
-    const [l, a] = await Promise.all([kept.loss!.data(), kept.acc!.data()]);
-    return { loss: l[0], accuracy: a[0] };
-  } finally {
-    tf.dispose([x, y, ...(kept.loss ? [kept.loss] : []), ...(kept.acc ? [kept.acc] : [])]);
   }
 }
 
