@@ -7,18 +7,22 @@ import type { AnalyzeOptions, DesignAnalysis } from '../analysis/types';
 import { assertCompilable } from '../compile/compile';
 import { DesignError } from '../errors';
 import type { DesignDocument } from '../schema/document';
-import { generateKeras } from './keras';
-import { generatePyTorchFiles } from './pytorch';
-import { generateTypeScript } from './typescript';
+import { generateKeras, generateKerasMapped } from './keras';
+import { generatePyTorchFiles, generatePyTorchMapped } from './pytorch';
+import { TRAIN_PY } from './pytorch-train';
+import type { SourceMap } from './source-map';
+import { generateTypeScript, generateTypeScriptMapped } from './typescript';
 import type { CodegenModel, ExportTarget, GeneratedFile } from './types';
 import { formatUnsupported, unsupportedFeatures } from './unsupported';
 
 export type { CodegenModel, CodegenNode, ExportTarget, GeneratedFile, UnsupportedFeature } from './types';
 export { EXPORT_TARGETS } from './types';
 export { unsupportedFeatures, formatUnsupported } from './unsupported';
-export { generateTypeScript } from './typescript';
-export { generateKeras } from './keras';
-export { generatePyTorch, generatePyTorchFiles } from './pytorch';
+export { generateTypeScript, generateTypeScriptMapped } from './typescript';
+export { generateKeras, generateKerasMapped } from './keras';
+export { generatePyTorch, generatePyTorchFiles, generatePyTorchMapped } from './pytorch';
+export type { LineRange, MappedCode, SourceMap } from './source-map';
+export { canvasNodeOf, canvasSourceMap, expandedComposites, nodeAtLine } from './source-map';
 
 /** The generator input for an analysed document. */
 export function codegenModel(doc: DesignDocument, analysis: DesignAnalysis): CodegenModel {
@@ -62,5 +66,26 @@ export function generateCode(doc: DesignDocument, target: Exclude<ExportTarget, 
       return [{ path: 'model.py', contents: generateKeras(model) }];
     case 'pytorch':
       return generatePyTorchFiles(model);
+  }
+}
+
+/** A generated file with the source map of its lines (empty for files that no node writes, such as train.py). */
+export interface MappedFile extends GeneratedFile {
+  sourceMap: SourceMap;
+}
+
+/**
+ * The files of a code target with their source maps, from an already checked model (see `prepareExport` and
+ * `unsupportedFeatures`): what the app's code panel shows. Keys of the maps are flat node ids.
+ */
+export function generateMappedFiles(model: CodegenModel, target: Exclude<ExportTarget, 'tfjs'>): MappedFile[] {
+  const file = (path: string, code: { text: string; sourceMap: SourceMap }): MappedFile => ({ path, contents: code.text, sourceMap: code.sourceMap });
+  switch (target) {
+    case 'ts':
+      return [file('model.ts', generateTypeScriptMapped(model))];
+    case 'keras':
+      return [file('model.py', generateKerasMapped(model))];
+    case 'pytorch':
+      return [file('model.py', generatePyTorchMapped(model)), { path: 'train.py', contents: TRAIN_PY, sourceMap: {} }];
   }
 }

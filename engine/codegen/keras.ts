@@ -7,6 +7,7 @@
 import { headerLines } from './header';
 import { byId, MERGE_LAYERS, nodeRole } from './layers';
 import { IdentifierAllocator, PYTHON_RESERVED, pyLiteral, pyString, snakeCase } from './sanitize';
+import { CodeWriter, type MappedCode } from './source-map';
 import type { CodegenModel } from './types';
 import { describe } from './typescript';
 
@@ -31,14 +32,20 @@ const KERAS_ACTIVATIONS: Record<string, string> = {
 
 /** Generates `model.py` for tf.keras (call `unsupportedFeatures(..., 'keras')` first). */
 export function generateKeras(model: CodegenModel): string {
+  return generateKerasMapped(model).text;
+}
+
+/** `model.py` for tf.keras with its source map (flat node id -> the lines that build it). */
+export function generateKerasMapped(model: CodegenModel): MappedCode {
   const reserved = new Set([...PYTHON_RESERVED, ...Object.values(ACTIVATION_HELPERS).map((h) => h.name)]);
   const vars = new IdentifierAllocator(reserved);
   const varOf = new Map<string, string>();
   const nodes = byId(model.nodes);
   const helpers = new Set<string>();
-  const body: string[] = [];
+  const body = new CodeWriter();
   const inputs: string[] = [];
   const outputs: string[] = [];
+  const outputIds: string[] = [];
 
   const activation = (name: string): string => {
     if (KERAS_ACTIVATIONS[name]) return pyString(KERAS_ACTIVATIONS[name]);
@@ -62,14 +69,15 @@ export function generateKeras(model: CodegenModel): string {
       const v = varOf.get(node.inputs[0]);
       if (!v) throw new Error(`${node.name}: its input is not defined before it`);
       outputs.push(v);
+      outputIds.push(node.id);
       continue;
     }
     const v = vars.allocate(node.layerName);
     varOf.set(node.id, v);
-    body.push(`    # ${describe(node)}`);
+    body.push(node.id, `    # ${describe(node)}`);
     if (role === 'input') {
       inputs.push(v);
-      body.push(`    ${v} = keras.Input(shape=${pyLiteral(node.outputShape)}, name=${pyString(node.layerName)})`);
+      body.push(node.id, `    ${v} = keras.Input(shape=${pyLiteral(node.outputShape)}, name=${pyString(node.layerName)})`);
       continue;
     }
     const layer = node.layer!;
@@ -85,33 +93,33 @@ export function generateKeras(model: CodegenModel): string {
     });
     const applied = MERGE_LAYERS.has(layer.className) ? `[${ins.join(', ')}]` : ins[0];
     const line = `    ${v} = layers.${layer.className}(${args.join(', ')})(${applied})`;
-    body.push(line.length <= 120 ? line : `    ${v} = layers.${layer.className}(\n        ${args.join(',\n        ')},\n    )(${applied})`);
+    body.push(node.id, line.length <= 120 ? line : `    ${v} = layers.${layer.className}(\n        ${args.join(',\n        ')},\n    )(${applied})`);
   }
   if (outputs.length === 0) throw new Error('the design has no Output block');
 
   const modelName = new IdentifierAllocator(new Set()).allocate(model.name || 'model');
   const pyList = (xs: string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
   const helperCode = [...helpers].flatMap((h) => [...ACTIVATION_HELPERS[h].code, '', '']);
-  return [
-    ...headerLines(model, 'Keras (tf.keras functional API)').map((l) => `# ${l}`),
-    '#',
-    '# Usage: `from model import build_model`, or run `python model.py` to print the summary.',
-    '# Inputs are channels-last (NHWC), as in the design.',
-    'import tensorflow as tf',
-    'from tensorflow import keras',
-    'from tensorflow.keras import layers',
-    '',
-    '',
-    ...helperCode,
-    'def build_model():',
-    '    """Builds the model with fresh (untrained) weights."""',
-    ...body,
-    '',
-    `    return keras.Model(inputs=${pyList(inputs)}, outputs=${pyList(outputs)}, name=${pyString(modelName)})`,
-    '',
-    '',
-    'if __name__ == "__main__":',
-    '    build_model().summary()',
-    '',
-  ].join('\n');
+  // The return line is the single output's code (with several outputs it belongs to none of them).
+  const returnOwner = outputIds.length === 1 ? outputIds[0] : undefined;
+  return new CodeWriter()
+    .plain(
+      ...headerLines(model, 'Keras (tf.keras functional API)').map((l) => `# ${l}`),
+      '#',
+      '# Usage: `from model import build_model`, or run `python model.py` to print the summary.',
+      '# Inputs are channels-last (NHWC), as in the design.',
+      'import tensorflow as tf',
+      'from tensorflow import keras',
+      'from tensorflow.keras import layers',
+      '',
+      '',
+      ...helperCode,
+      'def build_model():',
+      '    """Builds the model with fresh (untrained) weights."""',
+    )
+    .append(body)
+    .plain('')
+    .push(returnOwner, `    return keras.Model(inputs=${pyList(inputs)}, outputs=${pyList(outputs)}, name=${pyString(modelName)})`)
+    .plain('', '', 'if __name__ == "__main__":', '    build_model().summary()', '')
+    .finish();
 }

@@ -7,29 +7,37 @@ import { headerLines } from './header';
 import { LAYER_FACTORIES } from '../compile/compile';
 import { byId, MERGE_LAYERS, nodeRole } from './layers';
 import { commentText, IdentifierAllocator, tsLiteral, tsString, TS_RESERVED } from './sanitize';
+import { CodeWriter, type MappedCode } from './source-map';
 import type { CodegenModel, CodegenNode } from './types';
 
 /** Generates the TypeScript module (call `unsupportedFeatures(..., 'ts')` first). */
 export function generateTypeScript(model: CodegenModel): string {
+  return generateTypeScriptMapped(model).text;
+}
+
+/** The TypeScript module with its source map (flat node id -> the lines that build it). */
+export function generateTypeScriptMapped(model: CodegenModel): MappedCode {
   const vars = new IdentifierAllocator(TS_RESERVED);
   const varOf = new Map<string, string>();
   const nodes = byId(model.nodes);
-  const body: string[] = [];
+  const body = new CodeWriter();
   const inputs: string[] = [];
   const outputs: string[] = [];
+  const outputIds: string[] = [];
 
   for (const node of model.nodes) {
     const role = nodeRole(node);
     if (role === 'output') {
       outputs.push(varOf.get(node.inputs[0]) ?? missing(node));
+      outputIds.push(node.id);
       continue;
     }
     const v = vars.allocate(node.layerName);
     varOf.set(node.id, v);
-    body.push(`  // ${describe(node)}`);
+    body.push(node.id, `  // ${describe(node)}`);
     if (role === 'input') {
       inputs.push(v);
-      body.push(`  const ${v} = tf.input({ shape: ${tsLiteral(node.outputShape)}, name: ${tsString(node.layerName)} });`);
+      body.push(node.id, `  const ${v} = tf.input({ shape: ${tsLiteral(node.outputShape)}, name: ${tsString(node.layerName)} });`);
       continue;
     }
     const layer = node.layer!;
@@ -40,31 +48,37 @@ export function generateTypeScript(model: CodegenModel): string {
     const applied = MERGE_LAYERS.has(layer.className) ? `[${args.join(', ')}]` : args[0];
     const call = `tf.layers.${factory}(${tsLiteral(config, node.name)})`;
     const line = `  const ${v} = ${call}.apply(${applied}) as tf.SymbolicTensor;`;
-    body.push(line.length <= 120 ? line : `  const ${v} = ${call}\n    .apply(${applied}) as tf.SymbolicTensor;`);
+    body.push(node.id, line.length <= 120 ? line : `  const ${v} = ${call}\n    .apply(${applied}) as tf.SymbolicTensor;`);
   }
   if (outputs.length === 0) throw new Error('the design has no Output block');
 
   const modelName = new IdentifierAllocator(new Set()).allocate(model.name || 'model');
-  return [
-    ...headerLines(model, 'TensorFlow.js (TypeScript)').map((l) => `// ${l}`),
-    '//',
-    '// Usage: `import { buildModel } from "./model";` or run `npx tsx model.ts` to print the summary.',
-    "import * as tf from '@tensorflow/tfjs';",
-    '',
-    '/** Builds the model with fresh (untrained) weights; inputs are channels-last (NHWC). */',
-    'export function buildModel(): tf.LayersModel {',
-    ...body,
-    '',
-    `  return tf.model({ inputs: [${inputs.join(', ')}], outputs: [${outputs.join(', ')}], name: ${tsString(modelName)} });`,
-    '}',
-    '',
-    '// Main guard: print the summary when this file is run directly (Node), do nothing when imported.',
-    'const entry = (globalThis as { process?: { argv?: string[] } }).process?.argv?.[1];',
-    "if (entry !== undefined && decodeURIComponent(import.meta.url).endsWith(entry.replace(/\\\\/g, '/'))) {",
-    '  buildModel().summary();',
-    '}',
-    '',
-  ].join('\n');
+  // The return line is the single output's code (with several outputs it belongs to none of them).
+  const returnOwner = outputIds.length === 1 ? outputIds[0] : undefined;
+  return new CodeWriter()
+    .plain(
+      ...headerLines(model, 'TensorFlow.js (TypeScript)').map((l) => `// ${l}`),
+      '//',
+      '// Usage: `import { buildModel } from "./model";` or run `npx tsx model.ts` to print the summary.',
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      '/** Builds the model with fresh (untrained) weights; inputs are channels-last (NHWC). */',
+      'export function buildModel(): tf.LayersModel {',
+    )
+    .append(body)
+    .plain('')
+    .push(returnOwner, `  return tf.model({ inputs: [${inputs.join(', ')}], outputs: [${outputs.join(', ')}], name: ${tsString(modelName)} });`)
+    .plain(
+      '}',
+      '',
+      '// Main guard: print the summary when this file is run directly (Node), do nothing when imported.',
+      'const entry = (globalThis as { process?: { argv?: string[] } }).process?.argv?.[1];',
+      "if (entry !== undefined && decodeURIComponent(import.meta.url).endsWith(entry.replace(/\\\\/g, '/'))) {",
+      '  buildModel().summary();',
+      '}',
+      '',
+    )
+    .finish();
 }
 
 /** `conv1 (Conv2D) -> [26, 26, 32]`, with the user's name when it differs from the layer name. */
