@@ -30,30 +30,43 @@ export interface Evaluation {
   accuracy: number;
   /** `matrix[true][predicted]` counts. */
   confusionMatrix: number[][];
+  /** Per example (in set order), with `collect`: the predicted class and its probability. */
+  predictions?: { predicted: number[]; confidence: number[] };
 }
 
-/** Evaluates `model` over all of `set`; yields to the event loop between batches. */
-export async function evaluateSet(tf: Tf, model: tfjs.LayersModel, set: ImageSet, classes: number, lossFn: LossFn, batchSize = 256): Promise<Evaluation> {
+/**
+ * Evaluates `model` over all of `set`; yields to the event loop between batches. With `collect`, also returns
+ * each example's predicted class and confidence (the results view's worst-classified samples and matrix cells).
+ */
+export async function evaluateSet(tf: Tf, model: tfjs.LayersModel, set: ImageSet, classes: number, lossFn: LossFn, batchSize = 256, collect = false): Promise<Evaluation> {
   const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const predictions = collect ? { predicted: [] as number[], confidence: [] as number[] } : undefined;
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < set.count; start += batchSize) {
     const n = Math.min(batchSize, set.count - start);
     const host = makeBatch(set, Array.from({ length: n }, (_, i) => start + i), classes);
-    const [lossT, predIdx] = tf.tidy(() => {
+    const [lossT, predIdx, predMax] = tf.tidy(() => {
       const x = tf.tensor4d(host.x, [n, ...set.shape]);
       const y = tf.tensor2d(host.y, [n, classes]);
       const pred = model.predict(x) as tfjs.Tensor;
-      return [lossFn(y, pred), tf.argMax(pred, -1)] as const;
+      return [lossFn(y, pred), tf.argMax(pred, -1), tf.max(pred, -1)] as const;
     });
     lossSum += (await lossT.data())[0] * n;
     const predicted = await predIdx.data();
-    tf.dispose([lossT, predIdx]);
+    if (predictions) {
+      const conf = await predMax.data();
+      for (let i = 0; i < n; i++) {
+        predictions.predicted.push(predicted[i]);
+        predictions.confidence.push(Math.round(conf[i] * 1e4) / 1e4);
+      }
+    }
+    tf.dispose([lossT, predIdx, predMax]);
     for (let i = 0; i < n; i++) {
       matrix[host.labels[i]][predicted[i]]++;
       if (host.labels[i] === predicted[i]) correct++;
     }
     await new Promise<void>((r) => setImmediate(r));
   }
-  return { loss: set.count ? lossSum / set.count : NaN, accuracy: set.count ? correct / set.count : NaN, confusionMatrix: matrix };
+  return { loss: set.count ? lossSum / set.count : NaN, accuracy: set.count ? correct / set.count : NaN, confusionMatrix: matrix, ...(predictions ? { predictions } : {}) };
 }

@@ -55,6 +55,13 @@ describe('training loop on the embedded Fashion-MNIST subset', () => {
     expect(record.history).toHaveLength(1);
     expect(record.test.accuracy).toBe(finished.testAccuracy);
     expect(events.some((e) => e.type === 'checkpoint' && e.kind === 'best')).toBe(true);
+    // Per-example test predictions agree with the confusion matrix.
+    const preds = JSON.parse(readFileSync(join(finished.recordPath, '..', 'predictions.json'), 'utf8'));
+    expect(preds.predicted).toHaveLength(200);
+    const correct = preds.predicted.filter((p: number, i: number) => p === data.test.labels[i]).length;
+    expect(correct / 200).toBeCloseTo(finished.testAccuracy!, 10);
+    expect(Math.min(...preds.confidence)).toBeGreaterThan(0);
+    expect(Math.max(...preds.confidence)).toBeLessThanOrEqual(1);
   });
 
   it('resumes from a checkpoint with the same weights and continues the epoch count', async () => {

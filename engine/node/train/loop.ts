@@ -12,7 +12,7 @@ import type { Tf } from '../../compile/compile';
 import { saveModelFiles } from '../model-files';
 import { DesignError } from '../../errors';
 import type { DesignDocument } from '../../schema/document';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState, type EpochRecord } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
 import type { TrainingControl } from './control';
 import { checkDesignFits, epochOrder, makeBatch, splitValidation } from './data/dataset';
@@ -49,6 +49,9 @@ export interface RunOptions {
   /** Builds the model; defaults to the compiler (`buildModelFor`). */
   buildModel?: (doc: DesignDocument, tf: Tf) => tfjs.LayersModel;
 }
+
+/** The test predictions a finished run leaves in its folder (beside `run.json`). */
+export const PREDICTIONS_FILE = 'predictions.json';
 
 /** How a run's epoch loop ended. */
 type LoopStatus = 'completed' | 'stopped' | 'early-stopped';
@@ -237,9 +240,12 @@ export class TrainingRun {
   private async finish(status: LoopStatus): Promise<TrainingEventOf<'finished'>> {
     const { o } = this;
     const evalStart = performance.now();
-    const testEval = status === 'stopped' || this.test.count === 0 ? null : await evaluateSet(o.tf, this.model, this.test, this.classes, this.lossFn);
+    const testEval = status === 'stopped' || this.test.count === 0 ? null : await evaluateSet(o.tf, this.model, this.test, this.classes, this.lossFn, 256, true);
     const modelDir = path.join(o.outDir, 'model');
     await saveModelFiles(this.model, modelDir);
+    // Per test example (the first `test` examples of the dataset's test split, in order): what the model
+    // predicted and how sure it was — the results view's worst-classified samples and confusion-matrix cells.
+    if (testEval?.predictions) await writeJsonAtomic(path.join(o.outDir, PREDICTIONS_FILE), { format: 'layerloom.predictions', version: 1, ...testEval.predictions });
     await this.record.write(status, this.state.history, {
       test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix } : null,
       evalSeconds: (performance.now() - evalStart) / 1000,
