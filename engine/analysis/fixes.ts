@@ -101,11 +101,9 @@ function mismatch(node: DesignNode, problem: EvalProblem, inputs: DiagInput[]): 
   };
 }
 
-const WINDOWED = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'MaxPool2D', 'AvgPool2D']);
-
 /** Spatial size <= 0: switch to 'same' padding, or pad the input with zeros up to the (dilated) window. */
 function tooSmallFixes(node: DesignNode, inputs: DiagInput[], params?: Record<string, unknown>): Pick<Diagnostic, 'fix' | 'alternatives'> {
-  if (!WINDOWED.has(node.type) || !params) return {};
+  if (!getBlock(node.type)?.traits?.windowed || !params) return {};
   const same: Fix = { label: "Switch padding to 'same'", commands: [{ kind: 'setParams', nodeId: node.id, params: { padding: 'same' } }] };
   const shape = inputs[0]?.ref.shape;
   if (!shape || !inputs[0]) return { fix: same };

@@ -1,7 +1,20 @@
 /** The Activation block: every tfjs activation, plus leaky ReLU (its own layer class in Keras/tfjs). */
 import { z } from 'zod';
+import { applyActivation, num } from '../codegen/torch-helpers';
+import { cfg, importActivation, LayerProblem, type LayerConfig } from '../import/keras-config';
 import { activationParams } from './params';
 import type { PrimitiveBlock } from './types';
+
+/** Keras' ReLU layer: plain or capped at 6 (relu6); slopes and thresholds have no block. */
+function importRelu(config: LayerConfig): Record<string, unknown> {
+  const max = cfg(config, 'max_value');
+  const slope = Number(cfg(config, 'negative_slope') ?? 0);
+  const threshold = Number(cfg(config, 'threshold') ?? 0);
+  if (slope !== 0 || threshold !== 0) throw new LayerProblem(`negative_slope ${slope} / threshold ${threshold}`);
+  if (max === undefined || max === null) return { activation: 'relu' };
+  if (Number(max) === 6) return { activation: 'relu6' };
+  throw new LayerProblem(`max_value ${String(max)} (only 6 or none)`);
+}
 
 export const activation: PrimitiveBlock<z.output<typeof activationParams>> = {
   kind: 'primitive',
@@ -16,4 +29,21 @@ export const activation: PrimitiveBlock<z.output<typeof activationParams>> = {
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: (p) => (p.activation === 'leakyRelu' ? { className: 'LeakyReLU', config: { alpha: p.alpha } } : { className: 'Activation', config: { activation: p.activation } }),
+  traits: { classCount: 'passes' },
+  tfjs: { Activation: { factory: 'activation' }, LeakyReLU: { factory: 'leakyReLU' } },
+  torch: (ctx) => {
+    const c = ctx.node.layer!.config;
+    if (ctx.node.layer!.className === 'LeakyReLU') return { forward: `F.leaky_relu(${ctx.ins[0]}, negative_slope=${c.alpha === undefined ? '0.3' : num(c.alpha, 'alpha')})` };
+    return { forward: applyActivation(ctx.ins[0], ctx.activation) };
+  },
+  imports: {
+    Activation: (c) => [{ type: 'Activation', params: { activation: importActivation(cfg(c, 'activation')) } }],
+    Softmax: (c) => {
+      const axis = cfg(c, 'axis');
+      if (axis !== undefined && axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) throw new LayerProblem(`axis ${JSON.stringify(axis)}`);
+      return [{ type: 'Activation', params: { activation: 'softmax' } }];
+    },
+    ReLU: (c) => [{ type: 'Activation', params: importRelu(c) }],
+    LeakyReLU: (c) => [{ type: 'Activation', params: { activation: 'leakyRelu', alpha: Number(cfg(c, 'alpha') ?? cfg(c, 'negative_slope') ?? 0.3) } }],
+  },
 };

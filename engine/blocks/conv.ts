@@ -1,10 +1,73 @@
 /** Convolution blocks: Conv2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (tfjs-layers `convolutional.ts`). */
 import { z } from 'zod';
+import { windowConfig } from '../codegen/layer-config';
+import { applyActivation, int, padExpr, tuple, windowPadding, type OpCode, type OpContext } from '../codegen/torch-helpers';
+import type { CodegenNode, ExportTarget } from '../codegen/types';
+import { cfg, importConvCommon, importPair, LayerProblem, type LayerConfig } from '../import/keras-config';
 import { conv2dParams, conv2dTransposeParams, depthwiseConv2dParams, separableConv2dParams } from './params';
-import { deconvLength, fail, needsImage, product, windowOutput, windowTransfer } from './shape-utils';
-import type { PrimitiveBlock } from './types';
+import { deconvLength, fail, needsImage, product, samePadding, windowOutput, windowTransfer } from './shape-utils';
+import type { PrimitiveBlock, Shape } from './types';
 
 const IN = [{ name: 'in' }];
+const GLOROT = 'glorotUniform';
+
+/** Export limits every convolution shares: a [h, w, c] input for PyTorch; no dilation with strides in TensorFlow. */
+function convLimits(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): string[] {
+  const out: string[] = [];
+  const cls = node.layer!.className;
+  if (target === 'pytorch' && inShapes[0]?.length !== 3) out.push(`${cls} needs a [height, width, channels] input for the PyTorch export`);
+  const w = windowConfig(node.layer!.config);
+  if (target !== 'pytorch' && cls !== 'Conv2DTranspose' && w.dilation.some((d) => d > 1) && w.strides.some((s) => s > 1)) {
+    out.push('dilation > 1 together with strides > 1 is not supported by TensorFlow convolutions; use strides 1 or dilation 1');
+  }
+  return out;
+}
+
+/** Conv2D, depthwise and separable convolutions in PyTorch: asymmetric 'same' padding becomes an explicit F.pad. */
+function convOp(ctx: OpContext, kind: 'conv' | 'depthwise' | 'separable'): OpCode {
+  const c = ctx.node.layer!.config;
+  const w = windowConfig(c);
+  const inC = ctx.inShapes[0][2];
+  const { pads, symmetric } = windowPadding(ctx);
+  const padding = symmetric ? `(${pads[0][0]}, ${pads[1][0]})` : '(0, 0)';
+  const x = symmetric ? ctx.ins[0] : padExpr(ctx.ins[0], pads);
+  const bias = c.useBias === false ? 'False' : 'True';
+  const window = `kernel_size=${tuple(w.kernel)}, stride=${tuple(w.strides)}, padding=${padding}, dilation=${tuple(w.dilation)}`;
+  const dm = c.depthMultiplier === undefined ? 1 : Number(int(c.depthMultiplier, 'depthMultiplier'));
+  let init: string;
+  if (kind === 'conv') init = `nn.Conv2d(${inC}, ${int(c.filters, 'filters')}, ${window}, bias=${bias})`;
+  else if (kind === 'depthwise') init = `nn.Conv2d(${inC}, ${inC * dm}, ${window}, groups=${inC}, bias=${bias})`;
+  else {
+    init = `nn.Sequential(\n            nn.Conv2d(${inC}, ${inC * dm}, ${window}, groups=${inC}, bias=False),  # depthwise\n` +
+      `            nn.Conv2d(${inC * dm}, ${int(c.filters, 'filters')}, kernel_size=1, bias=${bias}),  # pointwise\n        )`;
+  }
+  return { init, forward: applyActivation(`self.${ctx.attr}(${x})`, ctx.activation) };
+}
+
+/** Transposed convolution: full length, TensorFlow's crop at the start, then output_padding or a slice at the end. */
+function convTransposeOp(ctx: OpContext): OpCode {
+  const c = ctx.node.layer!.config;
+  const w = windowConfig(c);
+  const [h, wd, inC] = ctx.inShapes[0];
+  const out = ctx.node.outputShape;
+  const axis = (inLen: number, target: number, k: number, s: number) => {
+    const full = (inLen - 1) * s + k;
+    const before = w.padding === 'same' ? samePadding(target, k, s)[0] : 0;
+    const len = full - 2 * before;
+    return { before, outputPadding: Math.max(target - len, 0), slice: len > target };
+  };
+  const ah = axis(h, out[0], w.kernel[0], w.strides[0]);
+  const aw = axis(wd, out[1], w.kernel[1], w.strides[1]);
+  const bias = c.useBias === false ? 'False' : 'True';
+  const init =
+    `nn.ConvTranspose2d(${inC}, ${int(c.filters, 'filters')}, kernel_size=${tuple(w.kernel)}, stride=${tuple(w.strides)}, ` +
+    `padding=(${ah.before}, ${aw.before}), output_padding=(${ah.outputPadding}, ${aw.outputPadding}), bias=${bias})`;
+  let y = `self.${ctx.attr}(${ctx.ins[0]})`;
+  if (ah.slice || aw.slice) y = `${y}[:, :, :${out[0]}, :${out[1]}]`;
+  return { init, forward: applyActivation(y, ctx.activation) };
+}
+
+const dilationOf = (c: LayerConfig) => importPair(cfg(c, 'dilation_rate') ?? 1, 'dilation_rate');
 
 export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
   kind: 'primitive',
@@ -27,6 +90,11 @@ export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
     className: 'Conv2D',
     config: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilation, useBias: p.useBias, activation: p.activation },
   }),
+  traits: { windowed: true, classCount: { param: 'filters' } },
+  tfjs: { Conv2D: { factory: 'conv2d', initializers: { kernelInitializer: GLOROT } } },
+  torch: (ctx) => convOp(ctx, 'conv'),
+  exportLimits: convLimits,
+  imports: { Conv2D: (c) => [{ type: 'Conv2D', params: { filters: cfg(c, 'filters'), ...importConvCommon(c), dilation: dilationOf(c) } }] },
 };
 
 export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dParams>> = {
@@ -57,6 +125,13 @@ export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dPara
     className: 'DepthwiseConv2D',
     config: { kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilation, depthMultiplier: p.depthMultiplier, useBias: p.useBias, activation: p.activation },
   }),
+  traits: { windowed: true },
+  tfjs: { DepthwiseConv2D: { factory: 'depthwiseConv2d', initializers: { depthwiseInitializer: GLOROT } } },
+  torch: (ctx) => convOp(ctx, 'depthwise'),
+  exportLimits: convLimits,
+  imports: {
+    DepthwiseConv2D: (c) => [{ type: 'DepthwiseConv2D', params: { ...importConvCommon(c), dilation: dilationOf(c), depthMultiplier: cfg(c, 'depth_multiplier') ?? 1 } }],
+  },
 };
 
 export const separableConv2d: PrimitiveBlock<z.output<typeof separableConv2dParams>> = {
@@ -89,6 +164,15 @@ export const separableConv2d: PrimitiveBlock<z.output<typeof separableConv2dPara
       depthMultiplier: p.depthMultiplier, useBias: p.useBias, activation: p.activation,
     },
   }),
+  traits: { windowed: true },
+  tfjs: { SeparableConv2D: { factory: 'separableConv2d', initializers: { depthwiseInitializer: GLOROT, pointwiseInitializer: GLOROT } } },
+  torch: (ctx) => convOp(ctx, 'separable'),
+  exportLimits: convLimits,
+  imports: {
+    SeparableConv2D: (c) => [
+      { type: 'SeparableConv2D', params: { filters: cfg(c, 'filters'), ...importConvCommon(c), dilation: dilationOf(c), depthMultiplier: cfg(c, 'depth_multiplier') ?? 1 } },
+    ],
+  },
 };
 
 export const conv2dTranspose: PrimitiveBlock<z.output<typeof conv2dTransposeParams>> = {
@@ -127,4 +211,15 @@ export const conv2dTranspose: PrimitiveBlock<z.output<typeof conv2dTransposePara
     className: 'Conv2DTranspose',
     config: { filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, useBias: p.useBias, activation: p.activation },
   }),
+  tfjs: { Conv2DTranspose: { factory: 'conv2dTranspose', initializers: { kernelInitializer: GLOROT } } },
+  torch: convTransposeOp,
+  exportLimits: convLimits,
+  imports: {
+    Conv2DTranspose: (c) => {
+      const d = dilationOf(c);
+      if (d[0] !== 1 || d[1] !== 1) throw new LayerProblem(`dilation_rate ${JSON.stringify(d)}`);
+      if (cfg(c, 'output_padding') != null) throw new LayerProblem('output_padding');
+      return [{ type: 'Conv2DTranspose', params: { filters: cfg(c, 'filters'), ...importConvCommon(c) } }];
+    },
+  },
 };

@@ -1,5 +1,7 @@
 /** Core blocks: Flatten, Dense, Reshape. */
 import { z } from 'zod';
+import { applyActivation, int, toChannelsFirst, toChannelsLast } from '../codegen/torch-helpers';
+import { cfg, importActivation, requireChannelsLast } from '../import/keras-config';
 import { denseParams, flattenParams, reshapeParams } from './params';
 import { fail, formatShape, product } from './shape-utils';
 import type { PrimitiveBlock } from './types';
@@ -19,6 +21,19 @@ export const flatten: PrimitiveBlock<z.output<typeof flattenParams>> = {
   macs: () => 0,
   receptiveField: (inputs) => (inputs[0].length === 1 ? 'identity' : 'global'),
   layer: () => ({ className: 'Flatten', config: {} }),
+  traits: { classCount: 'passes' },
+  tfjs: { Flatten: { factory: 'flatten' } },
+  // Keras flattens channels-last: move channels back last before flattening the NCHW tensor.
+  torch: (ctx) => {
+    const r = ctx.inShapes[0].length;
+    return { forward: r === 1 ? ctx.ins[0] : `torch.flatten(${toChannelsLast(ctx.ins[0], r)}, 1)` };
+  },
+  imports: {
+    Flatten: (c) => {
+      requireChannelsLast(c);
+      return [{ type: 'Flatten', params: {} }];
+    },
+  },
 };
 
 export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
@@ -40,6 +55,19 @@ export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
   macs: (inputs, _out, p) => product(inputs[0]) * p.units,
   receptiveField: () => 'identity',
   layer: (p) => ({ className: 'Dense', config: { units: p.units, useBias: p.useBias, activation: p.activation } }),
+  traits: { classCount: { param: 'units' } },
+  tfjs: { Dense: { factory: 'dense', initializers: { kernelInitializer: 'glorotUniform' } } },
+  torch: (ctx) => {
+    const c = ctx.node.layer!.config;
+    const shape = ctx.inShapes[0];
+    const init = `nn.Linear(${shape[shape.length - 1]}, ${int(c.units, 'units')}, bias=${c.useBias === false ? 'False' : 'True'})`;
+    // Keras applies Dense to the last (channel) axis; move channels last and back for rank > 1.
+    const y = shape.length === 1 ? `self.${ctx.attr}(${ctx.ins[0]})` : `self.${ctx.attr}(${ctx.ins[0]}.movedim(1, -1)).movedim(-1, 1)`;
+    return { init, forward: applyActivation(y, ctx.activation) };
+  },
+  imports: {
+    Dense: (c) => [{ type: 'Dense', params: { units: cfg(c, 'units'), useBias: cfg(c, 'use_bias') !== false, activation: importActivation(cfg(c, 'activation')) } }],
+  },
 };
 
 export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
@@ -67,4 +95,12 @@ export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
   macs: () => 0,
   receptiveField: (inputs, out) => (inputs[0].length === out.length && inputs[0].every((d, i) => d === out[i]) ? 'identity' : 'global'),
   layer: (p) => ({ className: 'Reshape', config: { targetShape: p.targetShape } }),
+  traits: { classCount: { param: 'targetShape', value: (classes) => [classes], passes: true } },
+  tfjs: { Reshape: { factory: 'reshape' } },
+  torch: (ctx) => {
+    const out = ctx.node.outputShape;
+    const r = ctx.inShapes[0].length;
+    return { forward: toChannelsFirst(`${toChannelsLast(ctx.ins[0], r)}.reshape(-1, ${out.map((v) => int(v, 'targetShape')).join(', ')})`, out.length) };
+  },
+  imports: { Reshape: (c) => [{ type: 'Reshape', params: { targetShape: cfg(c, 'target_shape') } }] },
 };

@@ -16,6 +16,7 @@ export const input: PrimitiveBlock<z.output<typeof inputParams>> = {
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: () => null,
+  tfjs: {},
 };
 
 export const output: PrimitiveBlock<z.output<typeof outputParams>> = {
@@ -31,4 +32,5 @@ export const output: PrimitiveBlock<z.output<typeof outputParams>> = {
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: () => null,
+  tfjs: {},
 };

@@ -1,8 +1,13 @@
 /** Merge blocks: Add, Multiply (element-wise, with Keras broadcasting of size-1 axes) and Concatenate. */
 import { z } from 'zod';
+import { broadcastOperand, int, torchDim, type OpContext } from '../codegen/torch-helpers';
+import { cfg } from '../import/keras-config';
 import { concatenateParams, mergeParams } from './params';
 import { fail, formatShape } from './shape-utils';
 import type { PrimitiveBlock, Shape, ShapeResult } from './types';
+
+/** The inputs of a merge, each brought to the output rank the way Keras broadcasts. */
+const operands = (ctx: OpContext) => ctx.ins.map((x, i) => broadcastOperand(x, ctx.inShapes[i], ctx.node.outputShape.length));
 
 const VARIADIC = [{ name: 'in', variadic: true, minEdges: 2 }];
 
@@ -35,6 +40,10 @@ function elementwise(type: 'Add' | 'Multiply', description: string): PrimitiveBl
     macs: () => 0,
     receptiveField: () => 'identity',
     layer: () => ({ className: type, config: {} }),
+    traits: { merges: true },
+    tfjs: { [type]: { factory: type === 'Add' ? 'add' : 'multiply' } },
+    torch: (ctx) => ({ forward: operands(ctx).join(type === 'Add' ? ' + ' : ' * ') }),
+    imports: { [type]: () => [{ type, params: {} }] },
   };
 }
 
@@ -69,4 +78,16 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: (p) => ({ className: 'Concatenate', config: { axis: p.axis } }),
+  traits: { merges: true },
+  tfjs: { Concatenate: { factory: 'concatenate' } },
+  torch: (ctx) => {
+    const c = ctx.node.layer!.config;
+    const axis = c.axis === undefined ? -1 : Number(int(c.axis, 'axis'));
+    return { forward: `torch.cat([${operands(ctx).join(', ')}], dim=${torchDim(axis, ctx.node.outputShape.length)})` };
+  },
+  exportLimits: (node) => {
+    const axis = node.layer!.config.axis;
+    return axis === 0 || (typeof axis === 'number' && axis < -node.outputShape.length) ? ['concatenation along the batch axis cannot be exported'] : [];
+  },
+  imports: { Concatenate: (c) => [{ type: 'Concatenate', params: { axis: Number(cfg(c, 'axis') ?? -1) } }] },
 };

@@ -1,5 +1,8 @@
 /** Normalization and regularization blocks: BatchNormalization, Dropout. */
 import { z } from 'zod';
+import { num } from '../codegen/torch-helpers';
+import { numberLiteral } from '../codegen/sanitize';
+import { cfg, LayerProblem } from '../import/keras-config';
 import { batchNormParams, dropoutParams } from './params';
 import type { PrimitiveBlock } from './types';
 
@@ -21,6 +24,42 @@ export const batchNormalization: PrimitiveBlock<z.output<typeof batchNormParams>
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: (p) => ({ className: 'BatchNormalization', config: { axis: -1, momentum: p.momentum, epsilon: p.epsilon, center: p.center, scale: p.scale } }),
+  traits: { classCount: 'passes' },
+  tfjs: { BatchNormalization: { factory: 'batchNormalization' } },
+  torch: (ctx) => {
+    const c = ctx.node.layer!.config;
+    const shape = ctx.inShapes[0];
+    const momentum = c.momentum === undefined ? 0.99 : Number(num(c.momentum, 'momentum'));
+    const eps = c.epsilon === undefined ? 0.001 : Number(num(c.epsilon, 'epsilon'));
+    const affine = c.center === false ? 'False' : 'True';
+    const cls = shape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
+    // PyTorch's momentum weighs the new batch statistic; Keras' weighs the running value.
+    const torchMomentum = Number((1 - momentum).toPrecision(12));
+    return {
+      init: `nn.${cls}(${shape[shape.length - 1]}, eps=${numberLiteral(eps, 'epsilon')}, momentum=${numberLiteral(torchMomentum, 'momentum')}, affine=${affine})`,
+      forward: `self.${ctx.attr}(${ctx.ins[0]})`,
+    };
+  },
+  exportLimits: (node, inShapes, target) => {
+    if (target !== 'pytorch') return [];
+    const c = node.layer!.config;
+    const out: string[] = [];
+    if (c.center !== c.scale && (c.center === false || c.scale === false)) out.push('BatchNormalization with only one of center/scale: PyTorch BatchNorm has one `affine` switch for both');
+    const rank = inShapes[0]?.length ?? 0;
+    if (c.axis !== undefined && c.axis !== -1 && c.axis !== rank) out.push('BatchNormalization over an axis other than channels cannot be exported to PyTorch');
+    return out;
+  },
+  imports: {
+    BatchNormalization: (c) => {
+      const axis = cfg(c, 'axis');
+      const ax = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
+      if (ax !== undefined && ax !== -1 && ax !== 3) throw new LayerProblem(`axis ${JSON.stringify(axis)} (only the channel axis)`);
+      return [{
+        type: 'BatchNormalization',
+        params: { momentum: Number(cfg(c, 'momentum') ?? 0.99), epsilon: Number(cfg(c, 'epsilon') ?? 0.001), center: cfg(c, 'center') !== false, scale: cfg(c, 'scale') !== false },
+      }];
+    },
+  },
 };
 
 export const dropout: PrimitiveBlock<z.output<typeof dropoutParams>> = {
@@ -36,4 +75,8 @@ export const dropout: PrimitiveBlock<z.output<typeof dropoutParams>> = {
   macs: () => 0,
   receptiveField: () => 'identity',
   layer: (p) => ({ className: 'Dropout', config: { rate: p.rate } }),
+  traits: { classCount: 'passes' },
+  tfjs: { Dropout: { factory: 'dropout' } },
+  torch: (ctx) => ({ init: `nn.Dropout(p=${num(ctx.node.layer!.config.rate, 'rate')})`, forward: `self.${ctx.attr}(${ctx.ins[0]})` }),
+  imports: { Dropout: (c) => [{ type: 'Dropout', params: { rate: Number(cfg(c, 'rate') ?? 0.5) } }] },
 };

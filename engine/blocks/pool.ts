@@ -1,13 +1,55 @@
 /** Pooling and padding blocks: MaxPool2D, AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, ZeroPadding2D. */
 import { z } from 'zod';
+import { pairOf, windowConfig } from '../codegen/layer-config';
+import { int, padExpr, tuple, windowPadding, type OpCode, type OpContext } from '../codegen/torch-helpers';
+import type { CodegenNode, ExportTarget } from '../codegen/types';
+import { cfg, importPadding, importPair, requireChannelsLast, LayerProblem, type LayerConfig, type ImportedBlock } from '../import/keras-config';
 import { globalPoolParams, pool2dParams, zeroPadding2dParams } from './params';
 import { fail, needsImage, windowOutput, windowTransfer } from './shape-utils';
-import type { PrimitiveBlock } from './types';
+import type { PrimitiveBlock, Shape, TfjsLayerSpec } from './types';
 
 const IN = [{ name: 'in' }];
 type PoolParams = z.output<typeof pool2dParams>;
 
-function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, label: string, description: string): PrimitiveBlock<PoolParams> {
+/** Windowed layers need a [h, w, c] input in the PyTorch export. */
+function imageOnlyInTorch(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): string[] {
+  return target === 'pytorch' && inShapes[0]?.length !== 3 ? [`${node.layer!.className} needs a [height, width, channels] input for the PyTorch export`] : [];
+}
+
+/** Max pooling pads with -inf; average pooling with TensorFlow's asymmetric 'same' padding needs a helper that counts only real pixels. */
+function poolOp(ctx: OpContext, kind: 'max' | 'avg'): OpCode {
+  const w = windowConfig(ctx.node.layer!.config);
+  const { pads } = windowPadding(ctx);
+  const padded = pads.some(([a, b]) => a > 0 || b > 0);
+  const window = `kernel_size=${tuple(w.kernel)}, stride=${tuple(w.strides)}`;
+  if (kind === 'max') {
+    const x = padded ? padExpr(ctx.ins[0], pads, 'float("-inf")') : ctx.ins[0];
+    return { init: `nn.MaxPool2d(${window})`, forward: `self.${ctx.attr}(${x})` };
+  }
+  if (!padded) return { init: `nn.AvgPool2d(${window})`, forward: `self.${ctx.attr}(${ctx.ins[0]})` };
+  ctx.helpers.add('avg_pool_same');
+  const [[t, b], [l, r]] = pads;
+  return { forward: `avg_pool_same(${ctx.ins[0]}, ${tuple(w.kernel)}, ${tuple(w.strides)}, (${l}, ${r}, ${t}, ${b}))` };
+}
+
+function importPool(config: LayerConfig): Record<string, unknown> {
+  requireChannelsLast(config);
+  const poolSize = importPair(cfg(config, 'pool_size') ?? 2, 'pool_size');
+  const s = cfg(config, 'strides');
+  const strides = s === undefined || s === null ? undefined : importPair(s, 'strides');
+  return { poolSize, ...(strides && (strides[0] !== poolSize[0] || strides[1] !== poolSize[1]) ? { strides } : {}), padding: importPadding(cfg(config, 'padding')) };
+}
+
+function importGlobalPool(type: string, config: LayerConfig): ImportedBlock[] {
+  requireChannelsLast(config);
+  const blocks: ImportedBlock[] = [{ type, params: {} }];
+  // keepdims=True (Keras Applications' MobileNet) keeps a 1x1 spatial grid: a Reshape restores it.
+  if (cfg(config, 'keepdims') === true) blocks.push({ type: 'Reshape', params: { targetShape: [1, 1, -1] } });
+  return blocks;
+}
+
+function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string): PrimitiveBlock<PoolParams> {
+  const kind = type === 'MaxPool2D' ? 'max' : 'avg';
   const strides = (p: PoolParams) => p.strides ?? p.poolSize;
   return {
     kind: 'primitive',
@@ -27,13 +69,21 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, label: string,
     macs: () => 0,
     receptiveField: (inputs, _out, p) => windowTransfer(inputs[0], p.poolSize, strides(p), p.padding),
     layer: (p) => ({ className, config: { poolSize: p.poolSize, strides: strides(p), padding: p.padding } }),
+    traits: { windowed: true },
+    tfjs: { [className]: { factory } },
+    torch: (ctx) => poolOp(ctx, kind),
+    exportLimits: imageOnlyInTorch,
+    imports: { [className]: (c) => [{ type, params: importPool(c) }] },
   };
 }
 
-export const maxPool2d = pool('MaxPool2D', 'MaxPooling2D', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.');
-export const avgPool2d = pool('AvgPool2D', 'AveragePooling2D', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.');
+export const maxPool2d = pool('MaxPool2D', 'MaxPooling2D', 'maxPooling2d', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.');
+export const avgPool2d = pool('AvgPool2D', 'AveragePooling2D', 'averagePooling2d', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.');
 
-function globalPool(type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: string, label: string, description: string): PrimitiveBlock<z.output<typeof globalPoolParams>> {
+function globalPool(
+  type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string,
+): PrimitiveBlock<z.output<typeof globalPoolParams>> {
+  const reduce = type === 'GlobalAvgPool2D' ? 'mean' : 'amax';
   return {
     kind: 'primitive',
     type,
@@ -50,11 +100,15 @@ function globalPool(type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: stri
     macs: () => 0,
     receptiveField: () => 'global',
     layer: () => ({ className, config: {} }),
+    traits: { classCount: 'passes' },
+    tfjs: { [className]: { factory } },
+    torch: (ctx) => ({ forward: `${ctx.ins[0]}.${reduce}(dim=(2, 3)${ctx.node.layer!.config.keepDims ? ', keepdim=True' : ''})` }),
+    imports: { [className]: (c) => importGlobalPool(type, c) },
   };
 }
 
-export const globalAvgPool2d = globalPool('GlobalAvgPool2D', 'GlobalAveragePooling2D', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].');
-export const globalMaxPool2d = globalPool('GlobalMaxPool2D', 'GlobalMaxPooling2D', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].');
+export const globalAvgPool2d = globalPool('GlobalAvgPool2D', 'GlobalAveragePooling2D', 'globalAveragePooling2d', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].');
+export const globalMaxPool2d = globalPool('GlobalMaxPool2D', 'GlobalMaxPooling2D', 'globalMaxPooling2d', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].');
 
 export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>> = {
   kind: 'primitive',
@@ -76,4 +130,28 @@ export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>>
   macs: () => 0,
   receptiveField: (_inputs, _out, p) => ({ kernel: [1, 1], stride: [1, 1], padding: [p.padding[0][0], p.padding[1][0]] }),
   layer: (p) => ({ className: 'ZeroPadding2D', config: { padding: p.padding } }),
+  tfjs: { ZeroPadding2D: { factory: 'zeroPadding2d' } },
+  torch: (ctx) => {
+    const p = ctx.node.layer!.config.padding;
+    let pads: [[number, number], [number, number]];
+    if (typeof p === 'number') pads = [[p, p], [p, p]];
+    else if (Array.isArray(p) && p.every((v) => typeof v === 'number')) pads = [[p[0], p[0]], [p[1], p[1]]];
+    else pads = [pairOf((p as unknown[])?.[0], [1, 1]), pairOf((p as unknown[])?.[1], [1, 1])];
+    pads.flat().forEach((v) => int(v, 'padding'));
+    return { forward: padExpr(ctx.ins[0], pads) };
+  },
+  exportLimits: imageOnlyInTorch,
+  imports: {
+    ZeroPadding2D: (c) => {
+      requireChannelsLast(c);
+      const p = cfg(c, 'padding') ?? 1;
+      if (typeof p === 'number') return [{ type: 'ZeroPadding2D', params: { padding: [[p, p], [p, p]] } }];
+      if (Array.isArray(p) && p.length === 2) {
+        const [a, b] = p as unknown[];
+        const padding = typeof a === 'number' && typeof b === 'number' ? [[a, a], [b, b]] : [importPair(a, 'padding'), importPair(b, 'padding')];
+        return [{ type: 'ZeroPadding2D', params: { padding } }];
+      }
+      throw new LayerProblem(`padding ${JSON.stringify(p)}`);
+    },
+  },
 };

@@ -9,7 +9,7 @@ import { invertedResidual, separableBlock, squeezeExcite } from './mobile';
 import { batchNormalization, dropout } from './norm';
 import { avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d, zeroPadding2d } from './pool';
 import { residual } from './residual';
-import type { BlockSpec } from './types';
+import type { BlockSpec, PrimitiveBlock, TfjsLayerSpec } from './types';
 import { userComposite } from './user-composite';
 
 // Blocks are stored with their own params type; the registry hands them out with the generic one.
@@ -25,6 +25,20 @@ const BY_TYPE = new Map(ALL.map((b) => [b.type, b]));
 export function getBlock(type: string): BlockSpec | undefined {
   return BY_TYPE.get(type);
 }
+
+/** The primitive block with this type name, or undefined for a composite or an unknown type. */
+export function getPrimitive(type: string): PrimitiveBlock | undefined {
+  const block = BY_TYPE.get(type);
+  return block?.kind === 'primitive' ? block : undefined;
+}
+
+/**
+ * Every tfjs/Keras layer class some block produces, with its tfjs factory: the compiler's and the TypeScript
+ * writer's vocabulary, derived from the blocks (a class no block produces is not in it).
+ */
+export const LAYER_CLASSES: ReadonlyMap<string, TfjsLayerSpec> = new Map(
+  ALL.flatMap((b) => (b.kind === 'primitive' ? Object.entries(b.tfjs) : [])),
+);
 
 /** All blocks, in palette order (primitives by family, then composites). */
 export function listBlocks(): readonly BlockSpec[] {

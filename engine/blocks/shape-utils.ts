@@ -20,12 +20,20 @@ export function deconvLength(length: number, kernel: number, padding: Padding, s
   return padding === 'valid' ? length * stride + Math.max(kernel - stride, 0) : length * stride;
 }
 
+/**
+ * TensorFlow's 'same' padding along one axis: output `ceil(in / stride)`, the total padding split with the
+ * extra pixel at the end (bottom/right). Returns `[before, after]`.
+ */
+export function samePadding(length: number, kernel: number, stride: number, dilation = 1): [number, number] {
+  const out = Math.ceil(length / stride);
+  const total = Math.max((out - 1) * stride + dilatedKernel(kernel, dilation) - length, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
 /** Zeros actually added before the first element (top/left) by `padding` for this input length (TensorFlow's rule). */
 export function padBefore(length: number, kernel: number, padding: Padding, stride: number, dilation = 1): number {
-  if (padding === 'valid') return 0;
-  const k = dilatedKernel(kernel, dilation);
-  const out = convOutputLength(length, kernel, padding, stride, dilation);
-  return Math.floor(Math.max((out - 1) * stride + k - length, 0) / 2);
+  return padding === 'valid' ? 0 : samePadding(length, kernel, stride, dilation)[0];
 }
 
 /** Number of elements of a shape. */

@@ -4,6 +4,10 @@
  * composite blocks expand into a subgraph of other blocks, so analysis, compile and codegen need no special cases.
  */
 import type { z } from 'zod';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { OpCode, OpContext } from '../codegen/torch-helpers';
+import type { CodegenNode, ExportTarget } from '../codegen/types';
+import type { LayerImporter } from '../import/keras-config';
 import type { CompositeDefinition } from '../schema/document';
 
 /** A tensor shape without the batch dimension, channels last (NHWC as tfjs): `[h, w, c]` or `[n]`. */
@@ -49,10 +53,37 @@ interface BlockBase<P> {
   type: string;
   label: string;
   category: BlockCategory;
-  /** One or two sentences shown in the palette and inspector. */
+  /** One or two sentences shown in the palette and inspector (and by `layerloom blocks`): what the block computes. */
   description: string;
   params: z.ZodType<P>;
   inputs: InputPort[];
+  /** What the rules of the graph need to know about the block besides its functions. */
+  traits?: BlockTraits;
+}
+
+/** Facts the commands and diagnostics use instead of lists of type names. */
+export interface BlockTraits {
+  /** Slides a kernel or pool window: a too-small input gets the "'same' padding" and "insert ZeroPadding2D" fixes. */
+  windowed?: boolean;
+  /** Takes a list of tensors (Add, Concatenate, ...): its layer is applied to `[a, b, ...]`. */
+  merges?: boolean;
+  /**
+   * How retargeting the class count treats it, walking back from an Output block: 'passes' (the class count
+   * flows through unchanged), or the param that holds the class count (set to `value(classes)`, or the count
+   * itself); the walk stops there unless `passes` (a Reshape to `[classes]` sits between the head and its layer).
+   */
+  classCount?: 'passes' | { param: string; value?: (classes: number) => unknown; passes?: boolean };
+}
+
+/** The tfjs side of one layer class a block's `layer()` produces. */
+export interface TfjsLayerSpec {
+  /** The `tf.layers` factory that builds it. */
+  factory: keyof typeof tfjs.layers;
+  /**
+   * Keras' default initializers where tfjs' differ (tfjs-layers defaults to Glorot *normal* for kernels, Keras
+   * to Glorot uniform), so the compiled model starts like its Keras and PyTorch twins.
+   */
+  initializers?: Record<string, string>;
 }
 
 /** A block that maps to exactly one tfjs layer (or none: Output) and has its own rules. */
@@ -70,6 +101,17 @@ export interface PrimitiveBlock<P = Record<string, unknown>> extends BlockBase<P
   receptiveField(inputs: Shape[], output: Shape, params: P): RfTransfer | 'identity' | 'global';
   /** The tfjs layer, or null for blocks that compile to no layer (Input is handled by the compiler, Output marks the model output). */
   layer(params: P, inputs: Shape[]): LayerMapping | null;
+  /** Every layer class `layer()` can produce, with its tfjs factory (empty for Input and Output). */
+  tfjs: Readonly<Record<string, TfjsLayerSpec>>;
+  /** The PyTorch translation of the node's layer; absent: the block cannot be exported to PyTorch. */
+  torch?: (ctx: OpContext) => OpCode;
+  /**
+   * What `target` cannot express about this node beyond the generic rules (its layer class, activation and
+   * tensor ranks), one message each; empty when it can be exported.
+   */
+  exportLimits?: (node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget) => string[];
+  /** Keras/tfjs layer classes that import as this block (e.g. Activation also takes ReLU, Softmax, LeakyReLU). */
+  imports?: Readonly<Record<string, LayerImporter>>;
 }
 
 /** A node of a composite's subgraph. `inputs` lists its sources: 'input:<i>' for the composite's i-th input or an inner node id. */

@@ -2,6 +2,7 @@
  * Pure edit commands: `performCommand(doc, command)` returns a new document and never mutates its input.
  * The editor dispatches these (undo/redo keeps documents); diagnostics' fixes are lists of them.
  */
+import { getBlock } from '../blocks/registry';
 import { DesignError, assertNever } from '../errors';
 import type { CompositeDefinition, DesignDocument, DesignEdge, DesignNode } from '../schema/document';
 import type { EditCommand } from './types';
@@ -228,8 +229,6 @@ function makeComposite(doc: DesignDocument, nodeIds: string[], name: string): De
   };
 }
 
-/** Layers whose class count follows the head: walking back from Output we pass these and stop at Dense/Conv2D. */
-const PASS_THROUGH = new Set(['Activation', 'Dropout', 'Reshape', 'Flatten', 'BatchNormalization', 'GlobalAvgPool2D', 'GlobalMaxPool2D']);
 
 function retarget(doc: DesignDocument, inputShape: number[] | undefined, classes: number | undefined): DesignDocument {
   let out = doc;
@@ -251,16 +250,12 @@ function retarget(doc: DesignDocument, inputShape: number[] | undefined, classes
         const feeding = out.edges.filter((e) => e.target.node === current.id);
         if (feeding.length !== 1) throw new DesignError('invalid-graph', `cannot find the layer that sets the class count before '${head.name}'`);
         const prev = requireNode(out, feeding[0].source.node);
-        if (prev.type === 'Dense') {
-          out = replaceNode(out, { ...prev, params: { ...prev.params, units: classes } });
-          break;
-        }
-        if (prev.type === 'Conv2D') {
-          out = replaceNode(out, { ...prev, params: { ...prev.params, filters: classes } });
-          break;
-        }
-        if (!PASS_THROUGH.has(prev.type)) throw new DesignError('invalid-graph', `cannot set the class count: '${prev.name}' (${prev.type}) feeds the output`);
-        if (prev.type === 'Reshape') out = replaceNode(out, { ...prev, params: { ...prev.params, targetShape: [classes] } });
+        // Each block says how the class count meets it: it holds it in a param (the walk ends), or passes it on.
+        const rule = getBlock(prev.type)?.traits?.classCount;
+        if (rule && rule !== 'passes') {
+          out = replaceNode(out, { ...prev, params: { ...prev.params, [rule.param]: rule.value ? rule.value(classes) : classes } });
+          if (!rule.passes) break;
+        } else if (rule !== 'passes') throw new DesignError('invalid-graph', `cannot set the class count: '${prev.name}' (${prev.type}) feeds the output`);
         current = prev;
       }
     }

@@ -8,6 +8,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeDesign } from '../analysis/analyze';
 import type { DesignAnalysis, FlatNode } from '../analysis/types';
+import { LAYER_CLASSES } from '../blocks/registry';
 import type { LayerMapping } from '../blocks/types';
 import { DesignError } from '../errors';
 import type { DesignDocument, TrainingSettings } from '../schema/document';
@@ -17,45 +18,13 @@ export type Tf = typeof tfjs;
 
 type LayerFactory = (config: Record<string, unknown>) => tfjs.layers.Layer;
 
-/** Keras/tfjs class names the compiler can build, and the `tf.layers` factory for each. */
-export const LAYER_FACTORIES: Readonly<Record<string, keyof Tf['layers']>> = {
-  Conv2D: 'conv2d',
-  DepthwiseConv2D: 'depthwiseConv2d',
-  SeparableConv2D: 'separableConv2d',
-  Conv2DTranspose: 'conv2dTranspose',
-  MaxPooling2D: 'maxPooling2d',
-  AveragePooling2D: 'averagePooling2d',
-  GlobalAveragePooling2D: 'globalAveragePooling2d',
-  GlobalMaxPooling2D: 'globalMaxPooling2d',
-  ZeroPadding2D: 'zeroPadding2d',
-  BatchNormalization: 'batchNormalization',
-  Dropout: 'dropout',
-  Activation: 'activation',
-  ReLU: 'reLU',
-  LeakyReLU: 'leakyReLU',
-  Softmax: 'softmax',
-  Flatten: 'flatten',
-  Dense: 'dense',
-  Reshape: 'reshape',
-  Add: 'add',
-  Concatenate: 'concatenate',
-  Multiply: 'multiply',
-  Average: 'average',
-  Maximum: 'maximum',
-};
-
 /**
- * Keras' default initializers, applied where a block's config names none. tfjs-layers defaults to Glorot
- * *normal* for kernels (a truncated normal, ~3x slower to sample on the cpu backend); Keras uses Glorot
- * uniform, and so do the Keras/PyTorch-style exports, so the compiled model starts like its exported twins.
+ * Keras/tfjs class names the compiler can build, and the `tf.layers` factory for each: derived from the
+ * blocks (each declares the classes its layer produces), so a class no block produces is not here.
  */
-const KERAS_DEFAULT_INITIALIZERS: Readonly<Record<string, Record<string, string>>> = {
-  Conv2D: { kernelInitializer: 'glorotUniform' },
-  Conv2DTranspose: { kernelInitializer: 'glorotUniform' },
-  Dense: { kernelInitializer: 'glorotUniform' },
-  DepthwiseConv2D: { depthwiseInitializer: 'glorotUniform' },
-  SeparableConv2D: { depthwiseInitializer: 'glorotUniform', pointwiseInitializer: 'glorotUniform' },
-};
+export const LAYER_FACTORIES: Readonly<Record<string, keyof Tf['layers']>> = Object.fromEntries(
+  [...LAYER_CLASSES].map(([className, spec]) => [className, spec.factory]),
+);
 
 /** Options of `compileModel`. */
 export interface CompileOptions {
@@ -112,7 +81,8 @@ export function createLayer(tf: Tf, mapping: LayerMapping, name: string): tfjs.l
   const factoryName = LAYER_FACTORIES[mapping.className];
   const factory = factoryName ? (tf.layers[factoryName] as unknown as LayerFactory | undefined) : undefined;
   if (!factory) throw new DesignError('unsupported-export', `no tfjs layer for class ${mapping.className}`, name);
-  return factory({ ...KERAS_DEFAULT_INITIALIZERS[mapping.className], ...mapping.config, name });
+  // Keras' default initializers where tfjs' differ (declared by the block), unless the config names its own.
+  return factory({ ...LAYER_CLASSES.get(mapping.className)?.initializers, ...mapping.config, name });
 }
 
 /** A tfjs optimizer for the document's training settings (tfjs has no AdamW: weight decay is ignored there). */
