@@ -20,6 +20,12 @@ export const INVOKE_CHANNELS = [
   'trainingStop',
   'trainingPause',
   'trainingResume',
+  'trainingStatus',
+  'trainingDatasetPreview',
+  'trainingRuns',
+  'trainingRunGet',
+  'trainingRunSamples',
+  'trainingRunExport',
 ] as const;
 
 /** Event channels: the host pushes, the renderer listens (IPC `send` or the WebSocket `/events`). */

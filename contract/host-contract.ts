@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from './training-protocol';
 import type { EventChannel, InvokeChannel } from './channels';
+import { trainingRunsContract } from './training-runs';
 
 /** Largest document text the host reads or writes (bytes of UTF-8). */
 export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -92,6 +93,7 @@ export const invokeContract = {
   trainingStop: { request: empty, response: z.object({ running: z.boolean() }) },
   trainingPause: { request: empty, response: z.object({ running: z.boolean() }) },
   trainingResume: { request: empty, response: z.object({ running: z.boolean() }) },
+  ...trainingRunsContract,
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Payload schemas of every event channel (host -> renderer). */

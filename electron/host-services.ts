@@ -38,6 +38,8 @@ export interface HostServicesOptions {
   emit?: <C extends EventChannel>(channel: C, payload: EventPayload<C>) => void;
   /** The training worker entry (see `training-service.ts`). */
   trainingWorkerEntry?: string;
+  /** Where training runs are kept (default: `<documentsDir>/LayerLoom runs` in browser mode, `<userDataDir>/runs` in Electron). */
+  runsDir?: string;
 }
 
 /** One async handler per channel, taking a validated request. */
@@ -102,6 +104,9 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   const trainingService = (): TrainingService =>
     (training ??= createTrainingService({
       userDataDir: options.userDataDir,
+      // Browser mode keeps runs beside the user's documents (it has no app data folder of its own); Electron in its data folder.
+      runsDir: options.runsDir ?? (options.mode === 'browser' ? join(documentsDir, 'LayerLoom runs') : join(options.userDataDir, 'runs')),
+      documentsDir,
       workerEntry: options.trainingWorkerEntry,
       emit: (event) => options.emit?.('trainingEvent', event),
     }));
@@ -188,6 +193,12 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     trainingStop: async () => (training ? training.stop() : { running: false }),
     trainingPause: async () => (training ? training.pause() : { running: false }),
     trainingResume: async () => (training ? training.resume() : { running: false }),
+    trainingStatus: async () => (training ? training.status({}) : { running: false, runId: null, workerPid: null, request: null, design: null, events: [] }),
+    trainingDatasetPreview: (request) => trainingService().preview(request),
+    trainingRuns: () => trainingService().runs({}),
+    trainingRunGet: (request) => trainingService().runGet(request),
+    trainingRunSamples: (request) => trainingService().runSamples(request),
+    trainingRunExport: (request) => trainingService().runExport(request),
     async dispose() {
       await training?.dispose();
     },

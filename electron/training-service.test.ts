@@ -14,7 +14,8 @@ let server: BrowserServer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'layerloom-train-'));
   await mkdir(join(dir, 'renderer'));
-  server = await startBrowserServer({ rendererDir: join(dir, 'renderer'), userDataDir: join(dir, 'user'), version: 't' });
+  await mkdir(join(dir, 'docs'));
+  server = await startBrowserServer({ rendererDir: join(dir, 'renderer'), userDataDir: join(dir, 'user'), documentsDir: join(dir, 'docs'), version: 't' });
 });
 afterAll(async () => {
   await server.close();
@@ -44,12 +45,52 @@ describe('training over the browser-mode transport', () => {
     });
     expect(started.ok).toBe(true);
     const outDir = String(started.value?.outDir);
-    expect(outDir.startsWith(join(dir, 'user', 'runs'))).toBe(true);
+    // Browser mode keeps runs beside the documents.
+    expect(outDir.startsWith(join(dir, 'docs', 'LayerLoom runs'))).toBe(true);
+    const runId = String(started.value?.runId);
+    // While it runs, a (reloaded) page can re-attach: the status names the run and replays its events.
+    const live = await api('trainingStatus', {});
+    expect(live.value).toMatchObject({ runId, design: { name: 'tiny-cnn' } });
     const last = await done;
     ws.close();
     expect(last).toMatchObject({ type: 'finished', status: 'completed' });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['backend', 'started', 'epoch-end', 'finished']));
     expect(existsSync(outDir)).toBe(true);
+    expect((await api('trainingStatus', {})).value).toMatchObject({ running: false, runId: null, events: [] });
+
+    // The run history: listed with its result, readable with every event, its test samples and its model.
+    const list = (await api('trainingRuns', {})).value as { runs: Array<Record<string, unknown>> };
+    expect(list.runs[0]).toMatchObject({ runId, design: 'tiny-cnn', dataset: 'default', status: 'completed', epochs: 1, backend: 'cpu', canResume: true, hasModel: true });
+    expect(list.runs[0].testAccuracy).toBe((last as { testAccuracy: number }).testAccuracy);
+    const got = (await api('trainingRunGet', { runId })).value as { events: TrainingEventPayload[]; design: { name: string }; request: { overrides: { epochs: number } } };
+    expect(got.events.map((e) => e.type)).toEqual(events.map((e) => e.type));
+    expect(got.design.name).toBe('tiny-cnn');
+    expect(got.request.overrides.epochs).toBe(1);
+    const worst = (await api('trainingRunSamples', { runId, select: { kind: 'worst' }, count: 5 })).value as { total: number; samples: Array<{ label: number; predicted: number; confidence: number; image: { width: number; pixels: string } }> };
+    const cm = (last as { confusionMatrix: number[][] }).confusionMatrix;
+    const wrong = cm.flat().reduce((a, b) => a + b, 0) - cm.reduce((a, row, i) => a + row[i], 0);
+    expect(worst.total).toBe(wrong);
+    for (const s of worst.samples) expect(s.label).not.toBe(s.predicted);
+    expect(worst.samples.map((s) => s.confidence)).toEqual([...worst.samples.map((s) => s.confidence)].sort((a, b) => b - a));
+    if (worst.samples[0]) expect(Buffer.from(worst.samples[0].image.pixels, 'base64').length).toBe(28 * 28);
+    const cell = (await api('trainingRunSamples', { runId, select: { kind: 'cell', actual: 0, predicted: 0 } })).value as { total: number };
+    expect(cell.total).toBe(cm[0][0]);
+    const exported = await api('trainingRunExport', { runId, dir: 'exported-model' });
+    expect(exported.ok).toBe(true);
+    expect(existsSync(join(dir, 'docs', 'exported-model', 'model.json'))).toBe(true);
+    expect(await api('trainingRunGet', { runId: '../../etc' })).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'runId' } });
+  });
+
+  it('previews a dataset: samples per class and the class balance; a missing folder is named', async () => {
+    const preview = (await api('trainingDatasetPreview', { dataset: { kind: 'default' }, perClass: 3 })).value as { classNames: string[]; shape: number[]; trainCounts: number[]; testCounts: number[]; samples: Array<{ label: number }> };
+    expect(preview.classNames).toHaveLength(10);
+    expect(preview.shape).toEqual([28, 28, 1]);
+    expect(preview.trainCounts).toEqual(new Array(10).fill(1000));
+    expect(preview.testCounts).toEqual(new Array(10).fill(200));
+    expect(preview.samples.map((s) => s.label)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9]);
+    const missing = await api('trainingDatasetPreview', { dataset: { kind: 'idx', dir: 'no-such-folder' } });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'not-found', path: 'dataset' } });
+    expect(missing.error && (missing.error as unknown as { message: string }).message).toContain(join(dir, 'docs', 'no-such-folder'));
   });
 
   it('refuses to resume from outside the runs folder, and stop with no run says not running', async () => {
