@@ -8,6 +8,7 @@ import { CliError } from './cli-error';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> = {
   analyze: { summary: 'analyze <document.json | template> [--input HxWxC] [--batch N] [--json]', load: () => import('./commands/analyze') },
   templates: { summary: 'templates [--json]', load: () => import('./commands/templates') },
+  blocks: { summary: 'blocks [--json]', load: () => import('./commands/blocks') },
   export: { summary: 'export <document | template> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N]', load: () => import('./commands/export') },
   import: { summary: 'import <model.json> -o <document.json> [--name NAME]', load: () => import('./commands/import') },
   train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume CHECKPOINT_DIR] [--json]', load: () => import('./commands/train') },

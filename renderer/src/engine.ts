@@ -3,6 +3,7 @@
  * so a change in the engine's layout touches one file.
  */
 export { performCommand, performCommands } from '../../engine/commands/perform';
+export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export {
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,

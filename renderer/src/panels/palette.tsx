@@ -4,7 +4,7 @@ import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'rea
 import { addBlock, USER_BLOCK_PREFIX } from '../canvas/actions';
 import { BLOCK_MIME } from '../canvas/canvas';
 import { NODE_W } from '../canvas/layout';
-import { listBlocks, type BlockSpec } from '../engine';
+import { blockCatalog, type CatalogEntry } from '../engine';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
@@ -23,13 +23,13 @@ const CATEGORY_LABEL: Record<string, string> = {
 };
 
 /** Whether a block matches a search query (type, label, category or description). */
-export function matchesQuery(spec: Pick<BlockSpec, 'type' | 'label' | 'category' | 'description'>, query: string): boolean {
+export function matchesQuery(spec: Pick<CatalogEntry, 'type' | 'label' | 'category' | 'description'>, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
   return [spec.type, spec.label, spec.category, spec.description].some((s) => s.toLowerCase().includes(q));
 }
 
-const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: BlockSpec; onAdd: (type: string) => void }) {
+const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: CatalogEntry; onAdd: (type: string) => void }) {
   const onDragStart = (e: DragEvent) => {
     e.dataTransfer.setData(BLOCK_MIME, spec.type);
     e.dataTransfer.effectAllowed = 'copy';
@@ -99,7 +99,8 @@ function UserBlocks({ query, onAdd }: { query: string; onAdd: (payload: string) 
 export function Palette() {
   const [query, setQuery] = useState('');
   const flow = useReactFlow();
-  const blocks = useMemo(() => listBlocks().filter((b) => b.type !== 'Composite'), []);
+  // The engine's catalogue, the same list `layerloom blocks` prints.
+  const blocks = useMemo(() => blockCatalog().filter((b) => b.inPalette), []);
   const groups = useMemo(() => {
     const hits = blocks.filter((b) => matchesQuery(b, query));
     return CATEGORY_ORDER.map((c) => ({ category: c, items: hits.filter((b) => b.category === c) })).filter((g) => g.items.length);
