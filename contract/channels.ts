@@ -26,6 +26,9 @@ export const INVOKE_CHANNELS = [
   'trainingRunGet',
   'trainingRunSamples',
   'trainingRunExport',
+  'modelExport',
+  'modelImport',
+  'codeFileWrite',
 ] as const;
 
 /** Event channels: the host pushes, the renderer listens (IPC `send` or the WebSocket `/events`). */

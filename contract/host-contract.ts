@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from './training-protocol';
 import type { EventChannel, InvokeChannel } from './channels';
+import { modelIoContract } from './model-io';
 import { trainingRunsContract } from './training-runs';
 
 /** Largest document text the host reads or writes (bytes of UTF-8). */
@@ -94,6 +95,7 @@ export const invokeContract = {
   trainingPause: { request: empty, response: z.object({ running: z.boolean() }) },
   trainingResume: { request: empty, response: z.object({ running: z.boolean() }) },
   ...trainingRunsContract,
+  ...modelIoContract,
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Payload schemas of every event channel (host -> renderer). */
@@ -126,6 +128,7 @@ export type HostErrorCode =
   | 'permission-denied'
   | 'bad-path'
   | 'too-large'
+  | 'bad-model'
   | 'io-error';
 
 /** A host failure as it crosses a transport: what went wrong and, for invalid requests, where. */

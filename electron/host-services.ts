@@ -13,6 +13,7 @@ import {
 } from '../contract/host-contract';
 import { writeFileAtomic } from './atomic-file';
 import { createTrainingService, type TrainingService } from './training-service';
+import { createModelIoServices } from './model-io';
 import type { EventChannel } from '../contract/channels';
 import type { EventPayload } from '../contract/host-contract';
 
@@ -116,6 +117,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   }
 
   return {
+    ...createModelIoServices({ documentsDir }),
     async appInfo() {
       return {
         mode: options.mode,

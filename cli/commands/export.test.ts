@@ -59,7 +59,7 @@ describe('layerloom export', () => {
   });
 
   it.each([
-    ['no source', ['--format', 'ts', '-o', 'x.ts'], /expected one document or template name/],
+    ['no source', ['--format', 'ts', '-o', 'x.ts'], /expected one document, template name or run folder/],
     ['missing --format', ['fashion-cnn', '-o', 'x.ts'], /missing --format/],
     ['unknown format', ['fashion-cnn', '--format', 'onnx', '-o', 'x'], /unknown format 'onnx'; expected one of ts, keras, pytorch, tfjs/],
     ['missing -o', ['fashion-cnn', '--format', 'ts'], /missing -o <path>/],
@@ -77,5 +77,45 @@ describe('layerloom export', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync('x.ts') || existsSync('x.py') || existsSync('out')).toBe(false);
+  });
+});
+
+/** A real (tiny) training run folder, written by `layerloom train --out`, exported with its trained weights. */
+describe('layerloom export from a training run folder', () => {
+  const runDir = at('run');
+  beforeAll(() => {
+    const r = spawnSync(process.execPath, ['bin/layerloom.js', 'train', 'lenet5', '--epochs', '1', '--limit-train', '64', '--limit-test', '32', '--batch', '32', '--out', runDir], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+  }, 130_000);
+
+  it('--format tfjs writes the trained weights byte for byte', () => {
+    const r = cli(runDir, '--format', 'tfjs', '-o', at('run-tfjs'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('trained weights from');
+    expect(readFileSync(at('run-tfjs/weights.bin')).equals(readFileSync(path.join(runDir, 'model', 'weights.bin')))).toBe(true);
+  });
+
+  it('code formats write the design the run trained', () => {
+    const r = cli(runDir, '--format', 'ts', '-o', at('run.ts'));
+    expect(r.code, r.stderr).toBe(0);
+    const ts = readFileSync(at('run.ts'), 'utf8');
+    expect(ts).toContain('tf.input({ shape: [28, 28, 1]');
+    expect(ts).toContain('name: "c5"');
+  });
+
+  it('a design with --run gets the run weights when they fit, and a message naming the layer when not', () => {
+    const ok = cli('lenet5', '--input', '28x28x1', '--run', runDir, '--format', 'tfjs', '-o', at('run-tfjs2'));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(at('run-tfjs2/weights.bin')).equals(readFileSync(path.join(runDir, 'model', 'weights.bin')))).toBe(true);
+    const bad = cli('lenet5', '--run', runDir, '--format', 'tfjs', '-o', at('run-tfjs3'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/layer 'c5' has weights \[256x120, 120\] but the design's layer 'c5' needs \[400x120, 120\]/);
+    expect(existsSync(at('run-tfjs3'))).toBe(false);
+  });
+
+  it('--run with a code format is refused (source code has no weights)', () => {
+    const r = cli('lenet5', '--run', runDir, '--format', 'keras', '-o', at('x.py'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/only --format tfjs carries/);
   });
 });

@@ -1,26 +1,20 @@
 /**
- * `layerloom export <document.json | template> --format ts|keras|pytorch|tfjs -o <path>`: writes the design as
- * TypeScript (tfjs), Keras or PyTorch source, or as a tfjs model.json + weights. Refuses (exit 2) with the list
- * of features the target cannot express instead of writing broken code. Files are written atomically.
+ * `layerloom export <document.json | template | run folder> --format ts|keras|pytorch|tfjs -o <path>`: writes the
+ * design as TypeScript (tfjs), Keras or PyTorch source, or as a tfjs model.json + weights — the trained weights
+ * when the source is a training run folder (or `--run DIR` names one), else fresh ones. Refuses (exit 2) with the
+ * list of features the target cannot express instead of writing broken code. Files are written atomically.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EXPORT_TARGETS, generateCode, prepareExport, type ExportTarget, type GeneratedFile } from '../../engine/codegen';
+import { EXPORT_TARGETS, prepareExport, type ExportTarget } from '../../engine/codegen';
 import { parseDocumentText } from '../../engine/schema/load';
 import type { DesignDocument } from '../../engine/schema/document';
-import { writeFileAtomic } from '../../engine/node/fs-atomic';
+import { designOfRun, exportModel, isRunFolder } from '../../engine/node/export-model';
 import { requireTemplate } from '../../templates';
 import { parseCliArgs, parseShape, positiveInt } from '../args';
 import { CliError } from '../cli-error';
 
-const USAGE = 'usage: layerloom export <document.json | template> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N]';
-
-/** Default file name inside an output folder, per code target. */
-const FILE_NAMES: Record<Exclude<ExportTarget, 'tfjs' | 'pytorch'>, string> = { ts: 'model.ts', keras: 'model.py' };
-
-async function isDirectory(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
-}
+const USAGE = 'usage: layerloom export <document.json | template | run folder> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N] [--run <run folder>]';
 
 /** A document from a JSON file, or a template by name (retargeted with `--input`/`--classes`). */
 async function loadSource(source: string, inputShape?: number[], classes?: number): Promise<DesignDocument> {
@@ -40,14 +34,6 @@ async function loadSource(source: string, inputShape?: number[], classes?: numbe
   return requireTemplate(source).build({ inputShape, classes });
 }
 
-/** Where each file goes: `-o` is a file for ts/keras (or a folder to put model.ts/model.py in), a folder for pytorch. */
-async function placeFiles(target: ExportTarget, out: string, files: GeneratedFile[]): Promise<{ file: string; contents: string }[]> {
-  if (target === 'pytorch') return files.map((f) => ({ file: path.join(out, f.path), contents: f.contents }));
-  const intoFolder = out.endsWith('/') || out.endsWith(path.sep) || (await isDirectory(out));
-  const file = intoFolder ? path.join(out, FILE_NAMES[target as keyof typeof FILE_NAMES]) : out;
-  return [{ file, contents: files[0].contents }];
-}
-
 /** Runs `layerloom export`; returns the exit code (user errors throw `CliError`/`DesignError`: exit 2). */
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, {
@@ -55,8 +41,9 @@ export async function run(args: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
     input: { type: 'string' },
     classes: { type: 'string' },
+    run: { type: 'string' },
   });
-  if (positionals.length !== 1) throw new CliError(`expected one document or template name, got ${positionals.length}.\n${USAGE}`);
+  if (positionals.length !== 1) throw new CliError(`expected one document, template name or run folder, got ${positionals.length}.\n${USAGE}`);
   const format = values.format;
   if (!format) throw new CliError(`missing --format (one of ${EXPORT_TARGETS.join(', ')}).\n${USAGE}`);
   if (!(EXPORT_TARGETS as readonly string[]).includes(format)) throw new CliError(`unknown format '${format}'; expected one of ${EXPORT_TARGETS.join(', ')}.`);
@@ -64,30 +51,23 @@ export async function run(args: string[]): Promise<number> {
   const out = values.output;
   if (!out) throw new CliError(`missing -o <path> (where to write the ${target === 'pytorch' || target === 'tfjs' ? 'folder' : 'file'}).\n${USAGE}`);
 
-  const doc = await loadSource(positionals[0], parseShape(values.input, '--input'), positiveInt(values.classes, '--classes'));
+  // A run folder (what `layerloom train --out DIR` writes): its design, and for tfjs its trained weights.
+  const source = positionals[0];
+  const fromRun = await isRunFolder(source);
+  if (fromRun && values.run) throw new CliError(`'${source}' is a run folder already; --run takes the run when the first argument is a design.`);
+  const runDir = fromRun ? source : values.run;
+  if (runDir && target !== 'tfjs' && !fromRun) throw new CliError(`--run writes trained weights, which only --format tfjs carries; ${target} code builds a fresh model.`);
+  const doc = fromRun ? await designOfRun(source) : await loadSource(source, parseShape(values.input, '--input'), positiveInt(values.classes, '--classes'));
 
+  const { analysis } = prepareExport(doc, target);
+  const weightsFrom = target === 'tfjs' ? runDir : undefined;
+  const result = await exportModel(doc, target, out, { runDir: weightsFrom });
   if (target === 'tfjs') {
-    const { analysis } = prepareExport(doc, 'tfjs');
-    let exportTfjs: (d: DesignDocument, dir: string) => Promise<{ params: number }>;
-    try {
-      ({ exportTfjs } = await import('../../engine/node/export-tfjs'));
-    } catch (err) {
-      throw new CliError(`the tfjs exporter (engine/node/export-tfjs.ts) could not be loaded: ${(err as Error).message}`, 1);
-    }
-    if (await stat(out).then((s) => !s.isDirectory(), () => false)) throw new CliError(`-o '${out}' is a file; --format tfjs writes a folder (model.json + weights.bin).`);
-    // tfjs' cpu backend greets Node users with advice to install tfjs-node; in a CLI that writes files it is noise.
-    (await import('@tensorflow/tfjs')).env().set('PROD', true);
-    const saved = await exportTfjs(doc, out);
-    console.log(`wrote ${path.join(out, 'model.json')} and its weights (${saved.params.toLocaleString('en-US')} parameters; engine: ${analysis.totals.params.toLocaleString('en-US')})`);
+    const weights = result.trainedFrom ? `trained weights from ${result.trainedFrom}` : 'fresh weights';
+    console.log(`wrote ${path.join(out, 'model.json')} and its weights (${weights}; ${result.params.toLocaleString('en-US')} parameters; engine: ${analysis.totals.params.toLocaleString('en-US')})`);
     return 0;
   }
-
-  if (target === 'pytorch' && (await stat(out).then((s) => !s.isDirectory(), () => false))) {
-    throw new CliError(`-o '${out}' is a file; --format pytorch writes a folder (model.py + train.py).`);
-  }
-  const files = await placeFiles(target, out, generateCode(doc, target));
-  for (const f of files) await writeFileAtomic(f.file, f.contents);
-  console.log(`wrote ${files.map((f) => f.file).join(' and ')}`);
+  console.log(`wrote ${result.files.join(' and ')}${fromRun ? ` (the design trained in ${source}; source code builds fresh weights, --format tfjs writes the trained ones)` : ''}`);
   if (target === 'pytorch') console.log(`train with: python ${path.join(out, 'train.py')} --idx <fashion-mnist folder>   (or torchrun --nproc_per_node N ...)`);
   return 0;
 }

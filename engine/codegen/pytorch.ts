@@ -96,7 +96,7 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
     const code = torchOp(ctx);
     forward.push(node.id, `        # ${describe(node)}${stripped ? ` (${final!.activation} applied in predict())` : ''}`);
     if (code.init) init.push(node.id, `        self.${v} = ${code.init}`);
-    forward.push(node.id, `        ${v} = ${code.forward[code.forward.length - 1]}`);
+    forward.push(node.id, `        ${v} = ${code.forward}`);
   }
   if (outputs.length !== 1 || !outputs[0]) throw new Error('the PyTorch export needs exactly one Output block');
   if (inputs.length !== 1) throw new Error('the PyTorch export needs exactly one Input block');

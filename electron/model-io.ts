@@ -1,0 +1,95 @@
+/**
+ * Host services for model files (File ▸ Export…, Import model…, the code panel's save-as), served by both
+ * transports like every host service. Exports go through `exportModel` (the CLI's code path); imports through
+ * the engine's importer. Failures become `HostError`s whose message names the file, layer and field at fault;
+ * nothing is written when an export is refused, and an import returns a new document without touching the open one.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
+import { DesignError } from '../engine/errors';
+import { importModelText } from '../engine/import/import-model';
+import { exportModel } from '../engine/node/export-model';
+import { writeFileAtomic } from '../engine/node/fs-atomic';
+import { parseDocument } from '../engine/schema/load';
+
+/** Largest model file the importer reads (topologies are small; weights are not read). */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
+type Handler<C extends 'modelExport' | 'modelImport' | 'codeFileWrite'> = (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
+
+/** The model-file handlers, merged into the host services. */
+export interface ModelIoServices {
+  modelExport: Handler<'modelExport'>;
+  modelImport: Handler<'modelImport'>;
+  codeFileWrite: Handler<'codeFileWrite'>;
+}
+
+function fsFailure(err: unknown, path: string): HostError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return new HostError('not-found', `${path}: no such file or folder`, 'path');
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HostError('permission-denied', `${path}: permission denied`, 'path');
+  if (code === 'EISDIR') return new HostError('bad-path', `${path}: is a folder, expected a file`, 'path');
+  if (code === 'ENOTDIR') return new HostError('bad-path', `${path}: a parent of this path is not a folder`, 'path');
+  return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`, 'path');
+}
+
+/** A design or model problem as a host error (its message already names the layer and field). */
+function designFailure(err: unknown, file: string): HostError | null {
+  if (err instanceof DesignError) return new HostError('bad-model', `${file}: ${err.message}`, err.path ?? 'path');
+  return null;
+}
+
+/** Creates the handlers; relative paths resolve in `documentsDir`, `~` in the home folder. */
+export function createModelIoServices(options: { documentsDir: string }): ModelIoServices {
+  const full = (raw: string) => {
+    const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
+    return isAbsolute(expanded) ? resolve(expanded) : resolve(options.documentsDir, expanded);
+  };
+  return {
+    async modelExport({ document, format, path, runDir }) {
+      const out = full(path);
+      let doc;
+      try {
+        doc = parseDocument(document);
+      } catch (err) {
+        throw designFailure(err, 'the design') ?? err;
+      }
+      try {
+        const result = await exportModel(doc, format, out, { runDir: runDir ? full(runDir) : undefined });
+        return { files: result.files, params: result.params, trainedFrom: result.trainedFrom };
+      } catch (err) {
+        throw designFailure(err, out) ?? fsFailure(err, out);
+      }
+    },
+    async modelImport({ path }) {
+      const file = full(path);
+      let text: string;
+      try {
+        const info = await stat(file);
+        if (info.isDirectory()) throw new HostError('bad-path', `${file}: is a folder, expected a model.json file`, 'path');
+        if (info.size > MAX_MODEL_FILE_BYTES) throw new HostError('too-large', `${file}: ${info.size} bytes, more than the ${MAX_MODEL_FILE_BYTES} a model topology may have`, 'path');
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw err instanceof HostError ? err : fsFailure(err, file);
+      }
+      try {
+        const doc = importModelText(text, { fileName: file.split(/[\\/]/).pop() });
+        const layers = doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').length;
+        return { path: file, document: doc as unknown as Record<string, unknown>, layers };
+      } catch (err) {
+        throw designFailure(err, file) ?? new HostError('bad-model', `${file}: ${(err as Error).message}`, 'path');
+      }
+    },
+    async codeFileWrite({ path, text }) {
+      const file = full(path);
+      try {
+        await writeFileAtomic(file, text);
+      } catch (err) {
+        throw fsFailure(err, file);
+      }
+      return { path: file, bytes: Buffer.byteLength(text) };
+    },
+  };
+}
