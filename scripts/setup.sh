@@ -3,6 +3,7 @@
 #  - chromium: the browser that the e2e specs and the UI benchmark drive (playwright-core, no browser download)
 #  - dataset-fashion-mnist: the full Fashion-MNIST IDX files for the training tests and benchmarks
 #  - python3-torch: PyTorch CPU, only to check the PyTorch export and as the benchmark's peer
+#  - python3-onnx, libonnx-testdata: ONNX's checker and its backend node tests, for the ONNX export/import tests
 # Packages that cannot be installed (no root, no apt) are reported; the tests that need them print why they skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ want=()
 [ -x /usr/bin/chromium ] || want+=(chromium)
 [ -d /usr/share/datasets/fashion-mnist ] || want+=(dataset-fashion-mnist)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want+=(python3-torch)
+/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || want+=(python3-onnx)
+[ -d /usr/share/libonnx-testdata/data/node ] || want+=(libonnx-testdata)
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${want[*]}"
