@@ -5,7 +5,7 @@
  */
 import type { ExpandContext } from '../blocks/types';
 import { getBlock } from '../blocks/registry';
-import { freshId } from '../commands/graph-utils';
+import { freshId } from '../graph/ids';
 import type { DesignDocument, DesignNode } from '../schema/document';
 import { evaluateBlock, layerNameOf, parseParams, type EvalResult, type FlatRecord, type TensorRef } from './evaluate';
 import { diagnose, type DiagInput } from './fixes';

@@ -6,7 +6,7 @@ import { getBlock } from '../blocks/registry';
 import { DesignError, assertNever } from '../errors';
 import type { CompositeDefinition, DesignDocument, DesignEdge, DesignNode } from '../schema/document';
 import type { EditCommand } from './types';
-import { createsCycle, freshId, uniqueName } from './graph-utils';
+import { canConnect, defaultName, freshId, uniqueName } from '../graph';
 
 /** Applies one command. Throws a `DesignError` ('invalid-graph') naming what is wrong when it cannot apply. */
 export function performCommand(doc: DesignDocument, command: EditCommand): DesignDocument {
@@ -78,10 +78,6 @@ function replaceNode(doc: DesignDocument, node: DesignNode): DesignDocument {
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === node.id ? node : n)) };
 }
 
-function defaultName(type: string): string {
-  return type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 function addNode(doc: DesignDocument, c: Extract<EditCommand, { kind: 'addNode' }>): DesignDocument {
   if (c.id && doc.nodes.some((n) => n.id === c.id)) throw new DesignError('invalid-graph', `a node with id '${c.id}' already exists`);
   const id = c.id ?? freshId(doc, defaultName(c.type));
@@ -93,20 +89,14 @@ function addNode(doc: DesignDocument, c: Extract<EditCommand, { kind: 'addNode' 
 function connect(doc: DesignDocument, c: Extract<EditCommand, { kind: 'connect' }>): DesignDocument {
   const source = requireNode(doc, c.source.node);
   const target = requireNode(doc, c.target.node);
-  const sourcePort = c.source.port ?? 'out';
-  const targetPort = c.target.port ?? 'in';
-  if (source.id === target.id) throw new DesignError('invalid-graph', `'${source.name}' cannot be connected to itself`);
-  if (doc.edges.some((e) => e.source.node === source.id && e.target.node === target.id && e.target.port === targetPort)) {
-    throw new DesignError('invalid-graph', `'${source.name}' is already connected to '${target.name}'`);
-  }
-  if (createsCycle(doc, source.id, target.id)) {
-    throw new DesignError('invalid-graph', `connecting '${source.name}' to '${target.name}' would create a cycle ('${target.name}' already feeds '${source.name}')`);
-  }
+  // The same rule the editor checks while a wire is dragged: ports must exist, no self loop, duplicate or cycle.
+  const verdict = canConnect(doc, { source: source.id, sourceHandle: c.source.port, target: target.id, targetHandle: c.target.port });
+  if (!verdict.ok) throw new DesignError('invalid-graph', `cannot connect '${source.name}' to '${target.name}': ${verdict.reason}`);
   if (c.id && doc.edges.some((e) => e.id === c.id)) throw new DesignError('invalid-graph', `an edge with id '${c.id}' already exists`);
   const edge: DesignEdge = {
     id: c.id ?? freshId(doc, `e_${source.id}_${target.id}`),
-    source: { node: source.id, port: sourcePort },
-    target: { node: target.id, port: targetPort },
+    source: { node: source.id, port: c.source.port ?? 'out' },
+    target: { node: target.id, port: verdict.targetPort },
   };
   return { ...doc, edges: [...doc.edges, edge] };
 }

@@ -1,9 +1,8 @@
-/** Automatic layout with dagre (top to bottom, like the templates), for the whole design and inside expanded composites. */
+/**
+ * Automatic layout with dagre, top to bottom like the templates: for imported models, the editor's
+ * auto-layout and the inside of expanded composites.
+ */
 import dagre from '@dagrejs/dagre';
-
-/** Box sizes used for layout; they match the CSS of block nodes. */
-export const NODE_W = 212;
-export const NODE_H = 96;
 
 /** One box to place. */
 export interface LayoutBox {

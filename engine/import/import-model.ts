@@ -4,8 +4,8 @@
  * the loss from the file's training config when there is one). Unsupported layers fail with a
  * `DesignError('import-failed')` that names the layer and class.
  */
-import dagre from '@dagrejs/dagre';
 import { DesignError } from '../errors';
+import { layoutGraph } from '../graph/layout';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
 import { cfg, mapLayer, mapLoss } from './keras-layers';
 import { readTopology, type ModelTopology } from './topology';
@@ -41,22 +41,6 @@ function lossFor(loss: unknown, output: string, index: number): string | undefin
   if (Array.isArray(loss)) return mapLoss(loss[index]);
   if (loss && typeof loss === 'object') return mapLoss((loss as Record<string, unknown>)[output]);
   return mapLoss(loss);
-}
-
-/** Lays nodes out top to bottom with dagre (top-left corner positions). */
-export function layoutGraph(ids: string[], edges: Array<[string, string]>): Map<string, { x: number; y: number }> {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: IMPORT_LAYOUT.nodeSep, ranksep: IMPORT_LAYOUT.rankSep, marginx: 0, marginy: 0 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const id of ids) g.setNode(id, { width: IMPORT_LAYOUT.nodeWidth, height: IMPORT_LAYOUT.nodeHeight });
-  for (const [a, b] of edges) g.setEdge(a, b);
-  dagre.layout(g);
-  const out = new Map<string, { x: number; y: number }>();
-  for (const id of ids) {
-    const n = g.node(id);
-    out.set(id, { x: Math.round(n.x - IMPORT_LAYOUT.nodeWidth / 2), y: Math.round(n.y - IMPORT_LAYOUT.nodeHeight / 2) });
-  }
-  return out;
 }
 
 /** Builds a design document from a layer graph read by `readTopology`. */
@@ -108,8 +92,9 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
     edges.push([src, id]);
   });
   const positions = layoutGraph(
-    nodes.map((n) => n.id),
-    edges,
+    nodes.map((n) => ({ id: n.id, width: IMPORT_LAYOUT.nodeWidth, height: IMPORT_LAYOUT.nodeHeight })),
+    edges.map(([source, target]) => ({ source, target })),
+    { nodesep: IMPORT_LAYOUT.nodeSep, ranksep: IMPORT_LAYOUT.rankSep },
   );
   const result = documentSchema.safeParse({
     format: DOCUMENT_FORMAT,

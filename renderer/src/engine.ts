@@ -5,6 +5,19 @@
 export { performCommand, performCommands } from '../../engine/commands/perform';
 export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export {
+  canConnect,
+  defaultName,
+  defaultParams,
+  emptyDocument,
+  freshId,
+  hasOutput,
+  inputPorts,
+  layoutGraph,
+  type ConnectionAttempt,
+  type ConnectionVerdict,
+  type PortView,
+} from '../../engine/graph';
+export {
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,
   DesignError,

@@ -3,20 +3,12 @@
  * canvas, the toolbar, keyboard shortcuts and the test hook, so each gesture is implemented once.
  */
 import type { Connection } from '@xyflow/react';
-import { performCommand, type DesignDocument, type Fix } from '../engine';
+import { canConnect, defaultName, defaultParams, freshId, getBlock, layoutGraph, performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
-import { checkConnection } from './connection';
 import { expandForView, expandedViews, inputShapesOf } from './expand-view';
-import { layoutGraph, NODE_H, NODE_W } from './layout';
-import { safeBlock } from './ports';
+import { NODE_H, NODE_W } from './layout';
 
 const PASTE_OFFSET = { x: 48, y: 48 };
-
-function freshNodeId(doc: DesignDocument, type: string): string {
-  const base = type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const taken = new Set(doc.nodes.map((n) => n.id));
-  for (let i = 1; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
-}
 
 /** The drag payload of a user-defined block: `Composite:<definition id>`. */
 export const USER_BLOCK_PREFIX = 'Composite:';
@@ -29,12 +21,12 @@ export function addBlock(payload: string, position: { x: number; y: number }): s
   const isUser = payload.startsWith(USER_BLOCK_PREFIX);
   const type = isUser ? 'Composite' : payload;
   const state = useEditor.getState();
-  const spec = safeBlock(type);
+  const spec = getBlock(type);
   if (!spec) {
     state.showToast('error', `unknown block type '${type}'`);
     return null;
   }
-  const id = freshNodeId(state.doc, type);
+  const id = freshId(state.doc, defaultName(type));
   let params: Record<string, unknown> = {};
   let name: string | undefined;
   if (isUser) {
@@ -43,11 +35,8 @@ export function addBlock(payload: string, position: { x: number; y: number }): s
     params = { definition: def.id };
     name = def.name;
   } else {
-    try {
-      params = spec.params.parse({}) as Record<string, unknown>;
-    } catch {
-      // params without defaults: start empty, the inspector shows what is missing
-    }
+    // Params without defaults are left out: the inspector shows what is missing.
+    params = defaultParams(type);
   }
   if (!state.dispatch({ kind: 'addNode', id, type, params, position, ...(name ? { name } : {}) })) return null;
   state.setSelection([id]);
@@ -57,14 +46,14 @@ export function addBlock(payload: string, position: { x: number; y: number }): s
 /** Connects two ports after live validation; a refused wire shows its reason. Replaces the wire of a taken single-input port. */
 export function connectPorts(c: Connection): boolean {
   const state = useEditor.getState();
-  const verdict = checkConnection(state.doc, c);
+  const verdict = canConnect(state.doc, c);
   if (!verdict.ok) {
     state.showToast('error', `Connection refused: ${verdict.reason}`);
     return false;
   }
   const commands = [
     ...(verdict.replaces.length ? [{ kind: 'removeEdges' as const, edgeIds: verdict.replaces }] : []),
-    { kind: 'connect' as const, source: { node: c.source, port: c.sourceHandle ?? 'out' }, target: { node: c.target, port: c.targetHandle ?? 'in' } },
+    { kind: 'connect' as const, source: { node: c.source, port: c.sourceHandle ?? 'out' }, target: { node: c.target, port: verdict.targetPort } },
   ];
   return state.dispatch(commands);
 }

@@ -1,11 +1,11 @@
 /** A block on the canvas: name, type, output shape, parameter count and receptive field; ports as handles. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { getBlock, hasOutput, inputPorts } from '../engine';
 import { useEditor } from '../store';
 import { formatCompact, formatInt, formatPair, formatShape, heatColor } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
-import { hasOutput, inputPorts, safeBlock } from './ports';
 import type { BlockFlowNode } from './to-flow';
 
 /** Per-node metric for the colour-by toggle. */
@@ -60,7 +60,7 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const node = data.node;
-  const spec = safeBlock(node.type);
+  const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
   const issue = useEditor((s) => s.nodeIssues[id]);
   const heat = useHeat(id);

@@ -15,11 +15,11 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { canConnect } from '../engine';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { addBlock, connectPorts } from './actions';
 import { BlockNode } from './block-node';
-import { checkConnection } from './connection';
 import { expandedViews } from './expand-view';
 import { GroupNode } from './group-node';
 import { HeatLegend } from './heat-legend';
@@ -163,7 +163,7 @@ export function Canvas() {
   // While a wire is being drawn over a port that refuses it, the reason shows live at the top of the canvas.
   const [liveHint, setLiveHint] = useState<string | null>(null);
   const isValidConnection: IsValidConnection = useCallback((c) => {
-    const verdict = checkConnection(useEditor.getState().doc, c as Connection);
+    const verdict = canConnect(useEditor.getState().doc, c as Connection);
     lastRefusal.current = verdict.ok ? null : verdict.reason;
     setLiveHint(lastRefusal.current);
     return verdict.ok;

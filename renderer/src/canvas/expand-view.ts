@@ -2,9 +2,7 @@
  * What an expanded composite shows in place: its inner blocks laid out inside a group frame. The subgraph comes
  * from the block's own `expand` (the same one analysis uses), so the view can never disagree with the model.
  */
-import type { DesignAnalysis, DesignDocument, DesignNode, Shape } from '../engine';
-import { layoutGraph } from './layout';
-import { safeBlock } from './ports';
+import { getBlock, layoutGraph, type DesignAnalysis, type DesignDocument, type DesignNode, type Shape } from '../engine';
 
 export const INNER_W = 184;
 export const INNER_H = 58;
@@ -48,7 +46,7 @@ export function inputShapesOf(doc: DesignDocument, analysis: DesignAnalysis | nu
 
 /** Expands a composite for display; null when it cannot be expanded (unknown input shapes, bad params). */
 export function expandForView(node: DesignNode, inputs: Shape[], composites: DesignDocument['composites']): ExpandedView | null {
-  const spec = safeBlock(node.type);
+  const spec = getBlock(node.type);
   if (!spec || spec.kind !== 'composite' || inputs.length === 0) return null;
   let sub;
   try {

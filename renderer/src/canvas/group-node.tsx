@@ -1,17 +1,17 @@
 /** An expanded composite: a frame around its inner blocks, with the composite's own ports and a collapse button. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { getBlock, inputPorts } from '../engine';
 import { useEditor } from '../store';
 import { formatCompact, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
 import { useNodeAnalysis } from './block-node';
-import { inputPorts, safeBlock } from './ports';
 import type { GroupFlowNode } from './to-flow';
 
 function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
   const node = data.node;
-  const spec = safeBlock(node.type);
+  const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
   const a = useNodeAnalysis(id);
   const issue = useEditor((s) => s.nodeIssues[id]);

@@ -1,13 +1,13 @@
 /** A block inside an expanded composite: read-only, with its type and (when the analysis has it) output shape. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { getBlock } from '../engine';
 import { useEditor } from '../store';
 import { formatShape } from '../ui/format';
-import { safeBlock } from './ports';
 import type { InnerFlowNode } from './to-flow';
 
 function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
-  const spec = safeBlock(data.type);
+  const spec = getBlock(data.type);
   const shape = useEditor((s) => s.flatShapes[`${data.compositeId}/${data.innerId}`]);
   return (
     <div className="ll-inner" style={{ '--node-accent': `var(--cat-${spec?.category ?? 'core'})` } as CSSProperties}>

@@ -2,10 +2,9 @@
  * Open, save, save-as, recent files and autosave with crash recovery, through the host client (Electron IPC or
  * the browser-mode server). Native dialogs where the host has them, the in-app path prompt elsewhere.
  */
-import { parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
+import { emptyDocument, parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
 import { getHostClient, type AppInfo } from '../host';
 import { useEditor } from '../store';
-import { emptyDocument } from '../store/empty-document';
 import { askText } from '../ui/prompt';
 
 /** Quiet time after the last edit before an autosave snapshot is written. */

@@ -2,8 +2,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleCollapsed } from '../canvas/actions';
-import { safeBlock } from '../canvas/ports';
-import type { DesignNode } from '../engine';
+import { getBlock, type DesignNode } from '../engine';
 import { useEditor } from '../store';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
@@ -44,7 +43,7 @@ function NameField({ node }: { node: DesignNode }) {
 }
 
 function NodeInspector({ node }: { node: DesignNode }) {
-  const spec = safeBlock(node.type);
+  const spec = getBlock(node.type);
   const a = useEditor((s) => s.analysis?.nodes[node.id]);
   const diags = useEditor(useShallow((s) => (s.analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
   const composites = useEditor((s) => s.doc.composites);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emptyDocument } from '../engine';
 import { useEditor } from './index';
 import { COALESCE_MS } from './document-slice';
-import { emptyDocument } from './empty-document';
 
 const add = (id: string) => ({ kind: 'addNode' as const, id, type: 'Conv2D', params: { filters: 8 }, position: { x: 0, y: 0 } });
 const filters = () => useEditor.getState().doc.nodes[0]?.params.filters;

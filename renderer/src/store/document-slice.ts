@@ -4,8 +4,7 @@
  * (one typing burst in the inspector) merge into one undo step.
  */
 import type { StateCreator } from 'zustand';
-import { performCommands, type DesignDocument, type EditCommand } from '../engine';
-import { emptyDocument } from './empty-document';
+import { emptyDocument, performCommands, type DesignDocument, type EditCommand } from '../engine';
 import type { EditorState } from './index';
 
 /** How long after the last keystroke a burst of edits to the same field still counts as one step. */

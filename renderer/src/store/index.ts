@@ -5,14 +5,16 @@
 import { create } from 'zustand';
 import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
 import { createDocumentSlice, type DocumentSlice } from './document-slice';
+import { createTrainingSlice, type TrainingSlice } from './training-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
 /** The whole editor state. */
-export type EditorState = DocumentSlice & UiSlice & AnalysisSlice;
+export type EditorState = DocumentSlice & UiSlice & AnalysisSlice & TrainingSlice;
 
 /** The store hook; also usable outside React as `useEditor.getState()`. */
 export const useEditor = create<EditorState>()((...a) => ({
   ...createDocumentSlice(...a),
   ...createUiSlice(...a),
   ...createAnalysisSlice(...a),
+  ...createTrainingSlice(...a),
 }));
