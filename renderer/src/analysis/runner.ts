@@ -6,134 +6,113 @@
  */
 import { createAnalyzer, type DesignDocument } from '../engine';
 import { useEditor } from '../store';
-import { diffAnalysis, diffDocument, editorView, mergeAnalysis, type AnalysisDelta, type EditorAnalysis } from './delta';
-import type { AnalysisRequest, AnalysisResponse } from './protocol';
+import { diffAnalysis, editorView, mergeAnalysis, type AnalysisDelta, type EditorAnalysis } from './delta';
+import type { AnalysisResponse } from './protocol';
+import { INITIAL_STATE, step, type Route, type RunnerEffect, type RunnerEvent, type RunnerState } from './runner-machine';
 
 /** Designs with at most this many top-level nodes are analysed on the main thread. */
 export const SYNC_LIMIT = 150;
 
-type Waiter = () => void;
-
-/** Starts analysing on every document change; returns a function that stops it. */
+/**
+ * Starts analysing on every document change; returns a function that stops it. The decisions are the state
+ * machine's (`runner-machine.ts`); this shell owns the worker, the local analyzer and the store, and carries
+ * out the machine's effects.
+ */
 export function startAnalysis(): { stop(): void; whenIdle(): Promise<void> } {
   const local = createAnalyzer();
   /** The last local result, for diffing the next one against. */
   let localLast: EditorAnalysis | null = null;
-  /** What the store shows, and who made it: deltas only apply to the result they were made against. */
+  /** What the store shows: deltas merge into it. */
   let shown: EditorAnalysis | null = null;
-  let shownBy: 'local' | 'worker' | null = null;
   let worker: Worker | null = null;
-  /** The document the worker holds (null: send it whole next time). */
-  let workerDoc: DesignDocument | null = null;
-  let seq = 0;
-  let inFlight: { seq: number; doc: DesignDocument } | null = null;
-  let pending: DesignDocument | null = null;
-  let waiters: Waiter[] = [];
+  /** Set when a worker cannot be made here: every design is then analysed locally. */
+  let noWorker = false;
+  let state: RunnerState = INITIAL_STATE;
+  let waiters: Array<() => void> = [];
 
-  const settle = () => {
-    if (inFlight === null && pending === null) {
-      const list = waiters;
-      waiters = [];
-      list.forEach((w) => w());
-    }
-  };
+  const route = (doc: DesignDocument): Route => (doc.nodes.length > SYNC_LIMIT && ensureWorker() ? 'worker' : 'local');
 
-  const show = (doc: DesignDocument, delta: AnalysisDelta, by: 'local' | 'worker', ms: number) => {
+  const show = (doc: DesignDocument, delta: AnalysisDelta, ms: number) => {
     shown = mergeAnalysis(shown, delta);
-    shownBy = by;
     useEditor.getState().setAnalysis(doc, shown, ms);
   };
 
-  const dropWorker = () => {
-    worker?.terminate();
-    worker = null;
-    workerDoc = null;
-    if (shownBy === 'worker') shownBy = null;
-  };
-
-  const ensureWorker = (): Worker | null => {
-    if (worker) return worker;
-    try {
-      worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' });
-      workerDoc = null;
-      worker.onmessage = (event: MessageEvent<AnalysisResponse>) => {
-        const msg = event.data;
-        const sent = inFlight;
-        inFlight = null;
-        if (msg.kind === 'result' && sent && msg.seq === sent.seq) show(sent.doc, msg.delta, 'worker', msg.ms);
-        else if (msg.kind === 'result' && shownBy === 'worker') shownBy = null; // an unexpected answer: start afresh
-        else if (msg.kind === 'error') {
-          // The worker dropped its state: the next request carries the whole document.
-          workerDoc = null;
-          if (shownBy === 'worker') shownBy = null;
-          useEditor.getState().showToast('error', `analysis failed: ${msg.message}`);
-        }
-        flush();
-      };
-      worker.onerror = () => {
-        dropWorker();
-        inFlight = null;
-        flush();
-      };
-    } catch {
-      worker = null;
-    }
-    return worker;
-  };
-
-  const runLocal = (doc: DesignDocument) => {
-    const started = performance.now();
-    try {
-      const view = editorView(local.update(doc));
-      const delta = diffAnalysis(shownBy === 'local' ? localLast : null, view);
-      localLast = view;
-      show(doc, delta, 'local', performance.now() - started);
-    } catch (err) {
-      useEditor.getState().showToast('error', `analysis failed: ${(err as Error).message}`);
-    }
-  };
-
-  const send = (w: Worker, doc: DesignDocument) => {
-    seq += 1;
-    inFlight = { seq, doc };
-    const fresh = shownBy !== 'worker';
-    const request: AnalysisRequest = workerDoc ? { kind: 'patch', seq, patch: diffDocument(workerDoc, doc), fresh } : { kind: 'load', seq, doc, fresh };
-    workerDoc = doc;
-    w.postMessage(request);
-  };
-
-  function flush() {
-    if (inFlight !== null || pending === null) return settle();
-    const doc = pending;
-    pending = null;
-    const w = doc.nodes.length > SYNC_LIMIT ? ensureWorker() : null;
-    if (!w) {
-      seq += 1;
-      runLocal(doc);
-      return settle();
-    }
-    send(w, doc);
+  function dispatch(event: RunnerEvent): void {
+    const result = step(state, event, route);
+    state = result.state;
+    result.effects.forEach(perform);
   }
 
-  const request = (doc: DesignDocument) => {
-    pending = doc;
-    flush();
-  };
+  function perform(effect: RunnerEffect): void {
+    switch (effect.type) {
+      case 'analyse-locally': {
+        const started = performance.now();
+        let failure: string | null = null;
+        try {
+          const view = editorView(local.update(effect.doc));
+          const delta = diffAnalysis(effect.fresh ? null : localLast, view);
+          localLast = view;
+          show(effect.doc, delta, performance.now() - started);
+        } catch (err) {
+          failure = (err as Error).message;
+        }
+        dispatch(failure === null ? { type: 'local-done' } : { type: 'local-failed', message: failure });
+        return;
+      }
+      case 'post':
+        worker?.postMessage(effect.request);
+        return;
+      case 'show':
+        show(effect.doc, effect.delta, effect.ms);
+        return;
+      case 'report':
+        useEditor.getState().showToast('error', effect.message);
+        return;
+      case 'settled': {
+        const list = waiters;
+        waiters = [];
+        list.forEach((w) => w());
+        return;
+      }
+    }
+  }
 
-  request(useEditor.getState().doc);
-  const unsubscribe = useEditor.subscribe((state, prev) => {
-    if (state.doc !== prev.doc) request(state.doc);
+  function ensureWorker(): Worker | null {
+    if (worker || noWorker) return worker;
+    try {
+      const w = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module' });
+      w.onmessage = (event: MessageEvent<AnalysisResponse>) => {
+        const msg = event.data;
+        dispatch(msg.kind === 'result' ? { type: 'worker-result', seq: msg.seq, delta: msg.delta, ms: msg.ms } : { type: 'worker-error', message: msg.message });
+      };
+      w.onerror = () => {
+        // Let the dead worker go first: the machine's retry may ask for a new one.
+        w.terminate();
+        if (worker === w) worker = null;
+        dispatch({ type: 'worker-crashed' });
+      };
+      worker = w;
+    } catch {
+      noWorker = true;
+    }
+    return worker;
+  }
+
+  dispatch({ type: 'request', doc: useEditor.getState().doc });
+  const unsubscribe = useEditor.subscribe((s, prev) => {
+    if (s.doc !== prev.doc) dispatch({ type: 'request', doc: s.doc });
   });
 
   return {
     stop() {
       unsubscribe();
-      dropWorker();
+      worker?.terminate();
+      worker = null;
     },
     whenIdle() {
       return new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        settle();
+        if (state.phase === 'idle' && state.pending === null) resolve();
+        else waiters.push(resolve);
       });
     },
   };
