@@ -8,6 +8,7 @@ const steps = [
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
+  ['typecheck (renderer tests)', 'npx', ['tsc', '-p', 'tsconfig.web-tests.json', '--noEmit']],
   ['unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']],
   ['e2e', 'node', ['scripts/e2e.js']],
 ];
