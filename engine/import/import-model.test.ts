@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -9,9 +10,7 @@ import { parseDocument } from '../schema/load';
 import { IMPORT_LAYOUT, importModel, importModelText } from './import-model';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 const fixtures = path.join(here, 'fixtures');
-const shared = path.resolve(repoRoot, '../shared/data/model-files');
 
 const readJson = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as Record<string, unknown>;
 
@@ -21,9 +20,9 @@ beforeAll(async () => {
 
 /** Real model files written by Keras and the tfjs converter (see fixtures/README.md), with Keras' counts. */
 const FILES = [
-  { file: 'mobilenet_1.00_224.keras-2.2.0.json', params: 4_253_864, output: [1000], layers: 102, loss: undefined },
-  { file: 'mobilenet_0.25_224.tfjs-layers-model.json', params: 475_544, output: [1000], layers: 88, loss: undefined },
-  { file: 'vgg16-finetuned-8-classes.tfjs-layers-model.json', params: 66_623_560, output: [8], layers: 23, loss: 'categoricalCrossentropy' },
+  { file: 'mobilenet_1.00_224.keras-2.2.0.json', params: 4_253_864, output: [1000], layers: 102, loss: undefined, sha256: 'f0b86a6917b1546350abd42deaa6ea7b32bb6203cbbe000f170b1162ab9273d2' },
+  { file: 'mobilenet_0.25_224.tfjs-layers-model.json', params: 475_544, output: [1000], layers: 88, loss: undefined, sha256: 'd14c680e069d74143e3771c291cf3fd153ee88b6ea9ee44bfaf84e2008ded44e' },
+  { file: 'vgg16-finetuned-8-classes.tfjs-layers-model.json', params: 66_623_560, output: [8], layers: 23, loss: 'categoricalCrossentropy', sha256: '982c333be8b44e1e98e45c67d5662bc16dde1c930cf861b077c4635c859ef0b4' },
 ];
 
 describe('importModel on real model files', () => {
@@ -51,13 +50,8 @@ describe('importModel on real model files', () => {
     model.dispose();
   });
 
-  it('keeps the fixtures identical to the shared originals (when ../shared is present)', (ctx) => {
-    if (!existsSync(shared)) {
-      console.log(`skipped: ${shared} is not present (fresh clone without ../shared); the fixtures are used as they are`);
-      ctx.skip();
-      return;
-    }
-    for (const { file } of FILES) expect(readFileSync(path.join(fixtures, file), 'utf8')).toBe(readFileSync(path.join(shared, file), 'utf8'));
+  it('uses the committed fixtures unchanged (SHA-256 of the originals, see fixtures/README.md)', () => {
+    for (const { file, sha256 } of FILES) expect(createHash('sha256').update(readFileSync(path.join(fixtures, file))).digest('hex'), file).toBe(sha256);
   });
 
   it('lays the graph out top to bottom without overlapping nodes', () => {
