@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createHostServices, dispatchInvoke, MAX_RECENT_FILES, type HostHandlers } from './host-services';
 
 let dir: string;

@@ -11,7 +11,7 @@ import {
   HostError, MAX_DOCUMENT_BYTES, autosaveSchema, parseRequest,
   type Autosave, type HostResult, type InvokeRequest, type InvokeResponse,
 } from '../contract/host-contract';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createTrainingService, type TrainingService } from './training-service';
 import { createModelIoServices } from './model-io';
 import type { EventChannel } from '../contract/channels';
@@ -145,7 +145,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       const full = documentPath(path);
       let bytes: number;
       try {
-        bytes = await writeFileAtomic(full, text);
+        bytes = await writeFileAtomic(full, text, { mkdirs: false });
       } catch (err) {
         throw fsError(err, full);
       }

@@ -8,7 +8,7 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { eventSchema, type TrainingEvent } from '../contract/training-protocol';
 import { runRequestSchema, type RunRequest, type RunStatus, type RunSummary } from '../contract/training-runs';
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../engine/node/fs-atomic';
 
 /** A rectangle in screen coordinates. */
 export interface Rect {
