@@ -26,6 +26,7 @@ export const MENU_COMMANDS = [
   'new', 'open', 'openRecent', 'save', 'saveAs',
   'undo', 'redo', 'duplicate', 'delete', 'selectAll',
   'fitView', 'autoLayout', 'toggleTheme', 'toggleMinimap', 'showShortcuts', 'about',
+  'exportModel', 'importModel', 'toggleCode',
 ] as const;
 /** A command sent by a native menu item. */
 export type MenuCommand = (typeof MENU_COMMANDS)[number];

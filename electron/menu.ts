@@ -43,6 +43,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       item('Save', 'save', 'CmdOrCtrl+S'),
       item('Save As…', 'saveAs', 'Shift+CmdOrCtrl+S'),
       sep,
+      item('Export…', 'exportModel', 'CmdOrCtrl+E'),
+      item('Import Model…', 'importModel'),
+      sep,
       mac ? { role: 'close' } : { role: 'quit', label: 'Exit', accelerator: 'Ctrl+Q' },
     ],
   };
@@ -67,6 +70,7 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
       item('Fit View', 'fitView', 'Shift+1'),
       item('Auto Layout', 'autoLayout', 'Shift+L'),
       item('Toggle Minimap', 'toggleMinimap', 'Shift+M'),
+      item('Toggle Code Panel', 'toggleCode', 'CmdOrCtrl+Shift+K'),
       item('Toggle Dark/Light Theme', 'toggleTheme', 'CmdOrCtrl+Shift+T'),
       sep,
       { role: 'resetZoom' },

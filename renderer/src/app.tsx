@@ -6,6 +6,7 @@ import { discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile,
 import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './canvas/actions';
 import { getHostClient } from './host';
 import { Gallery } from './panels/gallery';
+import { CodeLayer, importModelFile, openExportDialog, toggleCodePanel } from './panels/code';
 import { Palette } from './panels/palette';
 import { RightPanel } from './panels/right-panel';
 import { StatusBar } from './panels/status-bar';
@@ -68,6 +69,9 @@ function Workspace() {
           openRecent: () => openFile(path),
           save: saveFile,
           saveAs: saveFileAs,
+          exportModel: openExportDialog,
+          importModel: () => importModelFile(),
+          toggleCode: toggleCodePanel,
           undo: s.undo,
           redo: s.redo,
           duplicate: duplicateSelection,
@@ -93,6 +97,7 @@ function Workspace() {
         <div className="ll-center">
           <RecoveryBanner />
           <Canvas />
+          <CodeLayer />
           <ToastView />
         </div>
         <RightPanel />

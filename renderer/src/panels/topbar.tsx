@@ -7,6 +7,7 @@ import { useEditor } from '../store';
 import type { ColorBy } from '../store/ui-slice';
 import { Icon, type IconName } from '../ui/icons';
 import { useShortcutsSheet } from '../ui/shortcuts-dialog';
+import { importModelFile, openExportDialog, toggleCodePanel, useCodePanel } from './code';
 
 function ToolButton({ icon, label, onClick, disabled, testId }: { icon: IconName; label: string; onClick: () => void; disabled?: boolean; testId?: string }) {
   return (
@@ -51,6 +52,9 @@ function FileMenu() {
           {item('Open…', 'Ctrl O', () => openFile(), 'menu-open')}
           {item('Save', 'Ctrl S', saveFile, 'menu-save')}
           {item('Save as…', 'Ctrl ⇧ S', saveFileAs, 'menu-save-as')}
+          <div className="ll-menu__sep" />
+          {item('Export…', '', openExportDialog, 'menu-export')}
+          {item('Import model…', '', () => importModelFile(), 'menu-import-model')}
           {recent.length > 0 && <div className="ll-menu__sep">Recent</div>}
           {recent.slice(0, 6).map((p) => (
             <button
@@ -69,6 +73,16 @@ function FileMenu() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Opens and closes the code panel (its state lives in the panel's own store). */
+function CodeToggle() {
+  const open = useCodePanel((s) => s.open);
+  return (
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleCodePanel} aria-pressed={open} title="Show the design's code" data-testid="toggle-code">
+      <Icon name="file" size={14} /> Code
+    </button>
   );
 }
 
@@ -108,6 +122,7 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         <button className="ll-menu__trigger" onClick={() => state.setGalleryOpen(true)} data-testid="open-gallery">
           <Icon name="grid" size={14} /> Templates
         </button>
+        <CodeToggle />
         <div className="ll-docname" title={filePath ?? 'Not saved yet'} data-testid="doc-name">
           <span>{name}</span>
           {dirty && <span className="ll-dirty" aria-label="Unsaved changes" />}

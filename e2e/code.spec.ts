@@ -1,0 +1,106 @@
+/**
+ * The code panel through the UI: VGG-16 from the gallery, its TypeScript and PyTorch code, graph <-> code
+ * linking both ways, code following an edit, and screenshots in both themes.
+ */
+import { expect } from 'vitest';
+import { describeE2E, test } from './fixtures';
+import { editor } from './helpers/canvas';
+import { codePanel } from './helpers/code-panel';
+
+describeE2E('code panel', () => {
+  test('VGG-16: TypeScript and PyTorch code, linked to the graph both ways, following edits', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const code = codePanel(page);
+    await ed.loadTemplate('vgg16');
+    await ed.settled();
+    await code.open();
+    await page.locator('[data-testid="code-body"][data-code-tab="ts"]').waitFor();
+
+    // TypeScript by default, with every conv layer of the design.
+    const doc = await ed.document();
+    const convs = doc.nodes.filter((n) => n.type === 'Conv2D');
+    expect(convs.length).toBe(13);
+    const ts = await code.text();
+    expect(ts).toContain("import * as tf from '@tensorflow/tfjs';");
+    expect(ts.match(/tf\.layers\.conv2d\(/g)?.length).toBe(13);
+    expect(await code.visibleText()).toContain('tf.layers');
+
+    // Select a node on the canvas: its lines are highlighted and scrolled into view.
+    const conv = convs[5];
+    await ed.focus(conv.id);
+    await page.waitForTimeout(400); // Monaco's smooth reveal
+    expect(await code.highlightedCount()).toBeGreaterThan(0);
+    const lit = await code.highlightedText();
+    expect(lit).toContain('tf.layers.conv2d');
+    expect(lit).toContain(`name: "${conv.name}"`);
+
+    // Click a line of another layer: that node is selected (and centred).
+    const other = convs[6];
+    await code.clickLine(`// ${other.name}`);
+    await page.locator(`.react-flow__node.selected[data-id="${other.id}"]`).waitFor({ timeout: 5000 });
+    expect(await page.locator('.react-flow__node.selected').count()).toBe(1);
+
+    // Change a parameter: the code follows.
+    await ed.select(conv.id);
+    await ed.setParam('filters', '77');
+    await page.waitForFunction(
+      (name) => ((globalThis as unknown as { __layerloomCode?: () => string }).__layerloomCode?.() ?? '').includes(`filters: 77`) && name !== '',
+      conv.name,
+      { timeout: 5000 },
+    );
+    expect(await code.text()).toMatch(/tf\.layers\.conv2d\(\{ filters: 77,/);
+
+    // PyTorch: nn.Conv2d modules, and the selected node's lines (in __init__ and forward) highlighted.
+    await code.tab('pytorch');
+    const py = await code.text();
+    expect(py).toMatch(/class VGG16\(nn.Module\):/i);
+    expect(py.match(/nn\.Conv2d\(/g)?.length).toBe(13);
+    expect(py).toContain('nn.Conv2d(256, 77,');
+    await ed.focus(conv.id);
+    await page.waitForTimeout(400);
+    expect(await code.highlightedCount()).toBeGreaterThan(0);
+    expect(await code.highlightedText()).toContain(conv.name);
+
+    // train.py is the same for every design; Keras has its own tab.
+    await code.tab('train');
+    expect(await code.text()).toContain('DistributedDataParallel');
+    await code.tab('keras');
+    expect(await code.text()).toContain('layers.Conv2D(');
+
+    // Monaco follows the app's theme, both ways.
+    await code.tab('ts');
+    await ed.focus(conv.id);
+    type PageGlobals = { getComputedStyle(el: unknown): { backgroundColor: string }; document: { documentElement: { dataset: { theme?: string } } } };
+    const editorBg = () => page.locator('.ll-code .monaco-editor-background').first().evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).backgroundColor);
+    for (const theme of ['dark', 'light'] as const) {
+      if ((await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme)) !== theme) await page.getByTestId('toggle-theme').click();
+      await page.waitForTimeout(300);
+      expect(await editorBg()).toBe(theme === 'dark' ? 'rgb(23, 24, 28)' : 'rgb(255, 255, 255)');
+      await screenshot(`code-ts-selected-${theme}`);
+    }
+  });
+
+  test('a target that cannot express the design lists the features with clickable nodes', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const code = codePanel(page);
+    await ed.loadTemplate('lenet5');
+    await ed.settled();
+    // A BatchNormalization with only one of center/scale: PyTorch cannot express it.
+    const doc = await ed.document();
+    const dense = doc.nodes.find((n) => n.type === 'Dense')!;
+    const out = doc.edges.find((e) => e.source.node === dense.id)!;
+    await page.evaluate((edgeId) => {
+      const hook = (globalThis as unknown as { __layerloom: { dispatch(c: unknown): boolean } }).__layerloom;
+      hook.dispatch({ kind: 'insertOnEdge', edgeId, type: 'BatchNormalization', name: 'half_bn', params: { center: true, scale: false } });
+    }, out.id);
+    await ed.settled();
+    await code.open();
+    await page.getByTestId('code-tab-pytorch').click();
+    await page.getByTestId('code-unsupported').waitFor();
+    expect(await page.getByTestId('code-unsupported').innerText()).toMatch(/PyTorch[\s\S]*half_bn[\s\S]*center\/scale/);
+    await screenshot('code-unsupported');
+    await page.getByTestId('code-unsupported-node').first().click();
+    const bn = (await ed.document()).nodes.find((n) => n.name === 'half_bn')!;
+    await page.locator(`.react-flow__node.selected[data-id="${bn.id}"]`).waitFor({ timeout: 5000 });
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The read-only Monaco view of one generated file, linked to the canvas: the selected nodes' lines are
+ * highlighted and revealed; a click on a line that builds a node selects that node and centres it.
+ */
+import { useEffect, useRef } from 'react';
+import { nodeAtLine, type SourceMap } from '../../../../engine/codegen/source-map';
+import { useEditor } from '../../store';
+import type { monaco as Monaco } from './monaco-setup';
+
+type MonacoApi = typeof Monaco;
+
+/** Props: the text, its language and source map, the app theme. */
+export interface CodeEditorProps {
+  api: MonacoApi;
+  text: string;
+  language: 'typescript' | 'python';
+  sourceMap: SourceMap;
+  theme: 'dark' | 'light';
+}
+
+/** Lines of the selected nodes, as Monaco decorations (whole-line background and a gutter mark). */
+function decorationsFor(api: MonacoApi, map: SourceMap, selection: readonly string[]): Monaco.editor.IModelDeltaDecoration[] {
+  const out: Monaco.editor.IModelDeltaDecoration[] = [];
+  for (const id of selection) {
+    for (const r of map[id] ?? []) {
+      out.push({
+        range: new api.Range(r.start, 1, r.end, 1),
+        options: { isWholeLine: true, className: 'll-code__hl', linesDecorationsClassName: 'll-code__hl-mark' },
+      });
+    }
+  }
+  return out;
+}
+
+/** The Monaco editor; created once, then its model text, language, theme and decorations follow the props. */
+export function CodeEditor({ api, text, language, sourceMap, theme }: CodeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const decorations = useRef<Monaco.editor.IEditorDecorationsCollection | null>(null);
+  const mapRef = useRef(sourceMap);
+  mapRef.current = sourceMap;
+
+  useEffect(() => {
+    const ed = api.editor.create(host.current!, {
+      value: '',
+      language,
+      readOnly: true,
+      domReadOnly: true,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      fontSize: 12,
+      lineNumbersMinChars: 4,
+      renderLineHighlight: 'none',
+      theme: theme === 'dark' ? 'layerloom-dark' : 'layerloom-light',
+      wordWrap: 'off',
+      contextmenu: false,
+    });
+    editor.current = ed;
+    decorations.current = ed.createDecorationsCollection([]);
+    // Test builds only: specs and benchmarks read the whole text (Monaco renders only the visible lines).
+    if (__LAYERLOOM_TEST_HOOK__) (globalThis as { __layerloomCode?: () => string }).__layerloomCode = () => ed.getModel()?.getValue() ?? '';
+    // A click in a line that builds a node selects the node and centres it on the canvas.
+    const click = ed.onMouseDown((e) => {
+      const line = e.target.position?.lineNumber;
+      if (!line) return;
+      const id = nodeAtLine(mapRef.current, line);
+      if (!id) return;
+      useEditor.getState().focusNode(id);
+    });
+    return () => {
+      click.dispose();
+      ed.getModel()?.dispose();
+      ed.dispose();
+      editor.current = null;
+    };
+    // The editor is created once per Monaco instance; text, language and theme are applied by the effects below.
+  }, [api]);
+
+  useEffect(() => {
+    api.editor.setTheme(theme === 'dark' ? 'layerloom-dark' : 'layerloom-light');
+  }, [api, theme]);
+
+  useEffect(() => {
+    const ed = editor.current;
+    const model = ed?.getModel();
+    if (!ed || !model) return;
+    if (model.getLanguageId() !== language) api.editor.setModelLanguage(model, language);
+    // Keep the scroll position across regenerations: only the changed design's lines move.
+    if (model.getValue() !== text) {
+      const top = ed.getScrollTop();
+      model.setValue(text);
+      ed.setScrollTop(top);
+    }
+  }, [api, text, language]);
+
+  // Selected nodes' lines: highlighted, and the first range revealed when it is out of view.
+  const selection = useEditor((s) => s.selection);
+  useEffect(() => {
+    const ed = editor.current;
+    if (!ed) return;
+    decorations.current?.set(decorationsFor(api, sourceMap, selection));
+    const first = selection.map((id) => sourceMap[id]?.[0]).find((r) => r);
+    if (first) ed.revealLinesInCenterIfOutsideViewport(first.start, first.end, api.editor.ScrollType.Smooth);
+  }, [api, sourceMap, selection]);
+
+  return <div className="ll-code__editor" ref={host} data-testid="code-editor" />;
+}

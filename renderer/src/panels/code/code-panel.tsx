@@ -1,0 +1,113 @@
+/**
+ * The code panel: a drawer over the right part of the canvas with the design's code (TypeScript by default,
+ * Keras, PyTorch, train.py), read-only and highlighted, linked to the graph both ways; copy and save-as. A target
+ * that cannot express the design lists the features at fault, each naming a clickable node.
+ */
+import { useEffect, useState } from 'react';
+import { canvasNodeOf, expandedComposites } from '../../../../engine/codegen/source-map';
+import { useEditor } from '../../store';
+import { Icon } from '../../ui/icons';
+import { CodeEditor } from './code-editor';
+import { startCodeRunner } from './code-runner';
+import { useCodePanel } from './code-store';
+import { saveCodeAs } from './model-io-actions';
+import { CODE_TABS, type CodeResult } from './protocol';
+import './code-panel.css';
+
+type MonacoModule = typeof import('./monaco-setup');
+let monacoLoad: Promise<MonacoModule> | null = null;
+/** Monaco, loaded on first use (its own chunk). */
+function loadMonaco(): Promise<MonacoModule> {
+  monacoLoad ??= import('./monaco-setup');
+  return monacoLoad;
+}
+
+function Unsupported({ result }: { result: Extract<CodeResult, { kind: 'unsupported' }> }) {
+  const doc = useEditor((s) => s.doc);
+  const label = CODE_TABS.find((t) => t.id === result.tab)!.label;
+  const expanded = expandedComposites(doc);
+  return (
+    <div className="ll-code__message" data-testid="code-unsupported">
+      <p>
+        <strong>{label}</strong> cannot express {result.features.length === 1 ? 'this feature' : `these ${result.features.length} features`} of the design:
+      </p>
+      <ul>
+        {result.features.map((f, i) => (
+          <li key={i}>
+            {f.nodeId ? (
+              <button className="ll-code__node" onClick={() => useEditor.getState().focusNode(canvasNodeOf(f.nodeId, expanded))} data-testid="code-unsupported-node">
+                {f.nodeName}
+              </button>
+            ) : null}{' '}
+            {f.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The panel (renders nothing while closed). */
+export function CodePanel() {
+  const { open, tab, result } = useCodePanel();
+  const theme = useEditor((s) => s.theme);
+  const [api, setApi] = useState<MonacoModule['monaco'] | null>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => startCodeRunner(), []);
+  useEffect(() => {
+    if (open && !api) void loadMonaco().then((m) => setApi(() => m.monaco));
+  }, [open, api]);
+  if (!open) return null;
+  const meta = CODE_TABS.find((t) => t.id === tab)!;
+  const code = result?.kind === 'code' && result.tab === tab ? result : null;
+  return (
+    <section className="ll-code" aria-label="Code" data-testid="code-panel">
+      <header className="ll-code__bar">
+        <nav className="ll-tabs ll-code__tabs" role="tablist">
+          {CODE_TABS.map((t) => (
+            <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'is-active' : ''} onClick={() => useCodePanel.getState().setTab(t.id)} data-testid={`code-tab-${t.id}`}>
+              {t.label}
+            </button>
+          ))}
+        </nav>
+        <div className="ll-code__actions">
+          <button
+            className="ll-tool"
+            title="Copy"
+            aria-label="Copy code"
+            disabled={!code}
+            data-testid="code-copy"
+            onClick={() => {
+              if (!code) return;
+              void navigator.clipboard.writeText(code.text).then(
+                () => {
+                  setCopied(true);
+                  setTimeout(() => setCopied(false), 1200);
+                },
+                () => useEditor.getState().showToast('error', 'Could not copy: the clipboard is not available'),
+              );
+            }}
+          >
+            <Icon name={copied ? 'check' : 'copy'} size={15} />
+          </button>
+          <button className="ll-tool" title="Save as…" aria-label="Save code as" disabled={!code} data-testid="code-save-as" onClick={() => code && void saveCodeAs(meta.file, code.text)}>
+            <Icon name="save" size={15} />
+          </button>
+          <button className="ll-tool" title="Close code panel" aria-label="Close code panel" data-testid="code-close" onClick={() => useCodePanel.getState().setOpen(false)}>
+            <Icon name="x" size={15} />
+          </button>
+        </div>
+      </header>
+      <div className="ll-code__body" data-testid="code-body" data-code-tab={tab} data-code-seq={code?.seq ?? ''}>
+        {result?.kind === 'unsupported' && <Unsupported result={result} />}
+        {result?.kind === 'invalid' && (
+          <div className="ll-code__message" data-testid="code-invalid">
+            {result.message}
+          </div>
+        )}
+        {!result && <div className="ll-code__message is-faint">Generating…</div>}
+        {api && code && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={code.sourceMap} theme={theme} />}
+      </div>
+    </section>
+  );
+}

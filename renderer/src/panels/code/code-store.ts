@@ -1,0 +1,35 @@
+/**
+ * The code panel's own state (kept out of the editor store so the panel stays independent of the other panels):
+ * whether it is open, the tab, and the latest result of the code worker for that tab.
+ */
+import { create } from 'zustand';
+import type { CodeResult, CodeTab } from './protocol';
+
+/** Code panel state. */
+export interface CodePanelState {
+  open: boolean;
+  tab: CodeTab;
+  /** The latest answer for `tab` (null until the first one arrives). */
+  result: CodeResult | null;
+  setOpen(open: boolean): void;
+  setTab(tab: CodeTab): void;
+}
+
+/** The code panel's store. */
+export const useCodePanel = create<CodePanelState>()((set) => ({
+  open: false,
+  tab: 'ts',
+  result: null,
+  setOpen(open) {
+    set({ open });
+  },
+  setTab(tab) {
+    set((s) => (s.tab === tab ? s : { tab, result: null }));
+  },
+}));
+
+/** Opens or closes the code panel. */
+export function toggleCodePanel(): void {
+  const s = useCodePanel.getState();
+  s.setOpen(!s.open);
+}

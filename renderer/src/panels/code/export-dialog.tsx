@@ -1,0 +1,75 @@
+/** File ▸ Export…: the format (one list, contract/model-io.ts), where to write, and a run folder for trained weights. */
+import { EXPORT_FORMATS, WEIGHTS_FORMATS } from '../../../../contract/model-io';
+import { useEditor } from '../../store';
+import { runExport, suggestedPath, useExportDialog } from './model-io-actions';
+
+/** The export dialog (renders nothing while closed). */
+export function ExportDialog() {
+  const s = useExportDialog();
+  if (!s.open) return null;
+  const close = () => useExportDialog.setState({ open: false });
+  const format = EXPORT_FORMATS.find((f) => f.id === s.format)!;
+  return (
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <form
+        className="ll-dialog"
+        role="dialog"
+        aria-label="Export"
+        data-testid="export-dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (s.path.trim() && !s.busy) void runExport();
+        }}
+        onKeyDown={(e) => e.key === 'Escape' && close()}
+      >
+        <h2>Export</h2>
+        <p className="ll-dialog__hint">Writes the design as code or as a tfjs model. Relative paths resolve in your documents folder.</p>
+        <div className="ll-export__formats" role="radiogroup" aria-label="Format">
+          {EXPORT_FORMATS.map((f) => (
+            <label key={f.id} className={`ll-export__format${s.format === f.id ? ' is-active' : ''}`}>
+              <input
+                type="radio"
+                name="export-format"
+                checked={s.format === f.id}
+                data-testid={`export-format-${f.id}`}
+                onChange={() => {
+                  const doc = useEditor.getState().doc;
+                  // Follow the format with the suggested path unless the user typed their own.
+                  const wasSuggested = s.path === suggestedPath(doc, s.format);
+                  useExportDialog.setState({ format: f.id, ...(wasSuggested || !s.path ? { path: suggestedPath(doc, f.id) } : {}) });
+                }}
+              />
+              <span>
+                <strong>{f.label}</strong>
+                <small>{f.describe}</small>
+              </span>
+            </label>
+          ))}
+        </div>
+        <label className="ll-export__field">
+          <span>{format.output === 'folder' ? 'Folder' : 'File'}</span>
+          <input className="ll-input mono" value={s.path} onChange={(e) => useExportDialog.setState({ path: e.target.value })} data-testid="export-path" autoFocus />
+        </label>
+        {WEIGHTS_FORMATS.has(s.format) && (
+          <label className="ll-export__field">
+            <span>Trained weights from run folder (optional)</span>
+            <input className="ll-input mono" value={s.runDir} placeholder="fresh weights" onChange={(e) => useExportDialog.setState({ runDir: e.target.value })} data-testid="export-run" />
+          </label>
+        )}
+        {s.error && (
+          <p className="ll-export__error" role="alert" data-testid="export-error">
+            {s.error}
+          </p>
+        )}
+        <div className="ll-dialog__actions">
+          <button type="button" className="ll-button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="ll-button is-primary" disabled={!s.path.trim() || s.busy} data-testid="export-confirm">
+            {s.busy ? 'Exporting…' : 'Export'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

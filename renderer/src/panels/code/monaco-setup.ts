@@ -1,0 +1,46 @@
+/**
+ * The slice of Monaco the code panel uses, bundled with the app (no CDN): the core editor API, the TypeScript and
+ * Python tokenizers (no language services: the code is read-only), find and folding, and the editor worker
+ * served from the app's own assets. Loaded lazily the first time the panel opens, so the editor's startup
+ * does not pay for it.
+ */
+import * as monaco from 'monaco-editor/editor/editor.api';
+import 'monaco-editor/editor/contrib/find/browser/findController';
+import 'monaco-editor/editor/contrib/folding/browser/folding';
+import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
+import 'monaco-editor/languages/definitions/typescript/register';
+import 'monaco-editor/languages/definitions/python/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
+
+declare global {
+  interface Window {
+    MonacoEnvironment?: { getWorker(workerId: string, label: string): Worker };
+  }
+}
+
+window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
+
+/** Monaco themes named after the app's; colours from renderer/src/styles/theme.css. */
+monaco.editor.defineTheme('layerloom-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: {
+    'editor.background': '#17181c',
+    'editor.lineHighlightBackground': '#1e2025',
+    'editorLineNumber.foreground': '#6a6e78',
+    'editorGutter.background': '#17181c',
+  },
+});
+monaco.editor.defineTheme('layerloom-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: {
+    'editor.background': '#ffffff',
+    'editor.lineHighlightBackground': '#f1f2f4',
+    'editorLineNumber.foreground': '#9398a3',
+  },
+});
+
+export { monaco };
