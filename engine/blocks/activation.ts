@@ -2,8 +2,15 @@
 import { z } from 'zod';
 import { applyActivation, num } from '../codegen/torch-helpers';
 import { cfg, importActivation, LayerProblem, type LayerConfig } from '../import/keras-config';
-import { activationParams } from './params';
+import { ACTIVATIONS } from './params';
 import type { PrimitiveBlock } from './types';
+
+/** Activation layer: every tfjs activation plus leaky ReLU (a layer of its own in tfjs/Keras). */
+export const activationParams = z.object({
+  activation: z.enum([...ACTIVATIONS, 'leakyRelu']).default('relu'),
+  /** Negative slope of leaky ReLU. */
+  alpha: z.number().min(0).max(1).default(0.3),
+});
 
 /** Keras' ReLU layer: plain or capped at 6 (relu6); slopes and thresholds have no block. */
 function importRelu(config: LayerConfig): Record<string, unknown> {

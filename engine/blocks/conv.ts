@@ -4,9 +4,40 @@ import { windowConfig } from '../codegen/layer-config';
 import { applyActivation, int, padExpr, tuple, windowPadding, type OpCode, type OpContext } from '../codegen/torch-helpers';
 import type { CodegenNode, ExportTarget } from '../codegen/types';
 import { cfg, importConvCommon, importPair, LayerProblem, type LayerConfig } from '../import/keras-config';
-import { conv2dParams, conv2dTransposeParams, depthwiseConv2dParams, separableConv2dParams } from './params';
+import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
 import { deconvLength, fail, needsImage, product, samePadding, windowOutput, windowTransfer } from './shape-utils';
 import type { PrimitiveBlock, Shape } from './types';
+
+export const conv2dParams = z.object({
+  filters: posInt(65536).default(32),
+  kernelSize: pairSchema([3, 3], 1024),
+  strides: pairSchema([1, 1], 1024),
+  padding: paddingSchema.default('valid'),
+  dilation: pairSchema([1, 1], 1024),
+  useBias: z.boolean().default(true),
+  activation: activationSchema.default('linear'),
+});
+
+export const depthwiseConv2dParams = z.object({
+  kernelSize: pairSchema([3, 3], 1024),
+  strides: pairSchema([1, 1], 1024),
+  padding: paddingSchema.default('valid'),
+  dilation: pairSchema([1, 1], 1024),
+  depthMultiplier: posInt(1024).default(1),
+  useBias: z.boolean().default(true),
+  activation: activationSchema.default('linear'),
+});
+
+export const separableConv2dParams = conv2dParams.extend({ depthMultiplier: posInt(1024).default(1) });
+
+export const conv2dTransposeParams = z.object({
+  filters: posInt(65536).default(32),
+  kernelSize: pairSchema([3, 3], 1024),
+  strides: pairSchema([1, 1], 1024),
+  padding: paddingSchema.default('valid'),
+  useBias: z.boolean().default(true),
+  activation: activationSchema.default('linear'),
+});
 
 const IN = [{ name: 'in' }];
 const GLOROT = 'glorotUniform';

@@ -2,9 +2,22 @@
 import { z } from 'zod';
 import { applyActivation, int, toChannelsFirst, toChannelsLast } from '../codegen/torch-helpers';
 import { cfg, importActivation, requireChannelsLast } from '../import/keras-config';
-import { denseParams, flattenParams, reshapeParams } from './params';
+import { activationSchema, posInt } from './params';
 import { fail, formatShape, product } from './shape-utils';
 import type { PrimitiveBlock } from './types';
+
+export const flattenParams = z.object({});
+
+export const denseParams = z.object({
+  units: posInt(1_000_000).default(10),
+  useBias: z.boolean().default(true),
+  activation: activationSchema.default('linear'),
+});
+
+/** Reshape to `targetShape` (without the batch dimension); one entry may be -1 (inferred). */
+export const reshapeParams = z.object({
+  targetShape: z.array(z.number().int().min(-1).refine((n) => n !== 0, 'expected a positive size or -1')).min(1).max(4).default([-1]),
+});
 
 const IN = [{ name: 'in' }];
 

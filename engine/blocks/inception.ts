@@ -1,8 +1,19 @@
 /** GoogLeNet's Inception module (Szegedy et al. 2014, Table 1): four branches joined on channels. */
 import { z } from 'zod';
-import { inceptionParams } from './params';
+import { posInt } from './params';
 import { SubgraphBuilder } from './subgraph';
 import type { CompositeBlock } from './types';
+
+/** GoogLeNet's Inception module; widths as in Szegedy et al. 2014, Table 1. */
+export const inceptionParams = z.object({
+  filters1x1: posInt(65536).default(64),
+  filters3x3Reduce: posInt(65536).default(96),
+  filters3x3: posInt(65536).default(128),
+  filters5x5Reduce: posInt(65536).default(16),
+  filters5x5: posInt(65536).default(32),
+  poolProj: posInt(65536).default(32),
+  batchNorm: z.boolean().default(false),
+});
 
 export const inception: CompositeBlock<z.output<typeof inceptionParams>> = {
   kind: 'composite',

@@ -1,7 +1,11 @@
 /** The model's ends: Input (the tensor fed in) and Output (marks the prediction and its loss). */
 import { z } from 'zod';
-import { inputParams, outputParams } from './params';
+import { LOSSES, posInt } from './params';
 import type { PrimitiveBlock } from './types';
+
+export const inputParams = z.object({ shape: z.array(posInt(1_000_000)).min(1).max(4).default([28, 28, 1]) });
+
+export const outputParams = z.object({ loss: z.enum(LOSSES).default('categoricalCrossentropy') });
 
 export const input: PrimitiveBlock<z.output<typeof inputParams>> = {
   kind: 'primitive',

@@ -2,9 +2,12 @@
 import { z } from 'zod';
 import { broadcastOperand, int, torchDim, type OpContext } from '../codegen/torch-helpers';
 import { cfg } from '../import/keras-config';
-import { concatenateParams, mergeParams } from './params';
 import { fail, formatShape } from './shape-utils';
 import type { PrimitiveBlock, Shape, ShapeResult } from './types';
+
+export const mergeParams = z.object({});
+
+export const concatenateParams = z.object({ axis: z.number().int().default(-1) });
 
 /** The inputs of a merge, each brought to the output rank the way Keras broadcasts. */
 const operands = (ctx: OpContext) => ctx.ins.map((x, i) => broadcastOperand(x, ctx.inShapes[i], ctx.node.outputShape.length));

@@ -3,9 +3,28 @@
  * Squeeze-and-Excitation, expanded as in Keras Applications (`mobilenet.py`, `mobilenet_v2.py`).
  */
 import { z } from 'zod';
-import { invertedResidualParams, separableBlockParams, squeezeExciteParams } from './params';
+import { activationSchema, posInt } from './params';
 import { SubgraphBuilder } from './subgraph';
 import type { CompositeBlock } from './types';
+
+/** Squeeze-and-Excitation (Hu et al. 2018): GAP -> Dense(C/r, relu) -> Dense(C, sigmoid) -> scale. */
+export const squeezeExciteParams = z.object({ ratio: posInt(4096).default(16) });
+
+/** Depthwise-separable block as in MobileNet v1: depthwise 3x3 -> BN -> act -> 1x1 conv -> BN -> act. */
+export const separableBlockParams = z.object({
+  filters: posInt(65536).default(64),
+  strides: posInt(64).default(1),
+  depthMultiplier: posInt(64).default(1),
+  activation: activationSchema.default('relu6'),
+  batchNorm: z.boolean().default(true),
+});
+
+/** MobileNet v2 inverted residual: 1x1 expand -> depthwise 3x3 -> 1x1 linear project (+ identity when shapes match). */
+export const invertedResidualParams = z.object({
+  filters: posInt(65536).default(32),
+  strides: posInt(64).default(1),
+  expansion: posInt(64).default(6),
+});
 
 export const separableBlock: CompositeBlock<z.output<typeof separableBlockParams>> = {
   kind: 'composite',

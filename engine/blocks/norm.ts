@@ -3,8 +3,16 @@ import { z } from 'zod';
 import { num } from '../codegen/torch-helpers';
 import { numberLiteral } from '../codegen/sanitize';
 import { cfg, LayerProblem } from '../import/keras-config';
-import { batchNormParams, dropoutParams } from './params';
 import type { PrimitiveBlock } from './types';
+
+export const batchNormParams = z.object({
+  momentum: z.number().min(0).max(1).default(0.99),
+  epsilon: z.number().positive().max(1).default(0.001),
+  center: z.boolean().default(true),
+  scale: z.boolean().default(true),
+});
+
+export const dropoutParams = z.object({ rate: z.number().min(0).lt(1, 'expected a rate below 1').default(0.5) });
 
 const IN = [{ name: 'in' }];
 

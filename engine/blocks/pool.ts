@@ -4,9 +4,25 @@ import { pairOf, windowConfig } from '../codegen/layer-config';
 import { int, padExpr, tuple, windowPadding, type OpCode, type OpContext } from '../codegen/torch-helpers';
 import type { CodegenNode, ExportTarget } from '../codegen/types';
 import { cfg, importPadding, importPair, requireChannelsLast, LayerProblem, type LayerConfig, type ImportedBlock } from '../import/keras-config';
-import { globalPoolParams, pool2dParams, zeroPadding2dParams } from './params';
+import { paddingSchema, pairSchema, posInt } from './params';
 import { fail, needsImage, windowOutput, windowTransfer } from './shape-utils';
 import type { PrimitiveBlock, Shape, TfjsLayerSpec } from './types';
+
+/** Max and average pooling; `strides` absent means equal to `poolSize` (Keras' default). */
+export const pool2dParams = z.object({
+  poolSize: pairSchema([2, 2], 1024),
+  strides: z.tuple([posInt(1024), posInt(1024)]).optional(),
+  padding: paddingSchema.default('valid'),
+});
+
+export const globalPoolParams = z.object({});
+
+/** Zero padding as [[top, bottom], [left, right]]. */
+export const zeroPadding2dParams = z.object({
+  padding: z
+    .tuple([z.tuple([z.number().int().min(0).max(4096), z.number().int().min(0).max(4096)]), z.tuple([z.number().int().min(0).max(4096), z.number().int().min(0).max(4096)])])
+    .default([[1, 1], [1, 1]]),
+});
 
 const IN = [{ name: 'in' }];
 type PoolParams = z.output<typeof pool2dParams>;

@@ -4,9 +4,25 @@
  * (`_0_conv` projection, `_1_conv`, `_1_bn`, `_1_relu`, ..., `_add`, `_out`).
  */
 import { z } from 'zod';
-import { residualParams } from './params';
+import { posInt } from './params';
 import { SubgraphBuilder } from './subgraph';
 import type { CompositeBlock } from './types';
+
+/**
+ * Residual block (He et al. 2016). `basic`: 3x3-3x3 with `filters` out; `bottleneck`: 1x1-3x3-1x1 with
+ * `filters * expansion` out. A projection shortcut (1x1 conv + BN) is added when stride or channels change
+ * (`projection: 'auto'`). `strideAt` puts the stride on the first 1x1 (Keras ResNet v1) or on the 3x3 (v1.5).
+ */
+export const residualParams = z.object({
+  variant: z.enum(['basic', 'bottleneck']).default('basic'),
+  filters: posInt(65536).default(64),
+  strides: posInt(64).default(1),
+  expansion: posInt(64).default(4),
+  projection: z.enum(['auto', 'always', 'never']).default('auto'),
+  strideAt: z.enum(['1x1', '3x3']).default('3x3'),
+  useBias: z.boolean().default(false),
+  epsilon: z.number().positive().max(1).default(0.001),
+});
 
 type ResidualParams = z.output<typeof residualParams>;
 

@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { DesignError } from '../errors';
 import type { CompositeDefinition } from '../schema/document';
-import { compositeRefParams } from './params';
 import type { CompositeBlock, Subgraph, SubgraphNode } from './types';
+
+/** A use of a user-defined composite stored in `document.composites`. */
+export const compositeRefParams = z.object({ definition: z.string().min(1) });
 
 /** The subgraph of a definition: inner edges become inputs, and the definition's i-th input becomes `input:i`. */
 export function definitionSubgraph(def: CompositeDefinition): Subgraph {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { conv2dParams, inputParams, pool2dParams, residualParams, zeroPadding2dParams } from '../../../engine/blocks/params';
+import { conv2dParams } from '../../../engine/blocks/conv';
+import { inputParams } from '../../../engine/blocks/io';
+import { pool2dParams, zeroPadding2dParams } from '../../../engine/blocks/pool';
+import { residualParams } from '../../../engine/blocks/residual';
 import { fieldsOf, fromText, labelOf, toText, validateField } from './param-fields';
 
 describe('inspector fields from zod params', () => {
