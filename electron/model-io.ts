@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
+import { analyzeDesign } from '../engine/analysis/analyze';
 import { DesignError } from '../engine/errors';
 import { importModelText } from '../engine/import/import-model';
 import { exportModel } from '../engine/node/export-model';
@@ -76,9 +77,18 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
       }
       try {
         const doc = importModelText(text, { fileName: file.split(/[\\/]/).pop() });
+        // A file the importer could read but whose layers are invalid (a bad field) is refused here, so the app
+        // never swaps the open design for a broken one; the diagnostics name the layer and the field.
+        const errors = analyzeDesign(doc).diagnostics.filter((d) => d.severity === 'error');
+        if (errors.length > 0) {
+          const shown = errors.slice(0, 3).map((d) => d.message);
+          const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : '';
+          throw new HostError('bad-model', `${file}: cannot import: ${shown.join('; ')}${more}`, 'path');
+        }
         const layers = doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').length;
         return { path: file, document: doc as unknown as Record<string, unknown>, layers };
       } catch (err) {
+        if (err instanceof HostError) throw err;
         throw designFailure(err, file) ?? new HostError('bad-model', `${file}: ${(err as Error).message}`, 'path');
       }
     },

@@ -1,0 +1,94 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DesignBuilder } from '../engine/build/design-builder';
+import { analyzeDesign } from '../engine/analysis/analyze';
+import { parseDocument } from '../engine/schema/load';
+import { requireTemplate } from '../templates';
+import { createHostServices, dispatchInvoke, type HostHandlers } from './host-services';
+
+const FIXTURES = join('engine', 'import', 'fixtures');
+let dir: string;
+let docs: string;
+let host: HostHandlers;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'layerloom-model-io-'));
+  docs = join(dir, 'docs');
+  await mkdir(docs);
+  host = createHostServices({ mode: 'browser', version: 't', userDataDir: join(dir, 'user'), documentsDir: docs });
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/** Weight count of a tfjs model.json, from its manifest (what the file's writer says, not our engine). */
+async function manifestParams(file: string): Promise<number> {
+  const json = JSON.parse(await readFile(file, 'utf8')) as { weightsManifest: { weights: { shape: number[] }[] }[] };
+  return json.weightsManifest.flatMap((g) => g.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+describe('model files through the host', () => {
+  it('imports a real tfjs Layers model.json as a design with the parameter count its weights manifest declares', async () => {
+    const file = join(FIXTURES, 'vgg16-finetuned-8-classes.tfjs-layers-model.json');
+    const res = await dispatchInvoke(host, 'modelImport', { path: join(process.cwd(), file) });
+    expect(res.ok).toBe(true);
+    const value = (res as { value: { document: unknown; layers: number } }).value;
+    const doc = parseDocument(value.document);
+    expect(analyzeDesign(doc).totals.params).toBe(await manifestParams(file));
+    expect(value.layers).toBeGreaterThan(20);
+    // Laid out: nodes are not piled at the origin.
+    expect(new Set(doc.nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(doc.nodes.length);
+  });
+
+  it.each([
+    ['an unknown layer class', (l: Record<string, unknown>) => (l.class_name = 'FancyConv'), /layer 'block2_conv1' has class FancyConv/],
+    ['a bad field', (l: Record<string, unknown>) => ((l.config as Record<string, unknown>).filters = 'many'), /block2_conv1.*filters.*expected a number/],
+  ])('refuses a model file with %s, naming the layer and field', async (_what, breakIt, message) => {
+    const json = JSON.parse(await readFile(join(FIXTURES, 'vgg16-finetuned-8-classes.tfjs-layers-model.json'), 'utf8'));
+    const layer = json.modelTopology.model_config.config.layers.find((l: { name: string }) => l.name === 'block2_conv1');
+    breakIt(layer);
+    await writeFile(join(docs, 'broken.json'), JSON.stringify(json));
+    const res = await dispatchInvoke(host, 'modelImport', { path: 'broken.json' });
+    expect(res.ok).toBe(false);
+    const error = (res as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('bad-model');
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('broken.json');
+  });
+
+  it('refuses text that is not JSON, and a missing file', async () => {
+    await writeFile(join(docs, 'notjson.json'), '{ "modelTopology": ');
+    const bad = await dispatchInvoke(host, 'modelImport', { path: 'notjson.json' });
+    expect(bad.ok === false && bad.error.message).toMatch(/not valid JSON/);
+    const missing = await dispatchInvoke(host, 'modelImport', { path: 'nope.json' });
+    expect(missing.ok === false && missing.error.code).toBe('not-found');
+  });
+
+  it('exports every format, relative paths in the documents folder', async () => {
+    const doc = requireTemplate('lenet5').build();
+    const files: Record<string, string[]> = {};
+    for (const format of ['ts', 'keras', 'pytorch', 'tfjs'] as const) {
+      const res = await dispatchInvoke(host, 'modelExport', { document: doc, format, path: `out-${format}${format === 'ts' ? '.ts' : format === 'keras' ? '.py' : ''}` });
+      expect(res.ok, JSON.stringify(res)).toBe(true);
+      files[format] = (res as { value: { files: string[] } }).value.files;
+    }
+    expect(files.ts).toEqual([join(docs, 'out-ts.ts')]);
+    expect(await readFile(files.ts[0], 'utf8')).toContain('export function buildModel()');
+    expect(files.pytorch.map((f) => f.slice(docs.length + 1)).sort()).toEqual(['out-pytorch/model.py', 'out-pytorch/train.py']);
+    expect(await manifestParams(join(docs, 'out-tfjs', 'model.json'))).toBe(analyzeDesign(doc).totals.params);
+  });
+
+  it('refuses a design the target cannot express, writing nothing', async () => {
+    const b = new DesignBuilder('half BN');
+    b.output(b.add('BatchNormalization', { center: true, scale: false }, b.add('Dense', { units: 4 }, b.input([8])), 'half_bn'));
+    const res = await dispatchInvoke(host, 'modelExport', { document: b.build(), format: 'pytorch', path: 'torch' });
+    expect(res.ok === false && res.error.message).toMatch(/cannot export to pytorch[\s\S]*half_bn/);
+    expect(await readdir(docs)).toEqual([]);
+  });
+
+  it('writes the code panel’s file atomically', async () => {
+    const res = await host.codeFileWrite({ path: 'm.py', text: 'print(1)\n' });
+    expect(res).toEqual({ path: join(docs, 'm.py'), bytes: 9 });
+    expect(await readdir(docs)).toEqual(['m.py']);
+  });
+});
