@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
 import { ROOT, TEST_RENDERER_DIR, ensureRenderer } from './build-app.js';
+import { drag, fmt, load, pan, stats } from './bench-page.js';
 
 register();
 const { startBrowserServer } = await import('../electron/browser-server.ts');
@@ -61,85 +62,6 @@ export function residualChain(blocks = 142, rows = 28) {
     x = id;
   }
   return { format: 'layerloom.design', version: 1, name: `Residual chain (${nodes.length} nodes)`, nodes, edges };
-}
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { n: sorted.length, median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
-}
-
-const fmt = (s) => `median ${s.median.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (n=${s.n})`;
-
-async function load(page, doc) {
-  await page.evaluate(async (d) => {
-    globalThis.__layerloom.loadDocument(d);
-    await globalThis.__layerloom.whenAnalyzed();
-  }, doc);
-  await page.waitForTimeout(800); // fit-view animation and first paints
-}
-
-/** Records rAF deltas in the page while `action` runs. */
-async function frames(page, action) {
-  await page.evaluate(() => {
-    const rec = { deltas: [], last: performance.now(), on: true };
-    globalThis.__benchFrames = rec;
-    const tick = (t) => {
-      rec.deltas.push(t - rec.last);
-      rec.last = t;
-      if (rec.on) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((t) => { rec.last = t; requestAnimationFrame(tick); });
-  });
-  await action();
-  return page.evaluate(() => {
-    globalThis.__benchFrames.on = false;
-    return globalThis.__benchFrames.deltas;
-  });
-}
-
-/** A point on the empty pane (not on a node or edge), for panning. */
-async function emptyPanePoint(page) {
-  const point = await page.evaluate(() => {
-    const pane = document.querySelector('.react-flow__pane').getBoundingClientRect();
-    for (let y = pane.top + 40; y < pane.bottom - 40; y += 17) {
-      for (let x = pane.left + 40; x < pane.right - 300; x += 23) {
-        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
-      }
-    }
-    return null;
-  });
-  if (!point) throw new Error('no empty spot on the canvas to pan from');
-  return point;
-}
-
-async function pan(page) {
-  const start = await emptyPanePoint(page);
-  return frames(page, async () => {
-    await page.mouse.move(start.x, start.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 120; i++) {
-      await page.mouse.move(start.x + 250 * Math.sin(i / 19), start.y + 150 * Math.sin(i / 13));
-      await page.waitForTimeout(8);
-    }
-    await page.mouse.up();
-  });
-}
-
-async function drag(page) {
-  const handle = page.locator('.react-flow__node .ll-node__head').nth(1);
-  const box = await handle.boundingBox();
-  if (!box) throw new Error('no visible node to drag');
-  const start = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  return frames(page, async () => {
-    await page.mouse.move(start.x, start.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 120; i++) {
-      await page.mouse.move(start.x + 200 * Math.sin(i / 17), start.y + 120 * Math.sin(i / 11));
-      await page.waitForTimeout(8);
-    }
-    await page.mouse.up();
-  });
 }
 
 /** Edit the Input's size, time until a visible downstream node shows its new shape and a frame is painted. */
