@@ -27,6 +27,8 @@ export interface Value {
   nonNegative: boolean;
   /** Set when the value is the raw output of a bias-less Dense/Conv2D a constant Add may fold into. */
   biasTarget?: { nodeId: string; channels: number; kind: 'Dense' | 'Conv2D' };
+  /** A Pad with -inf (no block yet): only a MaxPool may read it, as its own pads [top, left, bottom, right]. */
+  negInfPad?: { source: Value; pads: [number, number, number, number] };
 }
 
 /** A design node in the making. */

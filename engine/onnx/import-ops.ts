@@ -232,13 +232,20 @@ const pad: Handler = (t, r) => {
   const pads = r.opset >= 11 ? r.intInput(1, 'pads') : r.ints(r.has('paddings') ? 'paddings' : 'pads', []);
   const value = r.opset >= 11 ? (r.floatInput(2, 'constant_value')?.data[0] ?? 0) : r.float('value', 0);
   if (r.inputs[3]) throw new Error('an axes input: give pads for every axis');
-  if (value !== 0) throw new Error(`pads with value ${value}; LayerLoom pads with zeros`);
+  if (value !== 0 && value !== -Infinity) throw new Error(`pads with value ${value}; LayerLoom pads with zeros`);
   const rank = x.onnx.length;
   if (!pads || pads.length !== 2 * rank) throw new Error(`expected ${2 * rank} pads`);
   if (pads.every((p) => p === 0)) return [x];
   if (rank !== 4 || pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Error(`pads [${pads.join(', ')}] pad an axis other than height and width`);
   if (pads.some((p) => p < 0)) throw new Error(`negative pads [${pads.join(', ')}] (cropping) cannot be expressed`);
   const [t0, l0, b0, r0] = [pads[2], pads[3], pads[6], pads[7]];
+  if (value === -Infinity) {
+    const onnx = [x.onnx[0], x.onnx[1], x.onnx[2] + t0 + b0, x.onnx[3] + l0 + r0];
+    const refuse = (): string => {
+      throw new Error(`'${r.node.output?.[0]}' pads with -inf for something other than a MaxPool; LayerLoom pads with zeros`);
+    };
+    return [{ node: refuse, design: channelsLastShape(onnx.slice(1)), onnx, map: null, nonNegative: false, negInfPad: { source: x, pads: [t0, l0, b0, r0] } }];
+  }
   const id = t.draft.add('ZeroPadding2D', { padding: [[t0, b0], [l0, r0]] }, [t.structured(x, 'Pad')], r.name);
   const onnx = [x.onnx[0], x.onnx[1], x.onnx[2] + t0 + b0, x.onnx[3] + l0 + r0];
   return [{ node: () => id, design: channelsLastShape(onnx.slice(1)), onnx, map: null, nonNegative: x.nonNegative }];
@@ -262,6 +269,8 @@ export const IMPORT_OPS: Readonly<Record<string, Handler>> = {
   AveragePool: (t, r) => [importPool(t, r, 'avg')],
   GlobalAveragePool: (t, r) => globalPool(t, r, 'GlobalAvgPool2D'),
   GlobalMaxPool: (t, r) => globalPool(t, r, 'GlobalMaxPool2D'),
+  ReduceMean: reduceSpatial('GlobalAvgPool2D'),
+  ReduceMax: reduceSpatial('GlobalMaxPool2D'),
   BatchNormalization: batchNorm,
   Gemm: gemm,
   MatMul: matmul,
@@ -294,6 +303,18 @@ export const IMPORT_OPS: Readonly<Record<string, Handler>> = {
   Dropout: dropout,
   Pad: pad,
 };
+
+/** ReduceMean / ReduceMax over the spatial axes of an image (PyTorch's x.mean((2, 3))) -> global pooling. */
+function reduceSpatial(type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D'): Handler {
+  return (t, r) => {
+    const x = t.value(r.inputs[0], 'input');
+    const axes = (r.opset >= 18 ? r.intInput(1, 'axes') : r.ints('axes', [])) ?? [];
+    const sorted = axes.map((a) => batchAxis(a, x.onnx.length)).sort().join();
+    if (x.onnx.length !== 4 || sorted !== '2,3') throw new Error(`a reduction over axes [${axes.join(', ')}] of a rank-${x.onnx.length} tensor: LayerLoom reduces the height and width of images (global pooling)`);
+    const [v] = globalPool(t, r, type);
+    return [r.int('keepdims', 1) === 1 ? v : { ...v, onnx: [x.onnx[0], x.onnx[1]] }];
+  };
+}
 
 function globalPool(t: ValueTable, r: NodeReader, type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D'): Value[] {
   const x = t.value(r.inputs[0], 'input');

@@ -38,7 +38,7 @@ function samePads(hw: number[], k: number[], s: number[], d: number[], lower = f
 }
 
 /** Reads kernel, strides, dilations and pads (resolving auto_pad) for a 2-D window over input `[h, w]`. */
-export function readWindow(r: NodeReader, hw: number[], kernel: [number, number]): Window {
+export function readWindow(r: NodeReader, hw: number[], kernel: [number, number], extra: Pads = [0, 0, 0, 0]): Window {
   const strides = r.ints('strides', [1, 1]) as [number, number];
   const dilations = r.ints('dilations', [1, 1]) as [number, number];
   const autoPad = r.string('auto_pad', 'NOTSET');
@@ -48,6 +48,7 @@ export function readWindow(r: NodeReader, hw: number[], kernel: [number, number]
   else if (autoPad === 'NOTSET') pads = r.ints('pads', [0, 0, 0, 0]) as Pads;
   else throw new Error(`auto_pad '${autoPad}' is not an ONNX value`);
   if (strides.length !== 2 || dilations.length !== 2 || pads.length !== 4) throw new Error('strides, dilations and pads must describe 2 spatial axes');
+  pads = pads.map((p, i) => p + extra[i]) as Pads;
   if (pads.some((p) => p < 0)) throw new Error(`negative pads [${pads.join(', ')}] (cropping) cannot be expressed`);
   const same = samePads(hw, kernel, strides, dilations);
   const mode = pads.every((p) => p === 0) ? 'valid' : pads.every((p, i) => p === same[i]) ? 'same' : 'explicit';
@@ -156,11 +157,15 @@ export function importConvTranspose(t: ValueTable, r: NodeReader): Value {
 
 /** MaxPool / AveragePool -> MaxPool2D / AvgPool2D (+ ZeroPadding2D where exact). */
 export function importPool(t: ValueTable, r: NodeReader, kind: 'max' | 'avg'): Value {
-  const { x, hw } = image(t, r, 'pooling');
+  const img = image(t, r, 'pooling');
+  // PyTorch writes TensorFlow's asymmetric 'same' max pooling as F.pad(value=-inf) + max_pool2d: one window again.
+  const fused = kind === 'max' ? img.x.negInfPad : undefined;
+  const x = fused?.source ?? img.x;
+  const hw = x.onnx.slice(2);
   if ((r.node.output ?? []).filter(Boolean).length > 1) throw new Error('the Indices output of MaxPool cannot be expressed');
   const kernel = r.ints('kernel_shape', []) as [number, number];
   if (kernel.length !== 2) throw new Error('kernel_shape must have 2 entries');
-  const win = readWindow(r, hw, kernel);
+  const win = readWindow(r, hw, kernel, fused?.pads);
   if (win.dilations.some((d) => d !== 1)) throw new Error(`dilations [${win.dilations.join(', ')}]: LayerLoom's pooling has no dilation`);
   const [pt, pl, pb, pr] = win.pads;
   const out = [outLength(hw[0], kernel[0], win.strides[0], 1, pt, pb), outLength(hw[1], kernel[1], win.strides[1], 1, pl, pr)];

@@ -9,6 +9,7 @@ import { analyzeDesign } from '../analysis/analyze';
 import { DesignError } from '../errors';
 import { layoutGraph } from '../graph/layout';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
+import { FOLDABLE, foldConstant } from './const-eval';
 import { NodeReader } from './import-attrs';
 import { DesignDraft, explicitMap, nodePath, OnnxRefusal, ValueTable, type Value } from './import-graph';
 import { IMPORT_OPS } from './import-ops';
@@ -150,6 +151,12 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       if (op === 'Identity' && (table.constants.has(src) || (table.bound.has(src) && !table.values.has(src)))) {
         // PyTorch aliases shared initializers through Identity nodes.
         table.constants.set(node.output?.[0] ?? '', { ...table.constant(src, 'input'), name: node.output?.[0] });
+        return;
+      }
+      const ins = node.input ?? [];
+      if (FOLDABLE.has(op) && ins.some(Boolean) && ins.every((n) => !n || table.constants.has(n))) {
+        // Shape arithmetic on constants (PyTorch's F.pad pads, reshape targets): evaluate it now.
+        table.constants.set(node.output?.[0] ?? '', foldConstant(node, ins.map((n) => (n ? table.constants.get(n) : undefined)), opset));
         return;
       }
       const handler = IMPORT_OPS[op];
