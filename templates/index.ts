@@ -6,6 +6,7 @@
 import type { DesignDocument } from '../engine/schema/document';
 import { DesignError } from '../engine/errors';
 import { buildAlexNet, buildFashionCnn, buildLeNet5 } from './builders/classic';
+import { buildGhostNet } from './builders/ghostnet';
 import { buildGoogLeNet } from './builders/googlenet';
 import { buildMobileNet, buildMobileNetV2 } from './builders/mobilenet';
 import { buildResnet } from './builders/resnet';
@@ -35,6 +36,7 @@ const ENTRIES: Entry[] = [
   { name: 'se-resnet50', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildSeResNet50 },
   { name: 'mobilenet', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildMobileNet },
   { name: 'mobilenetv2', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildMobileNetV2 },
+  { name: 'ghostnet', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildGhostNet },
   { name: 'fashion-cnn', defaultInputShape: [28, 28, 1], defaultClasses: 10, build: buildFashionCnn },
 ];
 

@@ -27,11 +27,12 @@ const REFERENCE_TRAINABLE: Record<string, number> = {
   'se-resnet50': 28_088_024, // Hu et al.'s SE-ResNet-50 (e.g. Cadene's pretrainedmodels se_resnet50)
   resnet18: 11_689_512, // torchvision resnet18
   resnet34: 21_797_672, // torchvision resnet34
+  ghostnet: 5_182_508, // the authors' PyTorch GhostNet 1.0x (ghostnet_pytorch/ghostnet.py; "5.2M" in the paper)
 };
 
 describe('template library', () => {
   it('has exactly the documented names', () => {
-    expect(TEMPLATE_NAMES).toEqual(['lenet5', 'alexnet', 'vgg11', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'googlenet', 'se-resnet50', 'mobilenet', 'mobilenetv2', 'fashion-cnn']);
+    expect(TEMPLATE_NAMES).toEqual(['lenet5', 'alexnet', 'vgg11', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'googlenet', 'se-resnet50', 'mobilenet', 'mobilenetv2', 'ghostnet', 'fashion-cnn']);
     expect(listTemplates().map((t) => t.name)).toEqual(TEMPLATE_NAMES);
     expect(getTemplate('nope')).toBeUndefined();
     expect(() => requireTemplate('resnet')).toThrow(/unknown template 'resnet'.*resnet18/);
@@ -85,6 +86,7 @@ describe('template library', () => {
     ['vgg11', [32, 32, 3], 100],
     ['mobilenet', [96, 96, 3], 5],
     ['mobilenetv2', [64, 64, 1], 7],
+    ['ghostnet', [32, 32, 3], 10],
     ['googlenet', [32, 32, 3], 10],
     ['se-resnet50', [32, 32, 3], 10],
     ['lenet5', [28, 28, 1], 10],

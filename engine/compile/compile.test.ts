@@ -27,6 +27,7 @@ const SMALL: Record<string, { inputShape: number[]; classes: number }> = {
   'se-resnet50': { inputShape: [32, 32, 3], classes: 10 },
   mobilenet: { inputShape: [64, 64, 3], classes: 10 },
   mobilenetv2: { inputShape: [64, 64, 3], classes: 10 },
+  ghostnet: { inputShape: [32, 32, 3], classes: 10 },
   'fashion-cnn': { inputShape: [28, 28, 1], classes: 10 },
 };
 
