@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,18 @@ describe('template library', () => {
 
   it.each(Object.entries(REFERENCE_TRAINABLE))('%s has the reference trainable count %d', (name, count) => {
     expect(analyzeDesign(requireTemplate(name).build()).totals.trainableParams).toBe(count);
+  });
+
+  it('GhostNet has the trainable count of a PyTorch GhostNet 1.0x written from the reference (when PyTorch is installed)', (ctx) => {
+    const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+    if (torch.status !== 0) {
+      console.log('skipped: /usr/bin/python3 has no torch (Debian python3-torch; scripts/setup.sh installs it)');
+      ctx.skip();
+      return;
+    }
+    const r = spawnSync('/usr/bin/python3', [path.join(dir, 'reference', 'ghostnet_torch.py')], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(Number(r.stdout.trim())).toBe(analyzeDesign(requireTemplate('ghostnet').build()).totals.trainableParams);
   });
 
   it('MobileNet reproduces the architecture of the Keras 2.2.0 model file (same parameters per layer kind)', () => {
