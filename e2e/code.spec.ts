@@ -11,10 +11,27 @@ describeE2E('code panel', () => {
   test('VGG-16: TypeScript and PyTorch code, linked to the graph both ways, following edits', async ({ page, screenshot }) => {
     const ed = editor(page);
     const code = codePanel(page);
+    // Offline and under the app's CSP: Monaco, its language chunks and its worker all come from the app itself.
+    const requests: string[] = [];
+    const complaints: string[] = [];
+    const workers: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('worker', (w) => workers.push(w.url()));
+    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && complaints.push(m.text()));
     await ed.loadTemplate('vgg16');
     await ed.settled();
     await code.open();
     await page.locator('[data-testid="code-body"][data-code-tab="ts"]').waitFor();
+    const origin = new URL(page.url()).origin;
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+    // Monaco starts its editor worker only when a feature needs one; start it as Monaco would and see it load.
+    await page.evaluate(() => {
+      const env = (globalThis as unknown as { MonacoEnvironment: { getWorker(id: string, label: string): unknown } }).MonacoEnvironment;
+      (globalThis as unknown as { __editorWorker: unknown }).__editorWorker = env.getWorker('e2e', 'editorWorkerService');
+    });
+    await page.waitForTimeout(500);
+    expect(workers.some((u) => u.startsWith(origin) && /\/assets\/editor\.worker-[\w-]+\.js$/.test(u)), workers.join(', ')).toBe(true);
+    expect(requests.some((u) => /\/assets\/monaco-setup-[\w-]+\.js$/.test(u))).toBe(true);
 
     // TypeScript by default, with every conv layer of the design.
     const doc = await ed.document();
@@ -78,6 +95,7 @@ describeE2E('code panel', () => {
       expect(await editorBg()).toBe(theme === 'dark' ? 'rgb(23, 24, 28)' : 'rgb(255, 255, 255)');
       await screenshot(`code-ts-selected-${theme}`);
     }
+    expect(complaints.filter((c) => /Content.Security.Policy|Refused to|web worker|Could not create/i.test(c))).toEqual([]);
   });
 
   test('a target that cannot express the design lists the features with clickable nodes', async ({ page, screenshot }) => {

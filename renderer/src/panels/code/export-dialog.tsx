@@ -1,7 +1,31 @@
 /** File ▸ Export…: the format (one list, contract/model-io.ts), where to write, and a run folder for trained weights. */
 import { EXPORT_FORMATS, WEIGHTS_FORMATS } from '../../../../contract/model-io';
+import { useEffect, useState } from 'react';
+import { appInfo } from '../../files/file-actions';
+import { getHostClient } from '../../host';
 import { useEditor } from '../../store';
 import { runExport, suggestedPath, useExportDialog } from './model-io-actions';
+
+/** Electron: a native save dialog fills the path (browser mode has none; the path is typed). */
+function BrowseButton() {
+  const [native, setNative] = useState(false);
+  useEffect(() => {
+    void appInfo().then((a) => setNative(a.nativeDialogs), () => setNative(false));
+  }, []);
+  if (!native) return null;
+  return (
+    <button
+      type="button"
+      className="ll-button"
+      onClick={async () => {
+        const res = await getHostClient().call('showSaveDialog', { defaultPath: useExportDialog.getState().path || undefined });
+        if (res.supported && res.path) useExportDialog.setState({ path: res.path });
+      }}
+    >
+      Browse…
+    </button>
+  );
+}
 
 /** The export dialog (renders nothing while closed). */
 export function ExportDialog() {
@@ -48,7 +72,10 @@ export function ExportDialog() {
         </div>
         <label className="ll-export__field">
           <span>{format.output === 'folder' ? 'Folder' : 'File'}</span>
-          <input className="ll-input mono" value={s.path} onChange={(e) => useExportDialog.setState({ path: e.target.value })} data-testid="export-path" autoFocus />
+          <span className="ll-export__row">
+            <input className="ll-input mono" value={s.path} onChange={(e) => useExportDialog.setState({ path: e.target.value })} data-testid="export-path" autoFocus />
+            <BrowseButton />
+          </span>
         </label>
         {WEIGHTS_FORMATS.has(s.format) && (
           <label className="ll-export__field">
