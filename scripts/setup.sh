@@ -4,6 +4,8 @@
 #  - dataset-fashion-mnist: the full Fashion-MNIST IDX files for the training tests and benchmarks
 #  - python3-torch: PyTorch CPU, only to check the PyTorch export and as the benchmark's peer
 #  - python3-onnx, libonnx-testdata: ONNX's checker and its backend node tests, for the ONNX export/import tests
+#  - libvulkan1: the Vulkan loader Dawn (the `webgpu` package) needs to find an adapter; with Chromium's SwiftShader
+#    ICD the WebGPU training tests run on the CPU in CI instead of skipping
 # Packages that cannot be installed (no root, no apt) are reported; the tests that need them print why they skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,7 @@ want=()
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want+=(python3-torch)
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || want+=(python3-onnx)
 [ -d /usr/share/libonnx-testdata/data/node ] || want+=(libonnx-testdata)
+dpkg -s libvulkan1 >/dev/null 2>&1 || want+=(libvulkan1)
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${want[*]}"
