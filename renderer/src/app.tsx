@@ -11,6 +11,7 @@ import { Palette } from './panels/palette';
 import { RightPanel } from './panels/right-panel';
 import { StatusBar } from './panels/status-bar';
 import { TopBar } from './panels/topbar';
+import { TrainingDrawer } from './panels/training/training-drawer';
 import { useEditor } from './store';
 import { Icon } from './ui/icons';
 import { PromptDialog } from './ui/prompt';
@@ -97,6 +98,7 @@ function Workspace() {
         <div className="ll-center">
           <RecoveryBanner />
           <Canvas />
+          <TrainingDrawer />
           <CodeLayer />
           <ToastView />
         </div>

@@ -7,6 +7,7 @@ import { useEditor } from '../store';
 import type { ColorBy } from '../store/ui-slice';
 import { Icon, type IconName } from '../ui/icons';
 import { useShortcutsSheet } from '../ui/shortcuts-dialog';
+import { TrainingToggle } from './training/training-drawer';
 import { importModelFile, openExportDialog, toggleCodePanel, useCodePanel } from './code';
 
 function ToolButton({ icon, label, onClick, disabled, testId }: { icon: IconName; label: string; onClick: () => void; disabled?: boolean; testId?: string }) {
@@ -144,6 +145,7 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         </div>
       </div>
       <div className="ll-topbar__right">
+        <TrainingToggle />
         <ToolButton icon="info" label="Keyboard shortcuts" onClick={() => useShortcutsSheet.setState({ open: true })} testId="shortcuts" />
         <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme' : 'Dark theme'} onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} testId="toggle-theme" />
       </div>

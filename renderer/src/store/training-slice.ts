@@ -7,6 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { BackendChoice } from '../../../contract/training-protocol';
 import type { RunSummary } from '../../../contract/training-runs';
 import type { DesignDocument } from '../engine';
+import type { RunResults } from '../panels/training/results-tab';
 import { RunFeed, type RunView } from '../panels/training/run-feed';
 import { COALESCE_MS } from './document-slice';
 import type { EditorState } from './index';
@@ -27,6 +28,8 @@ export interface TrainingSlice {
   trainingStartDoc: Pick<DesignDocument, 'nodes' | 'edges'> | null;
   trainingBackend: BackendChoice;
   trainingRuns: RunSummary[];
+  /** The test results the results tab shows (the last finished run, or one opened from the history). */
+  trainingResults: RunResults | null;
   setTrainingOpen(open: boolean): void;
   setTrainingTab(tab: TrainingTab): void;
   setTrainingBackend(backend: BackendChoice): void;
@@ -45,6 +48,7 @@ export const createTrainingSlice: StateCreator<EditorState, [], [], TrainingSlic
   trainingStartDoc: null,
   trainingBackend: 'auto',
   trainingRuns: [],
+  trainingResults: null,
   setTrainingOpen(trainingOpen) {
     set({ trainingOpen });
   },

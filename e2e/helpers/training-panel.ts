@@ -1,0 +1,40 @@
+/** Page helpers for the training panel specs: open it, set a setting, start a run and wait for its phases. */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { hostCall } from './app-page';
+
+/** The training panel as a spec drives it. */
+export function trainingPanel(page: Page) {
+  const api = {
+    async open(): Promise<void> {
+      if (!(await page.getByTestId('training-panel').isVisible().catch(() => false))) await page.getByTestId('toggle-training').click();
+      await page.getByTestId('training-panel').waitFor();
+    },
+    async tab(name: 'setup' | 'curves' | 'results' | 'history'): Promise<void> {
+      await page.getByTestId(`train-tab-${name}`).click();
+    },
+    /** Types a value into a settings field (by test id) as a user would. */
+    async setField(testId: string, value: string): Promise<void> {
+      const input = page.getByTestId(testId);
+      await input.fill(value);
+      await input.blur();
+    },
+    /** The phase badge's text (textContent: the badge capitalizes it on screen). */
+    phase: async () => (await page.getByTestId('train-phase').textContent()) ?? '',
+    async waitPhase(re: RegExp, timeout = 120_000): Promise<void> {
+      await expect.poll(() => api.phase(), { timeout, interval: 250 }).toMatch(re);
+    },
+    /** Batch points on the loss chart (its caption counts them). */
+    points: async () => Number((await page.getByTestId('train-points').innerText()).replace(/[^\d]/g, '')),
+    async waitPoints(atLeast: number, timeout = 90_000): Promise<number> {
+      await expect.poll(() => api.points(), { timeout, interval: 200 }).toBeGreaterThanOrEqual(atLeast);
+      return api.points();
+    },
+    async start(): Promise<void> {
+      await page.getByTestId('train-start').click();
+    },
+    /** The host's view of the live run (worker pid, events so far). */
+    status: () => hostCall<{ running: boolean; runId: string | null; workerPid: number | null; events: Array<{ type: string; loss?: Array<number | null> }> }>(page, 'trainingStatus'),
+  };
+  return api;
+}

@@ -1,0 +1,151 @@
+/**
+ * The training panel through the visible UI, with real worker processes and real tfjs training on the embedded
+ * Fashion-MNIST subset: train fashion-cnn for one epoch and read the results; pause, resume, stop and start
+ * another; overlay two runs; kill the worker mid-run and train again; reload while a run is live.
+ */
+import { expect } from 'vitest';
+import { describeE2E, test } from './fixtures';
+import { hostCall } from './helpers/app-page';
+import { editor } from './helpers/canvas';
+import { trainingPanel } from './helpers/training-panel';
+
+type RunEvents = { events: Array<{ type: string; loss?: Array<number | null> }> };
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describeE2E('training panel', () => {
+  test('trains fashion-cnn for one epoch on the embedded dataset: curves fall, results and confusion matrix show', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const tp = trainingPanel(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    await tp.open();
+    // The embedded dataset is the default: its preview has a row of samples per class and fits the design.
+    await page.getByTestId('train-preview').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('train-preview-class').count()).toBe(10);
+    await page.getByTestId('train-fit-ok').waitFor();
+    await tp.setField('train-epochs', '1');
+    await tp.setField('train-batch', '64');
+    expect(((await ed.document()) as unknown as { training: { epochs: number; batchSize: number } }).training).toMatchObject({ epochs: 1, batchSize: 64 });
+    await screenshot('setup');
+
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    const early = await tp.waitPoints(5);
+    const later = await tp.waitPoints(early + 40);
+    expect(later).toBeGreaterThan(early);
+    await screenshot('curves-live');
+    await tp.waitPhase(/completed/);
+    await page.getByTestId('train-test-accuracy').waitFor();
+    const acc = Number(/([\d.]+)%/.exec(await page.getByTestId('train-test-accuracy').innerText())![1]);
+    expect(acc).toBeGreaterThan(60);
+    expect(await page.locator('[data-testid^="cm-"]').count()).toBe(100);
+    await page.getByTestId('train-worst').waitFor();
+    expect(await page.getByTestId('train-worst').getByTestId('train-sample').count()).toBeGreaterThan(0);
+    await page.getByTestId('cm-6-0').click();
+    await page.getByTestId('train-cell-samples').waitFor();
+    await screenshot('results');
+
+    // The loss fell over the epoch: every batch point is in the run's events log.
+    const runs = await hostCall<{ runs: Array<{ runId: string; status: string }> }>(page, 'trainingRuns');
+    const run = await hostCall<RunEvents>(page, 'trainingRunGet', { runId: runs.runs[0].runId });
+    const losses = run.events.flatMap((e) => (e.type === 'batch' ? (e.loss as number[]) : []));
+    expect(losses.length).toBe(Math.ceil(9000 / 64));
+    expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)) * 0.7);
+
+    await tp.tab('curves');
+    await page.getByTestId('toggle-theme').click();
+    await screenshot('curves-other-theme');
+    await page.getByTestId('toggle-theme').click();
+  }, 180_000);
+
+  test('pauses and resumes, stops midway and starts another run; overlays two runs', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const tp = trainingPanel(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    await tp.open();
+    await tp.setField('train-epochs', '3');
+    await tp.setField('train-batch', '64');
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    await tp.waitPoints(10);
+    await page.getByTestId('train-pause').click();
+    await tp.waitPhase(/paused/);
+    const paused = await tp.points();
+    await page.waitForTimeout(1500);
+    expect(await tp.points()).toBe(paused);
+    await screenshot('paused');
+    await page.getByTestId('train-resume').click();
+    await tp.waitPhase(/running/);
+    await tp.waitPoints(paused + 10);
+
+    await page.getByTestId('train-stop').click();
+    await tp.waitPhase(/stopped/);
+    await tp.setField('train-epochs', '1');
+    await tp.tab('curves');
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    await tp.waitPoints(5);
+    await tp.waitPhase(/completed/);
+
+    await tp.tab('history');
+    await expect.poll(() => page.getByTestId('train-run-row').count()).toBeGreaterThanOrEqual(2);
+    const statuses = await page.getByTestId('train-run-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(statuses).toEqual(expect.arrayContaining(['stopped', 'completed']));
+    const picks = page.getByTestId('train-run-pick');
+    await picks.nth(0).check();
+    await picks.nth(1).check();
+    await page.getByTestId('train-overlay-button').click();
+    await page.getByTestId('overlay-loss').locator('canvas').first().waitFor();
+    // One legend entry per run, plus the x axis.
+    expect(await page.getByTestId('overlay-loss').locator('.u-series').count()).toBe(3);
+    await screenshot('history-overlay');
+  }, 240_000);
+
+  test('a killed worker shows the error with its cause; training again works', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const tp = trainingPanel(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    await tp.open();
+    await tp.setField('train-epochs', '1');
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    await tp.waitPoints(3);
+    const { workerPid } = await tp.status();
+    expect(workerPid).toBeGreaterThan(0);
+    process.kill(workerPid!, 'SIGKILL');
+    await page.getByTestId('train-error').waitFor({ timeout: 20_000 });
+    await expect(page.getByTestId('train-error').innerText()).resolves.toMatch(/killed[\s\S]*SIGKILL/);
+    expect(await tp.phase()).toMatch(/error/);
+    await screenshot('worker-killed');
+
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    expect(await page.getByTestId('train-error').count()).toBe(0);
+    await tp.waitPhase(/completed/);
+  }, 180_000);
+
+  test('a reload re-attaches to the running worker; editing during a run is flagged and does not touch it', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const tp = trainingPanel(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    await tp.open();
+    await tp.setField('train-epochs', '1');
+    await tp.start();
+    await tp.waitPhase(/running/, 60_000);
+    await tp.waitPoints(5);
+    await page.reload();
+    await page.waitForFunction(() => Boolean((globalThis as unknown as { __layerloom?: unknown }).__layerloom));
+    await page.getByTestId('training-panel').waitFor();
+    await tp.waitPhase(/running|completed/);
+    const replayed = await tp.points();
+    expect(replayed).toBeGreaterThan(0);
+    // After the reload the editor shows another design than the run's: the panel says so.
+    await page.getByTestId('train-design-changed').waitFor();
+    await screenshot('reattached');
+    await tp.waitPhase(/completed/);
+  }, 180_000);
+});

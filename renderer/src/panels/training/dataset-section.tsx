@@ -1,0 +1,153 @@
+/**
+ * Dataset choice (stored in the document's training settings), a preview grid of samples per class with the
+ * class balance, and the check that the design's input shape and class count fit the data, with a one-click
+ * fix (the engine's `retarget` command). Folders are typed through the in-app path prompt.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { getHostClient, HostCallError, type InvokeResponse } from '../../host';
+import { useEditor } from '../../store';
+import { askText } from '../../ui/prompt';
+import { DATASET_KINDS, formatDatasetText, parseDatasetText, type DatasetKind } from './dataset-spec';
+import { SampleImage } from './sample-image';
+
+type Preview = InvokeResponse<'trainingDatasetPreview'>;
+
+/** The design's input shape and class count (from its Input block and the analysed Output), or null where unknown. */
+function useDesignFit(): { input: number[] | null; classes: number | null } {
+  const inputKey = useEditor((s) => JSON.stringify(s.doc.nodes.find((n) => n.type === 'Input')?.params.shape ?? null));
+  const classes = useEditor((s) => {
+    const out = s.doc.nodes.find((n) => n.type === 'Output');
+    const shape = out ? s.analysis?.nodes[out.id]?.outputShape : null;
+    return shape && shape.length === 1 ? shape[0] : null;
+  });
+  return useMemo(() => ({ input: JSON.parse(inputKey) as number[] | null, classes }), [inputKey, classes]);
+}
+
+/** The dataset part of the setup tab. */
+export function DatasetSection({ disabled }: { disabled: boolean }) {
+  const text = useEditor((s) => s.doc.training.dataset);
+  const spec = parseDatasetText(text);
+  const fit = useDesignFit();
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  // Image folders are resized to the design's input, so their preview depends on it; the others do not.
+  const shapeKey = spec.kind === 'folder' ? JSON.stringify(fit.input) : '';
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(null);
+    const inputShape = spec.kind === 'folder' && fit.input && fit.input.length === 3 ? fit.input : undefined;
+    getHostClient()
+      .call('trainingDatasetPreview', { dataset: spec, perClass: 6, ...(inputShape ? { inputShape } : {}) })
+      .then((p) => live && setPreview(p))
+      .catch((err: unknown) => {
+        if (!live) return;
+        setPreview(null);
+        setError(err instanceof HostCallError ? err.message : String(err));
+      })
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+    // Effect deps: keyed by the stored text and (folders) the input shape
+  }, [text, shapeKey]);
+
+  const choose = async (kind: DatasetKind) => {
+    const set = useEditor.getState().updateTrainingSettings;
+    if (kind === 'default') return set({ dataset: 'default' });
+    const info = DATASET_KINDS.find((k) => k.kind === kind)!;
+    const dir = await askText(`${info.label}: which folder?`, { hint: `${info.hint}. A relative path starts in your documents folder.`, initial: spec.kind === kind ? spec.dir : '', confirm: 'Use folder' });
+    if (dir) set({ dataset: formatDatasetText({ kind, dir }) });
+  };
+
+  const mismatch = preview ? fitProblems(fit, preview) : [];
+  return (
+    <fieldset className="ll-train__dataset" disabled={disabled}>
+      <legend>Dataset</legend>
+      <div className="ll-row">
+        <select className="ll-input" value={spec.kind} onChange={(e) => void choose(e.target.value as DatasetKind)} data-testid="train-dataset-kind">
+          {DATASET_KINDS.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.label}
+            </option>
+          ))}
+        </select>
+        {spec.kind !== 'default' && (
+          <button className="ll-button is-small" type="button" onClick={() => void choose(spec.kind)} data-testid="train-dataset-folder">
+            {spec.dir.length > 40 ? `…${spec.dir.slice(-40)}` : spec.dir} — change…
+          </button>
+        )}
+      </div>
+      {loading && <p className="ll-train__hint">Loading the dataset…</p>}
+      {error && (
+        <p className="ll-train__error" role="alert" data-testid="train-dataset-error">
+          {error}
+        </p>
+      )}
+      {preview && (
+        <>
+          <p className="ll-train__hint" data-testid="train-dataset-summary">
+            {preview.name}: {preview.shape.join('×')} images, {preview.classNames.length} classes, {sum(preview.trainCounts).toLocaleString('en-US')} train / {sum(preview.testCounts).toLocaleString('en-US')} test
+          </p>
+          {mismatch.length > 0 ? (
+            <div className="ll-train__warn" role="alert" data-testid="train-fit-problem">
+              <span>{mismatch.join('; ')}.</span>
+              <button
+                type="button"
+                className="ll-button is-small is-primary"
+                onClick={() => useEditor.getState().dispatch({ kind: 'retarget', inputShape: preview.shape, classes: preview.classNames.length })}
+                data-testid="train-fit-fix"
+              >
+                Retarget the design to {preview.shape.join('×')}, {preview.classNames.length} classes
+              </button>
+            </div>
+          ) : (
+            <p className="ll-train__ok" data-testid="train-fit-ok">
+              The design fits: input {preview.shape.join('×')}, {preview.classNames.length} outputs.
+            </p>
+          )}
+          <PreviewGrid preview={preview} />
+        </>
+      )}
+    </fieldset>
+  );
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** What does not fit, in words. */
+export function fitProblems(fit: { input: number[] | null; classes: number | null }, preview: Pick<Preview, 'shape' | 'classNames'>): string[] {
+  const out: string[] = [];
+  if (!fit.input || fit.input.join() !== preview.shape.join()) out.push(`the design's input is ${fit.input?.join('×') ?? 'missing'} but the images are ${preview.shape.join('×')}`);
+  if (fit.classes !== preview.classNames.length) out.push(`the design outputs ${fit.classes ?? '?'} values but the data has ${preview.classNames.length} classes`);
+  return out;
+}
+
+function PreviewGrid({ preview }: { preview: Preview }) {
+  const max = Math.max(1, ...preview.trainCounts);
+  return (
+    <div className="ll-train__preview" data-testid="train-preview">
+      {preview.classNames.map((name, label) => (
+        <div className="ll-train__class" key={label} data-testid="train-preview-class">
+          <div className="ll-train__classname" title={name}>
+            {name}
+          </div>
+          <div className="ll-train__balance" title={`${preview.trainCounts[label]} train, ${preview.testCounts[label]} test`}>
+            <div style={{ width: `${(100 * preview.trainCounts[label]) / max}%` }} />
+            <span>{preview.trainCounts[label].toLocaleString('en-US')}</span>
+          </div>
+          <div className="ll-train__samples">
+            {preview.samples
+              .filter((s) => s.label === label)
+              .map((s, i) => (
+                <SampleImage key={i} image={s.image} size={32} />
+              ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * The training drawer's mount point and its top-bar toggle. The controller starts with the app (so a reload
+ * re-attaches to a running worker even before the panel is opened); the panel itself (with uPlot) is loaded
+ * on first open, keeping the editor's start-up bundle as it was.
+ */
+import { lazy, Suspense, useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../../store';
+import { Icon } from '../../ui/icons';
+import { startTrainingController } from './controller';
+import { isActive } from './run-feed';
+
+const TrainingPanel = lazy(() => import('./training-panel').then((m) => ({ default: m.TrainingPanel })));
+
+/** Under the canvas: the training panel while open. */
+export function TrainingDrawer() {
+  const open = useEditor((s) => s.trainingOpen);
+  useEffect(() => startTrainingController(), []);
+  if (!open) return null;
+  return (
+    <Suspense fallback={<section className="ll-train-loading">Loading the training panel…</section>}>
+      <TrainingPanel />
+    </Suspense>
+  );
+}
+
+/** The top-bar button that opens and closes the training panel (with a dot while a run is live). */
+export function TrainingToggle() {
+  const { open, active } = useEditor(useShallow((s) => ({ open: s.trainingOpen, active: isActive(s.trainingRun.phase) })));
+  return (
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => useEditor.getState().setTrainingOpen(!open)} aria-pressed={open} data-testid="toggle-training" title="Train this design (data, settings, live curves, results, run history)">
+      <Icon name="sliders" size={14} /> Train{active && <span className="ll-dirty" aria-label="A run is in progress" />}
+    </button>
+  );
+}
