@@ -61,7 +61,7 @@ describe('layerloom export', () => {
   it.each([
     ['no source', ['--format', 'ts', '-o', 'x.ts'], /expected one document, template name or run folder/],
     ['missing --format', ['fashion-cnn', '-o', 'x.ts'], /missing --format/],
-    ['unknown format', ['fashion-cnn', '--format', 'onnx', '-o', 'x'], /unknown format 'onnx'; expected one of ts, keras, pytorch, tfjs/],
+    ['unknown format', ['fashion-cnn', '--format', 'caffe', '-o', 'x'], /unknown format 'caffe'; expected one of ts, keras, pytorch, tfjs, onnx/],
     ['missing -o', ['fashion-cnn', '--format', 'ts'], /missing -o <path>/],
     ['unknown option', ['fashion-cnn', '--format', 'ts', '-o', 'x.ts', '--fast'], /Unknown option '--fast'/],
     ['unknown template', ['resnet-9000', '--format', 'ts', '-o', 'x.ts'], /unknown template 'resnet-9000'; templates: lenet5/],

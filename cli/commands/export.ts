@@ -13,8 +13,9 @@ import { designOfRun, exportModel, isRunFolder } from '../../engine/node/export-
 import { requireTemplate } from '../../templates';
 import { parseCliArgs, parseShape, positiveInt } from '../args';
 import { CliError } from '../cli-error';
+import { exportOnnxCommand } from './export-onnx';
 
-const USAGE = 'usage: layerloom export <document.json | template | run folder> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N] [--run <run folder>]';
+const USAGE = 'usage: layerloom export <document.json | template | run folder> --format ts|keras|pytorch|tfjs|onnx -o <path> [--input HxWxC] [--classes N] [--run <run folder>]';
 
 /** A document from a JSON file, or a template by name (retargeted with `--input`/`--classes`). */
 async function loadSource(source: string, inputShape?: number[], classes?: number): Promise<DesignDocument> {
@@ -45,8 +46,8 @@ export async function run(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliError(`expected one document, template name or run folder, got ${positionals.length}.\n${USAGE}`);
   const format = values.format;
-  if (!format) throw new CliError(`missing --format (one of ${EXPORT_TARGETS.join(', ')}).\n${USAGE}`);
-  if (!(EXPORT_TARGETS as readonly string[]).includes(format)) throw new CliError(`unknown format '${format}'; expected one of ${EXPORT_TARGETS.join(', ')}.`);
+  if (!format) throw new CliError(`missing --format (one of ${EXPORT_TARGETS.join(', ')}, onnx).\n${USAGE}`);
+  if (format !== 'onnx' && !(EXPORT_TARGETS as readonly string[]).includes(format)) throw new CliError(`unknown format '${format}'; expected one of ${EXPORT_TARGETS.join(', ')}, onnx.`);
   const target = format as ExportTarget;
   const out = values.output;
   if (!out) throw new CliError(`missing -o <path> (where to write the ${target === 'pytorch' || target === 'tfjs' ? 'folder' : 'file'}).\n${USAGE}`);
@@ -56,9 +57,11 @@ export async function run(args: string[]): Promise<number> {
   const fromRun = await isRunFolder(source);
   if (fromRun && values.run) throw new CliError(`'${source}' is a run folder already; --run takes the run when the first argument is a design.`);
   const runDir = fromRun ? source : values.run;
-  if (runDir && target !== 'tfjs' && !fromRun) throw new CliError(`--run writes trained weights, which only --format tfjs carries; ${target} code builds a fresh model.`);
+  if (runDir && target !== 'tfjs' && format !== 'onnx' && !fromRun) throw new CliError(`--run writes trained weights, which only --format tfjs carries; ${target} code builds a fresh model.`);
   const doc = fromRun ? await designOfRun(source) : await loadSource(source, parseShape(values.input, '--input'), positiveInt(values.classes, '--classes'));
 
+  // ONNX carries weights like tfjs: the run's trained ones, else fresh ones (cli/commands/export-onnx.ts).
+  if (format === 'onnx') return exportOnnxCommand(doc, out, runDir);
   const { analysis } = prepareExport(doc, target);
   const weightsFrom = target === 'tfjs' ? runDir : undefined;
   const result = await exportModel(doc, target, out, { runDir: weightsFrom });

@@ -7,8 +7,10 @@ import { writeFileAtomic } from '../../engine/node/fs-atomic';
 import { serializeDocument } from '../../engine/schema/load';
 import { parseCliArgs } from '../args';
 import { CliError } from '../cli-error';
+import { isOnnxPath } from '../../engine/node/onnx-files';
+import { importOnnxCommand } from './import-onnx';
 
-const USAGE = 'Usage: layerloom import <model.json> -o <document.json>';
+const USAGE = 'Usage: layerloom import <model.json | model.onnx> -o <document.json>';
 
 /** Imports the model file and writes the document atomically; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
@@ -20,6 +22,7 @@ export async function run(args: string[]): Promise<number> {
   if (!info) throw new CliError(`cannot read '${file}': no such file.`);
   if (!info.isFile()) throw new CliError(`'${file}' is not a file.`);
   if ((await stat(values.out).catch(() => undefined))?.isDirectory()) throw new CliError(`-o '${values.out}' is a folder; give the document's file name (e.g. ${path.join(values.out, 'design.json')}).`);
+  if (isOnnxPath(file)) return importOnnxCommand(file, values.out, values.name);
   const text = await readFile(file, 'utf8');
   const doc = importModelText(text, { fileName: path.basename(file), name: values.name });
   const analysis = analyzeDesign(doc);

@@ -222,7 +222,7 @@ function decode<T>(type: protobuf.Type, bytes: Uint8Array, what: string): T {
   try {
     return type.toObject(type.decode(bytes), TO_OBJECT) as T;
   } catch (err) {
-    throw new Error(`not a valid ONNX ${what} (protobuf decoding failed: ${(err as Error).message})`);
+    throw new Error(`protobuf decoding of the ${what} failed: ${(err as Error).message}`);
   }
 }
 
