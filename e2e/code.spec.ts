@@ -56,6 +56,9 @@ describeE2E('code panel', () => {
     await code.clickLine(`// ${other.name}`);
     await page.locator(`.react-flow__node.selected[data-id="${other.id}"]`).waitFor({ timeout: 5000 });
     expect(await page.locator('.react-flow__node.selected').count()).toBe(1);
+    await page.waitForTimeout(500); // the pan animation
+    const otherBox = (await page.locator(`.react-flow__node[data-id="${other.id}"]`).boundingBox())!;
+    expect(otherBox.x + otherBox.width).toBeLessThan((await code.panel.boundingBox())!.x); // in view, not under the drawer
 
     // Change a parameter: the code follows.
     await ed.select(conv.id);
@@ -120,5 +123,44 @@ describeE2E('code panel', () => {
     await page.getByTestId('code-unsupported-node').first().click();
     const bn = (await ed.document()).nodes.find((n) => n.name === 'half_bn')!;
     await page.locator(`.react-flow__node.selected[data-id="${bn.id}"]`).waitFor({ timeout: 5000 });
+  });
+
+  test('composite blocks: their lines select the block, or the inner layer once it is expanded in place', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const code = codePanel(page);
+    await ed.loadTemplate('resnet50');
+    await ed.settled();
+    await code.open();
+    const block = (await ed.document()).nodes.find((n) => n.type !== 'Input' && /Residual|Bottleneck/i.test(n.type))!;
+    expect(block, 'a residual block').toBeDefined();
+
+    // Collapsed: all its lines are the block's; a click on an inner layer's line selects the block.
+    await ed.focus(block.id);
+    await page.waitForTimeout(400);
+    const lit = await code.highlightedText();
+    expect(lit.match(/tf\.layers\.conv2d/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    // Select the layer just before it (its lines are next to the block's, so both stay in view), then click.
+    const nodes = (await ed.document()).nodes;
+    await ed.select(nodes[nodes.findIndex((n) => n.id === block.id) - 1].id);
+    await code.clickLine(`${block.name}_1_conv`);
+    await page.locator(`.react-flow__node.selected[data-id="${block.id}"]`).waitFor({ timeout: 5000 });
+
+    // Expanded in place: the same line now brings the inner conv into view beside the drawer (inner layers are
+    // read-only on the canvas, so their block is what is selected) and only that layer's lines are highlighted.
+    await page.getByRole('button', { name: 'Expand block in place' }).click();
+    await ed.settled();
+    await page.waitForTimeout(500);
+    await code.clickLine(`${block.name}_1_conv`);
+    await page.waitForTimeout(600); // the pan animation
+    await page.locator(`.react-flow__node.selected[data-id="${block.id}"]`).waitFor({ timeout: 5000 });
+    const innerNode = page.locator(`.react-flow__node[data-id^="${block.id}/"]`, { hasText: '1_conv' }).first();
+    const box = (await innerNode.boundingBox())!;
+    const drawer = (await code.panel.boundingBox())!;
+    expect(box.x + box.width / 2).toBeLessThan(drawer.x);
+    expect(box.x).toBeGreaterThan(0);
+    const innerLit = await code.highlightedText();
+    expect(innerLit).toContain(`${block.name}_1_conv`);
+    expect(innerLit).not.toContain(`${block.name}_2_conv`);
+    await screenshot('code-expanded-inner');
   });
 });

@@ -57,7 +57,8 @@ async function editToCode(page, convId, base, reps) {
       const t0 = performance.now();
       globalThis.__layerloom.dispatch({ kind: 'setParams', nodeId: convId, params: { filters } });
       await new Promise((resolve, reject) => {
-        const done = () => lines.textContent.replace(/\u00a0/g, ' ').includes(needle);
+        // Rows of a wrapped line are concatenated with their indentation: collapse whitespace before matching.
+        const done = () => lines.textContent.replace(/\s+/g, ' ').includes(needle);
         if (done()) return resolve();
         const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(); } });
         obs.observe(lines, { characterData: true, childList: true, subtree: true });

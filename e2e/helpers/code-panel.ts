@@ -33,7 +33,10 @@ export function codePanel(page: Page) {
     visibleText: () => panel.locator('.view-lines').innerText(),
     /** How many rendered lines carry the selection highlight. */
     highlightedCount: () => panel.locator('.view-overlays .ll-code__hl').count(),
-    /** The text of the rendered lines that carry the selection highlight (overlay and line matched by their top). */
+    /**
+     * The text of the rendered lines that carry the selection highlight (overlay and line matched by their top),
+     * as one string with whitespace collapsed (Monaco wraps long lines over several rows).
+     */
     highlightedText: () =>
       panel.evaluate((root) => {
         // Runs in the page: elements typed structurally (this file compiles without the DOM library).
@@ -44,7 +47,8 @@ export function codePanel(page: Page) {
           .filter((l) => tops.has(l.style.top))
           .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
           .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
-          .join('\n');
+          .join(' ')
+          .replace(/\s+/g, ' ');
       }),
     /** Clicks the first rendered line whose text contains `needle`. */
     async clickLine(needle: string): Promise<void> {

@@ -5,7 +5,9 @@
 import { useEffect, useRef } from 'react';
 import { nodeAtLine, type SourceMap } from '../../../../engine/codegen/source-map';
 import { useEditor } from '../../store';
+import { useCodePanel } from './code-store';
 import type { monaco as Monaco } from './monaco-setup';
+import { highlightIds } from './reveal';
 
 type MonacoApi = typeof Monaco;
 
@@ -16,12 +18,14 @@ export interface CodeEditorProps {
   language: 'typescript' | 'python';
   sourceMap: SourceMap;
   theme: 'dark' | 'light';
+  /** Called with the node whose line was clicked. */
+  onLineNode(id: string): void;
 }
 
 /** Lines of the selected nodes, as Monaco decorations (whole-line background and a gutter mark). */
-function decorationsFor(api: MonacoApi, map: SourceMap, selection: readonly string[]): Monaco.editor.IModelDeltaDecoration[] {
+function decorationsFor(api: MonacoApi, map: SourceMap, ids: readonly string[]): Monaco.editor.IModelDeltaDecoration[] {
   const out: Monaco.editor.IModelDeltaDecoration[] = [];
-  for (const id of selection) {
+  for (const id of ids) {
     for (const r of map[id] ?? []) {
       out.push({
         range: new api.Range(r.start, 1, r.end, 1),
@@ -33,12 +37,14 @@ function decorationsFor(api: MonacoApi, map: SourceMap, selection: readonly stri
 }
 
 /** The Monaco editor; created once, then its model text, language, theme and decorations follow the props. */
-export function CodeEditor({ api, text, language, sourceMap, theme }: CodeEditorProps) {
+export function CodeEditor({ api, text, language, sourceMap, theme, onLineNode }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<Monaco.editor.IEditorDecorationsCollection | null>(null);
   const mapRef = useRef(sourceMap);
   mapRef.current = sourceMap;
+  const onLineRef = useRef(onLineNode);
+  onLineRef.current = onLineNode;
 
   useEffect(() => {
     const ed = api.editor.create(host.current!, {
@@ -53,7 +59,9 @@ export function CodeEditor({ api, text, language, sourceMap, theme }: CodeEditor
       lineNumbersMinChars: 4,
       renderLineHighlight: 'none',
       theme: theme === 'dark' ? 'layerloom-dark' : 'layerloom-light',
-      wordWrap: 'off',
+      // Wrapped: the drawer is narrower than the generated lines, and a click never scrolls the code sideways.
+      wordWrap: 'on',
+      wrappingIndent: 'deepIndent',
       contextmenu: false,
     });
     editor.current = ed;
@@ -66,7 +74,7 @@ export function CodeEditor({ api, text, language, sourceMap, theme }: CodeEditor
       if (!line) return;
       const id = nodeAtLine(mapRef.current, line);
       if (!id) return;
-      useEditor.getState().focusNode(id);
+      onLineRef.current(id);
     });
     return () => {
       click.dispose();
@@ -96,13 +104,15 @@ export function CodeEditor({ api, text, language, sourceMap, theme }: CodeEditor
 
   // Selected nodes' lines: highlighted, and the first range revealed when it is out of view.
   const selection = useEditor((s) => s.selection);
+  const lineNode = useCodePanel((s) => s.lineNode);
   useEffect(() => {
     const ed = editor.current;
     if (!ed) return;
-    decorations.current?.set(decorationsFor(api, sourceMap, selection));
-    const first = selection.map((id) => sourceMap[id]?.[0]).find((r) => r);
+    const ids = highlightIds(selection, Object.keys(sourceMap), lineNode);
+    decorations.current?.set(decorationsFor(api, sourceMap, ids));
+    const first = ids.map((id) => sourceMap[id]?.[0]).find((r) => r);
     if (first) ed.revealLinesInCenterIfOutsideViewport(first.start, first.end, api.editor.ScrollType.Smooth);
-  }, [api, sourceMap, selection]);
+  }, [api, sourceMap, selection, lineNode]);
 
   return <div className="ll-code__editor" ref={host} data-testid="code-editor" />;
 }

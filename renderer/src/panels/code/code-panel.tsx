@@ -3,7 +3,8 @@
  * Keras, PyTorch, train.py), read-only and highlighted, linked to the graph both ways; copy and save-as. A target
  * that cannot express the design lists the features at fault, each naming a clickable node.
  */
-import { useEffect, useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { canvasNodeOf, expandedComposites } from '../../../../engine/codegen/source-map';
 import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
@@ -12,6 +13,7 @@ import { startCodeRunner } from './code-runner';
 import { useCodePanel } from './code-store';
 import { saveCodeAs } from './model-io-actions';
 import { CODE_TABS, type CodeResult } from './protocol';
+import { revealNode } from './reveal';
 import './code-panel.css';
 
 type MonacoModule = typeof import('./monaco-setup');
@@ -22,7 +24,7 @@ function loadMonaco(): Promise<MonacoModule> {
   return monacoLoad;
 }
 
-function Unsupported({ result }: { result: Extract<CodeResult, { kind: 'unsupported' }> }) {
+function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: 'unsupported' }>; reveal(id: string): void }) {
   const doc = useEditor((s) => s.doc);
   const label = CODE_TABS.find((t) => t.id === result.tab)!.label;
   const expanded = expandedComposites(doc);
@@ -35,7 +37,7 @@ function Unsupported({ result }: { result: Extract<CodeResult, { kind: 'unsuppor
         {result.features.map((f, i) => (
           <li key={i}>
             {f.nodeId ? (
-              <button className="ll-code__node" onClick={() => useEditor.getState().focusNode(canvasNodeOf(f.nodeId, expanded))} data-testid="code-unsupported-node">
+              <button className="ll-code__node" onClick={() => reveal(canvasNodeOf(f.nodeId, expanded))} data-testid="code-unsupported-node">
                 {f.nodeName}
               </button>
             ) : null}{' '}
@@ -53,6 +55,9 @@ export function CodePanel() {
   const theme = useEditor((s) => s.theme);
   const [api, setApi] = useState<MonacoModule['monaco'] | null>(null);
   const [copied, setCopied] = useState(false);
+  const section = useRef<HTMLElement>(null);
+  const flow = useReactFlow();
+  const reveal = useCallback((id: string) => revealNode(flow, id, section.current?.getBoundingClientRect().width ?? 0), [flow]);
   useEffect(() => startCodeRunner(), []);
   useEffect(() => {
     if (open && !api) void loadMonaco().then((m) => setApi(() => m.monaco));
@@ -61,7 +66,7 @@ export function CodePanel() {
   const meta = CODE_TABS.find((t) => t.id === tab)!;
   const code = result?.kind === 'code' && result.tab === tab ? result : null;
   return (
-    <section className="ll-code" aria-label="Code" data-testid="code-panel">
+    <section className="ll-code" aria-label="Code" data-testid="code-panel" ref={section}>
       <header className="ll-code__bar">
         <nav className="ll-tabs ll-code__tabs" role="tablist">
           {CODE_TABS.map((t) => (
@@ -99,14 +104,14 @@ export function CodePanel() {
         </div>
       </header>
       <div className="ll-code__body" data-testid="code-body" data-code-tab={tab} data-code-seq={code?.seq ?? ''}>
-        {result?.kind === 'unsupported' && <Unsupported result={result} />}
+        {result?.kind === 'unsupported' && <Unsupported result={result} reveal={reveal} />}
         {result?.kind === 'invalid' && (
           <div className="ll-code__message" data-testid="code-invalid">
             {result.message}
           </div>
         )}
         {!result && <div className="ll-code__message is-faint">Generating…</div>}
-        {api && code && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={code.sourceMap} theme={theme} />}
+        {api && code && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={code.sourceMap} theme={theme} onLineNode={reveal} />}
       </div>
     </section>
   );

@@ -64,6 +64,9 @@ export function startCodeRunner(makeWorker: () => Worker = () => new Worker(new 
 
   const offDoc = useEditor.subscribe((s, prev) => {
     if (s.doc !== prev.doc) send();
+    // The clicked inner line stops mattering once its block is no longer selected.
+    const line = useCodePanel.getState().lineNode;
+    if (line && s.selection !== prev.selection && !s.selection.includes(line.split('/')[0])) useCodePanel.setState({ lineNode: null });
   });
   const offPanel = useCodePanel.subscribe((s, prev) => {
     if (s.open !== prev.open || s.tab !== prev.tab) send();

@@ -11,6 +11,8 @@ export interface CodePanelState {
   tab: CodeTab;
   /** The latest answer for `tab` (null until the first one arrives). */
   result: CodeResult | null;
+  /** The node of the line last clicked (an inner node of an expanded block is highlighted alone, not the whole block). */
+  lineNode: string | null;
   setOpen(open: boolean): void;
   setTab(tab: CodeTab): void;
 }
@@ -20,6 +22,7 @@ export const useCodePanel = create<CodePanelState>()((set) => ({
   open: false,
   tab: 'ts',
   result: null,
+  lineNode: null,
   setOpen(open) {
     set({ open });
   },
