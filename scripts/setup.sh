@@ -3,6 +3,7 @@
 #  - chromium: the browser that the e2e specs and the UI benchmark drive (playwright-core, no browser download)
 #  - dataset-fashion-mnist: the full Fashion-MNIST IDX files for the training tests and benchmarks
 #  - python3-torch: PyTorch CPU, only to check the PyTorch export and as the benchmark's peer
+#  - python3-torchvision: torchvision.ops.DeformConv2d, which the PyTorch export of DeformableConv2D uses
 #  - python3-onnx, libonnx-testdata: ONNX's checker and its backend node tests, for the ONNX export/import tests
 #  - libvulkan1: the Vulkan loader Dawn (the `webgpu` package) needs to find an adapter; with Chromium's SwiftShader
 #    ICD the WebGPU training tests run on the CPU in CI instead of skipping
@@ -14,6 +15,7 @@ want=()
 [ -x /usr/bin/chromium ] || want+=(chromium)
 [ -d /usr/share/datasets/fashion-mnist ] || want+=(dataset-fashion-mnist)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || want+=(python3-torch)
+/usr/bin/python3 -c 'import torchvision' >/dev/null 2>&1 || want+=(python3-torchvision)
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || want+=(python3-onnx)
 [ -d /usr/share/libonnx-testdata/data/node ] || want+=(libonnx-testdata)
 dpkg -s libvulkan1 >/dev/null 2>&1 || want+=(libvulkan1)

@@ -24,6 +24,7 @@ export function applyTransfer(rf: RfState, t: RfTransfer): RfState {
     size: [rf.size[0] + (t.kernel[0] - 1) * rf.stride[0], rf.size[1] + (t.kernel[1] - 1) * rf.stride[1]],
     stride: [rf.stride[0] * t.stride[0], rf.stride[1] * t.stride[1]],
     padding: [rf.padding[0] + t.padding[0] * rf.stride[0], rf.padding[1] + t.padding[1] * rf.stride[1]],
+    ...(rf.lowerBound || t.lowerBound ? { lowerBound: true } : {}),
   };
 }
 
@@ -31,7 +32,7 @@ export function applyTransfer(rf: RfState, t: RfTransfer): RfState {
 export function applyGlobal(rf: RfState, input: Shape): RfState {
   if (rf.global || input.length !== 3) return rf;
   const cover = (a: 0 | 1) => rf.size[a] + (input[a] - 1) * rf.stride[a];
-  return { size: [cover(0), cover(1)], stride: [rf.stride[0] * input[0], rf.stride[1] * input[1]], padding: [...rf.padding], global: true };
+  return { size: [cover(0), cover(1)], stride: [rf.stride[0] * input[0], rf.stride[1] * input[1]], padding: [...rf.padding], global: true, ...(rf.lowerBound ? { lowerBound: true } : {}) };
 }
 
 /** Centre of the first unit's field on each axis, in input pixels. */
@@ -60,10 +61,15 @@ export function mergeFields(fields: (RfState | null)[]): { field: RfState | null
       if (!near(f.stride[0], r.stride[0]) || !near(f.stride[1], r.stride[1]) || !near(c[0], rc[0]) || !near(c[1], rc[1])) misaligned.push(i);
     });
   }
-  return { field: best, misaligned };
+  // A path whose field is only a lower bound may see more than the largest exact one: the merge is a bound too.
+  const bound = fields.some((f) => f?.lowerBound);
+  return { field: best && bound && !best.lowerBound ? { ...best, lowerBound: true } : best, misaligned };
 }
 
 /** A plain copy for reports (drops the internal `global` flag). */
 export function publicField(rf: RfState | null): ReceptiveField | null {
-  return rf ? { size: [rf.size[0], rf.size[1]], stride: [rf.stride[0], rf.stride[1]], padding: [rf.padding[0], rf.padding[1]] } : null;
+  if (!rf) return null;
+  const field: ReceptiveField = { size: [rf.size[0], rf.size[1]], stride: [rf.stride[0], rf.stride[1]], padding: [rf.padding[0], rf.padding[1]] };
+  if (rf.lowerBound) field.lowerBound = true;
+  return field;
 }

@@ -33,6 +33,11 @@ export interface ReceptiveField {
   stride: [number, number];
   /** Effective padding: how far before the input's first pixel the first unit's field starts. */
   padding: [number, number];
+  /**
+   * True when a layer on the way samples at learned positions (deformable convolution): the size is then the
+   * field without offsets, a lower bound of what a unit can see.
+   */
+  lowerBound?: boolean;
 }
 
 /** Results for one top-level node; a composite aggregates its inner layers. */

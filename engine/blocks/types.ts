@@ -29,6 +29,8 @@ export interface RfTransfer {
   stride: [number, number];
   /** Padding added before the first element (top, left), as actually applied for this input size. */
   padding: [number, number];
+  /** The layer samples at learned offsets (deformable convolution): the kernel is the field without them, a lower bound. */
+  lowerBound?: boolean;
 }
 
 /** A problem found while applying a block's rules, with an optional one-click fix (see analysis/fixes). */
@@ -77,8 +79,12 @@ export interface BlockTraits {
 
 /** The tfjs side of one layer class a block's `layer()` produces. */
 export interface TfjsLayerSpec {
-  /** The `tf.layers` factory that builds it. */
-  factory: keyof typeof tfjs.layers;
+  /**
+   * The `tf.layers` factory that builds it, or, for a LayerLoom custom layer (deformable and dynamic
+   * convolutions), a function that builds it with the given tfjs namespace (the class is registered for
+   * serialization there, so saved models load back).
+   */
+  factory: keyof typeof tfjs.layers | ((tf: typeof tfjs, config: Record<string, unknown>) => tfjs.layers.Layer);
   /**
    * Keras' default initializers where tfjs' differ (tfjs-layers defaults to Glorot *normal* for kernels, Keras
    * to Glorot uniform), so the compiled model starts like its Keras and PyTorch twins.

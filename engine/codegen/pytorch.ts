@@ -9,6 +9,7 @@
 import { headerLines } from './header';
 import { activationOf, byId, nodeRole } from './layers';
 import { torchOp, type OpContext } from './pytorch-ops';
+import type { OpHelper } from './torch-helpers';
 import { IdentifierAllocator, PYTHON_RESERVED, pyLiteral, pyString, TORCH_MODULE_ATTRIBUTES } from './sanitize';
 import { CodeWriter, type MappedCode } from './source-map';
 import type { CodegenModel, CodegenNode, GeneratedFile } from './types';
@@ -57,14 +58,14 @@ export function generatePyTorch(model: CodegenModel): string {
 
 /** `model.py` with its source map (flat node id -> the lines that build it, in `__init__` and `forward`). */
 export function generatePyTorchMapped(model: CodegenModel): MappedCode {
-  const names = new IdentifierAllocator(new Set([...PYTHON_RESERVED, ...TORCH_MODULE_ATTRIBUTES, 'avg_pool_same']));
+  const names = new IdentifierAllocator(new Set([...PYTHON_RESERVED, ...TORCH_MODULE_ATTRIBUTES, 'avg_pool_same', 'torchvision']));
   const nodes = byId(model.nodes);
   const varOf = new Map<string, string>();
   const init = new CodeWriter();
   const forward = new CodeWriter();
   const inputs: CodegenNode[] = [];
   const outputs: string[] = [];
-  const helpers = new Set<'avg_pool_same'>();
+  const helpers = new Set<OpHelper>();
   const final = finalActivation(model);
 
   for (const node of model.nodes) {
@@ -122,6 +123,7 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       'import torch',
       'from torch import nn',
       'import torch.nn.functional as F',
+      ...(helpers.has('torchvision') ? ['import torchvision'] : []),
       '',
       `#: Input shape without the batch dimension, channels first (the design's ${pyLiteral(input.outputShape)} channels last).`,
       `INPUT_SHAPE = ${pyLiteral(torchShape(input.outputShape))}`,

@@ -21,9 +21,12 @@ export interface OpContext {
   attr: string;
   /** The activation to apply after the op (the final softmax may have been moved to `predict`). */
   activation: string;
-  /** Helper functions the module file must define. */
-  helpers: Set<'avg_pool_same'>;
+  /** Helper functions the module file must define, or modules it must import. */
+  helpers: Set<OpHelper>;
 }
+
+/** What a layer's code may need at the top of model.py: a helper function, or the torchvision import. */
+export type OpHelper = 'avg_pool_same' | 'torchvision';
 
 /** A layer's PyTorch code: the constructor (without `self.x = `), if it has weights, and its forward expression. */
 export interface OpCode {

@@ -23,7 +23,7 @@ type LayerFactory = (config: Record<string, unknown>) => tfjs.layers.Layer;
  * blocks (each declares the classes its layer produces), so a class no block produces is not here.
  */
 export const LAYER_FACTORIES: Readonly<Record<string, keyof Tf['layers']>> = Object.fromEntries(
-  [...LAYER_CLASSES].map(([className, spec]) => [className, spec.factory]),
+  [...LAYER_CLASSES].flatMap(([className, spec]) => (typeof spec.factory === 'string' ? [[className, spec.factory]] : [])),
 );
 
 /** Options of `compileModel`. */
@@ -78,6 +78,8 @@ export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
 
 /** Builds one tfjs layer from its class name and camelCase config. */
 export function createLayer(tf: Tf, mapping: LayerMapping, name: string): tfjs.layers.Layer {
+  const custom = LAYER_CLASSES.get(mapping.className)?.factory;
+  if (typeof custom === 'function') return custom(tf, { ...mapping.config, name });
   const factoryName = LAYER_FACTORIES[mapping.className];
   const factory = factoryName ? (tf.layers[factoryName] as unknown as LayerFactory | undefined) : undefined;
   if (!factory) throw new DesignError('unsupported-export', `no tfjs layer for class ${mapping.className}`, name);

@@ -150,7 +150,7 @@ export function sameNodeAnalysis(a: NodeAnalysis, b: NodeAnalysis): boolean {
     a.params.nonTrainable === b.params.nonTrainable &&
     a.macs === b.macs &&
     a.memory.activationBytes === b.memory.activationBytes &&
-    (ra === rb || (!!ra && !!rb && samePair(ra.size, rb.size) && samePair(ra.stride, rb.stride) && samePair(ra.padding, rb.padding)))
+    (ra === rb || (!!ra && !!rb && samePair(ra.size, rb.size) && samePair(ra.stride, rb.stride) && samePair(ra.padding, rb.padding) && !ra.lowerBound === !rb.lowerBound))
   );
 }
 

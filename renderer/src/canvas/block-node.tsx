@@ -48,8 +48,8 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
         {colorBy === 'macs' ? (
           <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
         ) : (
-          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${formatPair(rf.size)}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
-            <em>RF</em> {rf ? formatPair(rf.size) : '–'}
+          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${rf.lowerBound ? 'at least ' : ''}${formatPair(rf.size)}${rf.lowerBound ? ' (deformable sampling can reach further)' : ''}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
+            <em>RF</em> {rf ? `${rf.lowerBound ? '≥' : ''}${formatPair(rf.size)}` : '–'}
             {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
           </span>
         )}

@@ -102,7 +102,7 @@ function NodeInspector({ node }: { node: DesignNode }) {
         {a && a.params.nonTrainable > 0 && <Stat label="Non-trainable" value={formatInt(a.params.nonTrainable)} />}
         <Stat label="MACs" value={a ? formatInt(a.macs) : '—'} />
         <Stat label="Activations" value={a ? formatBytes(a.memory.activationBytes) : '—'} />
-        <Stat label="Receptive field" value={rf ? `${formatPair(rf.size)} px` : '—'} />
+        <Stat label="Receptive field" value={rf ? `${rf.lowerBound ? 'at least ' : ''}${formatPair(rf.size)} px` : '—'} />
         {rf && <Stat label="Effective stride" value={formatPair(rf.stride)} />}
       </div>
       {diags.length > 0 && (
