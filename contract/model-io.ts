@@ -11,6 +11,7 @@ export const EXPORT_FORMATS = [
   { id: 'keras', label: 'Keras', output: 'file', defaultName: 'model.py', describe: 'model.py: build_model() with tf.keras' },
   { id: 'pytorch', label: 'PyTorch + train.py', output: 'folder', defaultName: 'pytorch', describe: 'a folder with model.py (nn.Module) and train.py' },
   { id: 'tfjs', label: 'tfjs model.json + weights', output: 'folder', defaultName: 'tfjs-model', describe: 'a folder with model.json and weights.bin (trained weights from a run folder, else fresh ones)' },
+  { id: 'onnx', label: 'ONNX', output: 'file', defaultName: 'model.onnx', describe: 'model.onnx: opset 17, channels-first input [N, C, H, W] (trained weights from a run folder, else fresh ones)' },
 ] as const;
 
 /** An export format id. */
@@ -19,12 +20,13 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]['id'];
 export const EXPORT_FORMAT_IDS = EXPORT_FORMATS.map((f) => f.id) as unknown as readonly [ExportFormat, ...ExportFormat[]];
 
 /** Formats that can carry trained weights from a training run folder. */
-export const WEIGHTS_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['tfjs']);
+export const WEIGHTS_FORMATS: ReadonlySet<ExportFormat> = new Set<ExportFormat>(['tfjs', 'onnx']);
 
 /** Model files the importer reads (shown in the Import prompt). */
 export const IMPORT_FORMATS = [
   { id: 'tfjs-layers', label: 'tfjs Layers model.json' },
   { id: 'keras-json', label: 'Keras model JSON (model.to_json())' },
+  { id: 'onnx', label: 'ONNX model (.onnx, with its weights)' },
 ] as const;
 
 const filePath = z.string().min(1, 'expected a path').max(4096, 'expected a path of at most 4096 characters')

@@ -12,6 +12,7 @@ import { analyzeDesign } from '../engine/analysis/analyze';
 import { DesignError } from '../engine/errors';
 import { importModelText } from '../engine/import/import-model';
 import { exportModel } from '../engine/node/export-model';
+import { importOnnxFile, isOnnxPath } from '../engine/node/onnx-files';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { parseDocument } from '../engine/schema/load';
 
@@ -66,6 +67,16 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
     },
     async modelImport({ path }) {
       const file = full(path);
+      if (isOnnxPath(file)) {
+        // Binary, with its weights: engine/node/onnx-files.ts reads it (refusals name the operator and node).
+        try {
+          const { doc } = await importOnnxFile(file);
+          const layers = doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').length;
+          return { path: file, document: doc as unknown as Record<string, unknown>, layers };
+        } catch (err) {
+          throw designFailure(err, file) ?? fsFailure(err, file);
+        }
+      }
       let text: string;
       try {
         const info = await stat(file);

@@ -68,7 +68,9 @@ async function placeFiles(target: ExportTarget, out: string, files: GeneratedFil
  * Writes `doc` as `target` at `out`. With `runDir` (tfjs only), the weights are the run's trained ones, checked
  * against the design layer by layer; a mismatch names the layer and refuses before anything is written.
  */
-export async function exportModel(doc: DesignDocument, target: ExportTarget, out: string, options: { runDir?: string } = {}): Promise<ExportResult> {
+export async function exportModel(doc: DesignDocument, target: ExportTarget | 'onnx', out: string, options: { runDir?: string } = {}): Promise<ExportResult> {
+  // ONNX has its own writer (trained or fresh weights); loaded on use so this module does not import it at start.
+  if (target === 'onnx') return (await import('./onnx-files')).exportOnnxFile(doc, out, options);
   const { analysis } = prepareExport(doc, target);
   if (target !== 'tfjs') {
     if (options.runDir) throw new DesignError('unsupported-export', `trained weights go only into the tfjs format; ${target} source code builds a fresh model`, 'runDir');
