@@ -15,6 +15,7 @@ export function trainingPanel(page: Page) {
     },
     /** Types a value into a settings field (by test id) as a user would. */
     async setField(testId: string, value: string): Promise<void> {
+      await api.tab('setup');
       const input = page.getByTestId(testId);
       await input.fill(value);
       await input.blur();
@@ -29,6 +30,11 @@ export function trainingPanel(page: Page) {
     async waitPoints(atLeast: number, timeout = 90_000): Promise<number> {
       await expect.poll(() => api.points(), { timeout, interval: 200 }).toBeGreaterThanOrEqual(atLeast);
       return api.points();
+    },
+    /** Stops the live run and waits until the worker reports it stopped. */
+    async stop(): Promise<void> {
+      await page.getByTestId('train-stop').click();
+      await api.waitPhase(/^stopped$/);
     },
     async start(): Promise<void> {
       await page.getByTestId('train-start').click();

@@ -46,7 +46,8 @@ function buildOptions(spec: ChartSpec, width: number, height: number, zoomed: { 
     cursor: { drag: { x: true, y: false } },
     legend: { live: true },
     scales: { x: { time: false }, y: spec.log ? { distr: 3 } : {}, r: { range: [0, 1] } },
-    axes: [axis(spec.xLabel, 'x'), axis(spec.yLabel, 'y'), ...(spec.series.some((s) => s.right) ? [axis(spec.rightLabel, 'r', 1)] : [])],
+    // Steps and epochs are whole numbers: no 0.5 ticks on a short run.
+    axes: [{ ...axis(spec.xLabel, 'x'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000] }, axis(spec.yLabel, 'y'), ...(spec.series.some((s) => s.right) ? [axis(spec.rightLabel, 'r', 1)] : [])],
     series: [
       { label: spec.xLabel },
       ...spec.series.map((s) => ({

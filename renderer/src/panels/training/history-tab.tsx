@@ -9,11 +9,10 @@ import { getHostClient, HostCallError } from '../../host';
 import { useEditor } from '../../store';
 import { askText } from '../../ui/prompt';
 import { refreshRuns, startTraining } from './controller';
-import { formatDuration } from './metrics';
+import { formatDuration, sortRuns, type SortKey } from './metrics';
 import { RunOverlay } from './overlay';
 import { isActive } from './run-feed';
 
-type SortKey = 'startedAt' | 'design' | 'dataset' | 'status' | 'testAccuracy' | 'seconds' | 'backend';
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'startedAt', label: 'Date' },
   { key: 'design', label: 'Design' },
@@ -23,17 +22,6 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'seconds', label: 'Time' },
   { key: 'backend', label: 'Backend' },
 ];
-
-/** Sorts runs by a column; unknown values (null) always last. */
-export function sortRuns(runs: RunSummary[], key: SortKey, asc: boolean): RunSummary[] {
-  return [...runs].sort((a, b) => {
-    const x = a[key];
-    const y = b[key];
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-    return asc ? c : -c;
-  });
-}
 
 function fail(err: unknown): void {
   useEditor.getState().showToast('error', err instanceof HostCallError ? err.message : String(err));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimate, formatDuration, perClassMetrics, Smoother } from './metrics';
+import { decimate, formatDuration, perClassMetrics, Smoother, sortRuns } from './metrics';
 
 describe('training panel metrics', () => {
   it('computes precision and recall per class from a confusion matrix', () => {
@@ -40,5 +40,14 @@ describe('training panel metrics', () => {
     expect(formatDuration(65)).toBe('1:05');
     expect(formatDuration(3723)).toBe('1:02:03');
     expect(formatDuration(null)).toBe('--:--');
+  });
+
+  it('sorts runs by a column either way, unknown values last', () => {
+    const run = (design: string, testAccuracy: number | null, startedAt: string) => ({ design, testAccuracy, startedAt, dataset: 'd', status: 'completed', seconds: 1, backend: 'wasm' });
+    const runs = [run('b', 0.5, '2026-01-02'), run('a', null, '2026-01-03'), run('c', 0.9, '2026-01-01')];
+    expect(sortRuns(runs, 'testAccuracy', false).map((r) => r.design)).toEqual(['c', 'b', 'a']);
+    expect(sortRuns(runs, 'testAccuracy', true).map((r) => r.design)).toEqual(['b', 'c', 'a']);
+    expect(sortRuns(runs, 'design', true).map((r) => r.design)).toEqual(['a', 'b', 'c']);
+    expect(sortRuns(runs, 'startedAt', false).map((r) => r.design)).toEqual(['a', 'b', 'c']);
   });
 });

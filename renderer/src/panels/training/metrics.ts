@@ -87,3 +87,17 @@ export function formatDuration(seconds: number | null): string {
   const s = String(t % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** Columns the run history sorts by. */
+export type SortKey = 'startedAt' | 'design' | 'dataset' | 'status' | 'testAccuracy' | 'seconds' | 'backend';
+
+/** Sorts runs by a column; unknown values (null) always last, whichever the direction. */
+export function sortRuns<R extends Record<SortKey, string | number | null>>(runs: readonly R[], key: SortKey, asc: boolean): R[] {
+  return [...runs].sort((a, b) => {
+    const x = a[key];
+    const y = b[key];
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return asc ? c : -c;
+  });
+}
