@@ -3,6 +3,8 @@
  * linking both ways, code following an edit, and screenshots in both themes.
  */
 import { expect } from 'vitest';
+import { generateCode } from '../engine/codegen';
+import { parseDocument } from '../engine/schema/load';
 import { describeE2E, test } from './fixtures';
 import { editor } from './helpers/canvas';
 import { codePanel } from './helpers/code-panel';
@@ -68,7 +70,13 @@ describeE2E('code panel', () => {
       conv.name,
       { timeout: 5000 },
     );
-    expect(await code.text()).toMatch(/tf\.layers\.conv2d\(\{ filters: 77,/);
+    // The panel applies only the changed span: the text must equal a fresh generation (same layers, one conv changed).
+    const after = await code.text();
+    expect(after).toMatch(/tf\.layers\.conv2d\(\{ filters: 77,/);
+    expect(after.match(/tf\.layers\.conv2d\(/g)?.length).toBe(13);
+    expect(after.match(/filters: 256,/g)?.length).toBe((ts.match(/filters: 256,/g)?.length ?? 0) - 1);
+    expect(after.split('\n').length).toBe(ts.split('\n').length);
+    expect(after).toBe(generateCode(parseDocument(await ed.document()), 'ts')[0].contents);
 
     // PyTorch: nn.Conv2d modules, and the selected node's lines (in __init__ and forward) highlighted.
     await code.tab('pytorch');

@@ -36,6 +36,23 @@ function decorationsFor(api: MonacoApi, map: SourceMap, ids: readonly string[]):
   return out;
 }
 
+/**
+ * Puts `text` into `model` by replacing only the span that differs (common prefix and suffix kept), so an edit
+ * re-tokenizes and re-wraps a few lines instead of the whole file, and the view does not jump.
+ */
+export function replaceChanged(api: MonacoApi, model: Monaco.editor.ITextModel, text: string): void {
+  const old = model.getValue();
+  if (old === text) return;
+  const max = Math.min(old.length, text.length);
+  let start = 0;
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) end++;
+  const from = model.getPositionAt(start);
+  const to = model.getPositionAt(old.length - end);
+  model.applyEdits([{ range: new api.Range(from.lineNumber, from.column, to.lineNumber, to.column), text: text.slice(start, text.length - end) }]);
+}
+
 /** The Monaco editor; created once, then its model text, language, theme and decorations follow the props. */
 export function CodeEditor({ api, text, language, sourceMap, theme, onLineNode }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -94,12 +111,7 @@ export function CodeEditor({ api, text, language, sourceMap, theme, onLineNode }
     const model = ed?.getModel();
     if (!ed || !model) return;
     if (model.getLanguageId() !== language) api.editor.setModelLanguage(model, language);
-    // Keep the scroll position across regenerations: only the changed design's lines move.
-    if (model.getValue() !== text) {
-      const top = ed.getScrollTop();
-      model.setValue(text);
-      ed.setScrollTop(top);
-    }
+    replaceChanged(api, model, text);
   }, [api, text, language]);
 
   // Selected nodes' lines: highlighted, and the first range revealed when it is out of view.
