@@ -22,7 +22,8 @@ const missing = existsSync(ONNX_NODE_TESTS) ? undefined : `${ONNX_NODE_TESTS} is
 function operatorOf(caseName: string): string | undefined {
   const rest = caseName.replace(/^test_/, '');
   if (/^(constant|edge|reflect|wrap)_pad/.test(rest)) return 'Pad';
-  const names = Object.keys(IMPORT_OPS).map((op) => [op, op === 'BatchNormalization' ? 'batchnorm' : op.toLowerCase()] as const);
+  const prefix: Record<string, string> = { BatchNormalization: 'batchnorm', ReduceMean: 'reduce_mean', ReduceMax: 'reduce_max' };
+  const names = Object.keys(IMPORT_OPS).map((op) => [op, prefix[op] ?? op.toLowerCase()] as const);
   const hits = names.filter(([, p]) => rest === p || rest.startsWith(`${p}_`)).sort((a, b) => b[1].length - a[1].length);
   return hits[0]?.[0];
 }

@@ -310,7 +310,7 @@ function reduceSpatial(type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D'): Handler {
     const x = t.value(r.inputs[0], 'input');
     const axes = (r.opset >= 18 ? r.intInput(1, 'axes') : r.ints('axes', [])) ?? [];
     const sorted = axes.map((a) => batchAxis(a, x.onnx.length)).sort().join();
-    if (x.onnx.length !== 4 || sorted !== '2,3') throw new Error(`a reduction over axes [${axes.join(', ')}] of a rank-${x.onnx.length} tensor: LayerLoom reduces the height and width of images (global pooling)`);
+    if (x.onnx.length !== 4 || sorted !== '2,3') throw new Error(`a reduction over ${axes.length ? `axes [${axes.join(', ')}]` : 'all axes (the batch too)'} of a rank-${x.onnx.length} tensor: LayerLoom reduces the height and width of images (global pooling)`);
     const [v] = globalPool(t, r, type);
     return [r.int('keepdims', 1) === 1 ? v : { ...v, onnx: [x.onnx[0], x.onnx[1]] }];
   };

@@ -195,7 +195,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   const parsed = documentSchema.safeParse({
     format: DOCUMENT_FORMAT,
     version: DOCUMENT_VERSION,
-    name: (options.name ?? (graph.name || 'Imported ONNX model')).slice(0, 200),
+    // LayerLoom's own files keep the design's name (the graph name is an identifier).
+    name: (options.name ?? model.metadataProps?.find((p) => p.key === 'layerloom.name')?.value ?? (graph.name || 'Imported ONNX model')).slice(0, 200),
     description: `Imported from ${file} (${model.producerName || 'unknown producer'} ${model.producerVersion ?? ''}, opset ${opset}, ${graph.node?.length ?? 0} ONNX nodes).`.slice(0, 10000),
     nodes: draft.nodes.map((n) => ({ id: n.id, type: n.type, name: n.name, params: n.params, position: positions.get(n.id) })),
     edges: edges.map(([a, b], i) => ({ id: `e${i + 1}`, source: { node: a, port: 'out' }, target: { node: b, port: 'in' } })),
