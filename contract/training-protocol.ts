@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Training backends, fastest first as `auto` tries them (webgpu moves ahead of wasm only on a hardware adapter). */
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/**
+ * Training backends, fastest first as `auto` tries them (webgpu moves ahead of wasm only on a hardware adapter;
+ * `torch` — PyTorch in a Python child process — is taken automatically only with CUDA).
+ */
+export const BACKEND_NAMES = ['torch', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export const backendChoiceSchema = z.enum(['auto', ...BACKEND_NAMES]);
 export type BackendChoice = z.infer<typeof backendChoiceSchema>;
@@ -40,6 +43,8 @@ export const overridesSchema = z
     limitTest: z.number().int().positive(),
     /** Stop each epoch after N batches (quick runs, tests). */
     maxBatchesPerEpoch: z.number().int().positive(),
+    /** `torch` backend only: DistributedDataParallel over this many GPUs (torchrun). */
+    gpus: z.number().int().positive().max(64),
   })
   .partial()
   .strict();

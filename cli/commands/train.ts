@@ -1,6 +1,6 @@
 /**
  * `layerloom train <document | template-name> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N]
- * [--batch N] [--lr X] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume DIR] [--json]`
+ * [--batch N] [--lr X] [--backend auto|torch|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--gpus N] [--out DIR] [--resume DIR] [--json]`
  *
  * Trains in this process with the same loop and events as the app's worker. In a terminal it draws a progress
  * bar (loss, accuracy, examples/s, ETA); `--json` prints one event per line, the last being `finished`.
@@ -23,7 +23,7 @@ import { loadDesign } from './analyze';
 
 const USAGE =
   'Usage: layerloom train <document.json | template-name> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] ' +
-  '[--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume CHECKPOINT_DIR] [--json]';
+  '[--backend auto|torch|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--gpus N (torch: DistributedDataParallel)] [--out DIR] [--resume CHECKPOINT_DIR] [--json]';
 
 const fmtTime = (s: number) => {
   if (!Number.isFinite(s)) return '--:--';
@@ -124,6 +124,7 @@ export async function run(args: string[]): Promise<number> {
     'limit-train': { type: 'string' },
     'limit-test': { type: 'string' },
     'max-batches': { type: 'string' },
+    gpus: { type: 'string' },
   });
   if (positionals.length !== 1) throw new CliError(`expected one document or template name, got ${positionals.length}. ${USAGE}`);
   const backend = backendChoiceSchema.safeParse(values.backend);
@@ -138,6 +139,8 @@ export async function run(args: string[]): Promise<number> {
   set('limitTrain', positiveInt(values['limit-train'], '--limit-train'));
   set('limitTest', positiveInt(values['limit-test'], '--limit-test'));
   set('maxBatchesPerEpoch', positiveInt(values['max-batches'], '--max-batches'));
+  set('gpus', positiveInt(values.gpus, '--gpus'));
+  if (overrides.gpus !== undefined && overrides.gpus > 1 && backend.data !== 'torch') throw new CliError('--gpus N trains with PyTorch DistributedDataParallel: add --backend torch.');
 
   const target = positionals[0];
   const template = getTemplate(target);

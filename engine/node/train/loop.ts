@@ -268,6 +268,8 @@ export class TrainingRun {
 
 /** Runs training to the end (or stop, early stop, divergence); returns the `finished` event or throws. */
 export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finished'>> {
+  // The torch backend trains in a Python child process, with the same events and run folder (torch/run.ts).
+  if (o.backend.name === 'torch') return (await import('./torch/run')).runTorchTraining(o);
   return new TrainingRun(o).run();
 }
 

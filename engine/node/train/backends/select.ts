@@ -1,6 +1,6 @@
 /**
  * Chooses the training backend: the fastest that loads, in the order
- * tfjs-node-gpu (CUDA) → tfjs-node (libtensorflow) → WebGPU on a hardware adapter → the wasm training path →
+ * PyTorch with CUDA (a Python child process) → tfjs-node-gpu (CUDA) → tfjs-node (libtensorflow) → WebGPU on a hardware adapter → the wasm training path →
  * WebGPU on a software adapter → tfjs `cpu`. Each candidate that is skipped is reported with why; `force`
  * selects one and fails with a clear message when it cannot load. The native packages and the WebGPU and
  * wasm modules are imported dynamically, so their absence only removes a candidate.
@@ -8,8 +8,11 @@
 import type { Tf } from '../../../compile/compile';
 import type { BackendChoice, BackendName } from '../../../../contract/training-protocol';
 
-/** The outcome of trying one candidate. */
-export type ProbeResult = { ok: true; detail: string; software?: boolean } | { ok: false; reason: string };
+/**
+ * The outcome of trying one candidate. `software`: a CPU-emulated GPU adapter; `cpuOnly`: a backend that `auto`
+ * takes only when it runs on a GPU (torch without CUDA).
+ */
+export type ProbeResult = { ok: true; detail: string; software?: boolean; cpuOnly?: boolean } | { ok: false; reason: string };
 
 /** Tries to make one backend active on `tf`. */
 export type Probe = (tf: Tf) => Promise<ProbeResult>;
@@ -56,8 +59,21 @@ function nativeProbe(pkg: string): Probe {
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
+/**
+ * PyTorch in a Python child process (torch/python.ts: interpreter auto-detected, probed once per process). The
+ * tfjs side of a torch run only builds the model and writes its files, so tfjs gets its `cpu` backend.
+ */
+const torchProbe: Probe = async (tf) => {
+  const { torchInfo, describeTorch } = await import('../torch/python');
+  const info = await torchInfo();
+  if (!info.ok) return { ok: false, reason: info.reason };
+  if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'the tfjs cpu backend (used to write the model files) did not initialize' };
+  return { ok: true, detail: describeTorch(info), cpuOnly: info.device !== 'cuda' };
+};
+
 /** The default probes (tests pass their own). */
 export const DEFAULT_PROBES: Record<BackendName, Probe> = {
+  torch: torchProbe,
   'tensorflow-gpu': nativeProbe('@tensorflow/tfjs-node-gpu'),
   tensorflow: nativeProbe('@tensorflow/tfjs-node'),
   webgpu: async (tf) => {
@@ -106,10 +122,15 @@ export async function selectBackend(tf: Tf, choice: BackendChoice = 'auto', prob
   }
   const skipped: BackendSelection['skipped'] = [];
   let softwareGpu: string | null = null;
-  for (const name of ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm'] as const) {
+  for (const name of ['torch', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm'] as const) {
     const r = await probes[name](tf);
     if (!r.ok) {
       skipped.push({ name, reason: r.reason });
+      continue;
+    }
+    if (r.cpuOnly) {
+      // PyTorch without CUDA: `auto` stays on the npm-only path (docs/backends.md says why); --backend torch uses it.
+      skipped.push({ name, reason: `${r.detail}: without CUDA not chosen automatically (use --backend torch)` });
       continue;
     }
     if (name === 'webgpu' && r.software) {
