@@ -3,6 +3,7 @@ import { activation } from './activation';
 import { conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d } from './conv';
 import { dense, flatten, reshape } from './core';
 import { deformableConv2d } from './deformable';
+import { dynamicConv2d } from './dynamic';
 import { ghostBottleneck, ghostModule } from './ghost';
 import { inception } from './inception';
 import { input, output } from './io';
@@ -16,7 +17,7 @@ import { userComposite } from './user-composite';
 
 // Blocks are stored with their own params type; the registry hands them out with the generic one.
 const ALL = [
-  input, conv2d, depthwiseConv2d, separableConv2d, conv2dTranspose, deformableConv2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
+  input, conv2d, depthwiseConv2d, separableConv2d, conv2dTranspose, deformableConv2d, dynamicConv2d, maxPool2d, avgPool2d, globalAvgPool2d, globalMaxPool2d,
   zeroPadding2d, batchNormalization, dropout, activation, flatten, dense, reshape, add, concatenate, multiply, output,
   inception, residual, squeezeExcite, separableBlock, invertedResidual, ghostModule, ghostBottleneck, userComposite,
 ] as unknown as BlockSpec[];

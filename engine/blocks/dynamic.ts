@@ -1,0 +1,103 @@
+/**
+ * DynamicConv2D: dynamic convolution (Chen et al., CVPR 2020; CondConv, Yang et al. 2019) — K kernels mixed per
+ * example by attention over the globally pooled input. A LayerLoom custom tfjs layer
+ * (`compile/custom-layers/dynamic-conv.ts`) and, in the PyTorch export, one nn.Conv2d to K·filters channels
+ * plus the attention MLP (the same exact linear-mixing form).
+ */
+import { z } from 'zod';
+import { windowConfig } from '../codegen/layer-config';
+import { numberLiteral } from '../codegen/sanitize';
+import { applyActivation, int, padExpr, tuple, windowPadding } from '../codegen/torch-helpers';
+import { dynamicConvClass, DYNAMIC_CONV_CLASS, type DynamicConvConfig } from '../compile/custom-layers/dynamic-conv';
+import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
+import { needsImage, product, windowOutput, windowTransfer } from './shape-utils';
+import type { PrimitiveBlock } from './types';
+
+/** Dynamic convolution params: a Conv2D's plus K, the attention's reduction ratio and softmax temperature. */
+export const dynamicConv2dParams = z.object({
+  filters: posInt(65536).default(32),
+  kernelSize: pairSchema([3, 3], 15),
+  strides: pairSchema([1, 1], 64),
+  padding: paddingSchema.default('same'),
+  dilation: pairSchema([1, 1], 64),
+  useBias: z.boolean().default(true),
+  activation: activationSchema.default('linear'),
+  kernels: posInt(16).default(4),
+  reduction: posInt(1024).default(4),
+  temperature: z.number().positive().max(1000).default(1),
+});
+
+type Params = z.output<typeof dynamicConv2dParams>;
+
+/** Hidden width of the attention MLP: channels / reduction, at least 1 (Chen et al. use C/4). */
+const attentionUnits = (channels: number, p: Params) => Math.max(1, Math.floor(channels / p.reduction));
+
+export const dynamicConv2d: PrimitiveBlock<Params> = {
+  kind: 'primitive',
+  type: 'DynamicConv2D',
+  label: 'Dynamic Conv 2D',
+  category: 'convolution',
+  description: 'K convolution kernels mixed for each example by a small attention network over the pooled input: more capacity for little extra compute (dynamic convolution / CondConv).',
+  params: dynamicConv2dParams,
+  inputs: [{ name: 'in' }],
+  outputShape(inputs, p) {
+    const bad = needsImage(inputs, 'DynamicConv2D');
+    if (bad) return { ok: false, error: bad };
+    const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
+    return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
+  },
+  paramCount: (inputs, _out, p) => {
+    const c = inputs[0][2];
+    const h = attentionUnits(c, p);
+    const kernels = p.kernels * (p.kernelSize[0] * p.kernelSize[1] * c * p.filters + (p.useBias ? p.filters : 0));
+    return { trainable: kernels + c * h + h + h * p.kernels + p.kernels, nonTrainable: 0 };
+  },
+  // As computed here: one convolution to K·filters channels (linear in the kernel, so mixing after it is exact),
+  // the mix, and the attention MLP. Mixing the kernels first would cost one convolution plus K·|W| per example.
+  macs: (inputs, out, p) => {
+    const c = inputs[0][2];
+    const h = attentionUnits(c, p);
+    return product(out) * p.kernels * (p.kernelSize[0] * p.kernelSize[1] * c + 1) + c * h + h * p.kernels;
+  },
+  // The kernels' spatial support; the attention that weighs them sees the whole (pooled) input.
+  receptiveField: (inputs, _out, p) => windowTransfer(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation),
+  layer: (p, inputs) => ({
+    className: DYNAMIC_CONV_CLASS,
+    config: {
+      filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, padding: p.padding, dilationRate: p.dilation,
+      useBias: p.useBias, activation: p.activation, kernels: p.kernels, attentionUnits: attentionUnits(inputs[0]?.[2] ?? 1, p),
+      temperature: p.temperature,
+    },
+  }),
+  tfjs: {
+    [DYNAMIC_CONV_CLASS]: { factory: (tf, config) => new (dynamicConvClass(tf))(config as unknown as DynamicConvConfig) },
+  },
+  torch: (ctx) => {
+    const c = ctx.node.layer!.config;
+    const w = windowConfig(c);
+    const inC = ctx.inShapes[0][2];
+    const k = Number(int(c.kernels, 'kernels'));
+    const f = Number(int(c.filters, 'filters'));
+    const h = Number(int(c.attentionUnits, 'attentionUnits'));
+    const [ho, wo] = ctx.node.outputShape;
+    const { pads, symmetric } = windowPadding(ctx);
+    const padding = symmetric ? `(${pads[0][0]}, ${pads[1][0]})` : '(0, 0)';
+    const window = `kernel_size=${tuple(w.kernel)}, stride=${tuple(w.strides)}, padding=${padding}, dilation=${tuple(w.dilation)}`;
+    const init = [
+      'nn.ModuleDict({',
+      `            "attention": nn.Sequential(nn.Linear(${inC}, ${h}), nn.ReLU(), nn.Linear(${h}, ${k})),`,
+      `            "kernels": nn.Conv2d(${inC}, ${k * f}, ${window}, bias=${c.useBias === false ? 'False' : 'True'}),  # ${k} kernels side by side`,
+      '        })',
+    ].join('\n');
+    const m = `self.${ctx.attr}`;
+    // The attention pools the unpadded input; the convolution reads the padded one (TensorFlow 'same').
+    const pi = `F.softmax(${m}["attention"](t.mean(dim=(2, 3))) / ${numberLiteral(Number(c.temperature), 'temperature')}, dim=1)`;
+    const mixed = `(${m}["kernels"](${symmetric ? 't' : padExpr('t', pads)}).view(t.shape[0], ${k}, ${f}, ${ho}, ${wo}) * ${pi}[:, :, None, None, None]).sum(dim=1)`;
+    return { init, forward: applyActivation(`(lambda t: ${mixed})(${ctx.ins[0]})`, ctx.activation) };
+  },
+  exportLimits: (node, inShapes, target) => {
+    if (target === 'pytorch') return inShapes[0]?.length === 3 ? [] : ['DynamicConv2D needs a [height, width, channels] input for the PyTorch export'];
+    const what = target === 'keras' ? 'Keras' : target === 'ts' ? 'TypeScript' : 'a tfjs model file';
+    return [`DynamicConv2D cannot be exported to ${what}: it is a LayerLoom custom layer with no ${target === 'keras' ? 'Keras' : 'standard tfjs'} equivalent; export to PyTorch instead`];
+  },
+};
