@@ -3,6 +3,8 @@
  * Fashion-MNIST subset: train fashion-cnn for one epoch and read the results; pause, resume, stop and start
  * another; overlay two runs; kill the worker mid-run and train again; reload while a run is live.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { describeE2E, test } from './fixtures';
 import { hostCall } from './helpers/app-page';
@@ -59,7 +61,7 @@ describeE2E('training panel', () => {
     await page.getByTestId('toggle-theme').click();
   }, 180_000);
 
-  test('pauses and resumes, stops midway and starts another run; overlays two runs', async ({ page, screenshot }) => {
+  test('pauses and resumes, stops midway and starts another run; overlays two runs; exports, resumes and reopens runs', async ({ page, app, screenshot }) => {
     const ed = editor(page);
     const tp = trainingPanel(page);
     await ed.loadTemplate('fashion-cnn');
@@ -99,6 +101,26 @@ describeE2E('training panel', () => {
     // One legend entry per run, plus the x axis.
     expect(await page.getByTestId('overlay-loss').locator('.u-series').count()).toBe(3);
     await screenshot('history-overlay');
+
+    // Export a run's trained model through the path prompt (relative paths land in the documents folder).
+    const completed = page.locator('[data-testid="train-run-row"][data-status="completed"]').first();
+    await completed.getByTestId('train-run-export').click();
+    await page.getByTestId('prompt-input').fill('exported-run-model');
+    await page.getByTestId('prompt-confirm').click();
+    await expect.poll(() => existsSync(join(app.docsDir, 'exported-run-model', 'model.json'))).toBe(true);
+    const modelJson = JSON.parse(readFileSync(join(app.docsDir, 'exported-run-model', 'model.json'), 'utf8'));
+    expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+
+    // Resume the completed run from its last checkpoint: it continues at the next epoch.
+    await completed.getByTestId('train-run-resume').click();
+    await tp.waitPhase(/running/, 60_000);
+    await expect.poll(() => page.getByTestId('train-progress').innerText(), { timeout: 30_000 }).toMatch(/epoch 2\/2/);
+    await tp.stop();
+
+    // Open a run's design snapshot as a (new, unsaved) design.
+    await tp.tab('history');
+    await page.getByTestId('train-run-row').first().getByTestId('train-run-open').click();
+    await expect.poll(() => page.getByTestId('doc-name').innerText()).toMatch(/\(run /);
   }, 240_000);
 
   test('a killed worker shows the error with its cause; training again works', async ({ page, screenshot }) => {
