@@ -8,8 +8,11 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ROOT } from '../scripts/build-app';
+import { generateCode } from '../engine/codegen';
+import { parseDocument } from '../engine/schema/load';
 import { describeE2E, test } from './fixtures';
 import { editor } from './helpers/canvas';
+import { codePanel } from './helpers/code-panel';
 
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Generated code must resolve `@tensorflow/tfjs` from the repo's node_modules, so it is written inside the repo. */
@@ -85,5 +88,21 @@ describeE2E('model files in the File menu', () => {
     expect(toast).toMatch(/Could not import the model: .*broken\.json: cannot import: .*block2_conv1.*kernelSize/);
     await screenshot('import-broken');
     expect(await ed.document()).toEqual(before);
+  });
+
+  test('the code panel saves its tab as a file', async ({ page, app }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('lenet5');
+    await ed.settled();
+    const code = codePanel(page);
+    await code.open();
+    await code.tab('keras');
+    await page.getByTestId('code-save-as').click();
+    await expect(page.getByTestId('prompt-input').inputValue()).resolves.toBe('model.py');
+    await page.getByTestId('prompt-input').fill('saved/lenet.py');
+    await page.getByTestId('prompt-confirm').click();
+    await expect(page.getByTestId('toast').innerText()).resolves.toMatch(/Saved .*saved\/lenet\.py/);
+    const written = await readFile(join(app.docsDir, 'saved', 'lenet.py'), 'utf8');
+    expect(written).toBe(generateCode(parseDocument(await ed.document()), 'keras')[0].contents);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,14 @@ describe('model files through the host', () => {
     expect(error.message).toContain('broken.json');
   });
 
+  it('imports a real Keras model.to_json() file (MobileNet 1.0) with Keras\' parameter count', async () => {
+    const res = await host.modelImport({ path: join(process.cwd(), FIXTURES, 'mobilenet_1.00_224.keras-2.2.0.json') });
+    const analysis = analyzeDesign(parseDocument(res.document));
+    // keras.applications.MobileNet(alpha=1.0) summary: 4,253,864 total, 4,231,976 trainable.
+    expect(analysis.totals.params).toBe(4_253_864);
+    expect(analysis.totals.trainableParams).toBe(4_231_976);
+  });
+
   it('refuses text that is not JSON, and a missing file', async () => {
     await writeFile(join(docs, 'notjson.json'), '{ "modelTopology": ');
     const bad = await dispatchInvoke(host, 'modelImport', { path: 'notjson.json' });
@@ -91,4 +100,20 @@ describe('model files through the host', () => {
     expect(res).toEqual({ path: join(docs, 'm.py'), bytes: 9 });
     expect(await readdir(docs)).toEqual(['m.py']);
   });
+
+  it('exports tfjs with the trained weights of a real run folder, and refuses a run of another design', async () => {
+    const run = join(dir, 'run');
+    const r = spawnSync(process.execPath, ['bin/layerloom.js', 'train', 'lenet5', '--epochs', '1', '--limit-train', '64', '--limit-test', '32', '--batch', '32', '--out', run], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = requireTemplate('lenet5').build({ inputShape: [28, 28, 1] });
+    const ok = await host.modelExport({ document: doc, format: 'tfjs', path: 'trained', runDir: run });
+    expect(ok.trainedFrom).toBe(join(run, 'model', 'model.json'));
+    expect((await readFile(join(docs, 'trained', 'weights.bin'))).equals(await readFile(join(run, 'model', 'weights.bin')))).toBe(true);
+
+    const other = await dispatchInvoke(host, 'modelExport', { document: requireTemplate('lenet5').build(), format: 'tfjs', path: 'other', runDir: run });
+    expect(other.ok === false && other.error.message).toMatch(/layer 'c5' has weights \[256x120, 120\] but the design's layer 'c5' needs \[400x120, 120\]/);
+    const code = await dispatchInvoke(host, 'modelExport', { document: doc, format: 'keras', path: 'k.py', runDir: run });
+    expect(code.ok === false && code.error.message).toMatch(/trained weights go only into the tfjs format/);
+    expect((await readdir(docs)).sort()).toEqual(['trained']);
+  }, 130_000);
 });
