@@ -19,6 +19,7 @@ interface StreamProbe {
 }
 
 const version = () => runFeed.version;
+const epochVersion = () => runFeed.epochVersion;
 
 function batchData(): uPlot.AlignedData {
   const s = runFeed.series;
@@ -81,11 +82,11 @@ export function CurvesTab() {
         </figure>
         <figure>
           <figcaption>Per epoch: loss and validation accuracy</figcaption>
-          <Chart spec={specs.epoch} getData={epochData} subscribe={onFeedFrame} version={version} testId="chart-epochs" />
+          <Chart spec={specs.epoch} getData={epochData} subscribe={onFeedFrame} version={epochVersion} testId="chart-epochs" />
         </figure>
         <figure>
           <figcaption>Learning rate</figcaption>
-          <Chart spec={specs.lr} getData={lrData} subscribe={onFeedFrame} version={version} testId="chart-lr" />
+          <Chart spec={specs.lr} getData={lrData} subscribe={onFeedFrame} version={epochVersion} testId="chart-lr" />
         </figure>
       </div>
     </div>

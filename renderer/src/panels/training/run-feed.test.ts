@@ -49,6 +49,10 @@ describe('the live run feed', () => {
     feed.ingest({ type: 'epoch-start', epoch: 0, epochs: 2, batches: 10, learningRate: 0.01 });
     feed.ingest({ type: 'epoch-end', epoch: 0, loss: 1, accuracy: 0.5, valLoss: 1.2, valAccuracy: 0.4, learningRate: 0.005, seconds: 3 });
     expect(feed.series).toMatchObject({ epoch: [1], trainLoss: [1], valLoss: [1.2], valAccuracy: [0.4], learningRate: [0.01] });
+    // Batches move only the batch curve's version; epochs move both.
+    const [v, ev] = [feed.version, feed.epochVersion];
+    feed.ingest(batch(1, 0, [1]));
+    expect([feed.version, feed.epochVersion]).toEqual([v + 1, ev]);
     feed.ingest({ type: 'error', code: 'worker-crashed', message: 'the training worker was killed by SIGKILL' });
     expect(feed.view()).toMatchObject({ phase: 'error', error: { code: 'worker-crashed' } });
   });

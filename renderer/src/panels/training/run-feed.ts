@@ -67,6 +67,8 @@ export class RunFeed {
   series: RunSeries = emptySeries();
   /** Bumped on every change of the series (charts redraw when it moved). */
   version = 0;
+  /** Bumped only when the per-epoch series change (their charts skip the per-batch redraws). */
+  epochVersion = 0;
   private v: RunView = initialView();
   private smoother = new Smoother();
   private batches = 1;
@@ -87,6 +89,7 @@ export class RunFeed {
     this.smoother = new Smoother();
     this.v = initialView(phase, runId);
     this.version++;
+    this.epochVersion++;
   }
 
   /** Sets the run id of the live run (known once the host answers `trainingStart`). */
@@ -111,6 +114,7 @@ export class RunFeed {
         this.v = { ...v, epoch: e.epoch, batchesDone: 0 };
         this.series.learningRate.push(e.learningRate);
         this.version++;
+        this.epochVersion++;
         return;
       case 'batch': {
         const s = this.series;
@@ -135,6 +139,7 @@ export class RunFeed {
         // The learning rate of an epoch is the one it started with (pushed at epoch-start); a replay may lack it.
         if (s.learningRate.length < s.epoch.length) s.learningRate.push(e.learningRate);
         this.version++;
+        this.epochVersion++;
         this.v = { ...v, epochs: [...v.epochs, e] };
         return;
       }
