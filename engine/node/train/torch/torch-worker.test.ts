@@ -15,8 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StartCommand, TrainingEvent } from '../../../../contract/training-protocol';
 import { designOfRun, exportModel } from '../../export-model';
 import { loadModelFiles } from '../../model-files';
-import { loadDataset } from '../data/dataset';
-import { makeBatch } from '../data/dataset';
+import { loadDataset, makeBatch } from '../data/dataset';
 import { findTorch } from './python';
 
 const torch = await findTorch();
@@ -35,7 +34,10 @@ function worker() {
   child.on('message', (raw) => {
     const e = raw as TrainingEvent;
     events.push(e);
-    for (const w of waiters.splice(0)) (w.pred(e) ? w.resolve(e) : waiters.push(w));
+    for (const w of waiters.splice(0)) {
+      if (w.pred(e)) w.resolve(e);
+      else waiters.push(w);
+    }
   });
   const next = (pred: (e: TrainingEvent) => boolean) => {
     const seen = events.find(pred);
