@@ -10,11 +10,11 @@ import { CliError } from '../cli-error';
 import { isOnnxPath } from '../../engine/node/onnx-files';
 import { importOnnxCommand } from './import-onnx';
 
-const USAGE = 'Usage: layerloom import <model.json | model.onnx> -o <document.json>';
+const USAGE = 'Usage: layerloom import <model.json | model.onnx> -o <document.json> [--weights <folder>]';
 
 /** Imports the model file and writes the document atomically; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs(args, { out: { type: 'string', short: 'o' }, name: { type: 'string' } });
+  const { values, positionals } = parseCliArgs(args, { out: { type: 'string', short: 'o' }, name: { type: 'string' }, weights: { type: 'string' } });
   if (positionals.length !== 1) throw new CliError(`expected one model file, got ${positionals.length}. ${USAGE}`);
   if (!values.out) throw new CliError(`missing -o <document.json>. ${USAGE}`);
   const file = positionals[0];
@@ -22,7 +22,8 @@ export async function run(args: string[]): Promise<number> {
   if (!info) throw new CliError(`cannot read '${file}': no such file.`);
   if (!info.isFile()) throw new CliError(`'${file}' is not a file.`);
   if ((await stat(values.out).catch(() => undefined))?.isDirectory()) throw new CliError(`-o '${values.out}' is a folder; give the document's file name (e.g. ${path.join(values.out, 'design.json')}).`);
-  if (isOnnxPath(file)) return importOnnxCommand(file, values.out, values.name);
+  if (isOnnxPath(file)) return importOnnxCommand(file, values.out, values.name, values.weights);
+  if (values.weights) throw new CliError('--weights keeps the weights of an .onnx file; a model.json topology has none to keep.');
   const text = await readFile(file, 'utf8');
   const doc = importModelText(text, { fileName: path.basename(file), name: values.name });
   const analysis = analyzeDesign(doc);

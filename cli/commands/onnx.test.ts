@@ -106,5 +106,15 @@ describe('layerloom export --format onnx from a training run folder', () => {
     const s2 = await ort!.InferenceSession.create(new Uint8Array(readFileSync(at('fresh.onnx'))));
     const o2 = await s2.run({ [s2.inputNames[0]]: new ort!.Tensor('float32', cf.data, cf.dims) });
     expect(maxAbsDiff(o2[s2.outputNames[0]].data as Float32Array, want)).toBeGreaterThan(1e-3);
+
+    // Round trip with the weights: import the .onnx keeping its weights, export the design with them again.
+    const im = cli('import', at('trained.onnx'), '-o', at('trained.json'), '--weights', at('trained-weights'));
+    expect(im.code, im.stderr).toBe(0);
+    expect(im.stdout).toContain('use it with: layerloom export');
+    const again = cli('export', at('trained.json'), '--run', at('trained-weights'), '--format', 'onnx', '-o', at('again.onnx'));
+    expect(again.code, again.stderr).toBe(0);
+    const s3 = await ort!.InferenceSession.create(new Uint8Array(readFileSync(at('again.onnx'))));
+    const o3 = await s3.run({ [s3.inputNames[0]]: new ort!.Tensor('float32', cf.data, cf.dims) });
+    expect(maxAbsDiff(o3[s3.outputNames[0]].data as Float32Array, want)).toBeLessThan(1e-4);
   });
 });
