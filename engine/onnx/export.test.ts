@@ -119,6 +119,18 @@ describe('ONNX export runs in onnxruntime like the tfjs model', () => {
     expect(diff).toBeLessThan(1e-4);
   });
 
+  it('sequences (rank-2 tensors): Dense and BatchNormalization on the channel axis, concatenation along the steps', async () => {
+    const b = new DesignBuilder('sequences');
+    const x = b.input([6, 4], 'steps');
+    const d = b.add('Dense', { units: 5, activation: 'tanh' }, x, 'per_step');
+    const n = b.add('BatchNormalization', { epsilon: 0.01 }, d, 'bn');
+    const c = b.add('Concatenate', { axis: 1 }, [n, b.add('Dense', { units: 5 }, x, 'other')], 'by_step');
+    const s = b.add('Activation', { activation: 'softmax' }, c, 'per_step_softmax');
+    b.output(b.add('Dense', { units: 3, activation: 'sigmoid' }, b.add('Flatten', {}, s, 'flat'), 'head'));
+    const { diff } = await exportAndCompare('sequences', b.build());
+    expect(diff).toBeLessThan(1e-4);
+  });
+
   it.each(listTemplates().map((t) => [t.name] as const))('template %s', async (name) => {
     const t = listTemplates().find((x) => x.name === name)!;
     // Templates added later get a small input when they are valid at it.
