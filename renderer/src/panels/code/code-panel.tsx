@@ -26,7 +26,8 @@ function loadMonaco(): Promise<MonacoModule> {
 
 function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: 'unsupported' }>; reveal(id: string): void }) {
   const doc = useEditor((s) => s.doc);
-  const label = CODE_TABS.find((t) => t.id === result.tab)!.label;
+  // train.py belongs to the PyTorch export: what PyTorch cannot express is why it is not shown.
+  const label = result.tab === 'train' ? 'PyTorch' : CODE_TABS.find((t) => t.id === result.tab)!.label;
   const expanded = expandedComposites(doc);
   return (
     <div className="ll-code__message" data-testid="code-unsupported">
