@@ -71,7 +71,7 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
         <label className="ll-check" title="Random horizontal flips (not for digits or text)">
           <input type="checkbox" checked={t.augment.flip} onChange={(e) => set({ augment: { ...t.augment, flip: e.target.checked } })} data-testid="train-flip" /> Random flips
         </label>
-        <Field label="Random shift (px)" hint="Shift each image by up to ±N pixels (zero fill); 0 = off">
+        <Field label="Random shift / crop (px)" hint="Shift each image by up to ±N pixels with zero fill — the same as a random crop of the image padded by N; 0 = off">
           <NumberField integer value={t.augment.shift} valid={(v) => v >= 0 && v <= 8} onCommit={(v) => set({ augment: { ...t.augment, shift: v } }, 'shift')} />
         </Field>
         <Field label="Seed">

@@ -152,7 +152,8 @@ export function TrainingPanel() {
       )}
       {changed && (
         <div className="ll-train__notice" data-testid="train-design-changed">
-          <Icon name="info" size={14} /> The design has changed since this run started; the run goes on training the design as it was.
+          <Icon name="info" size={14} />
+          {active ? ' The design has changed since this run started; the run goes on training the design as it was.' : ' The design has changed since this run; its curves and results are for the design as it was.'}
         </div>
       )}
       <div className="ll-train__body">
