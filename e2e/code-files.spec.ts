@@ -105,4 +105,38 @@ describeE2E('model files in the File menu', () => {
     const written = await readFile(join(app.docsDir, 'saved', 'lenet.py'), 'utf8');
     expect(written).toBe(generateCode(parseDocument(await ed.document()), 'keras')[0].contents);
   });
+
+  test('Export tfjs with the trained weights of a run folder (what `layerloom train --out` writes)', async ({ page, app, screenshot }) => {
+    const run = join(app.docsDir, 'runs', 'lenet-run');
+    const trained = spawnSync(process.execPath, [join(ROOT, 'bin', 'layerloom.js'), 'train', 'lenet5', '--epochs', '1', '--limit-train', '64', '--limit-test', '32', '--batch', '32', '--out', run], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(trained.status, trained.stderr).toBe(0);
+    const ed = editor(page);
+    await ed.loadTemplate('lenet5');
+    await ed.settled();
+    // The run trained on 28×28×1 images: retarget the design the way the training panel offers.
+    await page.evaluate(() => (globalThis as unknown as { __layerloom: { dispatch(c: unknown): boolean } }).__layerloom.dispatch({ kind: 'retarget', inputShape: [28, 28, 1] }));
+    await ed.settled();
+
+    await page.getByTestId('file-menu').click();
+    await page.getByTestId('menu-export').click();
+    await page.getByTestId('export-format-tfjs').check();
+    await page.getByTestId('export-path').fill('lenet-trained');
+    await page.getByTestId('export-run').fill('runs/lenet-run');
+    await screenshot('export-tfjs-run');
+    await page.getByTestId('export-confirm').click();
+    await expect(page.getByTestId('toast').innerText()).resolves.toMatch(/Exported .*lenet-trained.*with the trained weights of .*lenet-run/);
+    const written = await readFile(join(app.docsDir, 'lenet-trained', 'weights.bin'));
+    expect(written.equals(await readFile(join(run, 'model', 'weights.bin')))).toBe(true);
+
+    // A run of another design: the dialog stays open with the reason, nothing is written.
+    await page.evaluate(() => (globalThis as unknown as { __layerloom: { dispatch(c: unknown): boolean } }).__layerloom.dispatch({ kind: 'retarget', inputShape: [32, 32, 1] }));
+    await ed.settled();
+    await page.getByTestId('file-menu').click();
+    await page.getByTestId('menu-export').click();
+    await page.getByTestId('export-path').fill('lenet-wrong');
+    await page.getByTestId('export-confirm').click();
+    await expect(page.getByTestId('export-error').innerText()).resolves.toMatch(/layer 'c5' has weights \[256x120, 120\] but the design's layer 'c5' needs \[400x120, 120\]/);
+    await screenshot('export-tfjs-wrong-run');
+    await expect(readFile(join(app.docsDir, 'lenet-wrong', 'weights.bin'))).rejects.toThrow();
+  });
 });

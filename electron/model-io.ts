@@ -62,6 +62,8 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
         const result = await exportModel(doc, format, out, { runDir: runDir ? full(runDir) : undefined });
         return { files: result.files, params: result.params, trainedFrom: result.trainedFrom };
       } catch (err) {
+        // A run that does not fit names its own model file; other refusals name where the export was going.
+        if (err instanceof DesignError && err.path === 'runDir') throw new HostError('bad-model', err.message.replace(/^runDir: /, ''), 'runDir');
         throw designFailure(err, out) ?? fsFailure(err, out);
       }
     },
