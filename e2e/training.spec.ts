@@ -123,12 +123,24 @@ describeE2E('training panel', () => {
     await expect.poll(() => page.getByTestId('doc-name').innerText()).toMatch(/\(run /);
   }, 240_000);
 
-  test('a killed worker shows the error with its cause; training again works', async ({ page, screenshot }) => {
+  test('bad data and a killed worker show the error with its cause; training again works', async ({ page, screenshot }) => {
     const ed = editor(page);
     const tp = trainingPanel(page);
     await ed.loadTemplate('fashion-cnn');
     await ed.settled();
     await tp.open();
+    // A dataset folder that does not exist: the preview says so, and so does a run started anyway.
+    await page.getByTestId('train-dataset-kind').selectOption('idx');
+    await page.getByTestId('prompt-input').fill('no-such-folder');
+    await page.getByTestId('prompt-confirm').click();
+    await expect.poll(() => page.getByTestId('train-dataset-error').innerText().catch(() => '')).toMatch(/no-such-folder does not exist/);
+    await tp.start();
+    await page.getByTestId('train-error').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('train-error').innerText()).resolves.toMatch(/dataset could not be loaded[\s\S]*no-such-folder does not exist/);
+    await screenshot('bad-data');
+    await tp.tab('setup');
+    await page.getByTestId('train-dataset-kind').selectOption('default');
+    await page.getByTestId('train-fit-ok').waitFor();
     await tp.setField('train-epochs', '1');
     await tp.start();
     await tp.waitPhase(/running/, 60_000);

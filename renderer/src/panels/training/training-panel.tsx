@@ -31,7 +31,8 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 export function errorTitle(e: NonNullable<RunView['error']>): string {
   switch (e.code) {
     case 'data-mismatch':
-      return 'The design does not fit the data';
+      // The same code covers data that cannot be read and a design that does not fit it; only the latter names the design.
+      return /design/i.test(e.message) ? 'The design does not fit the data' : 'The dataset could not be loaded';
     case 'non-finite-loss':
       return 'Training diverged (the loss became NaN or infinite)';
     case 'worker-crashed':
