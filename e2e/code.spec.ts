@@ -61,6 +61,10 @@ describeE2E('code panel', () => {
     await page.waitForTimeout(500); // the pan animation
     const otherBox = (await page.locator(`.react-flow__node[data-id="${other.id}"]`).boundingBox())!;
     expect(otherBox.x + otherBox.width).toBeLessThan((await code.panel.boundingBox())!.x); // in view, not under the drawer
+    // Keys typed in the code (focus is in Monaco) are the editor's: Delete and Ctrl+A do not touch the design.
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+a');
+    expect((await ed.document()).nodes).toHaveLength(doc.nodes.length);
 
     // Change a parameter: the code follows.
     await ed.select(conv.id);
