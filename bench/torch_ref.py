@@ -1,10 +1,37 @@
 #!/usr/bin/env python3
-"""PyTorch CPU peer for bench/train.ts: the same reference CNN, batch, optimizer and
-timing plan, on the same Fashion-MNIST examples. Prints one JSON object on stdout.
+"""Hand-written PyTorch peer for bench/train.ts: the same network (the reference CNN, or ResNet-18 at 32x32 with
+its ImageNet stem, as the resnet18 template retargeted), batch, optimizer and data, written the way a PyTorch
+user writes a training loop. Prints one JSON object on stdout.
 
 usage: torch_ref.py --batch 128 --warmup 2 --batches 4 --windows 3 --threads 2 [--count N] [--dir D] [--device cuda]
+       torch_ref.py --serve --network resnet18 --batch 64 ...   timed windows on request (interleaved rounds):
+         reads {"window": SECONDS} lines on stdin, answers {"examples": N, "seconds": S} per window
 """
 import argparse, gzip, json, os, statistics, sys, time
+
+
+def resnet18(nn, classes=10):
+    """ResNet-18 (He et al. 2016), BasicBlocks [2, 2, 2, 2], 7x7/2 stem + 3x3/2 max pool, as the template."""
+    class Block(nn.Module):
+        def __init__(self, cin, cout, stride):
+            super().__init__()
+            self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+            self.b1 = nn.BatchNorm2d(cout)
+            self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+            self.b2 = nn.BatchNorm2d(cout)
+            self.proj = None if stride == 1 and cin == cout else nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+        def forward(self, x):
+            y = self.b2(self.c2(nn.functional.relu(self.b1(self.c1(x)))))
+            return nn.functional.relu(y + (x if self.proj is None else self.proj(x)))
+
+    layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    cin = 64
+    for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+        layers += [Block(cin, cout, stride), Block(cout, cout, 1)]
+        cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
+    return nn.Sequential(*layers)
 
 def main() -> int:
     p = argparse.ArgumentParser()
@@ -16,6 +43,8 @@ def main() -> int:
     p.add_argument("--count", type=int, default=1280)
     p.add_argument("--dir", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--device", default="cpu", help="torch device, e.g. cuda on a GPU machine")
+    p.add_argument("--network", choices=["cnn", "resnet18"], default="cnn")
+    p.add_argument("--serve", action="store_true", help="time windows on request (stdin), for interleaved rounds")
     a = p.parse_args()
     try:
         import numpy as np
@@ -28,7 +57,8 @@ def main() -> int:
     torch.manual_seed(1)
     img = os.path.join(a.dir, "train-images-idx3-ubyte.gz")
     lbl = os.path.join(a.dir, "train-labels-idx1-ubyte.gz")
-    if os.path.exists(img) and os.path.exists(lbl):
+    shape = (1, 28, 28) if a.network == "cnn" else (3, 32, 32)
+    if a.network == "cnn" and os.path.exists(img) and os.path.exists(lbl):
         with gzip.open(img) as f:
             x = np.frombuffer(f.read(), np.uint8, offset=16)[: a.count * 784]
         with gzip.open(lbl) as f:
@@ -36,12 +66,12 @@ def main() -> int:
         source = a.dir
     else:
         rng = np.random.default_rng(1)
-        x = (rng.random(a.count * 784) * 255).astype(np.uint8)
+        x = (rng.random(a.count * int(np.prod(shape))) * 255).astype(np.uint8)
         y = (np.arange(a.count) % 10).astype(np.uint8)
-        source = "random (Fashion-MNIST not found)"
-    xs = torch.from_numpy(x.astype(np.float32) / 255).reshape(-1, 1, 28, 28)
+        source = "random pixels" + (" (Fashion-MNIST not found)" if a.network == "cnn" else "")
+    xs = torch.from_numpy(x.astype(np.float32) / 255).reshape(-1, *shape)
     ys = torch.from_numpy(y.astype(np.int64))
-    model = nn.Sequential(
+    model = resnet18(nn) if a.network == "resnet18" else nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),
@@ -67,6 +97,16 @@ def main() -> int:
 
     for _ in range(a.warmup):
         step()
+    if a.serve:
+        print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(), "source": source}), flush=True)
+        for line in sys.stdin:
+            want = json.loads(line)["window"]
+            t0, n = time.perf_counter(), 0
+            while n == 0 or time.perf_counter() - t0 < want:
+                step()
+                n += 1
+            print(json.dumps({"examples": n * a.batch, "seconds": time.perf_counter() - t0, "lastLoss": last[0]}), flush=True)
+        return 0
     windows = []
     for _ in range(a.windows):
         t0 = time.perf_counter()

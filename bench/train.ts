@@ -1,124 +1,160 @@
 /**
- * `npm run bench:train [-- --json] [-- --batches N --windows N --threads N --backends wasm,torch,...]`
+ * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18 --backends pytorch-loop,torch,wasm]`
  *
- * Trains the reference CNN (conv32-pool-conv64-pool-fc128-fc10, Adam, batch 128)
- * on Fashion-MNIST with every tfjs backend that loads here and with PyTorch CPU
- * (/usr/bin/python3, same network, batch, data and thread count) in one run,
- * and prints examples/s per backend (median over timed windows after a
- * warm-up) and the ratio to PyTorch. `--json` prints one object instead.
+ * Trains each network — the reference CNN (conv32-pool-conv64-pool-fc128-fc10, batch 128, Fashion-MNIST) and
+ * ResNet-18 at 32×32×3 (the resnet18 template retargeted, batch 64, random pixels) — with a hand-written PyTorch
+ * loop of the same network (the peer: /usr/bin/python3, `bench/torch_ref.py`), LayerLoom's torch backend (the
+ * generated module in `trainer.py`, as `--backend torch` runs it) and the tfjs backends that load here, all with
+ * Adam and the same thread count. The contenders are interleaved: each of ≥ 5 rounds times one window of ≥ 2 s
+ * per contender (`train-rounds.ts`), and each row reports the median examples/s, the median of the per-round
+ * ratios to the peer with their spread (min–max), and the achieved GFLOP/s (6 × the analysis' MACs per
+ * example: forward, and the two products of the backward pass).
  */
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { loadFashion, referenceCnn, timeTraining, type Batches, type TimingPlan } from './train-lib';
+import { analyzeDesign } from '../engine/analysis/analyze';
+import { DesignBuilder } from '../engine/build/design-builder';
+import { loadDataset } from '../engine/node/train/data/dataset';
+import type { Dataset } from '../engine/node/train/data/types';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
-import { initWebGpu } from '../engine/node/train/backends/webgpu';
+import { describeTorch, torchInfo } from '../engine/node/train/torch/python';
+import type { DesignDocument } from '../engine/schema/document';
+import { requireTemplate } from '../templates/index';
+import { FASHION_DIR, loadFashion, type Batches } from './train-lib';
+import { torchBackendContender, torchRefContender, tfjsContender } from './train-contenders';
+import { runRounds, summarize, type Contender, type Summary } from './train-rounds';
 
-interface Row {
-  backend: string;
-  ok: boolean;
-  examplesPerSec?: number;
-  windows?: number[];
-  batch?: number;
-  ratioToTorch?: number;
-  note?: string;
-  reason?: string;
-}
-
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const json = process.argv.includes('--json');
-const listArg = process.argv.indexOf('--backends');
-const wanted = listArg >= 0 ? process.argv[listArg + 1].split(',') : ['torch', 'torch-1thread', 'wasm', 'webgpu', 'tfjs-node', 'cpu'];
-const plan: TimingPlan = { batch: arg('batch', 128), warmup: arg('warmup', 2), batches: arg('batches', 5), windows: arg('windows', 3) };
-const threads = arg('threads', 2);
-const log = (s: string) => { if (!json) console.log(s); };
+const rounds = Math.max(1, Number(arg('rounds', '5')));
+const seconds = Number(arg('seconds', '2'));
+const threads = Number(arg('threads', '2'));
+const networks = arg('networks', 'cnn,resnet18').split(',');
+const wanted = arg('backends', 'pytorch-loop,torch,wasm').split(',');
+const log = (s: string) => {
+  if (!json) console.log(s);
+};
 
-function torch(data: Batches, nThreads: number, name: string): Row {
-  const py = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
-  if (!existsSync(py)) return { backend: name, ok: false, reason: `${py} not found (set TORCH_PYTHON)` };
-  const script = fileURLToPath(new URL('./torch_ref.py', import.meta.url));
-  const r = spawnSync(py, [script, '--batch', `${plan.batch}`, '--warmup', `${plan.warmup}`, '--batches', `${plan.batches}`,
-    '--windows', `${plan.windows}`, '--threads', `${nThreads}`, '--count', `${data.count}`], { encoding: 'utf8', timeout: 600_000 });
-  const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-  try {
-    const o = JSON.parse(line) as { ok: boolean; reason?: string; examplesPerSec?: number; windows?: number[]; torch?: string };
-    if (!o.ok) return { backend: name, ok: false, reason: o.reason };
-    return { backend: name, ok: true, examplesPerSec: o.examplesPerSec, windows: o.windows, batch: plan.batch, note: `torch ${o.torch}, ${nThreads} thread(s)` };
-  } catch {
-    return { backend: name, ok: false, reason: `torch_ref.py failed: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()}` };
-  }
+/** The reference CNN as a design (the same layers as `train-lib.ts`' tfjs model and `torch_ref.py`). */
+function referenceDesign(): DesignDocument {
+  const b = new DesignBuilder('reference CNN');
+  let x = b.input([28, 28, 1]);
+  x = b.add('Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }, x, 'conv1');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool1');
+  x = b.add('Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }, x, 'conv2');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool2');
+  x = b.add('Flatten', {}, x, 'flatten');
+  x = b.add('Dense', { units: 128, activation: 'relu' }, x, 'fc1');
+  x = b.add('Dense', { units: 10, activation: 'softmax' }, x, 'fc2');
+  b.output(x);
+  return b.build();
 }
 
-async function tfjs(name: string, data: Batches, p: TimingPlan, note?: string): Promise<Row> {
-  const model = referenceCnn(tf);
-  try {
-    const t = await timeTraining(tf, model, data, p);
-    return { backend: name, ok: true, examplesPerSec: t.examplesPerSec, windows: t.windows, batch: p.batch, note };
-  } finally {
-    model.dispose();
-  }
+/** Seeded random pixels as a dataset (labelled so): the PyTorch peer trains on random pixels too. */
+function randomDataset(count: number, shape: [number, number, number]): Dataset {
+  let s = 7;
+  const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) >>> 24;
+  const images = Uint8Array.from({ length: count * shape[0] * shape[1] * shape[2] }, rnd);
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  const set = { images, labels, count, shape };
+  return { name: 'random pixels', train: set, test: set, classNames: Array.from({ length: 10 }, (_, i) => `class ${i}`) };
 }
 
-async function main(): Promise<void> {
-  const data = loadFashion(plan.batch * 10);
-  log(`reference CNN, batch ${plan.batch}, Adam; warm-up ${plan.warmup} batches, ${plan.windows} windows × ${plan.batches} batches; data: ${data.source}; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
-  const rows: Row[] = [];
-  const add = (r: Row) => {
-    rows.push(r);
-    log(r.ok ? `  ${r.backend.padEnd(14)} ${r.examplesPerSec!.toFixed(1).padStart(9)} ex/s  (windows ${r.windows!.map((w) => w.toFixed(0)).join(', ')})${r.note ? `  ${r.note}` : ''}`
-      : `  ${r.backend.padEnd(14)}   skipped: ${r.reason}`);
-  };
-  if (wanted.includes('torch')) add(torch(data, threads, 'pytorch-cpu'));
-  if (wanted.includes('torch-1thread') && threads !== 1) add(torch(data, 1, 'pytorch-cpu-1t'));
+/** The same random pixels as normalized tfjs batches. */
+function batchesOf(d: Dataset, count: number): Batches {
+  const n = Math.min(count, d.train.count);
+  const size = d.train.shape[0] * d.train.shape[1] * d.train.shape[2];
+  const x = Float32Array.from(d.train.images.subarray(0, n * size), (v) => v / 255);
+  const y = new Float32Array(n * 10);
+  for (let i = 0; i < n; i++) y[i * 10 + d.train.labels[i]] = 1;
+  return { x, y, count: n, shape: d.train.shape, classes: 10, source: d.name };
+}
+
+interface NetworkPlan {
+  key: 'cnn' | 'resnet18';
+  title: string;
+  doc: DesignDocument;
+  batch: number;
+  torchData: () => Dataset;
+  tfjsData: () => Batches;
+}
+
+const PLANS: Record<string, () => NetworkPlan> = {
+  cnn: () => ({
+    key: 'cnn',
+    title: 'reference CNN 28×28×1',
+    doc: referenceDesign(),
+    batch: 128,
+    torchData: () => (existsSync(`${FASHION_DIR}/train-images-idx3-ubyte.gz`) ? loadDataset({ kind: 'idx', dir: FASHION_DIR }) : randomDataset(60000, [28, 28, 1])),
+    tfjsData: () => loadFashion(128 * 10),
+  }),
+  resnet18: () => {
+    const data = randomDataset(64 * 150, [32, 32, 3]);
+    return { key: 'resnet18', title: 'ResNet-18 32×32×3 (resnet18 template)', doc: requireTemplate('resnet18').build({ inputShape: [32, 32, 3], classes: 10 }), batch: 64, torchData: () => data, tfjsData: () => batchesOf(data, 64 * 4) };
+  },
+};
+
+async function contendersFor(plan: NetworkPlan, skipped: string[]): Promise<Contender[]> {
+  const out: Contender[] = [];
+  const info = await torchInfo();
+  await tf.setBackend('cpu');
+  if (wanted.includes('pytorch-loop')) {
+    if (!info.ok) skipped.push(`pytorch-loop: ${info.reason}`);
+    else out.push(await torchRefContender({ python: info.python, network: plan.key, batch: plan.batch, threads, count: plan.batch * 10 }));
+  }
+  if (wanted.includes('torch')) {
+    if (!info.ok) skipped.push(`torch-backend: ${info.reason}`);
+    else out.push(await torchBackendContender({ tf, document: plan.doc, dataset: plan.torchData(), batch: plan.batch, threads, note: `${describeTorch(info)}, ${threads} thread(s)` }));
+  }
   if (wanted.includes('wasm')) {
     try {
       await registerWasmTraining(tf);
-      add(await tfjs('wasm', data, plan, `tfjs-backend-wasm + LayerLoom training kernels, ${wasmThreads()} thread(s)`));
-    } catch (e) { add({ backend: 'wasm', ok: false, reason: (e as Error).message }); }
-  }
-  if (wanted.includes('webgpu')) {
-    const st = await initWebGpu(tf, { swiftShaderFallback: process.argv.includes('--swiftshader') });
-    if (!st.ok) add({ backend: 'webgpu', ok: false, reason: `${st.reason}${process.argv.includes('--swiftshader') ? '' : ' (pass --swiftshader to time the CPU emulation)'}` });
-    else {
-      const p = st.software ? { ...plan, warmup: 1, batches: 1, windows: 1 } : plan;
-      add(await tfjs('webgpu', data, p, `${st.adapter}${st.software ? ' (software emulation)' : ''}`));
+      out.push(await tfjsContender({ tf, name: 'wasm', note: `tfjs-backend-wasm + LayerLoom training kernels, ${wasmThreads()} thread(s)`, document: plan.doc, data: plan.tfjsData(), batch: plan.batch }));
+    } catch (e) {
+      skipped.push(`wasm: ${(e as Error).message}`);
     }
   }
-  if (wanted.includes('tfjs-node')) {
-    try {
-      const pkg = '@tensorflow/tfjs-node'; // optional: resolved at run time only
-      await import(pkg);
-      await tf.setBackend('tensorflow');
-      add(await tfjs('tfjs-node', data, plan, 'libtensorflow'));
-    } catch (e) { add({ backend: 'tfjs-node', ok: false, reason: `@tensorflow/tfjs-node not installed (${(e as Error).message.split('\n')[0].slice(0, 80)})` }); }
-  }
-  if (wanted.includes('cpu')) {
-    await tf.setBackend('cpu');
-    // The pure-JS backend needs ~40 s per batch of 128: time one smaller batch.
-    add(await tfjs('cpu', data, { batch: arg('cpu-batch', 16), warmup: 0, batches: 1, windows: 1 }, 'pure JS; one batch, no warm-up'));
-  }
-  const peer = rows.find((r) => r.backend === 'pytorch-cpu' && r.ok);
-  const peer1 = rows.find((r) => r.backend === 'pytorch-cpu-1t' && r.ok);
-  for (const r of rows) if (r.ok && peer) r.ratioToTorch = r.examplesPerSec! / peer.examplesPerSec!;
-  if (json) {
-    console.log(JSON.stringify({ plan, threads, data: data.source, cpus: os.cpus().length, load: os.loadavg()[0], peer: peer?.backend ?? null, results: rows }));
-    return;
-  }
-  log(peer ? `ratio to PyTorch CPU (${threads} threads, ${peer.examplesPerSec!.toFixed(0)} ex/s)${peer1 ? `; to 1 thread (${peer1.examplesPerSec!.toFixed(0)} ex/s)` : ''}:` : 'no PyTorch peer: ratios not available');
-  for (const r of rows) {
-    if (!r.ok || !peer || r.backend.startsWith('pytorch')) continue;
-    log(`  ${r.backend.padEnd(14)} ${r.ratioToTorch!.toFixed(3)}${peer1 ? `   (vs 1 thread ${(r.examplesPerSec! / peer1.examplesPerSec!).toFixed(3)})` : ''}`);
-  }
+  return out;
 }
 
-// dawn.node holds no libuv handle while GPU work is pending: keep Node alive until main() settles.
+function row(s: Summary): string {
+  const ratio = s.ratio ? `${s.ratio.median.toFixed(3)} (${s.ratio.min.toFixed(3)}–${s.ratio.max.toFixed(3)})` : 'peer';
+  return `  ${s.name.padEnd(14)} ${s.examplesPerSec.toFixed(1).padStart(9)} ex/s  ${(s.gflops ?? 0).toFixed(2).padStart(7)} GFLOP/s  ratio ${ratio.padEnd(22)} ${s.note}`;
+}
+
+async function main(): Promise<void> {
+  log(`bench:train — ${rounds} interleaved rounds × ≥ ${seconds} s per contender; ${threads} thread(s); ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
+  const report: unknown[] = [];
+  for (const key of networks) {
+    const make = PLANS[key];
+    if (!make) throw new Error(`unknown network '${key}' (known: ${Object.keys(PLANS).join(', ')})`);
+    const plan = make();
+    const macs = analyzeDesign(plan.doc).totals.macs;
+    log(`\n${plan.title}, batch ${plan.batch}, Adam; ${(macs / 1e6).toFixed(1)} M MACs per example forward → ${((6 * macs) / 1e6).toFixed(0)} MFLOP per training example`);
+    const skipped: string[] = [];
+    const contenders = await contendersFor(plan, skipped);
+    for (const s of skipped) log(`  skipped ${s}`);
+    let results: Summary[] = [];
+    try {
+      results = summarize(await runRounds(contenders, rounds, seconds, log), contenders.some((c) => c.name === 'pytorch-loop') ? 'pytorch-loop' : null, 6 * macs);
+    } finally {
+      for (const c of contenders) await c.close();
+    }
+    for (const s of results) log(row(s));
+    report.push({ network: plan.key, title: plan.title, batch: plan.batch, macsPerExample: macs, peer: 'pytorch-loop', skipped, results });
+  }
+  if (json) console.log(JSON.stringify({ rounds, seconds, threads, cpus: os.cpus().length, load: os.loadavg()[0], networks: report }));
+}
+
+// dawn.node / wasm threads hold no libuv handle while work is pending: keep Node alive until main() settles.
 const keepAlive = setInterval(() => {}, 1 << 30);
-main().finally(() => clearInterval(keepAlive)).catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main()
+  .finally(() => clearInterval(keepAlive))
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
