@@ -154,6 +154,17 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
         return;
       }
       const ins = node.input ?? [];
+      if (op === 'Shape' && table.values.has(src)) {
+        // A tensor's shape is known here. A symbolic batch becomes 0, which Reshape reads as "keep this axis":
+        // exactly what x.view(x.size(0), -1) under a dynamic batch means (Shape -> Gather -> Concat -> Reshape).
+        const dims = table.values.get(src)!.onnx.map((d, k) => (k === 0 && d < 0 ? 0 : d));
+        const rank = dims.length;
+        const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+        const start = clamp(reader.int('start', 0));
+        const end = clamp(reader.int('end', rank));
+        table.constants.set(node.output?.[0] ?? '', int64Tensor(node.output?.[0] ?? '', dims.slice(start, end)));
+        return;
+      }
       if (FOLDABLE.has(op) && ins.some(Boolean) && ins.every((n) => !n || table.constants.has(n))) {
         // Shape arithmetic on constants (PyTorch's F.pad pads, reshape targets): evaluate it now.
         table.constants.set(node.output?.[0] ?? '', foldConstant(node, ins.map((n) => (n ? table.constants.get(n) : undefined)), opset));

@@ -71,6 +71,30 @@ const floats = (file: string) => {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
 
+/** x.view(x.size(0), -1) under a dynamic batch: PyTorch writes Shape -> Gather -> Unsqueeze -> Concat -> Reshape. */
+const VIEW_PY = `
+import sys, numpy as np, torch
+from torch import nn
+torch.manual_seed(1)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1); self.bn = nn.BatchNorm2d(4); self.fc = nn.Linear(4 * 8 * 8, 5)
+    def forward(self, x):
+        y = torch.relu(self.bn(self.conv(x)))
+        return torch.softmax(self.fc(y.view(y.size(0), -1)), dim=1)
+net = Net().eval()
+with torch.no_grad():
+    net.bn.running_mean.uniform_(-0.2, 0.2); net.bn.running_var.uniform_(0.5, 1.5)
+x = torch.randn(3, 3, 8, 8)
+with torch.no_grad():
+    y = net(x)
+torch.onnx.export(net, x, sys.argv[1] + "/view.onnx", opset_version=13, training=torch.onnx.TrainingMode.PRESERVE,
+                  input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+x.numpy().astype("<f4").tofile(sys.argv[1] + "/view-x.bin"); y.numpy().astype("<f4").tofile(sys.argv[1] + "/view-y.bin")
+print("EXPORTED")
+`;
+
 describe("models written by PyTorch's ONNX exporter import back", () => {
   if (missing) console.log(`SKIP PyTorch-exported ONNX models: ${missing}`);
   let dir = '';
@@ -93,6 +117,17 @@ describe("models written by PyTorch's ONNX exporter import back", () => {
     if (!line) throw new Error(`torch.onnx.export failed:\n${r.stdout}\n${r.stderr}`);
     exported = JSON.parse(line.slice(9));
   }, 600_000);
+
+  it.skipIf(!!missing)('x.view(x.size(0), -1) with a dynamic batch (Shape -> Gather -> Concat -> Reshape) flattens in PyTorch\'s order', () => {
+    const r = spawnSync(SYSTEM_PYTHON, ['-c', VIEW_PY, dir], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(r.stdout, r.stderr).toContain('EXPORTED');
+    const bytes = new Uint8Array(readFileSync(path.join(dir, 'view.onnx')));
+    expect((decodeModel(bytes).graph?.node ?? []).map((n) => n.opType)).toContain('Shape');
+    const imported = importOnnx(bytes, { fileName: 'view.onnx' });
+    expect(analyzeDesign(imported.doc).totals.params).toBe(3 * 3 * 3 * 4 + 4 + 4 * 4 + 4 * 8 * 8 * 5 + 5);
+    const got = runImported(tf, imported, { x: { dims: [3, 3, 8, 8], data: floats(path.join(dir, 'view-x.bin')) } });
+    expect(maxAbsDiff(got.y, floats(path.join(dir, 'view-y.bin')))).toBeLessThan(1e-4);
+  });
 
   it.skipIf(!!missing).each(CASES)('$key: parameter count and outputs of the imported design', ({ key, template, input, fresh }) => {
     const folder = path.join(dir, key);
