@@ -132,6 +132,16 @@ describeE2E('code panel', () => {
     await page.getByTestId('code-unsupported').waitFor();
     expect(await page.getByTestId('code-unsupported').innerText()).toMatch(/PyTorch[\s\S]*half_bn[\s\S]*center\/scale/);
     await screenshot('code-unsupported');
+    // The drawer's edge drags to resize it.
+    const before = (await code.panel.boundingBox())!;
+    const edge = (await page.getByTestId('code-resize').boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(edge.x - 120, edge.y + 200, { steps: 5 });
+    await page.mouse.up();
+    const after = (await code.panel.boundingBox())!;
+    expect(after.width - before.width).toBeGreaterThan(100);
+    expect(after.x + after.width).toBeCloseTo(before.x + before.width, 0);
     await page.getByTestId('code-unsupported-node').first().click();
     const bn = (await ed.document()).nodes.find((n) => n.name === 'half_bn')!;
     await page.locator(`.react-flow__node.selected[data-id="${bn.id}"]`).waitFor({ timeout: 5000 });

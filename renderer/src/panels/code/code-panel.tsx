@@ -10,7 +10,7 @@ import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
 import { CodeEditor } from './code-editor';
 import { startCodeRunner } from './code-runner';
-import { useCodePanel } from './code-store';
+import { setCodePanelWidth, useCodePanel } from './code-store';
 import { saveCodeAs } from './model-io-actions';
 import { CODE_TABS, type CodeResult } from './protocol';
 import { revealNode } from './reveal';
@@ -52,7 +52,7 @@ function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: '
 
 /** The panel (renders nothing while closed). */
 export function CodePanel() {
-  const { open, tab, result } = useCodePanel();
+  const { open, tab, result, width } = useCodePanel();
   const theme = useEditor((s) => s.theme);
   const [api, setApi] = useState<MonacoModule['monaco'] | null>(null);
   const [copied, setCopied] = useState(false);
@@ -67,7 +67,30 @@ export function CodePanel() {
   const meta = CODE_TABS.find((t) => t.id === tab)!;
   const code = result?.kind === 'code' && result.tab === tab ? result : null;
   return (
-    <section className="ll-code" aria-label="Code" data-testid="code-panel" ref={section}>
+    <section className="ll-code" aria-label="Code" data-testid="code-panel" ref={section} style={width ? { width } : undefined}>
+      <div
+        className="ll-code__resize"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the code panel"
+        data-testid="code-resize"
+        onPointerDown={(e) => {
+          const el = section.current;
+          const parent = el?.parentElement;
+          if (!el || !parent) return;
+          e.preventDefault();
+          (e.target as HTMLElement).setPointerCapture(e.pointerId);
+          const right = parent.getBoundingClientRect().right;
+          const max = parent.getBoundingClientRect().width - 160; // always leave some canvas
+          const move = (ev: PointerEvent) => setCodePanelWidth(Math.min(max, Math.max(300, right - ev.clientX)));
+          const up = () => {
+            window.removeEventListener('pointermove', move);
+            window.removeEventListener('pointerup', up);
+          };
+          window.addEventListener('pointermove', move);
+          window.addEventListener('pointerup', up);
+        }}
+      />
       <header className="ll-code__bar">
         <nav className="ll-tabs ll-code__tabs" role="tablist">
           {CODE_TABS.map((t) => (

@@ -13,8 +13,31 @@ export interface CodePanelState {
   result: CodeResult | null;
   /** The node of the line last clicked (an inner node of an expanded block is highlighted alone, not the whole block). */
   lineNode: string | null;
+  /** Width of the drawer in pixels set by dragging its edge (null: the default share of the canvas). */
+  width: number | null;
   setOpen(open: boolean): void;
   setTab(tab: CodeTab): void;
+}
+
+const WIDTH_KEY = 'layerloom.codePanelWidth';
+
+function savedWidth(): number | null {
+  try {
+    const w = Number(localStorage.getItem(WIDTH_KEY));
+    return Number.isFinite(w) && w >= 280 ? w : null;
+  } catch {
+    return null; // storage unavailable: the default width
+  }
+}
+
+/** Remembers the drawer's width (dragged by its edge) for the next session. */
+export function setCodePanelWidth(width: number): void {
+  useCodePanel.setState({ width });
+  try {
+    localStorage.setItem(WIDTH_KEY, String(Math.round(width)));
+  } catch {
+    // storage unavailable: the width lasts for this session only
+  }
 }
 
 /** The code panel's store. */
@@ -23,6 +46,7 @@ export const useCodePanel = create<CodePanelState>()((set) => ({
   tab: 'ts',
   result: null,
   lineNode: null,
+  width: savedWidth(),
   setOpen(open) {
     set({ open });
   },
