@@ -47,7 +47,7 @@ export function ExportDialog() {
         onKeyDown={(e) => e.key === 'Escape' && close()}
       >
         <h2>Export</h2>
-        <p className="ll-dialog__hint">Writes the design as code or as a tfjs model. Relative paths resolve in your documents folder.</p>
+        <p className="ll-dialog__hint">Writes the design as code, as a tfjs model or as an ONNX file. Relative paths resolve in your documents folder.</p>
         <div className="ll-export__formats" role="radiogroup" aria-label="Format">
           {EXPORT_FORMATS.map((f) => (
             <label key={f.id} className={`ll-export__format${s.format === f.id ? ' is-active' : ''}`}>
