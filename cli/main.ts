@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (ar
   blocks: { summary: 'blocks [--json]', load: () => import('./commands/blocks') },
   export: { summary: 'export <document | template> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N]', load: () => import('./commands/export') },
   import: { summary: 'import <model.json> -o <document.json> [--name NAME]', load: () => import('./commands/import') },
+  inspect: { summary: 'inspect <run-dir> --what kernels|features|cam [--node NAME] [--sample FILE|INDEX] [--class K] [--top N] (-o out.png | --json)', load: () => import('./commands/inspect') },
   train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume CHECKPOINT_DIR] [--json]', load: () => import('./commands/train') },
 };
 
