@@ -14,6 +14,9 @@ export type TrainerMessage = { type: string } & Record<string, unknown>;
 /** Commands trainer.py reads from stdin. */
 export type TrainerCommand = 'pause' | 'resume' | 'stop' | 'continue' | 'stop-early';
 
+/** The prefix torchrun's `--tee` puts before each line of a rank's output. */
+const TEE_PREFIX = /^\[[A-Za-z_]*\d+\]:/;
+
 /** A running trainer. */
 export class TrainerProcess {
   private readonly child: ChildProcess;
@@ -29,7 +32,8 @@ export class TrainerProcess {
       this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
     });
     const lines = createInterface({ input: this.child.stdout! });
-    lines.on('line', (line) => {
+    lines.on('line', (raw) => {
+      const line = raw.replace(TEE_PREFIX, ''); // torchrun --tee: `[default0]:{...}`
       let msg: TrainerMessage;
       try {
         msg = JSON.parse(line) as TrainerMessage;

@@ -61,7 +61,7 @@ describe('trainer command line', () => {
   it('runs torchrun through the probed interpreter for --gpus N on CUDA', () => {
     const l = buildTorchLaunch({ ...base, probe: cuda, gpus: 4 });
     expect(l.command).toBe('/usr/bin/python3');
-    expect(l.args).toEqual(['-m', 'torch.distributed.run', '--standalone', '--nnodes', '1', '--nproc_per_node', '4', '/app/trainer.py', '--spec', '/tmp/w/spec.json']);
+    expect(l.args).toEqual(['-m', 'torch.distributed.run', '--standalone', '--nnodes', '1', '--nproc_per_node', '4', '--redirects', '1', '--tee', '1', '--log_dir', 'torchrun-logs', '/app/trainer.py', '--spec', '/tmp/w/spec.json']);
     expect(l.world).toBe(4);
   });
 

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   threads?: number;
   /** Tests only: allow DDP over CPU processes (gloo) on a machine without GPUs. */
   allowCpuDistributed?: boolean;
+  /** Where torchrun writes each rank's log (default `torchrun-logs` in the working folder). */
+  logDir?: string;
 }
 
 /** Why `--gpus N` cannot run here, or null when it can. */
@@ -48,10 +50,13 @@ export function buildTorchLaunch(o: LaunchOptions): TorchLaunch {
   if (o.threads) env.OMP_NUM_THREADS = String(o.threads);
   if (gpus === 1) return { command: o.python, args: [o.script, '--spec', o.specFile], env, world: 1 };
   // --standalone: a local rendezvous on a free port (no master address to configure); one process per GPU.
-  // torchrun would set OMP_NUM_THREADS=1 per process; keep the CPU threads we chose when there are any.
+  // --redirects 1 --tee 1: each rank's stdout goes to a log file and to ours, lines prefixed `[default<rank>]:`
+  // (`TrainerProcess` strips it). They are not optional here: with their default (0) Debian's torch 1.13 on
+  // Python 3.11 fails before starting any worker (Std.from_str('0') is None: Python 3.11 no longer iterates a
+  // zero-valued IntFlag member).
   return {
     command: o.python,
-    args: ['-m', 'torch.distributed.run', '--standalone', '--nnodes', '1', '--nproc_per_node', String(gpus), o.script, '--spec', o.specFile],
+    args: ['-m', 'torch.distributed.run', '--standalone', '--nnodes', '1', '--nproc_per_node', String(gpus), '--redirects', '1', '--tee', '1', '--log_dir', o.logDir ?? 'torchrun-logs', o.script, '--spec', o.specFile],
     env,
     world: gpus,
   };

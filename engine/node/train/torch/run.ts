@@ -99,7 +99,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
       splits: { train, val, test, classes },
       spec: { device: probe.device, threads, loss: lossNameFor(o.document), optimizerState, config: cfg, startEpoch: state.epochsDone, batchesPerEpoch },
     });
-    const launch = buildTorchLaunch({ python: probe.python, script: TRAINER_SCRIPT, specFile, gpus, probe, threads, allowCpuDistributed: extra.allowCpuDistributed });
+    const launch = buildTorchLaunch({ python: probe.python, script: TRAINER_SCRIPT, specFile, gpus, probe, threads, allowCpuDistributed: extra.allowCpuDistributed, logDir: path.join(workDir, 'torchrun-logs') });
     o.emit({
       type: 'started',
       dataset: o.dataset.name,
