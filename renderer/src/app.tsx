@@ -2,9 +2,9 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Canvas } from './canvas/canvas';
-import { discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile, type Recovery } from './files/file-actions';
+import { appInfo, discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile, type Recovery } from './files/file-actions';
 import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './canvas/actions';
-import { getHostClient } from './host';
+import { getHostClient, type MenuCommand } from './host';
 import { Gallery } from './panels/gallery';
 import { CodeLayer, importModelFile, openExportDialog, toggleCodePanel } from './panels/code';
 import { Palette } from './panels/palette';
@@ -54,6 +54,17 @@ function RecoveryBanner() {
   );
 }
 
+/** Help ▸ About: the version and where the app runs. */
+async function showAbout(): Promise<void> {
+  const s = useEditor.getState();
+  try {
+    const a = await appInfo();
+    s.showToast('info', `LayerLoom ${a.version} · ${a.mode === 'electron' ? 'desktop app' : 'browser mode'} on ${a.platform}`);
+  } catch (err) {
+    s.showToast('error', `about: ${(err as Error).message}`);
+  }
+}
+
 function Workspace() {
   const flow = useReactFlow();
   const fitView = useCallback(() => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 }), [flow]);
@@ -64,7 +75,8 @@ function Workspace() {
     try {
       off = getHostClient().on('menuCommand', ({ command, path }) => {
         const s = useEditor.getState();
-        const table: Record<string, () => unknown> = {
+        // Every menu command has a handler: a new one in contract/host-contract.ts is a type error here until it does.
+        const table: Record<MenuCommand, () => unknown> = {
           new: newFile,
           open: () => openFile(),
           openRecent: () => openFile(path),
@@ -82,6 +94,8 @@ function Workspace() {
           autoLayout,
           toggleTheme: () => s.setTheme(s.theme === 'dark' ? 'light' : 'dark'),
           showShortcuts: () => useShortcutsSheet.setState({ open: true }),
+          toggleMinimap: s.toggleMinimap,
+          about: showAbout,
         };
         void table[command]?.();
       });

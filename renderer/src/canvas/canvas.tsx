@@ -126,6 +126,7 @@ export function Canvas() {
 
   const big = doc.nodes.length > VIRTUALIZE_ABOVE;
   const [dragging, setDragging] = useState(false);
+  const minimapVisible = useEditor((s) => s.minimapVisible);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     setNodes((nds) => applyNodeChanges(changes, nds));
     for (const c of changes) if (c.type === 'position') setDragging(!!c.dragging);
@@ -224,7 +225,7 @@ export function Canvas() {
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
         {/* Above VIRTUALIZE_ABOVE nodes the minimap's per-node subscriptions cost a frame while dragging: a
             1,000-node design keeps its minimap only while nothing is being dragged. */}
-        {(!big || !dragging) && <MiniMap
+        {minimapVisible && (!big || !dragging) && <MiniMap
           pannable
           zoomable
           className="ll-minimap"

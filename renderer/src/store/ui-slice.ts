@@ -20,6 +20,8 @@ export interface UiSlice {
   selectedEdges: string[];
   theme: Theme;
   colorBy: ColorBy;
+  /** Whether the canvas shows its minimap (View ▸ Toggle Minimap). */
+  minimapVisible: boolean;
   rightTab: RightTab;
   galleryOpen: boolean;
   toast: Toast | null;
@@ -33,6 +35,7 @@ export interface UiSlice {
   setSelection(nodes: string[], edges?: string[]): void;
   setTheme(theme: Theme): void;
   setColorBy(colorBy: ColorBy): void;
+  toggleMinimap(): void;
   setRightTab(tab: RightTab): void;
   setGalleryOpen(open: boolean): void;
   showToast(kind: Toast['kind'], text: string): void;
@@ -59,6 +62,7 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
   selectedEdges: [],
   theme: initialTheme(),
   colorBy: 'category',
+  minimapVisible: true,
   rightTab: 'inspector',
   galleryOpen: false,
   toast: null,
@@ -78,6 +82,9 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
       // storage unavailable (private mode): the theme just isn't remembered
     }
     set({ theme });
+  },
+  toggleMinimap() {
+    set((s) => ({ minimapVisible: !s.minimapVisible }));
   },
   setColorBy(colorBy) {
     set({ colorBy });

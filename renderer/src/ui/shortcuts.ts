@@ -16,6 +16,7 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Mod+O / Mod+S', label: 'Open / save' },
   { keys: 'Shift+L', label: 'Auto-layout' },
   { keys: 'Shift+1', label: 'Fit view' },
+  { keys: 'Shift+M', label: 'Show / hide the minimap' },
   { keys: '?', label: 'This list' },
 ];
 
@@ -54,6 +55,7 @@ export function useShortcuts(fitView: () => void): void {
       if (mod && key === 'a') return run(selectAll);
       if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return run(deleteSelection);
       if (!mod && e.shiftKey && key === 'l') return run(autoLayout);
+      if (!mod && e.shiftKey && key === 'm') return run(state.toggleMinimap);
       if (!mod && e.shiftKey && (e.code === 'Digit1' || key === '!')) return run(fitView);
       if (e.key === 'Escape') return run(() => state.setSelection([]));
       if (e.key === '?') return run(() => useShortcutsSheet.setState({ open: true }));
