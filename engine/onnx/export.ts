@@ -60,7 +60,6 @@ export function onnxUnsupported(analysis: DesignAnalysis): OnnxUnsupported[] {
   const ins = inputShapes(analysis);
   const add = (n: FlatNode, message: string) => out.push({ nodeId: n.id, nodeName: n.name, message });
   for (const n of analysis.flat) {
-    if (n.type === 'Input' && n.outputShape.length > 3) add(n, `inputs of rank ${n.outputShape.length} (more than height, width, channels) cannot be exported to ONNX`);
     const layer = n.layer;
     if (!layer) continue;
     if (!ONNX_LAYERS.has(layer.className)) {
