@@ -58,6 +58,9 @@ describeE2E('training panel', () => {
     await tp.tab('curves');
     await page.getByTestId('toggle-theme').click();
     await screenshot('curves-other-theme');
+    await tp.tab('results');
+    await page.getByTestId('train-worst').waitFor();
+    await screenshot('results-other-theme');
     await page.getByTestId('toggle-theme').click();
   }, 180_000);
 
