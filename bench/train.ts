@@ -104,7 +104,8 @@ async function contendersFor(plan: NetworkPlan, skipped: string[]): Promise<Cont
   await tf.setBackend('cpu');
   if (wanted.includes('pytorch-loop')) {
     if (!info.ok) skipped.push(`pytorch-loop: ${info.reason}`);
-    else out.push(await torchRefContender({ python: info.python, network: plan.key, batch: plan.batch, threads, count: plan.batch * 10 }));
+    // Same device as the torch backend picks (CUDA where PyTorch sees a GPU), so the ratio compares like with like.
+    else out.push(await torchRefContender({ python: info.python, network: plan.key, batch: plan.batch, threads, count: plan.batch * 10, device: info.device === 'cpu' ? undefined : info.device }));
   }
   if (wanted.includes('torch')) {
     if (!info.ok) skipped.push(`torch-backend: ${info.reason}`);
