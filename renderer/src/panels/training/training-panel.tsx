@@ -3,7 +3,6 @@
  * run controls, progress, examples/s, ETA and memory always in its header, and four tabs: setup (dataset,
  * settings, backend), curves, results and history. Failures show as a message with their cause.
  */
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../../store';
 import type { TrainingTab } from '../../store/training-slice';
@@ -116,11 +115,6 @@ export function TrainingPanel() {
   const { tab, run } = useEditor(useShallow((s) => ({ tab: s.trainingTab, run: s.trainingRun })));
   const changed = useDesignChanged();
   const s = useEditor.getState();
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && e.target === document.body && useEditor.getState().setTrainingOpen(false);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
   const active = isActive(run.phase);
   return (
     <section className="ll-train" data-testid="training-panel" data-phase={run.phase} aria-label="Training">
