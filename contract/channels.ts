@@ -29,6 +29,7 @@ export const INVOKE_CHANNELS = [
   'modelExport',
   'modelImport',
   'codeFileWrite',
+  'inspectCompute',
 ] as const;
 
 /** Event channels: the host pushes, the renderer listens (IPC `send` or the WebSocket `/events`). */

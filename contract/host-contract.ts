@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from './training-protocol';
 import type { EventChannel, InvokeChannel } from './channels';
+import { inspectContract } from './inspect';
 import { modelIoContract } from './model-io';
 import { trainingRunsContract } from './training-runs';
 
@@ -97,6 +98,7 @@ export const invokeContract = {
   trainingResume: { request: empty, response: z.object({ running: z.boolean() }) },
   ...trainingRunsContract,
   ...modelIoContract,
+  ...inspectContract,
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Payload schemas of every event channel (host -> renderer). */

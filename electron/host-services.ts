@@ -13,6 +13,7 @@ import {
 } from '../contract/host-contract';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createTrainingService, type TrainingService } from './training-service';
+import { createInspectService, type InspectService } from './inspect-service';
 import { createModelIoServices } from './model-io';
 import type { EventChannel } from '../contract/channels';
 import type { EventPayload } from '../contract/host-contract';
@@ -101,16 +102,20 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     return files;
   }
 
+  // Browser mode keeps runs beside the user's documents (it has no app data folder of its own); Electron in its data folder.
+  const runsDir = options.runsDir ?? (options.mode === 'browser' ? join(documentsDir, 'LayerLoom runs') : join(options.userDataDir, 'runs'));
   let training: TrainingService | undefined;
   const trainingService = (): TrainingService =>
     (training ??= createTrainingService({
       userDataDir: options.userDataDir,
-      // Browser mode keeps runs beside the user's documents (it has no app data folder of its own); Electron in its data folder.
-      runsDir: options.runsDir ?? (options.mode === 'browser' ? join(documentsDir, 'LayerLoom runs') : join(options.userDataDir, 'runs')),
+      runsDir,
       documentsDir,
       workerEntry: options.trainingWorkerEntry,
       emit: (event) => options.emit?.('trainingEvent', event),
     }));
+
+  let inspect: InspectService | undefined;
+  const inspectService = (): InspectService => (inspect ??= createInspectService({ runsDir }));
 
   async function addRecent(path: string): Promise<string[]> {
     return writeRecent([path, ...(await readRecent()).filter((p) => p !== path)].slice(0, MAX_RECENT_FILES));
@@ -201,7 +206,9 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     trainingRunGet: (request) => trainingService().runGet(request),
     trainingRunSamples: (request) => trainingService().runSamples(request),
     trainingRunExport: (request) => trainingService().runExport(request),
+    inspectCompute: (request) => inspectService().inspectCompute(request),
     async dispose() {
+      await inspect?.dispose();
       await training?.dispose();
     },
   };
