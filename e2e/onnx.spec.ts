@@ -1,12 +1,19 @@
 /**
  * ONNX through the File menu, as a user does it: export ResNet-18 as ONNX, check the file in onnxruntime (the
  * runtime deployment tools use), import it back and see the same parameter count; a file with an operator
- * LayerLoom has no block for shows the operator and node, and the open design stays.
+ * LayerLoom has no block for shows the operator and node, and the open design stays. And engine/onnx itself,
+ * bundled for the browser, writes in Chromium the same bytes as in Node and reads them back.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { expect } from 'vitest';
+import { ROOT } from '../scripts/build-app';
+import { zooDesign } from '../engine/codegen/test-designs';
+import { exportOnnx } from '../engine/onnx/export';
+import { analyzeDesign } from '../engine/analysis/analyze';
+import { requireTemplate } from '../templates';
 import { loadOrt, ONNX_NODE_TESTS } from '../engine/onnx/test-onnx';
 import { describeE2E, test } from './fixtures';
 import { editor } from './helpers/canvas';
@@ -80,5 +87,51 @@ describeE2E('ONNX in the File menu', () => {
     expect(toast).toMatch(/Could not import the model: .*lrn\.onnx: .*LRN node '[^']*': operator 'LRN' has no LayerLoom block/);
     await screenshot('import-onnx-unsupported');
     expect(await ed.document()).toEqual(before);
+  });
+});
+
+describeE2E('engine/onnx in the browser', () => {
+  test('bundled for the browser, it writes the same files as in Node and reads them back', async ({ page }) => {
+    const dir = join(ROOT, 'test-results', 'onnx-browser');
+    await mkdir(dir, { recursive: true });
+    const entry = join(dir, 'entry.ts');
+    await writeFile(entry, `export { exportOnnx } from '../../engine/onnx/export';\nexport { importOnnx } from '../../engine/onnx/import';\nexport { analyzeDesign } from '../../engine/analysis/analyze';\n`);
+    // platform 'browser': a Node built-in anywhere in engine/onnx's imports would fail the bundle.
+    const out = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'onnxLib', write: false, logLevel: 'silent' });
+    const docs = [zooDesign(), requireTemplate('mobilenetv2').build({ inputShape: [32, 32, 3] })];
+    const inNode = docs.map((d) => exportOnnx(d).bytes);
+    // A blank page (the app's own page forbids inline scripts by its content security policy).
+    const blank = await page.context().newPage();
+    await blank.goto('about:blank');
+    await blank.addScriptTag({ content: out.outputFiles[0].text });
+    type Lib = { exportOnnx: typeof exportOnnx; importOnnx: (b: Uint8Array) => { doc: unknown }; analyzeDesign: (d: unknown) => { totals: { params: number } } };
+    const result = await blank.evaluate((ds) => {
+      const lib = (globalThis as unknown as { onnxLib: Lib }).onnxLib;
+      const files = ds.map((d) => lib.exportOnnx(d as never).bytes);
+      let refused = '';
+      try {
+        lib.importOnnx(files[0]);
+      } catch (err) {
+        refused = (err as Error).message;
+      }
+      const params = lib.analyzeDesign(lib.importOnnx(files[1]).doc).totals.params;
+      // FNV-1a over the bytes: megabytes do not cross the page boundary.
+      const digest = (b: Uint8Array) => {
+        let h = 0x811c9dc5;
+        for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+        return `${b.length}:${h.toString(16)}`;
+      };
+      return { files: files.map(digest), refused, params };
+    }, docs);
+    await blank.close();
+    const digest = (b: Uint8Array) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
+      return `${b.length}:${h.toString(16)}`;
+    };
+    expect(result.files).toEqual(inNode.map(digest));
+    expect(result.params).toBe(analyzeDesign(docs[1]).totals.params);
+    // The zoo's GELU has no block: the browser import refuses it as Node does.
+    expect(result.refused).toMatch(/Div node 'sep_scaled': operator 'Div' has no LayerLoom block/);
   });
 });
