@@ -96,6 +96,8 @@ export class ValueTable {
   readonly bound = new Map<string, TensorProto>();
   /** How many node inputs and graph outputs read each name. */
   readonly uses = new Map<string, number>();
+  /** Reshape/Flatten blocks already added, by source node and target shape. */
+  private readonly reshaped = new Map<string, string>();
 
   constructor(readonly draft: DesignDraft) {}
 
@@ -125,12 +127,17 @@ export class ValueTable {
     return this.shaped(v, channelsLastShape(v.onnx.slice(1)));
   }
 
-  /** The design node of `v` reshaped (values in the same flat order) to `shape` when it differs. */
+  /** The design node of `v` reshaped (values in the same flat order) to `shape` when it differs; one block per tensor and shape. */
   shaped(v: Value, shape: number[]): string {
     const id = v.node();
     if (shape.length === v.design.length && shape.every((d, i) => d === v.design[i])) return id;
     if (sizeOf(shape) !== sizeOf(v.design)) throw new Error(`internal: cannot reshape [${v.design.join(', ')}] to [${shape.join(', ')}]`);
+    const key = `${id}|${shape.join('x')}`;
+    const known = this.reshaped.get(key);
+    if (known) return known;
     const type = shape.length === 1 ? 'Flatten' : 'Reshape';
-    return this.draft.add(type, type === 'Flatten' ? {} : { targetShape: shape }, [id], `${this.draft.node(id).name}_${type.toLowerCase()}`);
+    const out = this.draft.add(type, type === 'Flatten' ? {} : { targetShape: shape }, [id], `${this.draft.node(id).name}_${type.toLowerCase()}`);
+    this.reshaped.set(key, out);
+    return out;
   }
 }

@@ -148,7 +148,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
         return;
       }
       const src = node.input?.[0] ?? '';
-      if (op === 'Identity' && (table.constants.has(src) || (table.bound.has(src) && !table.values.has(src)))) {
+      if (op === 'Identity' && table.constants.has(src)) {
         // PyTorch aliases shared initializers through Identity nodes.
         table.constants.set(node.output?.[0] ?? '', { ...table.constant(src, 'input'), name: node.output?.[0] });
         return;
