@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DesignBuilder } from '../build/design-builder';
 import { DesignError } from '../errors';
 import { documentSchema, type DesignDocument } from '../schema/document';
 import { performCommand, performCommands } from './perform';
@@ -125,5 +126,19 @@ describe('performCommand', () => {
     const next = performCommand(doc, { kind: 'retarget', inputShape: [32, 32, 3], classes: 100 });
     expect(next.nodes.find((n) => n.id === 'in')!.params.shape).toEqual([32, 32, 3]);
     expect(next.nodes.find((n) => n.id === 'fc')!.params.units).toBe(100);
+  });
+});
+
+describe('setTraining', () => {
+  const doc = new DesignBuilder('t').build();
+  it('merges a patch (nested objects too) and validates the whole', () => {
+    const next = performCommand(doc, { kind: 'setTraining', training: { batchSize: 32, optimizer: { learningRate: 0.01 } as never } });
+    expect(next.training.batchSize).toBe(32);
+    expect(next.training.optimizer).toEqual({ ...doc.training.optimizer, learningRate: 0.01 });
+    expect(doc.training.batchSize).not.toBe(32);
+  });
+  it('refuses a bad value naming its field, leaving the document as it was', () => {
+    expect(() => performCommand(doc, { kind: 'setTraining', training: { validationSplit: 2 } })).toThrow(/^training\.validationSplit: /);
+    expect(() => performCommand(doc, { kind: 'setTraining', training: { optimizer: { learningRate: -1 } as never } })).toThrow(/training\.optimizer\.learningRate/);
   });
 });

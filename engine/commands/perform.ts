@@ -4,7 +4,7 @@
  */
 import { getBlock } from '../blocks/registry';
 import { DesignError, assertNever } from '../errors';
-import type { CompositeDefinition, DesignDocument, DesignEdge, DesignNode } from '../schema/document';
+import { trainingSchema, type CompositeDefinition, type DesignDocument, type DesignEdge, type DesignNode, type TrainingSettings } from '../schema/document';
 import type { EditCommand } from './types';
 import { canConnect, defaultName, freshId, uniqueName } from '../graph';
 
@@ -58,6 +58,8 @@ export function performCommand(doc: DesignDocument, command: EditCommand): Desig
     }
     case 'retarget':
       return retarget(doc, command.inputShape, command.classes);
+    case 'setTraining':
+      return setTraining(doc, command.training);
     default:
       return assertNever(command, 'edit command');
   }
@@ -251,4 +253,19 @@ function retarget(doc: DesignDocument, inputShape: number[] | undefined, classes
     }
   }
   return out;
+}
+
+/** New training settings: the old ones with `patch` over them, validated as a whole (nested objects merge too). */
+function setTraining(doc: DesignDocument, patch: Partial<TrainingSettings>): DesignDocument {
+  const merged: Record<string, unknown> = { ...doc.training };
+  for (const [key, value] of Object.entries(patch)) {
+    const old = merged[key];
+    merged[key] = value && typeof value === 'object' && !Array.isArray(value) && old && typeof old === 'object' ? { ...old, ...value } : value;
+  }
+  const result = trainingSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new DesignError('invalid-params', `training.${issue.path.join('.')}: ${issue.message}`, `training.${issue.path.join('.')}`);
+  }
+  return { ...doc, training: result.data };
 }

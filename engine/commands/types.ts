@@ -2,7 +2,7 @@
  * Every edit to a design is a named command with a pure `perform(doc, command) -> doc` (engine/commands/perform.ts).
  * The editor only dispatches these; undo/redo stores documents. Diagnostics' one-click fixes are commands too.
  */
-import type { Position } from '../schema/document';
+import type { Position, TrainingSettings } from '../schema/document';
 
 export type EditCommand =
   | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
@@ -20,7 +20,9 @@ export type EditCommand =
   | { kind: 'makeComposite'; nodeIds: string[]; name: string }
   | { kind: 'setCollapsed'; nodeId: string; collapsed: boolean }
   /** Retarget a design: the Input's shape and/or the class count (units of the Dense feeding Output). */
-  | { kind: 'retarget'; inputShape?: number[]; classes?: number };
+  | { kind: 'retarget'; inputShape?: number[]; classes?: number }
+  /** Change the design's stored training settings (validated whole; a bad value names its field). */
+  | { kind: 'setTraining'; training: Partial<TrainingSettings> };
 
 /** A one-click fix attached to a diagnostic: a label for the button and the command(s) it runs, in order. */
 export interface Fix {

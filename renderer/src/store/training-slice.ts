@@ -9,7 +9,6 @@ import type { RunSummary } from '../../../contract/training-runs';
 import type { DesignDocument } from '../engine';
 import type { RunResults } from '../panels/training/results-tab';
 import { RunFeed, type RunView } from '../panels/training/run-feed';
-import { COALESCE_MS } from './document-slice';
 import type { EditorState } from './index';
 
 /** The panel's tabs. */
@@ -62,11 +61,7 @@ export const createTrainingSlice: StateCreator<EditorState, [], [], TrainingSlic
     set({ trainingRuns });
   },
   updateTrainingSettings(patch, coalesceKey) {
-    const { doc, past, lastEdit } = get();
-    const key = `training:${coalesceKey ?? Object.keys(patch).join(',')}`;
-    const now = performance.now();
-    const merge = lastEdit?.key === key && now - lastEdit.at < COALESCE_MS && past.length > 0;
-    const next: DesignDocument = { ...doc, training: { ...doc.training, ...patch } };
-    set({ doc: next, past: merge ? past : [...past.slice(-199), doc], future: [], lastEdit: { key, at: now } });
+    // An engine command like every edit: validated, one undo step per typing burst.
+    get().dispatch({ kind: 'setTraining', training: patch }, { coalesce: `training:${coalesceKey ?? Object.keys(patch).join(',')}` });
   },
 });
