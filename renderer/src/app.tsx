@@ -7,6 +7,7 @@ import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './ca
 import { getHostClient, type MenuCommand } from './host';
 import { Gallery } from './panels/gallery';
 import { CodeLayer, importModelFile, openExportDialog, toggleCodePanel } from './panels/code';
+import { InspectPanel } from './panels/inspect';
 import { Palette } from './panels/palette';
 import { RightPanel } from './panels/right-panel';
 import { StatusBar } from './panels/status-bar';
@@ -114,6 +115,7 @@ function Workspace() {
           <Canvas />
           <TrainingDrawer />
           <CodeLayer />
+          <InspectPanel />
           <ToastView />
         </div>
         <RightPanel />

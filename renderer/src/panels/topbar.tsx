@@ -9,6 +9,7 @@ import { Icon, type IconName } from '../ui/icons';
 import { useShortcutsSheet } from '../ui/shortcuts-dialog';
 import { TrainingToggle } from './training/training-drawer';
 import { importModelFile, openExportDialog, toggleCodePanel, useCodePanel } from './code';
+import { toggleInspectPanel } from './inspect';
 
 function ToolButton({ icon, label, onClick, disabled, testId }: { icon: IconName; label: string; onClick: () => void; disabled?: boolean; testId?: string }) {
   return (
@@ -87,6 +88,16 @@ function CodeToggle() {
   );
 }
 
+/** Opens and closes the Inspect panel (receptive fields, kernels, feature maps, class activation maps). */
+function InspectToggle() {
+  const open = useEditor((s) => s.inspectOpen);
+  return (
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleInspectPanel} aria-pressed={open} title="See inside the network" data-testid="toggle-inspect">
+      <Icon name="info" size={14} /> Inspect
+    </button>
+  );
+}
+
 const COLOR_OPTIONS: { value: ColorBy; label: string }[] = [
   { value: 'category', label: 'Type' },
   { value: 'params', label: 'Params' },
@@ -124,6 +135,7 @@ export function TopBar({ fitView }: { fitView: () => void }) {
           <Icon name="grid" size={14} /> Templates
         </button>
         <CodeToggle />
+        <InspectToggle />
         <div className="ll-docname" title={filePath ?? 'Not saved yet'} data-testid="doc-name">
           <span>{name}</span>
           {dirty && <span className="ll-dirty" aria-label="Unsaved changes" />}

@@ -5,11 +5,12 @@
 import { create } from 'zustand';
 import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
 import { createDocumentSlice, type DocumentSlice } from './document-slice';
+import { createInspectSlice, type InspectSlice } from './inspect-slice';
 import { createTrainingSlice, type TrainingSlice } from './training-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
 /** The whole editor state. */
-export type EditorState = DocumentSlice & UiSlice & AnalysisSlice & TrainingSlice;
+export type EditorState = DocumentSlice & UiSlice & AnalysisSlice & TrainingSlice & InspectSlice;
 
 /** The store hook; also usable outside React as `useEditor.getState()`. */
 export const useEditor = create<EditorState>()((...a) => ({
@@ -17,4 +18,5 @@ export const useEditor = create<EditorState>()((...a) => ({
   ...createUiSlice(...a),
   ...createAnalysisSlice(...a),
   ...createTrainingSlice(...a),
+  ...createInspectSlice(...a),
 }));

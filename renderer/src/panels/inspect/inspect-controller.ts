@@ -1,0 +1,58 @@
+/**
+ * Talks to the host for the Inspect panel: the run list (the training history), and `inspectCompute` for the
+ * current query, where the latest request wins (an answer to an older query is dropped). The work runs in the
+ * host's inspect worker, so the page only waits for a message and never computes tensors itself.
+ */
+import type { InspectView } from '../../../../contract/inspect';
+import type { RunSummary } from '../../../../contract/training-runs';
+import { getHostClient } from '../../host';
+import { useEditor } from '../../store';
+
+let latest = 0;
+
+/** Runs whose model (final, or the last epoch's checkpoint) can be inspected, newest first. */
+export function inspectableRuns(runs: readonly RunSummary[]): RunSummary[] {
+  return runs.filter((r) => r.hasModel || r.canResume || r.status === 'running');
+}
+
+/** Reloads the run history into the store; picks the newest inspectable run when none is chosen. */
+export async function loadInspectRuns(): Promise<void> {
+  const s = useEditor.getState();
+  try {
+    const { runs } = await getHostClient().call('trainingRuns', {});
+    s.setTrainingRuns(runs);
+    const usable = inspectableRuns(runs);
+    const current = useEditor.getState().inspectQuery.runId;
+    if ((!current || !usable.some((r) => r.runId === current)) && usable[0]) s.setInspectQuery({ runId: usable[0].runId });
+  } catch (err) {
+    s.setInspectAnswer({ error: `could not list the runs: ${(err as Error).message}` });
+  }
+}
+
+/** Computes `view` for the current query (no-op without a run). */
+export async function refreshInspect(view: InspectView): Promise<void> {
+  const s = useEditor.getState();
+  const q = s.inspectQuery;
+  if (!q.runId) return;
+  const mine = ++latest;
+  s.setInspectAnswer({ busy: true, error: null });
+  try {
+    const result = await getHostClient().call('inspectCompute', {
+      runId: q.runId,
+      view,
+      ...(q.layer ? { node: q.layer } : {}),
+      sample: q.sample,
+      ...(q.classIndex !== null && view === 'cam' ? { classIndex: q.classIndex } : {}),
+      topN: 12,
+    });
+    if (mine === latest) useEditor.getState().setInspectAnswer({ result, busy: false });
+  } catch (err) {
+    if (mine === latest) useEditor.getState().setInspectAnswer({ busy: false, error: (err as Error).message });
+  }
+}
+
+/** Opens or closes the panel. */
+export function toggleInspectPanel(): void {
+  const s = useEditor.getState();
+  s.setInspectOpen(!s.inspectOpen);
+}

@@ -1,0 +1,91 @@
+/**
+ * The Inspect panel: a drawer over the canvas with the receptive field on a sample image (design time), the
+ * learned kernels, feature maps and class activation maps of a trained run (computed by the host's inspect
+ * worker), and "why does this design work". Kernels refresh at each epoch end while the chosen run trains.
+ */
+import { useEffect } from 'react';
+import { useEditor } from '../../store';
+import type { InspectTab } from '../../store/inspect-slice';
+import { FieldView } from './field-view';
+import { loadInspectRuns, refreshInspect } from './inspect-controller';
+import { CamView, FeaturesView, KernelsView, RunPickers } from './run-views';
+import { WhyView } from './why-view';
+import './inspect.css';
+
+const TABS: Array<{ id: InspectTab; label: string }> = [
+  { id: 'field', label: 'Receptive field' },
+  { id: 'kernels', label: 'Kernels' },
+  { id: 'features', label: 'Feature maps' },
+  { id: 'cam', label: 'Class activation' },
+  { id: 'why', label: 'Why it works' },
+];
+
+function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
+  const q = useEditor((s) => s.inspectQuery);
+  const result = useEditor((s) => s.inspectResult);
+  const busy = useEditor((s) => s.inspectBusy);
+  const error = useEditor((s) => s.inspectError);
+  const liveRunId = useEditor((s) => s.trainingRun.runId);
+  const liveEpochs = useEditor((s) => s.trainingRun.epochs.length);
+  const finished = useEditor((s) => s.trainingRun.finished);
+  // A run that just finished (or started) appears in the history.
+  useEffect(() => {
+    void loadInspectRuns();
+  }, [finished, liveRunId]);
+  // Recompute when the query changes, and at each epoch end of the run being inspected (its checkpoint moved).
+  const epochKey = q.runId === liveRunId ? liveEpochs : 0;
+  useEffect(() => {
+    void refreshInspect(view);
+  }, [view, q.runId, q.layer, q.sample, q.classIndex, epochKey]);
+  const fresh = result && result.runId === q.runId;
+  return (
+    <>
+      <RunPickers view={view} />
+      {!q.runId && <p className="ll-inspect__empty">Train the design (Train ▸ Start) to see what it learned; runs with a model or a checkpoint appear here.</p>}
+      {error && (
+        <p className="ll-inspect__note is-error" role="alert" data-testid="inspect-error">
+          {error}
+        </p>
+      )}
+      {busy && <p className="ll-inspect__busy" data-testid="inspect-busy">computing in the inspect worker…</p>}
+      {fresh && (
+        <div className={busy ? 'is-stale' : undefined}>
+          {result.modelSource === 'checkpoint' && <p className="ll-inspect__hint">Still training: showing the last epoch's checkpoint; refreshed at each epoch end.</p>}
+          {view === 'kernels' && <KernelsView result={result} />}
+          {view === 'features' && <FeaturesView result={result} />}
+          {view === 'cam' && <CamView result={result} />}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** The drawer (renders nothing while closed). */
+export function InspectPanel() {
+  const open = useEditor((s) => s.inspectOpen);
+  const tab = useEditor((s) => s.inspectTab);
+  const setTab = useEditor((s) => s.setInspectTab);
+  const setOpen = useEditor((s) => s.setInspectOpen);
+  if (!open) return null;
+  return (
+    <section className="ll-inspect" aria-label="Inspect" data-testid="inspect-panel">
+      <div className="ll-inspect__bar">
+        <div className="ll-tabs" role="tablist">
+          {TABS.map((t) => (
+            <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'is-active' : undefined} onClick={() => setTab(t.id)} data-testid={`inspect-tab-${t.id}`}>
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <button className="ll-button is-small" onClick={() => setOpen(false)} aria-label="Close the inspect panel">
+          ✕
+        </button>
+      </div>
+      <div className="ll-inspect__body">
+        {tab === 'field' && <FieldView />}
+        {(tab === 'kernels' || tab === 'features' || tab === 'cam') && <RunTab view={tab} />}
+        {tab === 'why' && <WhyView />}
+      </div>
+    </section>
+  );
+}
