@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { autoLayout, copySelection, deleteSelection, duplicateSelection, paste, selectAll } from '../canvas/actions';
 import { openFile, saveFile, saveFileAs } from '../files/file-actions';
+import { toggleCodePanel } from '../panels/code/code-store';
 import { useEditor } from '../store';
 import { useShortcutsSheet } from './shortcuts-dialog';
 
@@ -17,6 +18,8 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Shift+L', label: 'Auto-layout' },
   { keys: 'Shift+1', label: 'Fit view' },
   { keys: 'Shift+M', label: 'Show / hide the minimap' },
+  { keys: 'Mod+Shift+K', label: 'Show / hide the code panel' },
+  { keys: 'Shift+T', label: 'Show / hide the training panel' },
   { keys: '?', label: 'This list' },
 ];
 
@@ -56,6 +59,8 @@ export function useShortcuts(fitView: () => void): void {
       if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return run(deleteSelection);
       if (!mod && e.shiftKey && key === 'l') return run(autoLayout);
       if (!mod && e.shiftKey && key === 'm') return run(state.toggleMinimap);
+      if (mod && e.shiftKey && key === 'k') return run(toggleCodePanel);
+      if (!mod && e.shiftKey && key === 't') return run(() => state.setTrainingOpen(!state.trainingOpen));
       if (!mod && e.shiftKey && (e.code === 'Digit1' || key === '!')) return run(fitView);
       if (e.key === 'Escape') return run(() => state.setSelection([]));
       if (e.key === '?') return run(() => useShortcutsSheet.setState({ open: true }));
