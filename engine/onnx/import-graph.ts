@@ -9,6 +9,7 @@
  */
 import { DesignError } from '../errors';
 import { channelsLastShape, channelsLastToFirstIndex } from './layout';
+import type { GeluStep } from './import-gelu';
 import type { NodeProto, TensorProto } from './proto';
 import { sizeOf } from './tensor';
 import type { WeightArray } from './weights';
@@ -27,6 +28,8 @@ export interface Value {
   nonNegative: boolean;
   /** Set when the value is the raw output of a bias-less Dense/Conv2D a constant Add may fold into. */
   biasTarget?: { nodeId: string; channels: number; kind: 'Dense' | 'Conv2D' };
+  /** A step of GELU written out in arithmetic (see import-gelu.ts): no block until the pattern completes. */
+  gelu?: { x: Value; step: GeluStep };
   /** A Pad with -inf (no block yet): only a MaxPool may read it, as its own pads [top, left, bottom, right]. */
   negInfPad?: { source: Value; pads: [number, number, number, number] };
 }

@@ -6,10 +6,15 @@
 import { channelsLastShape, transpose } from './layout';
 import type { NodeReader } from './import-attrs';
 import { explicitMap, normalizeMap, type Value, type ValueTable } from './import-graph';
+import { geluArithmetic, geluDiv, geluErf } from './import-gelu';
 import { importConv, importConvTranspose, importPool } from './import-window';
 import { sizeOf } from './tensor';
 
 type Handler = (t: ValueTable, r: NodeReader) => Value[];
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
 
 const batchAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
@@ -100,6 +105,8 @@ const batchNorm: Handler = (t, r) => {
 /** Add / Mul / Sum of computed tensors -> Add / Multiply; a constant bias after a bias-less Dense/Conv folds into it. */
 function merge(type: 'Add' | 'Multiply'): Handler {
   return (t, r) => {
+    const gelu = r.op === 'Sum' ? undefined : geluArithmetic(t, r, type === 'Add' ? 'Add' : 'Mul');
+    if (gelu) return [gelu.value];
     const names = r.inputs.filter(Boolean);
     const consts = names.filter((n) => t.constants.has(n));
     if (type === 'Add' && consts.length === 1 && names.length === 2) {
@@ -278,6 +285,8 @@ export const IMPORT_OPS: Readonly<Record<string, Handler>> = {
   Sum: merge('Add'),
   Mul: merge('Multiply'),
   Concat: concat,
+  Div: (t, r) => [geluDiv(t, r) ?? fail('only x / sqrt(2), the first step of GELU, can be expressed: LayerLoom has no division block')],
+  Erf: (t, r) => [geluErf(t, r) ?? fail('only erf(x / sqrt(2)) inside GELU can be expressed')],
   Relu: activation('relu', true),
   Sigmoid: activation('sigmoid', true),
   Tanh: activation('tanh'),

@@ -15,6 +15,8 @@ import { DesignError } from '../errors';
 import { requireTemplate } from '../../templates/index';
 import { exportOnnx } from './export';
 import { importOnnx } from './import';
+import { decodeModel, encodeModel } from './proto';
+import { floatTensor } from './tensor';
 import { loadOrt, maxAbsDiff, pythonModuleMissing, randomInput, SYSTEM_PYTHON } from './test-onnx';
 import { runImported } from './test-run';
 
@@ -55,17 +57,40 @@ describe('LayerLoom ONNX files read back', () => {
     expect(maxAbsDiff(got[imported.outputs[0].name], want)).toBeLessThan(1e-4);
   });
 
-  it('refuses the zoo at the first operator without a block (GELU written as x / sqrt(2) -> Erf), naming node and reason', () => {
+  it('the layer zoo reads back (GELU from its five arithmetic nodes, separable as depthwise + pointwise) and runs like the file', async () => {
+    const doc = zooDesign();
+    const { bytes } = exportOnnx(doc);
+    const imported = importOnnx(bytes, { fileName: 'zoo.onnx' });
+    const types = imported.doc.nodes.map((n) => n.type);
+    expect(types.filter((x) => x === 'Activation').length).toBeGreaterThan(5);
+    expect(imported.doc.nodes.find((n) => n.type === 'Activation' && n.params.activation === 'gelu')).toBeDefined();
+    expect(types).toContain('Conv2DTranspose');
+    const a = analyzeDesign(imported.doc).totals;
+    const b = analyzeDesign(doc).totals;
+    expect([a.params, a.trainableParams]).toEqual([b.params, b.trainableParams]);
+    if (!ort) return;
+    const dims = [2, 3, 15, 16];
+    const x = randomInput(2 * 3 * 15 * 16, 4);
+    const want = await reference(bytes, dims, x);
+    const got = runImported(tf, imported, { [imported.inputs[0].name]: { dims, data: x } });
+    expect(maxAbsDiff(got[imported.outputs[0].name], want)).toBeLessThan(1e-4);
+  });
+
+  it('refuses arithmetic outside the patterns it knows, naming the node', () => {
     const { bytes } = exportOnnx(zooDesign());
+    // Break the GELU pattern: divide by 3 instead of sqrt(2).
+    const model = decodeModel(bytes);
+    const div = model.graph!.node!.find((n) => n.opType === 'Div')!;
+    const k = model.graph!.initializer!.find((i) => i.name === div.input![1])!;
+    Object.assign(k, floatTensor(k.name!, [], Float32Array.of(3)));
     let error: unknown;
     try {
-      importOnnx(bytes, { fileName: 'zoo.onnx' });
+      importOnnx(encodeModel(model), { fileName: 'zoo.onnx' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(DesignError);
-    expect((error as DesignError).code).toBe('import-failed');
-    expect((error as DesignError).message).toMatch(/^graph\.node\[\d+\] \(Div 'sep_scaled'\): Div node 'sep_scaled': operator 'Div' has no LayerLoom block/);
+    expect((error as DesignError).message).toMatch(/\(Div 'sep_scaled'\): Div node 'sep_scaled': only x \/ sqrt\(2\), the first step of GELU, can be expressed/);
   });
 });
 
