@@ -97,6 +97,24 @@ x.numpy().astype("<f4").tofile(sys.argv[1] + "/view-x.bin"); y.numpy().astype("<
 print("EXPORTED")
 `;
 
+/** A torchvision-style stem, exported the default way (eval mode: BatchNorm folded into the conv). */
+const STEM_PY = `
+import sys, torch
+from torch import nn
+torch.manual_seed(2)
+net = nn.Sequential(nn.Conv2d(3, 8, 7, stride=2, padding=3, bias=False), nn.BatchNorm2d(8), nn.ReLU(inplace=True),
+                    nn.MaxPool2d(3, stride=2, padding=1), nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(),
+                    nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Dropout(0.2), nn.Linear(8, 4)).eval()
+with torch.no_grad():
+    net[1].running_mean.uniform_(-0.2, 0.2); net[1].running_var.uniform_(0.5, 1.5)
+x = torch.randn(2, 3, 32, 32)
+with torch.no_grad():
+    y = net(x)
+torch.onnx.export(net, x, sys.argv[1] + "/stem.onnx", opset_version=11, input_names=["x"], output_names=["y"])
+x.numpy().astype("<f4").tofile(sys.argv[1] + "/stem-x.bin"); y.numpy().astype("<f4").tofile(sys.argv[1] + "/stem-y.bin")
+print("EXPORTED")
+`;
+
 describe("models written by PyTorch's ONNX exporter import back", () => {
   if (missing) console.log(`SKIP PyTorch-exported ONNX models: ${missing}`);
   let dir = '';
@@ -129,6 +147,19 @@ describe("models written by PyTorch's ONNX exporter import back", () => {
     expect(analyzeDesign(imported.doc).totals.params).toBe(3 * 3 * 3 * 4 + 4 + 4 * 4 + 4 * 8 * 8 * 5 + 5);
     const got = runImported(tf, imported, { x: { dims: [3, 3, 8, 8], data: floats(path.join(dir, 'view-x.bin')) } });
     expect(maxAbsDiff(got.y, floats(path.join(dir, 'view-y.bin')))).toBeLessThan(1e-4);
+  });
+
+  it.skipIf(!!missing)('a torchvision-style stem (symmetric pads, MaxPool pads after ReLU, BatchNorm folded, opset 11)', () => {
+    const r = spawnSync(SYSTEM_PYTHON, ['-c', STEM_PY, dir], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(r.stdout, r.stderr).toContain('EXPORTED');
+    const imported = importOnnx(new Uint8Array(readFileSync(path.join(dir, 'stem.onnx'))), { fileName: 'stem.onnx' });
+    const types = imported.doc.nodes.map((n) => n.type);
+    // torch's pads [3,3,3,3] and the max pool's [1,1,1,1] are not TensorFlow's 'same': explicit zero padding, exact
+    // for the max pool because its input comes out of a ReLU.
+    expect(types.filter((x) => x === 'ZeroPadding2D')).toHaveLength(2);
+    expect(types).toContain('MaxPool2D');
+    const got = runImported(tf, imported, { x: { dims: [2, 3, 32, 32], data: floats(path.join(dir, 'stem-x.bin')) } });
+    expect(maxAbsDiff(got.y, floats(path.join(dir, 'stem-y.bin')))).toBeLessThan(1e-4);
   });
 
   it.skipIf(!!missing).each(CASES)('$key: parameter count and outputs of the imported design', ({ key, template, input, fresh }) => {
