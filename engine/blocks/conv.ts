@@ -6,7 +6,7 @@ import type { CodegenNode, ExportTarget } from '../codegen/types';
 import { cfg, importConvCommon, importPair, LayerProblem, type LayerConfig } from '../import/keras-config';
 import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
 import { deconvLength, fail, needsImage, product, samePadding, windowOutput, windowTransfer } from './shape-utils';
-import type { PrimitiveBlock, Shape } from './types';
+import type { PrimitiveBlock, Shape, ShapeResult } from './types';
 
 export const conv2dParams = z.object({
   filters: posInt(65536).default(32),
@@ -98,6 +98,17 @@ function convTransposeOp(ctx: OpContext): OpCode {
   return { init, forward: applyActivation(y, ctx.activation) };
 }
 
+/** The output of a convolution to `filters` channels: windowed over [h, w], or the reason it has none. */
+export function convOutputShape(type: string, inputs: Shape[], p: ConvWindowParams & { filters: number }): ShapeResult {
+  const bad = needsImage(inputs, type);
+  if (bad) return { ok: false, error: bad };
+  const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
+  return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
+}
+
+/** The window params every convolution has. */
+type ConvWindowParams = Pick<z.output<typeof conv2dParams>, 'kernelSize' | 'strides' | 'padding' | 'dilation'>;
+
 const dilationOf = (c: LayerConfig) => importPair(cfg(c, 'dilation_rate') ?? 1, 'dilation_rate');
 
 export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
@@ -108,12 +119,7 @@ export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
   description: 'A 2-D convolution: `filters` kernels of size h×w slide over the input with the given stride, padding and dilation.',
   params: conv2dParams,
   inputs: IN,
-  outputShape(inputs, p) {
-    const bad = needsImage(inputs, 'Conv2D');
-    if (bad) return { ok: false, error: bad };
-    const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
-    return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
-  },
+  outputShape: (inputs, p) => convOutputShape('Conv2D', inputs, p),
   paramCount: (inputs, _out, p) => ({ trainable: p.kernelSize[0] * p.kernelSize[1] * inputs[0][2] * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 }),
   macs: (inputs, out, p) => product(out) * p.kernelSize[0] * p.kernelSize[1] * inputs[0][2],
   receptiveField: (inputs, _out, p) => windowTransfer(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation),
@@ -173,12 +179,7 @@ export const separableConv2d: PrimitiveBlock<z.output<typeof separableConv2dPara
   description: 'A depthwise convolution followed by a 1×1 pointwise convolution, in one layer.',
   params: separableConv2dParams,
   inputs: IN,
-  outputShape(inputs, p) {
-    const bad = needsImage(inputs, 'SeparableConv2D');
-    if (bad) return { ok: false, error: bad };
-    const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
-    return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
-  },
+  outputShape: (inputs, p) => convOutputShape('SeparableConv2D', inputs, p),
   paramCount: (inputs, _out, p) => {
     const mid = inputs[0][2] * p.depthMultiplier;
     return { trainable: p.kernelSize[0] * p.kernelSize[1] * mid + mid * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 };

@@ -8,19 +8,14 @@ import { z } from 'zod';
 import { windowConfig } from '../codegen/layer-config';
 import { applyActivation, int, padExpr, tuple, windowPadding } from '../codegen/torch-helpers';
 import { deformableConvClass, DEFORMABLE_CONV_CLASS, type DeformableConvConfig } from '../compile/custom-layers/deformable-conv';
-import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
-import { needsImage, windowOutput, windowTransfer } from './shape-utils';
+import { paddingSchema } from './params';
+import { windowTransfer } from './shape-utils';
+import { conv2dParams, convOutputShape } from './conv';
 import type { PrimitiveBlock } from './types';
 
 /** Deformable convolution params: a Conv2D's, plus v2's modulation switch. */
-export const deformableConv2dParams = z.object({
-  filters: posInt(65536).default(32),
-  kernelSize: pairSchema([3, 3], 15),
-  strides: pairSchema([1, 1], 64),
+export const deformableConv2dParams = conv2dParams.extend({
   padding: paddingSchema.default('same'),
-  dilation: pairSchema([1, 1], 64),
-  useBias: z.boolean().default(true),
-  activation: activationSchema.default('linear'),
   modulation: z.boolean().default(true),
 });
 
@@ -37,12 +32,7 @@ export const deformableConv2d: PrimitiveBlock<Params> = {
   description: 'A convolution whose taps move: a small convolution predicts an offset (and a weight) for each tap at each position, so the kernel can follow the shapes in the image (deformable convolution v2).',
   params: deformableConv2dParams,
   inputs: [{ name: 'in' }],
-  outputShape(inputs, p) {
-    const bad = needsImage(inputs, 'DeformableConv2D');
-    if (bad) return { ok: false, error: bad };
-    const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
-    return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
-  },
+  outputShape: (inputs, p) => convOutputShape('DeformableConv2D', inputs, p),
   paramCount: (inputs, _out, p) => {
     const window = p.kernelSize[0] * p.kernelSize[1] * inputs[0][2];
     const extra = predicted(p);

@@ -10,6 +10,7 @@ import { DesignBuilder } from '../build/design-builder';
 import { generateCode } from '../codegen';
 import { compileModel } from '../compile/compile';
 import { dynamicConvClass } from '../compile/custom-layers/dynamic-conv';
+import { expectGradientsMatch, layerVariables } from '../compile/custom-layers/test-grad-check';
 import { PYTHON, pythonHas, randomizeWeights, torchMaxDiff } from './test-torch-compare';
 
 const TORCH = pythonHas('torch');
@@ -68,25 +69,7 @@ describe('DynamicConv2D', () => {
     randomizeWeights(tf, model, 5);
     const layer = model.getLayer('dyn');
     const x = input([2, 8, 9, 4]);
-    const loss = () => tf.sum(tf.square(model.predict(x) as tf.Tensor)) as tf.Scalar;
-    const vars = layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-    const { grads } = tf.variableGrads(loss, vars);
-    const eps = 1e-2;
-    for (const v of vars) {
-      const g = grads[v.name].dataSync();
-      const base = v.dataSync().slice();
-      for (const i of [0, Math.floor(base.length / 2), base.length - 1]) {
-        const at = (d: number) => {
-          const copy = base.slice();
-          copy[i] += d;
-          v.assign(tf.tensor(copy, v.shape));
-          return loss().dataSync()[0];
-        };
-        const numeric = (at(eps) - at(-eps)) / (2 * eps);
-        v.assign(tf.tensor(base, v.shape));
-        expect(Math.abs(numeric - g[i]), `${v.name}[${i}]: numeric ${numeric}, autodiff ${g[i]}`).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric)));
-      }
-    }
+    expectGradientsMatch(tf, () => tf.sum(tf.square(model.predict(x) as tf.Tensor)) as tf.Scalar, layerVariables(layer));
     model.dispose();
   });
 

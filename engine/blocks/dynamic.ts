@@ -9,19 +9,14 @@ import { windowConfig } from '../codegen/layer-config';
 import { numberLiteral } from '../codegen/sanitize';
 import { applyActivation, int, padExpr, tuple, windowPadding } from '../codegen/torch-helpers';
 import { dynamicConvClass, DYNAMIC_CONV_CLASS, type DynamicConvConfig } from '../compile/custom-layers/dynamic-conv';
-import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
-import { needsImage, product, windowOutput, windowTransfer } from './shape-utils';
+import { paddingSchema, posInt } from './params';
+import { product, windowTransfer } from './shape-utils';
+import { conv2dParams, convOutputShape } from './conv';
 import type { PrimitiveBlock } from './types';
 
 /** Dynamic convolution params: a Conv2D's plus K, the attention's reduction ratio and softmax temperature. */
-export const dynamicConv2dParams = z.object({
-  filters: posInt(65536).default(32),
-  kernelSize: pairSchema([3, 3], 15),
-  strides: pairSchema([1, 1], 64),
+export const dynamicConv2dParams = conv2dParams.extend({
   padding: paddingSchema.default('same'),
-  dilation: pairSchema([1, 1], 64),
-  useBias: z.boolean().default(true),
-  activation: activationSchema.default('linear'),
   kernels: posInt(16).default(4),
   reduction: posInt(1024).default(4),
   temperature: z.number().positive().max(1000).default(1),
@@ -40,12 +35,7 @@ export const dynamicConv2d: PrimitiveBlock<Params> = {
   description: 'K convolution kernels mixed for each example by a small attention network over the pooled input: more capacity for little extra compute (dynamic convolution / CondConv).',
   params: dynamicConv2dParams,
   inputs: [{ name: 'in' }],
-  outputShape(inputs, p) {
-    const bad = needsImage(inputs, 'DynamicConv2D');
-    if (bad) return { ok: false, error: bad };
-    const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
-    return r.ok ? { ok: true, shape: [...r.hw, p.filters] } : r;
-  },
+  outputShape: (inputs, p) => convOutputShape('DynamicConv2D', inputs, p),
   paramCount: (inputs, _out, p) => {
     const c = inputs[0][2];
     const h = attentionUnits(c, p);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bilinearSample, deformableConvClass, type DeformableConvConfig } from './deformable-conv';
+import { expectGradientsMatch, layerVariables } from './test-grad-check';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,39 +65,9 @@ describe('DeformableConv2D', () => {
     // Fractional offsets so the bilinear weights (and their gradient) are exercised.
     l.setWeights(l.getWeights().map((w, i) => (i === 0 ? w : rand(w.shape, 10 + i, 0.4))));
     const x = rand([1, 5, 6, 2], 4);
-    const loss = (input: tf.Tensor) => tf.sum(tf.square(l.apply(input) as tf.Tensor));
-    const { value, grads } = tf.variableGrads(() => loss(x) as tf.Scalar, l.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val));
-    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
-    const eps = 1e-2;
-    for (const w of l.trainableWeights) {
-      const v = (w as unknown as { val: tf.Variable }).val;
-      const g = grads[v.name].dataSync();
-      const base = v.dataSync().slice();
-      // A few coordinates of each weight, central differences in float32.
-      for (const i of [0, Math.floor(base.length / 2), base.length - 1]) {
-        const at = (delta: number) => {
-          const copy = base.slice();
-          copy[i] += delta;
-          v.assign(tf.tensor(copy, v.shape));
-          return loss(x).dataSync()[0];
-        };
-        const numeric = (at(eps) - at(-eps)) / (2 * eps);
-        v.assign(tf.tensor(base, v.shape));
-        expect(Math.abs(numeric - g[i]), `${w.name}[${i}]: numeric ${numeric}, autodiff ${g[i]}`).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric)));
-      }
-    }
-    // The input's gradient (what layers before this one receive), through the scatter-add.
-    const gx = tf.grad((input: tf.Tensor) => loss(input))(x).dataSync();
-    const xv = x.dataSync();
-    for (const i of [0, 7, 31, xv.length - 1]) {
-      const at = (delta: number) => {
-        const copy = xv.slice();
-        copy[i] += delta;
-        return loss(tf.tensor(copy, x.shape)).dataSync()[0];
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      expect(Math.abs(numeric - gx[i]), `x[${i}]: numeric ${numeric}, autodiff ${gx[i]}`).toBeLessThan(2e-2 * Math.max(1, Math.abs(numeric)));
-    }
+    // The input as a variable too: its gradient (what layers before this one receive) goes through the scatter-add.
+    const input = tf.variable(x, true, 'deformable_input');
+    expectGradientsMatch(tf, () => tf.sum(tf.square(l.apply(input) as tf.Tensor)) as tf.Scalar, [...layerVariables(l), input]);
   });
 
   it('saves its config and loads back through tfjs serialization', async () => {

@@ -10,20 +10,15 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../compile';
+import { configWithoutName, firstShape, windowedOutputShape, type WindowedConfig } from './common';
 import { samePadding } from '../../blocks/shape-utils';
 
 /** The layer's config, as stored in model.json. */
-export interface DeformableConvConfig {
-  filters: number;
-  kernelSize: [number, number];
-  strides: [number, number];
-  padding: 'valid' | 'same';
-  dilationRate: [number, number];
+export interface DeformableConvConfig extends WindowedConfig {
   useBias: boolean;
   activation: string;
   /** v2: learned modulation per tap (v1 when false). */
   modulation: boolean;
-  name?: string;
   kernelInitializer?: string;
 }
 
@@ -149,8 +144,7 @@ export function deformableConvClass(tf: Tf): new (config: DeformableConvConfig) 
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
-      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-      const c = shape[3] as number;
+      const c = firstShape(inputShape)[3] as number;
       const [kh, kw] = this.cfg.kernelSize;
       const taps = kh * kw;
       const zeros = tf.initializers.zeros();
@@ -167,14 +161,7 @@ export function deformableConvClass(tf: Tf): new (config: DeformableConvConfig) 
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
-      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-      const out = (len: number | null, a: 0 | 1) => {
-        if (len == null) return null;
-        const k = this.cfg.dilationRate[a] * (this.cfg.kernelSize[a] - 1) + 1;
-        const n = this.cfg.padding === 'same' ? len : len - k + 1;
-        return Math.floor((n + this.cfg.strides[a] - 1) / this.cfg.strides[a]);
-      };
-      return [shape[0], out(shape[1], 0), out(shape[2], 1), this.cfg.filters];
+      return windowedOutputShape(inputShape, this.cfg);
     }
 
     override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
@@ -201,8 +188,7 @@ export function deformableConvClass(tf: Tf): new (config: DeformableConvConfig) 
     }
 
     override getConfig(): tfjs.serialization.ConfigDict {
-      const { name: _name, ...rest } = this.cfg;
-      return { ...super.getConfig(), ...rest };
+      return { ...super.getConfig(), ...configWithoutName(this.cfg) };
     }
   }
   tf.serialization.registerClass(DeformableConv2D as unknown as tfjs.serialization.SerializableConstructor<tfjs.layers.Layer>);

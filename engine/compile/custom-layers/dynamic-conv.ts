@@ -10,15 +10,11 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../compile';
+import { configWithoutName, firstShape, windowedOutputShape, type WindowedConfig } from './common';
 import { activationLayer } from './deformable-conv';
 
 /** The layer's config, as stored in model.json. */
-export interface DynamicConvConfig {
-  filters: number;
-  kernelSize: [number, number];
-  strides: [number, number];
-  padding: 'valid' | 'same';
-  dilationRate: [number, number];
+export interface DynamicConvConfig extends WindowedConfig {
   useBias: boolean;
   activation: string;
   /** K: how many kernels are mixed. */
@@ -27,7 +23,6 @@ export interface DynamicConvConfig {
   attentionUnits: number;
   /** Softmax temperature τ of the attention. */
   temperature: number;
-  name?: string;
 }
 
 /** The tfjs class name of the layer. */
@@ -58,8 +53,7 @@ export function dynamicConvClass(tf: Tf): new (config: DynamicConvConfig) => tfj
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
-      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-      const c = shape[3] as number;
+      const c = firstShape(inputShape)[3] as number;
       const { kernels: k, filters: f, attentionUnits: h } = this.cfg;
       const glorot = tf.initializers.glorotUniform({});
       const zeros = tf.initializers.zeros();
@@ -74,14 +68,7 @@ export function dynamicConvClass(tf: Tf): new (config: DynamicConvConfig) => tfj
     }
 
     override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
-      const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfjs.Shape;
-      const out = (len: number | null, a: 0 | 1) => {
-        if (len == null) return null;
-        const kk = this.cfg.dilationRate[a] * (this.cfg.kernelSize[a] - 1) + 1;
-        const n = this.cfg.padding === 'same' ? len : len - kk + 1;
-        return Math.floor((n + this.cfg.strides[a] - 1) / this.cfg.strides[a]);
-      };
-      return [shape[0], out(shape[1], 0), out(shape[2], 1), this.cfg.filters];
+      return windowedOutputShape(inputShape, this.cfg);
     }
 
     /** The attention π [B, K] for a batch. */
@@ -109,8 +96,7 @@ export function dynamicConvClass(tf: Tf): new (config: DynamicConvConfig) => tfj
     }
 
     override getConfig(): tfjs.serialization.ConfigDict {
-      const { name: _name, ...rest } = this.cfg;
-      return { ...super.getConfig(), ...rest };
+      return { ...super.getConfig(), ...configWithoutName(this.cfg) };
     }
   }
   tf.serialization.registerClass(DynamicConv2D as unknown as tfjs.serialization.SerializableConstructor<tfjs.layers.Layer>);
