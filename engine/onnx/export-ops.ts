@@ -161,6 +161,37 @@ function convTransposeLayer(ctx: LayerContext, out: string): string {
   ]);
 }
 
+/**
+ * DynamicConv2D (K kernels mixed per example by attention over the pooled input): one Conv to K·filters channels,
+ * viewed as [N, K, F, H, W], weighted by softmax(MLP(GAP(x)) / τ) reshaped to [N, K, 1, 1, 1] and summed over K:
+ * the same exact linear-mixing form the tfjs layer computes.
+ */
+function dynamicConvLayer(ctx: LayerContext, out: string): string {
+  const { w, node } = ctx;
+  const c = node.layer!.config;
+  const name = node.layerName;
+  const k = Number(c.kernels);
+  const f = Number(c.filters);
+  const [ho, wo] = node.outputShape;
+  const bias = c.useBias !== false;
+  const [kernel, ...rest] = ctx.weights;
+  const b = bias ? rest.shift()! : undefined;
+  const [a1, a1b, a2, a2b] = rest;
+  const win = windowOf(node, ctx.inShapes[0]);
+  const kw = convKernel(kernel);
+  const convIn = [ctx.ins[0], w.floats(`${name}_kernels`, kw.dims, kw.data)];
+  if (b) convIn.push(w.floats(`${name}_kernels_bias`, b.shape, b.data));
+  const all = w.op('Conv', convIn, `${name}_all`, [...windowAttrs(win, true), attrInt('group', 1)]);
+  const split = w.op('Reshape', [all, w.ints(`${name}_split_shape`, [-1, k, f, ho, wo])], `${name}_split`);
+  const pooled = w.op('Flatten', [w.op('GlobalAveragePool', [ctx.ins[0]], `${name}_gap`)], `${name}_pooled`, [attrInt('axis', 1)]);
+  const hidden = w.op('Relu', [w.op('Gemm', [pooled, w.floats(`${name}_attention1`, a1.shape, a1.data), w.floats(`${name}_attention1_bias`, a1b.shape, a1b.data)], `${name}_hidden_pre`)], `${name}_hidden`);
+  const logits = w.op('Gemm', [hidden, w.floats(`${name}_attention2`, a2.shape, a2.data), w.floats(`${name}_attention2_bias`, a2b.shape, a2b.data)], `${name}_logits`);
+  const scaled = w.op('Div', [logits, w.floats(`${name}_temperature`, [], Float32Array.of(Number(c.temperature ?? 1)))], `${name}_scaled`);
+  const pi = w.op('Softmax', [scaled], `${name}_attention`, [attrInt('axis', 1)]);
+  const weighted = w.op('Mul', [split, w.op('Reshape', [pi, w.ints(`${name}_pi_shape`, [-1, k, 1, 1, 1])], `${name}_pi`)], `${name}_weighted`);
+  return w.op('ReduceSum', [weighted, w.ints(`${name}_sum_axes`, [1])], out, [attrInt('keepdims', 0)]);
+}
+
 /** Dense: Gemm (weights stored [out, in] with transB, as PyTorch writes Linear) on vectors; MatMul on the channel axis otherwise. */
 function denseLayer(ctx: LayerContext, out: string): string {
   const { w, node } = ctx;
@@ -225,6 +256,7 @@ export function writeLayer(ctx: LayerContext): string {
     case 'DepthwiseConv2D': y = convLayer(ctx, 'depthwise', main); break;
     case 'SeparableConv2D': y = convLayer(ctx, 'separable', main); break;
     case 'Conv2DTranspose': y = convTransposeLayer(ctx, main); break;
+    case 'DynamicConv2D': y = dynamicConvLayer(ctx, main); break;
     case 'MaxPooling2D':
       y = w.op('MaxPool', [x], main, windowAttrs(windowOf(node, ctx.inShapes[0]), false));
       break;
@@ -266,7 +298,7 @@ export function writeLayer(ctx: LayerContext): string {
 
 /** Layer classes `writeLayer` can write. */
 export const ONNX_LAYERS: ReadonlySet<string> = new Set([
-  'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
+  'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'DynamicConv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D',
   'GlobalMaxPooling2D', 'ZeroPadding2D', 'BatchNormalization', 'Dropout', 'Activation', 'LeakyReLU', 'Flatten', 'Dense', 'Reshape',
   'Add', 'Multiply', 'Concatenate',
 ]);

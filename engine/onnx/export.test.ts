@@ -143,6 +143,15 @@ describe('ONNX export runs in onnxruntime like the tfjs model', () => {
     expect(diff).toBeLessThan(1e-4);
   });
 
+  it('dynamic convolution (K kernels mixed per example by attention) as Conv + attention + ReduceSum', async () => {
+    const b = new DesignBuilder('dynamic');
+    let x = b.add('DynamicConv2D', { filters: 5, kernels: 3, strides: [2, 2], padding: 'same', activation: 'relu', temperature: 2 }, b.input([9, 10, 4]), 'dyn');
+    x = b.add('DynamicConv2D', { filters: 4, kernels: 2, useBias: false, padding: 'valid', reduction: 2 }, x, 'dyn_valid');
+    b.output(b.add('Dense', { units: 3, activation: 'softmax' }, b.add('Flatten', {}, x)));
+    const { diff } = await exportAndCompare('dynamic', b.build());
+    expect(diff).toBeLessThan(1e-4);
+  });
+
   it.each(listTemplates().map((t) => [t.name] as const))('template %s', async (name) => {
     const t = listTemplates().find((x) => x.name === name)!;
     // Templates added later get a small input when they are valid at it.

@@ -25,6 +25,9 @@ export function pairOf(value: unknown, fallback: [number, number]): [number, num
   return fallback;
 }
 
+const kh = (c: Record<string, unknown>) => pairOf(c.kernelSize, [1, 1])[0];
+const kw = (c: Record<string, unknown>) => pairOf(c.kernelSize, [1, 1])[1];
+
 /** What a weight is for: decides how a fresh one is initialized. */
 type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance';
 
@@ -50,6 +53,16 @@ export function weightSpecs(node: FlatNode, inShape: Shape): { role: WeightRole;
       return withBias([{ role: 'kernel', shape: [k[0], k[1], Number(c.filters), inC] }], Number(c.filters));
     case 'Dense':
       return withBias([{ role: 'kernel', shape: [inC, Number(c.units)] }], Number(c.units));
+    case 'DynamicConv2D': {
+      // K kernels side by side, then the attention MLP (compile/custom-layers/dynamic-conv.ts's weight order).
+      const kf = Number(c.kernels) * Number(c.filters);
+      const h = Number(c.attentionUnits);
+      const k = Number(c.kernels);
+      return [
+        ...withBias([{ role: 'kernel', shape: [kh(c), kw(c), inC, kf] }], kf),
+        { role: 'kernel', shape: [inC, h] }, { role: 'bias', shape: [h] }, { role: 'kernel', shape: [h, k] }, { role: 'bias', shape: [k] },
+      ];
+    }
     case 'BatchNormalization': {
       const out: { role: WeightRole; shape: number[] }[] = [];
       if (c.scale !== false) out.push({ role: 'gamma', shape: [inC] });
