@@ -7,6 +7,8 @@ import { writeFileAtomic } from '../../engine/node/fs-atomic';
 import { saveModelFiles } from '../../engine/node/model-files';
 import { applyWeights } from '../../engine/onnx/weights';
 import { serializeDocument } from '../../engine/schema/load';
+import { DesignError } from '../../engine/errors';
+import { CliError } from '../cli-error';
 
 /**
  * Imports the ONNX file and writes the design document atomically. With `weightsDir`, the file's weights are kept
@@ -14,7 +16,14 @@ import { serializeDocument } from '../../engine/schema/load';
  * `layerloom export design.json --run weightsDir` writes them into any format that carries weights).
  */
 export async function importOnnxCommand(file: string, out: string, name?: string, weightsDir?: string): Promise<number> {
-  const imported = await importOnnxFile(file, { name });
+  let imported;
+  try {
+    imported = await importOnnxFile(file, { name });
+  } catch (err) {
+    // An unknown operator: also say which ones LayerLoom reads.
+    if (err instanceof DesignError && err.details?.length) throw new CliError(`${err.message}\n${err.details.join('\n')}`);
+    throw err;
+  }
   const { doc } = imported;
   const analysis = analyzeDesign(doc);
   let saved: string | undefined;

@@ -10,7 +10,7 @@
 import { DesignError } from '../errors';
 import { channelsLastShape, channelsLastToFirstIndex } from './layout';
 import type { GeluStep } from './import-gelu';
-import type { NodeProto, TensorProto } from './proto';
+import type { TensorProto } from './proto';
 import { sizeOf } from './tensor';
 import type { WeightArray } from './weights';
 
@@ -45,8 +45,8 @@ export interface PendingNode {
 
 /** An import problem: the ONNX node, its operator and why. Counted as "refused" by the tests. */
 export class OnnxRefusal extends DesignError {
-  constructor(message: string, path?: string) {
-    super('import-failed', message, path);
+  constructor(message: string, path?: string, details?: string[]) {
+    super('import-failed', message, path, details);
   }
 }
 
@@ -86,9 +86,9 @@ export function normalizeMap(map: Int32Array | null, onnx: number[]): Int32Array
   return null;
 }
 
-/** Where a node sits in the graph, for messages: `graph.node[3] (Conv 'conv1')`. */
-export function nodePath(node: NodeProto, index: number): string {
-  return `graph.node[${index}] (${node.opType ?? '?'} '${node.name || node.output?.[0] || ''}')`;
+/** Where a node sits in the graph, for messages (the message itself names the operator and node): `graph.node[3]`. */
+export function nodePath(index: number): string {
+  return `graph.node[${index}]`;
 }
 
 /** The values and constants of the graph, by ONNX name. */

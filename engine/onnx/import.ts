@@ -56,8 +56,8 @@ export interface OnnxImport {
   producer: string;
 }
 
-const fail = (message: string, path?: string): never => {
-  throw new OnnxRefusal(message, path);
+const fail = (message: string, path?: string, details?: string[]): never => {
+  throw new OnnxRefusal(message, path, details);
 };
 
 function shapeOf(info: ValueInfoProto, what: string): { dims: number[]; problem?: string } {
@@ -137,7 +137,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   }
 
   (graph.node ?? []).forEach((node, i) => {
-    const where = nodePath(node, i);
+    const where = nodePath(i);
     const op = node.opType ?? '';
     const label = `${op} node '${node.name || node.output?.[0] || i}'`;
     if (node.domain && node.domain !== 'ai.onnx') fail(`${label}: operator ${node.domain}::${op} is outside the standard ONNX domain`, where);
@@ -171,7 +171,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
         return;
       }
       const handler = IMPORT_OPS[op];
-      if (!handler) fail(`${label}: operator '${op}' has no LayerLoom block (supported: ${Object.keys(IMPORT_OPS).sort().join(', ')})`, where);
+      if (!handler) fail(`${label}: operator '${op}' has no LayerLoom block`, where, [`operators LayerLoom imports: ${Object.keys(IMPORT_OPS).sort().map((o) => (o === 'Div' || o === 'Erf' ? `${o} (in GELU)` : o)).join(', ')}`]);
       const outs = handler(table, reader);
       outs.forEach((v, k) => {
         const name = node.output?.[k];
