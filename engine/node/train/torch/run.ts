@@ -21,6 +21,7 @@ import { resolveConfig } from '../config';
 import { checkDesignFits, splitValidation } from '../data/dataset';
 import { headOf } from '../data/types';
 import { afterEpoch, INITIAL_STATE } from '../epoch-policy';
+import { DesignError } from '../../../errors';
 import { PREDICTIONS_FILE, TrainingFailure, type RunOptions } from '../loop';
 import { buildModelFor, fitInfoFor, lossNameFor } from '../model';
 import { createTrainOptimizer } from '../optim';
@@ -65,32 +66,32 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
   // Debian's torch starts with one intra-op thread; use the machine's cores unless the user set OMP_NUM_THREADS.
   const threads = extra.threads ?? (process.env.OMP_NUM_THREADS ? undefined : Math.max(1, Math.floor(os.availableParallelism() / gpus)));
   // The design must be expressible in PyTorch (the export's own check, with its per-feature reasons).
-  const { analysis, model: cg } = prepareExport(o.document, 'pytorch');
+  const { analysis, model: cg } = exportable(o.document);
   const code = generatePyTorchMapped(cg);
   const model = (o.buildModel ?? buildModelFor)(o.document, tf);
-  checkDesignFits(fitInfoFor(o.document, model), o.dataset);
-  const manifest = weightManifest(model, moduleAttributes(code, analysis.flat));
-  const classes = o.dataset.classNames.length;
-  const full = cfg.limitTrain ? headOf(o.dataset.train, cfg.limitTrain) : o.dataset.train;
-  const test = cfg.limitTest ? headOf(o.dataset.test, cfg.limitTest) : o.dataset.test;
-  const { train, val } = splitValidation(full, cfg.validationSplit, cfg.seed);
-  const batchesPerEpoch = Math.min(Math.ceil(train.count / (cfg.batchSize * gpus)), cfg.maxBatchesPerEpoch ?? Infinity);
   // A tfjs optimizer of the run's kind is never stepped: it only lets checkpoints keep their usual format.
   const tfjsOpt = createTrainOptimizer(tf, cfg.optimizer).optimizer;
-  let state: CheckpointState = INITIAL_STATE;
-  let optimizerState: string | null = null;
-  if (o.resumeFrom) {
-    state = await loadCheckpoint(tf, o.resumeFrom, model, tfjsOpt);
-    const saved = path.join(o.resumeFrom, TORCH_OPTIMIZER_FILE);
-    if (existsSync(saved)) optimizerState = saved;
-    else o.emit({ type: 'log', level: 'info', message: `${o.resumeFrom} has no PyTorch optimizer state (a tfjs run's checkpoint): weights resumed, optimizer moments start fresh` });
-  }
-  const counts = { train: train.count, validation: val?.count ?? 0, test: test.count };
-  const record = new RunRecordWriter({ outDir: o.outDir, document: o.document, dataset: o.dataset, datasetSpec: o.datasetSpec, counts, config: cfg, backend: o.backend, resumedFrom: o.resumeFrom }, t0);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'layerloom-torch-'));
-  const lastDir = path.join(o.outDir, 'checkpoints', 'last');
-  const bestDir = path.join(o.outDir, 'checkpoints', 'best');
   try {
+    checkDesignFits(fitInfoFor(o.document, model), o.dataset);
+    const manifest = weightManifest(model, moduleAttributes(code, analysis.flat));
+    const classes = o.dataset.classNames.length;
+    const full = cfg.limitTrain ? headOf(o.dataset.train, cfg.limitTrain) : o.dataset.train;
+    const test = cfg.limitTest ? headOf(o.dataset.test, cfg.limitTest) : o.dataset.test;
+    const { train, val } = splitValidation(full, cfg.validationSplit, cfg.seed);
+    const batchesPerEpoch = Math.min(Math.ceil(train.count / (cfg.batchSize * gpus)), cfg.maxBatchesPerEpoch ?? Infinity);
+    let state: CheckpointState = INITIAL_STATE;
+    let optimizerState: string | null = null;
+    if (o.resumeFrom) {
+      state = await loadCheckpoint(tf, o.resumeFrom, model, tfjsOpt);
+      const saved = path.join(o.resumeFrom, TORCH_OPTIMIZER_FILE);
+      if (existsSync(saved)) optimizerState = saved;
+      else o.emit({ type: 'log', level: 'info', message: `${o.resumeFrom} has no PyTorch optimizer state (a tfjs run's checkpoint): weights resumed, optimizer moments start fresh` });
+    }
+    const counts = { train: train.count, validation: val?.count ?? 0, test: test.count };
+    const record = new RunRecordWriter({ outDir: o.outDir, document: o.document, dataset: o.dataset, datasetSpec: o.datasetSpec, counts, config: cfg, backend: o.backend, resumedFrom: o.resumeFrom }, t0);
+    const lastDir = path.join(o.outDir, 'checkpoints', 'last');
+    const bestDir = path.join(o.outDir, 'checkpoints', 'best');
     const specFile = await prepareTrainer({
       workDir,
       code,
@@ -184,7 +185,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
         }
         case 'done':
           report(epochNow, batchesPerEpoch - 1);
-          result = { status: m.status as Status, test: (m.test as TestResult | null) ?? null, weights: String(m.weights), state: String(m.state) };
+          result = { status: m.status as Status, test: (m.test as TestResult | null) ?? null, weights: String(m.weights), state: String(m.state), evalSeconds: Number(m.evalSeconds ?? 0) };
           break;
         case 'fatal':
           failure = new Error(`the PyTorch trainer failed: ${m.message}`);
@@ -230,7 +231,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
     await copyFile(finished.state, path.join(torchDir, 'model.pt'));
     const t = finished.test;
     if (t?.predictions) await writeJsonAtomic(path.join(o.outDir, PREDICTIONS_FILE), { format: 'layerloom.predictions', version: 1, ...t.predictions });
-    await record.write(finished.status, state.history, { test: t ? { accuracy: t.accuracy, loss: t.loss, confusionMatrix: t.confusionMatrix } : null, evalSeconds: null });
+    await record.write(finished.status, state.history, { test: t ? { accuracy: t.accuracy, loss: t.loss, confusionMatrix: t.confusionMatrix } : null, evalSeconds: finished.evalSeconds });
     return {
       type: 'finished',
       status: finished.status,
@@ -250,12 +251,26 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
   }
 }
 
+/** The PyTorch export of the design, or a `backend-unavailable` failure listing what PyTorch cannot express. */
+function exportable(doc: RunOptions['document']): ReturnType<typeof prepareExport> {
+  try {
+    return prepareExport(doc, 'pytorch');
+  } catch (err) {
+    if (err instanceof DesignError && err.code === 'unsupported-export') {
+      const details = err.details?.length ? err.details : [err.message];
+      throw new TrainingFailure('backend-unavailable', `the torch backend trains the design's PyTorch export, which cannot express: ${details.join('; ')}. Train it with another backend (auto).`);
+    }
+    throw err;
+  }
+}
+
 /** trainer.py's `done` message. */
 interface Done {
   status: Status;
   test: TestResult | null;
   weights: string;
   state: string;
+  evalSeconds: number;
 }
 
 /** Test results as trainer.py reports them. */

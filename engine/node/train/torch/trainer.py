@@ -337,12 +337,14 @@ def train(spec, ctl):
             break
 
     if RANK == 0:
+        t_eval = time.perf_counter()
         test_eval = evaluate(net, test, loss_fn, probs, classes, collect=True) if status != "stopped" and test is not None else None
+        eval_seconds = time.perf_counter() - t_eval
         weights = os.path.join(spec["workDir"], "final-weights.bin")
         write_weights(net, spec["layers"], weights)
         state = os.path.join(spec["workDir"], "model.pt")  # the trained module for PyTorch users (run folder's torch/)
         torch.save(net.state_dict(), state)
-        emit({"type": "done", "status": status, "epochs": epoch, "test": test_eval, "weights": weights, "state": state})
+        emit({"type": "done", "status": status, "epochs": epoch, "test": test_eval, "weights": weights, "state": state, "evalSeconds": eval_seconds})
     return finish_distributed()
 
 
