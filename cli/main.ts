@@ -9,10 +9,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (ar
   analyze: { summary: 'analyze <document.json | template> [--input HxWxC] [--batch N] [--json]', load: () => import('./commands/analyze') },
   templates: { summary: 'templates [--json]', load: () => import('./commands/templates') },
   blocks: { summary: 'blocks [--json]', load: () => import('./commands/blocks') },
-  export: { summary: 'export <document | template> --format ts|keras|pytorch|tfjs -o <path> [--input HxWxC] [--classes N]', load: () => import('./commands/export') },
-  import: { summary: 'import <model.json> -o <document.json> [--name NAME]', load: () => import('./commands/import') },
+  export: { summary: 'export <document | template | run folder> --format ts|keras|pytorch|tfjs|onnx -o <path> [--input HxWxC] [--classes N] [--run <run folder>]', load: () => import('./commands/export') },
+  import: { summary: 'import <model.json | model.onnx> -o <document.json> [--weights <folder>]', load: () => import('./commands/import') },
   inspect: { summary: 'inspect <run-dir> --what kernels|features|cam [--node NAME] [--sample FILE|INDEX] [--class K] [--top N] (-o out.png | --json)', load: () => import('./commands/inspect') },
-  train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend auto|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--out DIR] [--resume CHECKPOINT_DIR] [--json]', load: () => import('./commands/train') },
+  train: { summary: 'train <document | template> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] [--backend auto|torch|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--gpus N] [--teacher RUN_DIR [--temperature T] [--alpha A]] [--out DIR] [--resume CHECKPOINT_DIR] [--json]', load: () => import('./commands/train') },
 };
 
 function usage(): string {

@@ -45,6 +45,10 @@ export const overridesSchema = z
     maxBatchesPerEpoch: z.number().int().positive(),
     /** `torch` backend only: DistributedDataParallel over this many GPUs (torchrun). */
     gpus: z.number().int().positive().max(64),
+    /** Knowledge distillation: the teacher's run folder, the softmax temperature T and the soft-loss weight alpha. */
+    teacher: z.string().min(1).max(4096),
+    temperature: z.number().positive().max(100),
+    alpha: z.number().min(0).max(1),
   })
   .partial()
   .strict();

@@ -23,7 +23,7 @@ import { loadDesign } from './analyze';
 
 const USAGE =
   'Usage: layerloom train <document.json | template-name> --dataset default|idx:DIR|cifar:DIR|folder:DIR [--epochs N] [--batch N] [--lr X] ' +
-  '[--backend auto|torch|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--gpus N (torch: DistributedDataParallel)] [--out DIR] [--resume CHECKPOINT_DIR] [--json]';
+  '[--backend auto|torch|tensorflow-gpu|tensorflow|webgpu|wasm|cpu] [--gpus N (torch: DistributedDataParallel)] [--teacher RUN_DIR [--temperature T] [--alpha A]] [--out DIR] [--resume CHECKPOINT_DIR] [--json]';
 
 const fmtTime = (s: number) => {
   if (!Number.isFinite(s)) return '--:--';
@@ -125,6 +125,9 @@ export async function run(args: string[]): Promise<number> {
     'limit-test': { type: 'string' },
     'max-batches': { type: 'string' },
     gpus: { type: 'string' },
+    teacher: { type: 'string' },
+    temperature: { type: 'string' },
+    alpha: { type: 'string' },
   });
   if (positionals.length !== 1) throw new CliError(`expected one document or template name, got ${positionals.length}. ${USAGE}`);
   const backend = backendChoiceSchema.safeParse(values.backend);
@@ -141,6 +144,13 @@ export async function run(args: string[]): Promise<number> {
   set('maxBatchesPerEpoch', positiveInt(values['max-batches'], '--max-batches'));
   set('gpus', positiveInt(values.gpus, '--gpus'));
   if (overrides.gpus !== undefined && overrides.gpus > 1 && backend.data !== 'torch') throw new CliError('--gpus N trains with PyTorch DistributedDataParallel: add --backend torch.');
+  set('teacher', values.teacher);
+  set('temperature', positiveNumber(values.temperature, '--temperature'));
+  const alpha = values.alpha === undefined ? undefined : Number(values.alpha);
+  if (alpha !== undefined && !(alpha >= 0 && alpha <= 1)) throw new CliError(`--alpha must be a number from 0 to 1, got '${values.alpha}'.`);
+  set('alpha', alpha);
+  if ((overrides.temperature !== undefined || overrides.alpha !== undefined) && !overrides.teacher) throw new CliError('--temperature and --alpha set knowledge distillation: add --teacher RUN_DIR.');
+  if (overrides.teacher && backend.data === 'torch') throw new CliError('--teacher (knowledge distillation) trains on the tfjs backends; it is not available with --backend torch yet.');
 
   const target = positionals[0];
   const template = getTemplate(target);

@@ -60,6 +60,17 @@ export const scheduleSchema = z.object({
   gamma: z.number().positive().max(1).default(0.1),
 });
 
+/**
+ * Knowledge distillation (Hinton, Vinyals & Dean 2015): train against a teacher's softened predictions as well as
+ * the labels. loss = (1 − alpha) · hard-label loss + alpha · T² · KL(teacher_T ‖ student_T).
+ */
+export const distillationSchema = z.object({
+  /** The teacher: a training run folder (what `layerloom train --out` or the app's run history writes). */
+  teacher: z.string().min(1, 'expected the teacher run folder').max(4096),
+  temperature: z.number().positive().max(100).default(4),
+  alpha: z.number().min(0).max(1).default(0.9),
+});
+
 /** Training settings stored with the design (the CLI and the training panel can override them per run). */
 export const trainingSchema = z.object({
   optimizer: optimizerSchema.default(optimizerSchema.parse({})),
@@ -71,6 +82,8 @@ export const trainingSchema = z.object({
   augment: z.object({ flip: z.boolean().default(false), shift: z.number().int().min(0).max(8).default(0) }).default({ flip: false, shift: 0 }),
   dataset: z.string().default('default'),
   seed: z.number().int().default(42),
+  /** Absent: plain training. */
+  distillation: distillationSchema.optional(),
 });
 
 /** The whole design document, version 1. */

@@ -16,6 +16,8 @@ export interface RunConfig {
   limitTrain?: number;
   limitTest?: number;
   maxBatchesPerEpoch?: number;
+  /** Knowledge distillation against a teacher run (absent: plain training). */
+  distillation?: { teacher: string; temperature: number; alpha: number };
 }
 
 /** Applies `o` over the document's `t`. */
@@ -38,5 +40,13 @@ export function resolveConfig(t: TrainingSettings, o: TrainingOverrides): RunCon
     limitTrain: o.limitTrain,
     limitTest: o.limitTest,
     maxBatchesPerEpoch: o.maxBatchesPerEpoch,
+    ...distillationOf(t, o),
   };
+}
+
+/** The run's distillation: a teacher from the overrides or the document, with their T and alpha (defaults 4, 0.9). */
+function distillationOf(t: TrainingSettings, o: TrainingOverrides): Pick<RunConfig, 'distillation'> {
+  const teacher = o.teacher ?? t.distillation?.teacher;
+  if (!teacher) return {};
+  return { distillation: { teacher, temperature: o.temperature ?? t.distillation?.temperature ?? 4, alpha: o.alpha ?? t.distillation?.alpha ?? 0.9 } };
 }

@@ -24,6 +24,7 @@ import { buildModelFor, fitInfoFor, lossNameFor } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
 import { RunRecordWriter } from './run-record';
 import { trainStep, type TrainOptimizer } from './step';
+import { loadTeacher, type Teacher } from './distill';
 import type { TrainingEvent, TrainingEventOf, TrainingOverrides } from '../../../contract/training-protocol';
 import { BatchThrottle } from './throttle';
 
@@ -80,6 +81,8 @@ export class TrainingRun {
   private state: CheckpointState = INITIAL_STATE;
   /** Smoothed seconds per step, for the ETA. */
   private stepSeconds = NaN;
+  /** The distillation teacher, loaded when the run starts. */
+  private teacher: Teacher | null = null;
 
   /** Builds the model and checks it fits the data (a `DesignError` otherwise); nothing is trained yet. */
   constructor(private readonly o: RunOptions) {
@@ -107,6 +110,10 @@ export class TrainingRun {
   async run(): Promise<TrainingEventOf<'finished'>> {
     const { o, cfg } = this;
     if (o.resumeFrom) this.state = await loadCheckpoint(o.tf, o.resumeFrom, this.model, this.opt.optimizer);
+    if (cfg.distillation) {
+      this.teacher = await loadTeacher(o.tf, cfg.distillation, this.train.shape, this.classes);
+      o.emit({ type: 'log', level: 'info', message: `distilling from ${cfg.distillation.teacher} (T = ${cfg.distillation.temperature}, alpha = ${cfg.distillation.alpha})` });
+    }
     o.emit({
       type: 'started',
       dataset: o.dataset.name,
@@ -173,7 +180,7 @@ export class TrainingRun {
       this.opt.setLearningRate(lr);
       const idx = order.subarray(b * cfg.batchSize, Math.min(this.train.count, (b + 1) * cfg.batchSize));
       const batch = makeBatch(this.train, idx, this.classes, cfg.augment, rand);
-      const { loss, accuracy } = await trainStep({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr });
+      const { loss, accuracy } = await trainStep({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr, ...(this.teacher ? { teacher: this.teacher } : {}) });
       throttle.push(b, loss, accuracy, batch.size);
       if (!Number.isFinite(loss)) {
         this.flushBatches(epoch);
@@ -236,6 +243,18 @@ export class TrainingRun {
     return decision.stopEarly;
   }
 
+  /** With a teacher: its test accuracy next to the student's (kept in the run record, and logged); frees it. */
+  private async teacherReport(studentAccuracy: number | null): Promise<Record<string, unknown> | null> {
+    const { o, teacher } = this;
+    if (!teacher) return null;
+    const t = this.test.count ? await evaluateSet(o.tf, teacher.model, this.test, this.classes, this.lossFn) : null;
+    teacher.model.dispose();
+    this.teacher = null;
+    const fmt = (a: number | null) => (a === null ? 'n/a' : `${(a * 100).toFixed(2)}%`);
+    o.emit({ type: 'log', level: 'info', message: `distillation: teacher test accuracy ${fmt(t?.accuracy ?? null)}, student ${fmt(studentAccuracy)}` });
+    return { teacher: teacher.runDir, temperature: teacher.temperature, alpha: teacher.alpha, teacherTestAccuracy: t?.accuracy ?? null, studentTestAccuracy: studentAccuracy };
+  }
+
   /** Test evaluation (unless stopped), the trained model and the final run record. */
   private async finish(status: LoopStatus): Promise<TrainingEventOf<'finished'>> {
     const { o } = this;
@@ -246,9 +265,11 @@ export class TrainingRun {
     // Per test example (the first `test` examples of the dataset's test split, in order): what the model
     // predicted and how sure it was — the results view's worst-classified samples and confusion-matrix cells.
     if (testEval?.predictions) await writeJsonAtomic(path.join(o.outDir, PREDICTIONS_FILE), { format: 'layerloom.predictions', version: 1, ...testEval.predictions });
+    const distillation = await this.teacherReport(testEval?.accuracy ?? null);
     await this.record.write(status, this.state.history, {
       test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix } : null,
       evalSeconds: (performance.now() - evalStart) / 1000,
+      ...(distillation ? { distillation } : {}),
     });
     this.model.dispose();
     return {
@@ -269,7 +290,12 @@ export class TrainingRun {
 /** Runs training to the end (or stop, early stop, divergence); returns the `finished` event or throws. */
 export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finished'>> {
   // The torch backend trains in a Python child process, with the same events and run folder (torch/run.ts).
-  if (o.backend.name === 'torch') return (await import('./torch/run')).runTorchTraining(o);
+  if (o.backend.name === 'torch') {
+    if (resolveConfig(o.document.training, o.overrides ?? {}).distillation) {
+      throw new DesignError('invalid-params', 'knowledge distillation (a teacher) trains on the tfjs backends; choose a backend other than torch', 'teacher');
+    }
+    return (await import('./torch/run')).runTorchTraining(o);
+  }
   return new TrainingRun(o).run();
 }
 

@@ -2,6 +2,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../compile/compile';
 import type { HostBatch } from './data/dataset';
+import { distillationLoss, teacherTargets, type Teacher } from './distill';
 import { accuracyOf, type LossFn } from './evaluate';
 import type { createTrainOptimizer } from './optim';
 
@@ -23,6 +24,8 @@ export interface StepInput {
   exampleShape: readonly number[];
   classes: number;
   learningRate: number;
+  /** Knowledge distillation: the loss also pulls towards this teacher's softened predictions. */
+  teacher?: Teacher;
 }
 
 /** Runs one optimizer step; returns the batch's data loss (without the L2 term) and accuracy. */
@@ -31,11 +34,12 @@ export async function trainStep(s: StepInput): Promise<{ loss: number; accuracy:
   const kept: { loss?: tfjs.Scalar; acc?: tfjs.Scalar } = {};
   const x = tf.tensor4d(s.batch.x, [s.batch.size, ...s.exampleShape] as [number, number, number, number]);
   const y = tf.tensor2d(s.batch.y, [s.batch.size, s.classes]);
+  const soft = s.teacher ? teacherTargets(tf, s.teacher, x) : null;
   try {
     const total = opt.optimizer.minimize(
       () => {
         const pred = model.apply(x, { training: true }) as tfjs.Tensor;
-        const l = s.lossFn(y, pred);
+        const l = soft && s.teacher ? distillationLoss(tf, s.lossFn, s.teacher, y, pred, soft) : s.lossFn(y, pred);
         kept.loss = tf.keep(l);
         kept.acc = tf.keep(accuracyOf(tf, y, pred));
         const p = opt.penalty(kernels);
@@ -49,6 +53,6 @@ export async function trainStep(s: StepInput): Promise<{ loss: number; accuracy:
     const [l, a] = await Promise.all([kept.loss!.data(), kept.acc!.data()]);
     return { loss: l[0], accuracy: a[0] };
   } finally {
-    tf.dispose([x, y, ...(kept.loss ? [kept.loss] : []), ...(kept.acc ? [kept.acc] : [])]);
+    tf.dispose([x, y, ...(soft ? [soft] : []), ...(kept.loss ? [kept.loss] : []), ...(kept.acc ? [kept.acc] : [])]);
   }
 }
