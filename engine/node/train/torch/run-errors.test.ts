@@ -2,12 +2,13 @@
  * What the torch backend refuses before it trains, with messages that name the problem: a design its PyTorch
  * export cannot express, and data that does not fit the design (the same `data-mismatch` as the tfjs loop).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DesignBuilder } from '../../../build/design-builder';
+import type { TrainingEvent, TrainingOverrides } from '../../../../contract/training-protocol';
 import { TrainingControl } from '../control';
 import { loadDataset } from '../data/dataset';
 import { errorEvent } from '../loop';
@@ -18,22 +19,23 @@ import { runTorchTraining } from './run';
 const torch = await findTorch();
 if (!torch.ok) console.log(`SKIP torch refusals: ${torch.reason}`);
 
-function attempt(document: ReturnType<typeof tinyCnn>) {
+function attempt(document: ReturnType<typeof tinyCnn>, overrides: TrainingOverrides = { epochs: 1, limitTrain: 64, limitTest: 32 }) {
   const outDir = mkdtempSync(path.join(tmpdir(), 'layerloom-torch-refuse-'));
+  const events: TrainingEvent[] = [];
   const run = runTorchTraining({
     tf,
     document,
     dataset: loadDataset({ kind: 'default' }),
-    overrides: { epochs: 1, limitTrain: 64, limitTest: 32 },
+    overrides,
     outDir,
     backend: { name: 'torch', reason: 'test', skipped: [] },
-    emit: () => {},
+    emit: (e) => events.push(e),
     control: new TrainingControl(),
   });
-  return { outDir, run };
+  return { outDir, run, events };
 }
 
-describe.skipIf(!torch.ok)('torch backend refusals', () => {
+describe.skipIf(!torch.ok)('torch backend refusals and endings', () => {
   it('a design the PyTorch export cannot express: backend-unavailable naming the layer, nothing written', async () => {
     await tf.setBackend('cpu');
     const b = new DesignBuilder('one-sided batchnorm');
@@ -53,5 +55,22 @@ describe.skipIf(!torch.ok)('torch backend refusals', () => {
     const { run } = attempt(tinyCnn(10, [32, 32, 3]));
     const err = await run.then(() => null, (e: unknown) => e);
     expect(errorEvent(err)).toMatchObject({ code: 'data-mismatch', message: expect.stringMatching(/input is 32×32×3 .* 28×28×1/), path: 'nodes[0].params.shape' });
+  });
+
+  it('a loss that stops being finite ends the run as non-finite-loss with a diverged record', async () => {
+    // Linear convolutions let a huge learning rate overflow the logits (relu units would just die), as in loop.test.ts.
+    const { outDir, run } = attempt(tinyCnn(10, [28, 28, 1], 'linear'), { epochs: 1, limitTrain: 640, limitTest: 32, optimizer: 'sgd', momentum: 0, learningRate: 1e30, batchSize: 32 });
+    const err = await run.then(() => null, (e: unknown) => e);
+    expect(errorEvent(err)).toMatchObject({ code: 'non-finite-loss', message: expect.stringMatching(/the loss became (NaN|Infinity|-Infinity) at epoch 1, batch \d+ .*No epoch had completed/) });
+    expect(JSON.parse(readFileSync(path.join(outDir, 'run.json'), 'utf8')).status).toBe('diverged');
+  });
+
+  it('early stopping: the worker-side policy ends the torch run when the monitored loss stops improving', async () => {
+    // A learning rate this small leaves the weights (and so the training loss) as they were: no epoch improves on the first.
+    const { run, events } = attempt(tinyCnn(), { epochs: 6, limitTrain: 256, limitTest: 32, validationSplit: 0.25, learningRate: 1e-30, earlyStoppingPatience: 2, batchSize: 64 });
+    const fin = await run;
+    expect(fin).toMatchObject({ status: 'early-stopped', epochs: 3 });
+    expect(events.filter((e) => e.type === 'checkpoint' && e.kind === 'best')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'log' && /early stopping/.test(e.message))).toBe(true);
   });
 });

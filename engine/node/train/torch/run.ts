@@ -176,7 +176,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
         case 'diverged': {
           report(epochNow, Number(m.batch));
           const msg =
-            `the loss became ${m.loss} at epoch ${Number(m.epoch) + 1}, batch ${Number(m.batch) + 1} (learning rate ${Number(m.learningRate).toPrecision(3)}); training stopped. ` +
+            `the loss became ${({ nan: 'NaN', inf: 'Infinity', '-inf': '-Infinity' } as Record<string, string>)[String(m.loss)] ?? m.loss} at epoch ${Number(m.epoch) + 1}, batch ${Number(m.batch) + 1} (learning rate ${Number(m.learningRate).toPrecision(3)}); training stopped. ` +
             (state.epochsDone > 0 ? `The last good checkpoint (epoch ${state.epochsDone}) is kept in ${lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
             ' Lower the learning rate, add BatchNorm, or check the data.';
           await record.write('diverged', state.history, { error: msg });
