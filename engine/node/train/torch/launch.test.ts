@@ -1,7 +1,7 @@
 /**
  * Interpreter discovery, the torch probe's failure reports, the trainer's command line (one process, or torchrun
  * with DistributedDataParallel for `--gpus N`, which cannot run on this GPU-less machine: its command line is what
- * is checked here), and trainer.py's learning-rate schedule against the TypeScript one it mirrors.
+ * is checked here), and trainer.py's learning-rate schedule and augmentation against the TypeScript they mirror.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ describe('trainer command line', () => {
 });
 
 const torch = await findTorch();
-describe.skipIf(!torch.ok)('trainer.py learning-rate schedule', () => {
+describe.skipIf(!torch.ok)('trainer.py: schedule and augmentation', () => {
   it('matches optim.ts learningRateAt on a grid of schedules and positions', () => {
     const schedules: ScheduleConfig[] = [
       { type: 'constant', warmupEpochs: 0, stepEpochs: 1, gamma: 0.5 },
@@ -98,5 +98,29 @@ print(json.dumps([[lr_at(0.01, s, t, 10) for t in ts] for s in ss]))`;
     const r = spawnSync(torch.ok ? torch.python : 'python3', ['-c', py, import.meta.dirname, JSON.stringify(schedules), JSON.stringify(ts)], { encoding: 'utf8', timeout: 60_000 });
     const got = JSON.parse(r.stdout) as number[][];
     got.forEach((row, i) => row.forEach((v, j) => expect(v, `${schedules[i].type} t=${ts[j]}`).toBeCloseTo(want[i][j], 12)));
+  });
+
+  it('augments as makeBatch does: each example flipped or not and shifted by at most ±shift with zero fill', () => {
+    const py = `import sys, json, torch; sys.path.insert(0, sys.argv[1]); from trainer import augment
+import torch.nn.functional as F
+torch.manual_seed(0)
+x = torch.rand(32, 3, 5, 6)
+out = augment(x, {"flip": True, "shift": 2}, torch.Generator().manual_seed(3))
+def variants(img):
+    for flip in (False, True):
+        for dy in range(-2, 3):
+            for dx in range(-2, 3):
+                src = img.flip(2) if flip else img
+                p = F.pad(src, (2, 2, 2, 2))
+                yield flip, dy, dx, p[:, 2 - dy:2 - dy + 5, 2 - dx:2 - dx + 6]
+found = [next(((f, dy, dx) for f, dy, dx, v in variants(x[i]) if torch.equal(v, out[i])), None) for i in range(32)]
+print(json.dumps({"found": found, "shape": list(out.shape)}))`;
+    const r = spawnSync(torch.ok ? torch.python : 'python3', ['-c', py, import.meta.dirname], { encoding: 'utf8', timeout: 60_000 });
+    const o = JSON.parse(r.stdout || 'null') as { found: Array<[boolean, number, number] | null>; shape: number[] } | null;
+    expect(o, r.stderr).not.toBeNull();
+    expect(o!.shape).toEqual([32, 3, 5, 6]);
+    expect(o!.found.every((f) => f !== null)).toBe(true); // each output is one of the allowed transforms of its input
+    expect(new Set(o!.found.map((f) => f![0])).size).toBe(2); // some flipped, some not
+    expect(new Set(o!.found.map((f) => `${f![1]},${f![2]}`)).size).toBeGreaterThan(5); // shifts vary
   });
 });
