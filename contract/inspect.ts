@@ -64,6 +64,8 @@ export const inspectContract = {
         probabilities: z.array(z.number()),
         overlay: pngDataUrl,
         coarse: z.object({ height: z.number().int(), width: z.number().int() }),
+        /** The map's maximum before scaling to [0, 1]; 0 when no unit speaks for the class. */
+        peak: z.number(),
       }).nullable(),
       seconds: z.number(),
     }),

@@ -29,6 +29,11 @@ export const activation: PrimitiveBlock<z.output<typeof activationParams>> = {
   label: 'Activation',
   category: 'activation',
   description: 'An element-wise non-linearity: relu, relu6, leaky relu, elu, selu, sigmoid, tanh, softmax, swish, ...',
+  explain: {
+    text: 'Applies a non-linear function to every value (ReLU keeps positives and zeroes negatives; softmax turns scores into probabilities). Without non-linearities a stack of layers would collapse into one linear map.',
+    formulas: { output: 'output = input shape', params: '0', receptiveField: 'unchanged' },
+    diagram: 'pointwise',
+  },
   params: activationParams,
   inputs: [{ name: 'in' }],
   outputShape: (inputs) => ({ ok: true, shape: inputs[0] }),

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { listBlocks } from './registry';
-import type { BlockCategory, BlockSpec, BlockTraits } from './types';
+import type { BlockCategory, BlockExplain, BlockSpec, BlockTraits } from './types';
 
 /** One param of a block: its name, its default (undefined when it has none) and whether it must be given. */
 export interface CatalogParam {
@@ -32,6 +32,8 @@ export interface CatalogEntry {
   pytorch: boolean;
   /** Whether the palette offers it (the generic `Composite` block is added from the user's own blocks instead). */
   inPalette: boolean;
+  /** For learners: explanation, formulas and diagram (see `BlockExplain`). */
+  explain?: BlockExplain;
 }
 
 function paramsOf(schema: z.ZodType): CatalogParam[] {
@@ -58,6 +60,7 @@ function entryOf(b: BlockSpec): CatalogEntry {
     importsFrom: primitive?.imports ? Object.keys(primitive.imports) : [],
     pytorch: primitive ? primitive.torch !== undefined || Object.keys(primitive.tfjs).length === 0 : true,
     inPalette: b.type !== 'Composite',
+    ...(b.explain ? { explain: b.explain } : {}),
   };
 }
 

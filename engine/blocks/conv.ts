@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { windowConfig } from '../codegen/layer-config';
 import { applyActivation, int, padExpr, tuple, windowPadding, type OpCode, type OpContext } from '../codegen/torch-helpers';
 import type { CodegenNode, ExportTarget } from '../codegen/types';
+import { attrInt, attrInts, convKernel, depthwiseKernel, windowAttrs, windowOf, type OnnxLayerContext, type WeightSpec } from '../onnx/export-helpers';
 import { cfg, importConvCommon, importPair, LayerProblem, type LayerConfig } from '../import/keras-config';
 import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
 import { deconvLength, fail, needsImage, product, samePadding, windowOutput, windowTransfer } from './shape-utils';
@@ -109,6 +110,57 @@ export function convOutputShape(type: string, inputs: Shape[], p: ConvWindowPara
 /** The window params every convolution has. */
 type ConvWindowParams = Pick<z.output<typeof conv2dParams>, 'kernelSize' | 'strides' | 'padding' | 'dilation'>;
 
+/** A kernel (and a bias when the layer has one), in Keras order. */
+function withBias(c: Record<string, unknown>, kernels: number[][], units: number): WeightSpec[] {
+  return [...kernels.map((shape) => ({ role: 'kernel' as const, shape })), ...(c.useBias !== false ? [{ role: 'bias' as const, shape: [units] }] : [])];
+}
+
+/** Conv2D, depthwise and separable convolutions in ONNX: Conv (grouped for depthwise), 'same' as explicit pads. */
+function convOnnx(ctx: OnnxLayerContext, out: string, kind: 'conv' | 'depthwise' | 'separable'): string {
+  const { w, node } = ctx;
+  const c = node.layer!.config;
+  const name = node.layerName;
+  const attrs = windowAttrs(windowOf(node, ctx.inShapes[0]), true);
+  const bias = c.useBias !== false ? ctx.weights[ctx.weights.length - 1] : undefined;
+  if (kind === 'conv') {
+    const k = convKernel(ctx.weights[0]);
+    const inputs = [ctx.ins[0], w.floats(`${name}_weight`, k.dims, k.data)];
+    if (bias) inputs.push(w.floats(`${name}_bias`, bias.shape, bias.data));
+    return w.op('Conv', inputs, out, [...attrs, attrInt('group', 1)]);
+  }
+  const k = depthwiseKernel(ctx.weights[0]);
+  const inputs = [ctx.ins[0], w.floats(`${name}_depthwise_weight`, k.dims, k.data)];
+  if (bias && kind === 'depthwise') inputs.push(w.floats(`${name}_bias`, bias.shape, bias.data));
+  const y = w.op('Conv', inputs, kind === 'depthwise' ? out : `${name}_depthwise`, [...attrs, attrInt('group', ctx.inShapes[0][2])]);
+  if (kind === 'depthwise') return y;
+  const p = convKernel(ctx.weights[1]);
+  const pin = [y, w.floats(`${name}_pointwise_weight`, p.dims, p.data)];
+  if (bias) pin.push(w.floats(`${name}_bias`, bias.shape, bias.data));
+  return w.op('Conv', pin, out, [attrInts('kernel_shape', [1, 1]), attrInts('strides', [1, 1]), attrInts('pads', [0, 0, 0, 0]), attrInt('group', 1)]);
+}
+
+/** ConvTranspose: out = s(in − 1) + output_padding + k − pads; TensorFlow crops the 'same' start like conv's pad. */
+function convTransposeOnnx(ctx: OnnxLayerContext, out: string): string {
+  const { w, node } = ctx;
+  const c = node.layer!.config;
+  const { kernel, strides } = windowConfig(c);
+  const target = node.outputShape;
+  const axis = (a: 0 | 1) => {
+    const full = (ctx.inShapes[0][a] - 1) * strides[a] + kernel[a];
+    const begin = c.padding === 'same' ? samePadding(target[a], kernel[a], strides[a])[0] : 0;
+    const end = full - begin - target[a];
+    return end >= 0 ? { begin, end, extra: 0 } : { begin, end: 0, extra: -end };
+  };
+  const [h, wd] = [axis(0), axis(1)];
+  const k = convKernel(ctx.weights[0]);
+  const inputs = [ctx.ins[0], w.floats(`${node.layerName}_weight`, k.dims, k.data)];
+  if (c.useBias !== false) inputs.push(w.floats(`${node.layerName}_bias`, ctx.weights[1].shape, ctx.weights[1].data));
+  return w.op('ConvTranspose', inputs, out, [
+    attrInts('kernel_shape', kernel), attrInts('strides', strides), attrInts('pads', [h.begin, wd.begin, h.end, wd.end]),
+    attrInts('output_padding', [h.extra, wd.extra]), attrInt('group', 1),
+  ]);
+}
+
 const dilationOf = (c: LayerConfig) => importPair(cfg(c, 'dilation_rate') ?? 1, 'dilation_rate');
 
 export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
@@ -117,6 +169,11 @@ export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
   label: 'Conv 2D',
   category: 'convolution',
   description: 'A 2-D convolution: `filters` kernels of size h×w slide over the input with the given stride, padding and dilation.',
+  explain: {
+    text: 'A small kernel (e.g. 3×3) slides over the image and, at each position, takes a weighted sum of the pixels under it in every input channel. Each of the `filters` kernels learns one pattern (early layers: edges and blobs, much like Sobel filters) and produces one output channel. The same weights are used everywhere, which is why convolutions need far fewer parameters than dense layers.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: 'k_h·k_w·C_in·filters + filters (bias)', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride' },
+    diagram: 'window',
+  },
   params: conv2dParams,
   inputs: IN,
   outputShape: (inputs, p) => convOutputShape('Conv2D', inputs, p),
@@ -130,6 +187,8 @@ export const conv2d: PrimitiveBlock<z.output<typeof conv2dParams>> = {
   traits: { windowed: true, classCount: { param: 'filters' } },
   tfjs: { Conv2D: { factory: 'conv2d', initializers: { kernelInitializer: GLOROT } } },
   torch: (ctx) => convOp(ctx, 'conv'),
+  onnx: (ctx, out) => convOnnx(ctx, out, 'conv'),
+  weightSpecs: (c, inShape) => withBias(c, [[...windowConfig(c).kernel, inShape[2], Number(c.filters)]], Number(c.filters)),
   exportLimits: convLimits,
   imports: { Conv2D: (c) => [{ type: 'Conv2D', params: { filters: cfg(c, 'filters'), ...importConvCommon(c), dilation: dilationOf(c) } }] },
 };
@@ -140,6 +199,11 @@ export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dPara
   label: 'Depthwise Conv 2D',
   category: 'convolution',
   description: 'One h×w kernel per input channel (times the depth multiplier); no mixing across channels.',
+  explain: {
+    text: 'Like a convolution, but each input channel gets its own kernel and channels are never mixed. Much cheaper than a full convolution; MobileNets follow it with a 1×1 convolution that mixes the channels.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉); channels C\' = C·depthMultiplier', params: 'k_h·k_w·C·depthMultiplier + bias', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride' },
+    diagram: 'depthwise',
+  },
   params: depthwiseConv2dParams,
   inputs: IN,
   outputShape(inputs, p) {
@@ -165,6 +229,11 @@ export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dPara
   traits: { windowed: true },
   tfjs: { DepthwiseConv2D: { factory: 'depthwiseConv2d', initializers: { depthwiseInitializer: GLOROT } } },
   torch: (ctx) => convOp(ctx, 'depthwise'),
+  onnx: (ctx, out) => convOnnx(ctx, out, 'depthwise'),
+  weightSpecs: (c, inShape) => {
+    const dm = Number(c.depthMultiplier ?? 1);
+    return withBias(c, [[...windowConfig(c).kernel, inShape[2], dm]], inShape[2] * dm);
+  },
   exportLimits: convLimits,
   imports: {
     DepthwiseConv2D: (c) => [{ type: 'DepthwiseConv2D', params: { ...importConvCommon(c), dilation: dilationOf(c), depthMultiplier: cfg(c, 'depth_multiplier') ?? 1 } }],
@@ -177,6 +246,11 @@ export const separableConv2d: PrimitiveBlock<z.output<typeof separableConv2dPara
   label: 'Separable Conv 2D',
   category: 'convolution',
   description: 'A depthwise convolution followed by a 1×1 pointwise convolution, in one layer.',
+  explain: {
+    text: 'A depthwise convolution (one kernel per channel, spatial filtering) followed by a 1×1 convolution (mixing channels). It approximates a full convolution with a fraction of the parameters and multiply-adds.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: 'k_h·k_w·C_in·m + C_in·m·filters + filters', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride' },
+    diagram: 'depthwise',
+  },
   params: separableConv2dParams,
   inputs: IN,
   outputShape: (inputs, p) => convOutputShape('SeparableConv2D', inputs, p),
@@ -199,6 +273,11 @@ export const separableConv2d: PrimitiveBlock<z.output<typeof separableConv2dPara
   traits: { windowed: true },
   tfjs: { SeparableConv2D: { factory: 'separableConv2d', initializers: { depthwiseInitializer: GLOROT, pointwiseInitializer: GLOROT } } },
   torch: (ctx) => convOp(ctx, 'separable'),
+  onnx: (ctx, out) => convOnnx(ctx, out, 'separable'),
+  weightSpecs: (c, inShape) => {
+    const dm = Number(c.depthMultiplier ?? 1);
+    return withBias(c, [[...windowConfig(c).kernel, inShape[2], dm], [1, 1, inShape[2] * dm, Number(c.filters)]], Number(c.filters));
+  },
   exportLimits: convLimits,
   imports: {
     SeparableConv2D: (c) => [
@@ -213,6 +292,11 @@ export const conv2dTranspose: PrimitiveBlock<z.output<typeof conv2dTransposePara
   label: 'Conv 2D Transpose',
   category: 'convolution',
   description: 'A transposed ("de-") convolution that upsamples by its stride.',
+  explain: {
+    text: 'Runs a convolution backwards: each input value spreads a kernel-sized patch into a larger output, so the map grows by the stride. Used to upsample in decoders and segmentation networks.',
+    formulas: { output: 'H\' = (H − 1)·s + k (\'valid\'), H\' = H·s (\'same\')', params: 'k_h·k_w·C_in·filters + filters', receptiveField: 'each output unit sees fewer input units: about ⌈k / s⌉ of them per axis' },
+    diagram: 'upsample',
+  },
   params: conv2dTransposeParams,
   inputs: IN,
   outputShape(inputs, p) {
@@ -245,6 +329,8 @@ export const conv2dTranspose: PrimitiveBlock<z.output<typeof conv2dTransposePara
   }),
   tfjs: { Conv2DTranspose: { factory: 'conv2dTranspose', initializers: { kernelInitializer: GLOROT } } },
   torch: convTransposeOp,
+  onnx: convTransposeOnnx,
+  weightSpecs: (c, inShape) => withBias(c, [[...windowConfig(c).kernel, Number(c.filters), inShape[2]]], Number(c.filters)),
   exportLimits: convLimits,
   imports: {
     Conv2DTranspose: (c) => {

@@ -27,6 +27,11 @@ export const flatten: PrimitiveBlock<z.output<typeof flattenParams>> = {
   label: 'Flatten',
   category: 'core',
   description: 'Turns a [h, w, c] tensor into a vector of h·w·c values.',
+  explain: {
+    text: 'Unrolls a [h, w, c] map into one long vector so Dense layers can read it. Position information survives, but every later unit is tied to specific places, which costs many parameters.',
+    formulas: { output: '[H, W, C] → [H·W·C]', params: '0', receptiveField: 'the whole input (a Dense layer after it sees every position)' },
+    diagram: 'flatten',
+  },
   params: flattenParams,
   inputs: IN,
   outputShape: (inputs) => ({ ok: true, shape: [product(inputs[0])] }),
@@ -55,6 +60,11 @@ export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
   label: 'Dense',
   category: 'core',
   description: 'A fully connected layer: every output unit is a weighted sum of every input value.',
+  explain: {
+    text: 'A fully connected layer: every output is a weighted sum of every input value, plus a bias. Used at the end of a CNN to turn features into class scores; the last one usually has one unit per class and a softmax.',
+    formulas: { output: '[N] → [units]', params: 'N·units + units', receptiveField: 'the whole input' },
+    diagram: 'dense',
+  },
   params: denseParams,
   inputs: IN,
   outputShape(inputs, p) {
@@ -89,6 +99,11 @@ export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
   label: 'Reshape',
   category: 'core',
   description: 'Rearranges the values into `targetShape` (one entry may be -1: inferred from the rest).',
+  explain: {
+    text: 'Rearranges the same values into another shape (one dimension may be −1 and inferred). Nothing is computed or learned.',
+    formulas: { output: 'product of the target shape = product of the input shape', params: '0', receptiveField: 'unchanged when the spatial layout is kept' },
+    diagram: 'pointwise',
+  },
   params: reshapeParams,
   inputs: IN,
   outputShape(inputs, p) {

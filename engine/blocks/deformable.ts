@@ -30,6 +30,11 @@ export const deformableConv2d: PrimitiveBlock<Params> = {
   label: 'Deformable Conv 2D',
   category: 'convolution',
   description: 'A convolution whose taps move: a small convolution predicts an offset (and a weight) for each tap at each position, so the kernel can follow the shapes in the image (deformable convolution v2).',
+  explain: {
+    text: 'A convolution whose sampling points can move: a small extra convolution predicts, at every position, an offset for each kernel tap, so the kernel can bend around the object\'s shape instead of staying a fixed square.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: 'k_h·k_w·C_in·filters + bias, plus the offset/mask convolution', receptiveField: 'at least the plain convolution\'s (RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride); offsets can reach further, so it is a lower bound' },
+    diagram: 'window',
+  },
   params: deformableConv2dParams,
   inputs: [{ name: 'in' }],
   outputShape: (inputs, p) => convOutputShape('DeformableConv2D', inputs, p),

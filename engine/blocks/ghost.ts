@@ -69,6 +69,11 @@ export const ghostModule: CompositeBlock<GhostParams> = {
   label: 'Ghost Module',
   category: 'composite',
   description: 'A convolution makes filters/ratio channels; a cheap depthwise convolution makes the rest ("ghosts") from them; concatenated (GhostNet).',
+  explain: {
+    text: 'GhostNet: an ordinary convolution makes a few feature maps, then cheap depthwise convolutions derive the rest (\'ghosts\') from them; both are concatenated. Nearly the same features for about half the cost.',
+    formulas: { output: '[H, W, filters]', params: 'about k²·C_in·filters/ratio + 9·filters·(1 − 1/ratio)', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride' },
+    diagram: 'concat',
+  },
   params: ghostModuleParams,
   inputs: [{ name: 'in' }],
   expand(p) {
@@ -83,6 +88,11 @@ export const ghostBottleneck: CompositeBlock<z.output<typeof ghostBottleneckPara
   label: 'Ghost Bottleneck',
   category: 'composite',
   description: 'GhostNet\'s bottleneck: Ghost module (expand) -> depthwise stride-2 conv when downsampling -> optional SE -> Ghost module (linear) + shortcut.',
+  explain: {
+    text: 'GhostNet\'s residual block: a Ghost module widens, an optional depthwise stride-2 convolution downsamples, optional squeeze-and-excitation reweights, a second Ghost module narrows, and a shortcut adds the input.',
+    formulas: { output: '⌈H / s⌉ × ⌈W / s⌉ × filters', params: 'the sum of its Ghost modules, depthwise and SE layers', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride' },
+    diagram: 'shortcut',
+  },
   params: ghostBottleneckParams,
   inputs: [{ name: 'in' }],
   expand(p, inputs) {

@@ -21,6 +21,11 @@ export const inception: CompositeBlock<z.output<typeof inceptionParams>> = {
   label: 'Inception Module',
   category: 'composite',
   description: 'Parallel 1×1, 3×3 and 5×5 convolutions (with 1×1 reductions) and a pooled projection, concatenated.',
+  explain: {
+    text: 'Looks at the same input with 1×1, 3×3 and 5×5 convolutions and a pooled path in parallel, and concatenates the results, so the next layer can pick the scale that fits. 1×1 reductions keep the cost down.',
+    formulas: { output: '[H, W, Σ branch channels] (same spatial size)', params: 'the sum of its branches\' convolutions', receptiveField: 'the largest branch (the 5×5 path): RF + 4·S_eff' },
+    diagram: 'parallel',
+  },
   params: inceptionParams,
   inputs: [{ name: 'in' }],
   expand(p) {

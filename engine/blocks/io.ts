@@ -13,6 +13,11 @@ export const input: PrimitiveBlock<z.output<typeof inputParams>> = {
   label: 'Input',
   category: 'input',
   description: 'The model input, without the batch dimension (e.g. 28×28×1 images).',
+  explain: {
+    text: 'Where the images come in. Its shape (height × width × channels, without the batch) fixes every shape after it: 28×28×1 for grayscale Fashion-MNIST, 32×32×3 for CIFAR-10 colour images.',
+    formulas: { output: 'output = the shape you set', params: '0', receptiveField: 'RF = 1×1: each input unit is one pixel' },
+    diagram: 'io',
+  },
   params: inputParams,
   inputs: [],
   outputShape: (_inputs, p) => ({ ok: true, shape: [...p.shape] }),
@@ -29,6 +34,11 @@ export const output: PrimitiveBlock<z.output<typeof outputParams>> = {
   label: 'Output',
   category: 'output',
   description: 'Marks the model output and the loss it is trained with.',
+  explain: {
+    text: 'Marks the tensor the model is trained to produce and the loss that compares it with the labels. Categorical cross-entropy with a softmax head is the usual choice for classification.',
+    formulas: { output: 'output = its input', params: '0', receptiveField: 'unchanged' },
+    diagram: 'io',
+  },
   params: outputParams,
   inputs: [{ name: 'in' }],
   outputShape: (inputs) => ({ ok: true, shape: inputs[0] }),

@@ -50,8 +50,22 @@ function elementwise(type: 'Add' | 'Multiply', description: string): PrimitiveBl
   };
 }
 
-export const add = elementwise('Add', 'Sums its inputs element by element (the shortcut of a residual block).');
-export const multiply = elementwise('Multiply', 'Multiplies its inputs element by element (size-1 axes broadcast, as in squeeze-and-excitation).');
+export const add: PrimitiveBlock<z.output<typeof mergeParams>> = {
+  ...elementwise('Add', 'Sums its inputs element by element (the shortcut of a residual block).'),
+  explain: {
+    text: 'Adds its inputs element by element. In a residual block the shortcut is added to the block\'s output, so each block only has to learn a correction; this is what lets very deep networks train.',
+    formulas: { output: 'all inputs have the same shape; output = that shape', params: '0', receptiveField: 'the largest of its inputs\' fields (a note when their strides or centres differ)' },
+    diagram: 'elementwise',
+  },
+};
+export const multiply: PrimitiveBlock<z.output<typeof mergeParams>> = {
+  ...elementwise('Multiply', 'Multiplies its inputs element by element (size-1 axes broadcast, as in squeeze-and-excitation).'),
+  explain: {
+    text: 'Multiplies its inputs element by element, with size-1 axes broadcast: squeeze-and-excitation multiplies each channel by a learned 0–1 weight.',
+    formulas: { output: 'broadcast shape of the inputs', params: '0', receptiveField: 'the largest of its inputs\' fields' },
+    diagram: 'reweight',
+  },
+};
 
 export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
   kind: 'primitive',
@@ -59,6 +73,11 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
   label: 'Concatenate',
   category: 'merge',
   description: 'Joins its inputs along an axis (channels by default); all other axes must match.',
+  explain: {
+    text: 'Stacks its inputs along the channel axis: [h, w, a] and [h, w, b] give [h, w, a + b]. Inception modules concatenate branches that looked at different kernel sizes.',
+    formulas: { output: '[H, W, ΣC_i]', params: '0', receptiveField: 'the largest of its inputs\' fields (a note when their strides or centres differ)' },
+    diagram: 'concat',
+  },
   params: concatenateParams,
   inputs: VARIADIC,
   outputShape(inputs, p) {

@@ -32,6 +32,11 @@ export const separableBlock: CompositeBlock<z.output<typeof separableBlockParams
   label: 'Depthwise-Separable Block',
   category: 'composite',
   description: 'MobileNet v1: depthwise 3×3 -> BN -> activation -> pointwise 1×1 -> BN -> activation.',
+  explain: {
+    text: 'MobileNet\'s building block: a depthwise 3×3 convolution filters each channel, a 1×1 convolution mixes them, each followed by BatchNorm and an activation. About 8–9× cheaper than a full 3×3 convolution.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '9·C_in + C_in·filters (+ BatchNorm)', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = 3)' },
+    diagram: 'depthwise',
+  },
   params: separableBlockParams,
   inputs: [{ name: 'in' }],
   expand(p) {
@@ -55,6 +60,11 @@ export const invertedResidual: CompositeBlock<z.output<typeof invertedResidualPa
   label: 'Inverted Residual (MobileNet v2)',
   category: 'composite',
   description: '1×1 expansion -> depthwise 3×3 -> linear 1×1 projection, with an identity shortcut when stride is 1 and channels match.',
+  explain: {
+    text: 'MobileNetV2\'s block: widen with a 1×1 convolution, filter with a depthwise 3×3, project back down with a linear 1×1; a shortcut adds the input when the shape allows. Cheap, and the thin ends keep memory low.',
+    formulas: { output: '⌈H / s⌉ × ⌈W / s⌉ × filters', params: 'C_in·t·C_in + 9·t·C_in + t·C_in·filters (+ BatchNorm)', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = 3)' },
+    diagram: 'shortcut',
+  },
   params: invertedResidualParams,
   inputs: [{ name: 'in' }],
   expand(p, inputs) {
@@ -87,6 +97,11 @@ export const squeezeExcite: CompositeBlock<z.output<typeof squeezeExciteParams>>
   label: 'Squeeze-and-Excitation',
   category: 'composite',
   description: 'Reweights channels: global average pool -> Dense(C/r, relu) -> Dense(C, sigmoid) -> multiply.',
+  explain: {
+    text: 'Squeeze-and-excitation: pools each channel to one number, passes them through a small bottleneck of Dense layers, and multiplies every channel by the resulting 0–1 weight. The network learns which channels matter for this image.',
+    formulas: { output: 'output = input shape', params: '2·C²/r + C/r + C', receptiveField: 'the whole input (the channel weights come from global pooling)' },
+    diagram: 'reweight',
+  },
   params: squeezeExciteParams,
   inputs: [{ name: 'in' }],
   expand(p, inputs) {

@@ -22,6 +22,11 @@ export const batchNormalization: PrimitiveBlock<z.output<typeof batchNormParams>
   label: 'Batch Normalization',
   category: 'normalization',
   description: 'Normalizes each channel over the batch; gamma and beta are trained, the moving mean and variance are not.',
+  explain: {
+    text: 'Normalizes each channel to zero mean and unit variance over the batch, then scales and shifts it with two learned numbers (γ, β). Training becomes faster and less sensitive to the learning rate; at inference the running averages are used.',
+    formulas: { output: 'output = input shape', params: '4·C (γ, β trainable; moving mean and variance not)', receptiveField: 'unchanged' },
+    diagram: 'pointwise',
+  },
   params: batchNormParams,
   inputs: IN,
   outputShape: (inputs) => ({ ok: true, shape: inputs[0] }),
@@ -76,6 +81,11 @@ export const dropout: PrimitiveBlock<z.output<typeof dropoutParams>> = {
   label: 'Dropout',
   category: 'normalization',
   description: 'While training, zeroes each value with probability `rate` (and scales the rest); does nothing at inference.',
+  explain: {
+    text: 'While training, sets a random fraction `rate` of the values to zero (and scales the rest up), so the network cannot rely on any single unit; this fights overfitting. At inference it does nothing.',
+    formulas: { output: 'output = input shape', params: '0', receptiveField: 'unchanged' },
+    diagram: 'pointwise',
+  },
   params: dropoutParams,
   inputs: IN,
   outputShape: (inputs) => ({ ok: true, shape: inputs[0] }),

@@ -7,6 +7,7 @@ import { cfg, importPadding, importPair, requireChannelsLast, LayerProblem, type
 import { paddingSchema, pairSchema, posInt } from './params';
 import { fail, needsImage, windowOutput, windowTransfer } from './shape-utils';
 import type { PrimitiveBlock, Shape, TfjsLayerSpec } from './types';
+import { attrInt, attrString, windowAttrs, windowOf } from '../onnx/export-helpers';
 
 /** Max and average pooling; `strides` absent means equal to `poolSize` (Keras' default). */
 export const pool2dParams = z.object({
@@ -88,13 +89,31 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsL
     traits: { windowed: true },
     tfjs: { [className]: { factory } },
     torch: (ctx) => poolOp(ctx, kind),
+    // TensorFlow's average pooling counts only real pixels: count_include_pad = 0.
+    onnx: (ctx, out) => kind === 'max'
+      ? ctx.w.op('MaxPool', [ctx.ins[0]], out, windowAttrs(windowOf(ctx.node, ctx.inShapes[0]), false))
+      : ctx.w.op('AveragePool', [ctx.ins[0]], out, [...windowAttrs(windowOf(ctx.node, ctx.inShapes[0]), false), attrInt('count_include_pad', 0)]),
     exportLimits: imageOnlyInTorch,
     imports: { [className]: (c) => [{ type, params: importPool(c) }] },
   };
 }
 
-export const maxPool2d = pool('MaxPool2D', 'MaxPooling2D', 'maxPooling2d', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.');
-export const avgPool2d = pool('AvgPool2D', 'AveragePooling2D', 'averagePooling2d', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.');
+export const maxPool2d: PrimitiveBlock<PoolParams> = {
+  ...pool('MaxPool2D', 'MaxPooling2D', 'maxPooling2d', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.'),
+  explain: {
+    text: 'Keeps the largest value in each window (usually 2×2, stride 2), halving height and width. It makes the features a little tolerant to small shifts and cheaply widens what later layers see.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '0', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = pool size)' },
+    diagram: 'window',
+  },
+};
+export const avgPool2d: PrimitiveBlock<PoolParams> = {
+  ...pool('AvgPool2D', 'AveragePooling2D', 'averagePooling2d', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.'),
+  explain: {
+    text: 'Averages each window (usually 2×2, stride 2), halving height and width: a smooth downsampling with nothing to learn.',
+    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '0', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = pool size)' },
+    diagram: 'window',
+  },
+};
 
 function globalPool(
   type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string,
@@ -119,12 +138,27 @@ function globalPool(
     traits: { classCount: 'passes' },
     tfjs: { [className]: { factory } },
     torch: (ctx) => ({ forward: `${ctx.ins[0]}.${reduce}(dim=(2, 3)${ctx.node.layer!.config.keepDims ? ', keepdim=True' : ''})` }),
+    onnx: (ctx, out) => ctx.w.op('Flatten', [ctx.w.op(reduce === 'mean' ? 'GlobalAveragePool' : 'GlobalMaxPool', [ctx.ins[0]], `${ctx.node.layerName}_pool`)], out, [attrInt('axis', 1)]),
     imports: { [className]: (c) => importGlobalPool(type, c) },
   };
 }
 
-export const globalAvgPool2d = globalPool('GlobalAvgPool2D', 'GlobalAveragePooling2D', 'globalAveragePooling2d', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].');
-export const globalMaxPool2d = globalPool('GlobalMaxPool2D', 'GlobalMaxPooling2D', 'globalMaxPooling2d', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].');
+export const globalAvgPool2d: PrimitiveBlock<z.output<typeof globalPoolParams>> = {
+  ...globalPool('GlobalAvgPool2D', 'GlobalAveragePooling2D', 'globalAveragePooling2d', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].'),
+  explain: {
+    text: 'Averages each channel over the whole map: [h, w, c] → [c]. A classifier head built from it and one Dense layer has few parameters, works at any input size, and lets the class activation map (CAM) show where each class\'s evidence is.',
+    formulas: { output: '[H, W, C] → [C]', params: '0', receptiveField: 'the whole input: every output sees every position' },
+    diagram: 'global',
+  },
+};
+export const globalMaxPool2d: PrimitiveBlock<z.output<typeof globalPoolParams>> = {
+  ...globalPool('GlobalMaxPool2D', 'GlobalMaxPooling2D', 'globalMaxPooling2d', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].'),
+  explain: {
+    text: 'Takes each channel\'s maximum over the whole map: [h, w, c] → [c]. It answers \'does this pattern appear anywhere?\'.',
+    formulas: { output: '[H, W, C] → [C]', params: '0', receptiveField: 'the whole input: every output sees every position' },
+    diagram: 'global',
+  },
+};
 
 export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>> = {
   kind: 'primitive',
@@ -132,6 +166,11 @@ export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>>
   label: 'Zero Padding 2D',
   category: 'pooling',
   description: 'Adds rows and columns of zeros: [[top, bottom], [left, right]].',
+  explain: {
+    text: 'Adds rows and columns of zeros around the map, so a following \'valid\' convolution or pooling keeps the border and the size you want.',
+    formulas: { output: 'H\' = H + top + bottom, W\' = W + left + right', params: '0', receptiveField: 'RF unchanged; the effective padding grows by top·S_eff' },
+    diagram: 'window',
+  },
   params: zeroPadding2dParams,
   inputs: IN,
   outputShape(inputs, p) {
@@ -155,6 +194,11 @@ export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>>
     else pads = [pairOf((p as unknown[])?.[0], [1, 1]), pairOf((p as unknown[])?.[1], [1, 1])];
     pads.flat().forEach((v) => int(v, 'padding'));
     return { forward: padExpr(ctx.ins[0], pads) };
+  },
+  onnx: (ctx, out) => {
+    const p = ctx.node.layer!.config.padding as [[number, number], [number, number]];
+    const [[t, b], [l, r]] = p;
+    return ctx.w.op('Pad', [ctx.ins[0], ctx.w.ints(`${ctx.node.layerName}_pads`, [0, 0, t, l, 0, 0, b, r])], out, [attrString('mode', 'constant')]);
   },
   exportLimits: imageOnlyInTorch,
   imports: {

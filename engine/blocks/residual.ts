@@ -32,6 +32,11 @@ export const residual: CompositeBlock<ResidualParams> = {
   label: 'Residual Block',
   category: 'composite',
   description: 'Basic (3×3, 3×3) or bottleneck (1×1, 3×3, 1×1) convolutions plus a shortcut; a 1×1 projection shortcut when the stride or channels change.',
+  explain: {
+    text: 'Two (or three) convolutions plus a shortcut that skips them, added at the end: y = F(x) + x. The block learns only what to change, so gradients flow through dozens of blocks (ResNet).',
+    formulas: { output: '⌈H / s⌉ × ⌈W / s⌉ × filters (×4 for bottleneck)', params: 'the sum of its convolutions (+ 1×1 projection when the shape changes)', receptiveField: 'the main path\'s: RF + (3 − 1)·S_eff per 3×3 layer' },
+    diagram: 'shortcut',
+  },
   params: residualParams,
   inputs: [{ name: 'in' }],
   expand(p, inputs) {

@@ -8,6 +8,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { OpCode, OpContext } from '../codegen/torch-helpers';
 import type { CodegenNode, ExportTarget } from '../codegen/types';
 import type { LayerImporter } from '../import/keras-config';
+import type { OnnxLayerContext, WeightSpec } from '../onnx/export-helpers';
 import type { CompositeDefinition } from '../schema/document';
 
 /** A tensor shape without the batch dimension, channels last (NHWC as tfjs): `[h, w, c]` or `[n]`. */
@@ -61,6 +62,20 @@ interface BlockBase<P> {
   inputs: InputPort[];
   /** What the rules of the graph need to know about the block besides its functions. */
   traits?: BlockTraits;
+  /** For learners: a plain-language explanation, its formulas and a diagram (palette, inspector, Inspect panel). */
+  explain?: BlockExplain;
+}
+
+/** The small pictures the editor draws next to an explanation. */
+export type ExplainDiagram = 'window' | 'depthwise' | 'upsample' | 'global' | 'dense' | 'flatten' | 'pointwise' | 'elementwise' | 'concat' | 'shortcut' | 'parallel' | 'reweight' | 'io';
+
+/** A block explained for someone learning CNNs. */
+export interface BlockExplain {
+  /** Two or three plain sentences: what it does and why a design uses it. */
+  text: string;
+  /** Formulas, in plain text with ⌊⌋ and ·: how the output size, the parameter count and the receptive field follow. */
+  formulas: { output: string; params: string; receptiveField: string };
+  diagram: ExplainDiagram;
 }
 
 /** Facts the commands and diagnostics use instead of lists of type names. */
@@ -118,6 +133,13 @@ export interface PrimitiveBlock<P = Record<string, unknown>> extends BlockBase<P
   exportLimits?: (node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget) => string[];
   /** Keras/tfjs layer classes that import as this block (e.g. Activation also takes ReLU, Softmax, LeakyReLU). */
   imports?: Readonly<Record<string, LayerImporter>>;
+  /**
+   * The ONNX subgraph of the node's layer (channels first): writes it with `ctx.w` and returns the name of its
+   * output before the activation (named `out`). Absent: the block cannot be exported to ONNX.
+   */
+  onnx?: (ctx: OnnxLayerContext, out: string) => string;
+  /** The layer's weights in Keras order and layout, from its config and input shape (absent: it has none). */
+  weightSpecs?: (config: Record<string, unknown>, inShape: Shape) => WeightSpec[];
 }
 
 /** A node of a composite's subgraph. `inputs` lists its sources: 'input:<i>' for the composite's i-th input or an inner node id. */

@@ -45,6 +45,11 @@ export const userComposite: CompositeBlock<z.output<typeof compositeRefParams>> 
   label: 'Composite',
   category: 'composite',
   description: 'A block you defined from a selection; every use links to one definition.',
+  explain: {
+    text: 'A block you made from a selection of the canvas. Every use links to one definition, so editing the definition changes them all.',
+    formulas: { output: 'as its inner graph', params: 'the sum of its inner blocks', receptiveField: 'as its inner graph' },
+    diagram: 'parallel',
+  },
   params: compositeRefParams,
   inputs: [{ name: 'in' }],
   expand(p, _inputs, context) {

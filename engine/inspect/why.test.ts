@@ -28,3 +28,12 @@ describe('why does this design work', () => {
     expect(s.stages.at(-1)!.label).toBe('head');
   });
 });
+
+describe('why, from the editor analysis (no flat graph)', () => {
+  it('still finds the last convolution by block type, in document order', () => {
+    const doc = requireTemplate('fashion-cnn').build();
+    const s = designStory(doc, { ...analyzeDesign(doc), flat: [] });
+    expect(s.lastConv?.name).toBe('conv2');
+    expect(s.stages).toHaveLength(5);
+  });
+});

@@ -32,7 +32,10 @@ export interface DesignStory {
 
 const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
 
-/** Top-level nodes in topological order (the order their layers appear in the flat graph). */
+/**
+ * Top-level nodes in topological order (the order their layers appear in the flat graph; the editor's
+ * incremental analysis may leave `flat` empty, and then the document's order is used).
+ */
 function topoNodes(doc: DesignDocument, analysis: DesignAnalysis): DesignDocument['nodes'] {
   const seen = new Set<string>();
   const order: string[] = [];
@@ -50,7 +53,8 @@ export function designStory(doc: DesignDocument, analysis: DesignAnalysis): Desi
   const input = inShape && inShape.length === 3 ? ([inShape[0], inShape[1], inShape[2]] as [number, number, number]) : null;
   // A composite counts as a convolution when any of its layers is one.
   const convOrigins = new Set(analysis.flat.filter((f) => CONV_TYPES.has(f.type)).map((f) => f.origin));
-  const last = [...nodes].reverse().find((n) => convOrigins.has(n.id) && analysis.nodes[n.id]?.receptiveField);
+  const isConv = (n: DesignDocument['nodes'][number]) => CONV_TYPES.has(n.type) || convOrigins.has(n.id);
+  const last = [...nodes].reverse().find((n) => isConv(n) && analysis.nodes[n.id]?.receptiveField);
   let lastConv: DesignStory['lastConv'] = null;
   let fieldVerdict = 'No convolution: nothing looks at a neighbourhood of pixels.';
   if (last && input) {

@@ -93,7 +93,7 @@ export async function computeInspect(tf: Tf, cache: InspectCache, dir: string, r
     };
   } else {
     const c = await inspectCam(tf, run, layer.layerName, pinned!, req.classIndex);
-    out.cam = { method: c.cam.method, predicted: c.cam.predicted, classIndex: c.cam.classIndex, probabilities: c.cam.probabilities, overlay: dataUrl(c.image), coarse: { height: c.cam.coarse.height, width: c.cam.coarse.width } };
+    out.cam = { method: c.cam.method, predicted: c.cam.predicted, classIndex: c.cam.classIndex, probabilities: c.cam.probabilities, overlay: dataUrl(c.image), coarse: { height: c.cam.coarse.height, width: c.cam.coarse.width }, peak: Math.max(0, ...c.cam.coarse.values) };
   }
   out.seconds = (performance.now() - t0) / 1000;
   return out;

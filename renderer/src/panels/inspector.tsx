@@ -10,6 +10,7 @@ import { RichText } from '../ui/rich-text';
 import { fieldsOf } from './param-fields';
 import { ParamInput } from './param-input';
 import { DiagnosticRow } from './diagnostics';
+import { BlockExplainView } from './inspect/block-explain';
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -67,6 +68,7 @@ function NodeInspector({ node }: { node: DesignNode }) {
       <p className="ll-inspector__desc">
         <RichText text={spec.description} />
       </p>
+      {spec.explain && <BlockExplainView explain={spec.explain} />}
       {spec.kind === 'composite' && (
         <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />

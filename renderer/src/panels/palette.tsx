@@ -8,6 +8,7 @@ import { blockCatalog, type CatalogEntry } from '../engine';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
+import { explainTooltip } from './inspect/block-explain';
 
 const CATEGORY_ORDER = ['input', 'convolution', 'pooling', 'normalization', 'activation', 'core', 'merge', 'composite', 'output'] as const;
 const CATEGORY_LABEL: Record<string, string> = {
@@ -43,7 +44,7 @@ const PaletteItem = memo(function PaletteItem({ spec, onAdd }: { spec: CatalogEn
       onKeyDown={(e) => e.key === 'Enter' && onAdd(spec.type)}
       tabIndex={0}
       role="button"
-      title={`${spec.description.replace(/`/g, '')}\nDrag onto the canvas, or double-click to add.`}
+      title={`${spec.description.replace(/`/g, '')}${explainTooltip(spec.explain)}\n\nDrag onto the canvas, or double-click to add.`}
       data-testid={`palette-${spec.type}`}
       style={{ '--node-accent': `var(--cat-${spec.category})` } as CSSProperties}
     >

@@ -14,13 +14,18 @@ import { clipBox, fieldBox, nearestUnit, unitCentre, type Unit } from './field-g
 
 const VIEW = 336;
 
-/** The canvas node under the pointer (React Flow marks node elements with `data-id`), or null. */
+/**
+ * The canvas node last hovered (React Flow marks node elements with `data-id`). It stays while the pointer
+ * travels to the image, so the field can be explored there; hovering the empty canvas clears it.
+ */
 function useHoveredNode(): string | null {
   const [hovered, setHovered] = useState<string | null>(null);
   useEffect(() => {
     const over = (e: PointerEvent) => {
-      const el = (e.target as Element | null)?.closest?.('.react-flow__node[data-id]');
-      setHovered(el ? el.getAttribute('data-id') : null);
+      const target = e.target as Element | null;
+      const el = target?.closest?.('.react-flow__node[data-id]');
+      if (el) setHovered(el.getAttribute('data-id'));
+      else if (target?.closest?.('.react-flow__pane')) setHovered(null);
     };
     document.addEventListener('pointerover', over);
     return () => document.removeEventListener('pointerover', over);

@@ -3,7 +3,8 @@
  * learned kernels, feature maps and class activation maps of a trained run (computed by the host's inspect
  * worker), and "why does this design work". Kernels refresh at each epoch end while the chosen run trains.
  */
-import { useEffect } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
 import { useEditor } from '../../store';
 import type { InspectTab } from '../../store/inspect-slice';
 import { FieldView } from './field-view';
@@ -15,8 +16,8 @@ import './inspect.css';
 const TABS: Array<{ id: InspectTab; label: string }> = [
   { id: 'field', label: 'Receptive field' },
   { id: 'kernels', label: 'Kernels' },
-  { id: 'features', label: 'Feature maps' },
-  { id: 'cam', label: 'Class activation' },
+  { id: 'features', label: 'Features' },
+  { id: 'cam', label: 'CAM' },
   { id: 'why', label: 'Why it works' },
 ];
 
@@ -66,9 +67,17 @@ export function InspectPanel() {
   const tab = useEditor((s) => s.inspectTab);
   const setTab = useEditor((s) => s.setInspectTab);
   const setOpen = useEditor((s) => s.setInspectOpen);
+  const flow = useReactFlow();
+  const section = useRef<HTMLElement>(null);
+  // The drawer covers the left of the canvas: fit the graph into the part still visible, so its nodes can be
+  // hovered and selected while the panel shows their receptive fields.
+  useEffect(() => {
+    const w = section.current?.getBoundingClientRect().width;
+    if (open && w) void flow.fitView({ padding: { left: `${Math.round(w + 24)}px`, right: '24px', top: '24px', bottom: '24px' }, duration: 200, maxZoom: 1 });
+  }, [open, flow]);
   if (!open) return null;
   return (
-    <section className="ll-inspect" aria-label="Inspect" data-testid="inspect-panel">
+    <section className="ll-inspect" aria-label="Inspect" data-testid="inspect-panel" ref={section}>
       <div className="ll-inspect__bar">
         <div className="ll-tabs" role="tablist">
           {TABS.map((t) => (

@@ -107,7 +107,7 @@ export const FeaturesView = memo(function FeaturesView({ result }: { result: Ins
   const f = result.features;
   if (!f) return null;
   return (
-    <div className="ll-inspect__view ll-inspect__row" data-testid="inspect-features">
+    <div className="ll-inspect__view" data-testid="inspect-features">
       <PinnedSample result={result} />
       <div>
         <p className="ll-inspect__caption">
@@ -140,14 +140,15 @@ export const CamView = memo(function CamView({ result }: { result: InspectComput
         <img src={c.overlay} alt={`class activation map for ${className(result, c.classIndex)}`} />
         <figcaption>
           {c.method === 'cam' ? 'CAM' : 'Grad-CAM'} at <strong>{result.layer.nodeName ?? result.layer.layerName}</strong> ({c.coarse.height}×{c.coarse.width}) for <strong>{className(result, c.classIndex)}</strong>
-          {c.classIndex === c.predicted ? ' (predicted)' : ` (predicted: ${className(result, c.predicted)})`}. Red = where the evidence for this class is.
+          {c.classIndex === c.predicted ? ' (predicted)' : ` (predicted: ${className(result, c.predicted)})`}.{' '}
+          {c.peak > 0 ? 'Red = where the evidence for this class is.' : 'The map is zero everywhere: nothing in this image speaks for this class at this layer.'}
         </figcaption>
       </figure>
       <ol className="ll-inspect__probs" aria-label="Class probabilities">
         {top.map(({ p, k }) => (
           <li key={k} className={k === c.classIndex ? 'is-chosen' : undefined}>
             <span>{className(result, k)}</span>
-            <span className="ll-inspect__bar" style={{ width: `${Math.round(p * 100)}%` }} />
+            <span className="ll-inspect__prob" style={{ width: `${Math.round(p * 100)}%` }} />
             <span>{(p * 100).toFixed(1)}%</span>
           </li>
         ))}
