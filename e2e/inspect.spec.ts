@@ -1,0 +1,123 @@
+/**
+ * The Inspect panel through the visible UI: hover a node and see its receptive field drawn on a real sample
+ * (the unit follows the pointer); train fashion-cnn briefly from the training panel; open its kernels, the
+ * feature maps of a pinned sample and a class activation map (predicted and chosen class); the "why" view.
+ * Screenshots are kept (light and dark).
+ */
+import { expect } from 'vitest';
+import { describeE2E, test } from './fixtures';
+import { editor } from './helpers/canvas';
+import { trainingPanel } from './helpers/training-panel';
+
+/** The bits of a canvas the spec reads (this tsconfig has no DOM types). */
+interface Canvas2d {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+}
+
+describeE2E('inspect panel', () => {
+  test('receptive field on a sample; kernels, feature maps and CAM of a freshly trained fashion-cnn; why it works', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    const doc = await ed.document();
+    const id = (name: string) => doc.nodes.find((n) => n.name === name)!.id;
+
+    // Receptive field: hover conv2 on the canvas; its 8×8 field and 11×11 grid of units are drawn on a sample.
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-panel').waitFor();
+    await page.waitForTimeout(400); // the canvas re-fits into the part the drawer leaves visible
+    const facts = page.getByTestId('inspect-field-facts');
+    await page.getByTestId(`node-${id('conv2')}`).hover();
+    await expect.poll(() => facts.innerText()).toMatch(/conv2[\s\S]*8×8 px of the 28×28 input/);
+    expect(await facts.innerText()).toMatch(/2×2 px between neighbouring units/);
+    expect(await facts.innerText()).toMatch(/of 11×11/);
+    // Moving the pointer over the image moves the unit: top-left corner, then bottom-right.
+    const canvas = page.getByTestId('inspect-field-canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 8, box.y + 8);
+    await expect.poll(() => facts.innerText()).toMatch(/row 0, column 0 of 11×11/);
+    await page.mouse.move(box.x + box.width - 6, box.y + box.height - 6);
+    await expect.poll(() => facts.innerText()).toMatch(/row 10, column 10 of 11×11/);
+    await screenshot('field-conv2');
+    // The pixels inside the field are brighter than the dimmed rest (the drawing is really there).
+    const lit = await canvas.evaluate((c: unknown) => {
+      const cv = c as Canvas2d;
+      const ctx = cv.getContext('2d');
+      const avg = (x: number, y: number, w: number, h: number) => {
+        const d = ctx.getImageData(x, y, w, h).data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
+        return s / (d.length / 4);
+      };
+      return { inside: avg(cv.width - 60, cv.height - 60, 50, 50), outside: avg(0, 0, 60, 60) };
+    });
+    expect(lit.inside).toBeGreaterThan(lit.outside);
+    await page.getByTestId(`node-${id('conv1')}`).hover();
+    await expect.poll(() => facts.innerText()).toMatch(/conv1[\s\S]*3×3 px/);
+
+    // Explanations: the selected block's plain-language text, formulas and diagram in the inspector.
+    await ed.select(id('conv1'));
+    const explain = page.getByTestId('block-explain');
+    await explain.waitFor();
+    await explain.getByTestId('block-explain-formulas').click();
+    expect(await explain.innerText()).toMatch(/kernel[\s\S]*Output size[\s\S]*k_h·k_w·C_in·filters \+ filters[\s\S]*\(k − 1\)·S_eff/);
+    expect(await explain.locator('svg rect').count()).toBeGreaterThan(20);
+    await screenshot('field-conv1-explained');
+
+    // Train briefly from the UI (one epoch on the embedded subset).
+    await page.getByTestId('inspect-panel').getByLabel('Close the inspect panel').click();
+    const tp = trainingPanel(page);
+    await tp.open();
+    await tp.setField('train-epochs', '1');
+    await tp.setField('train-batch', '128');
+    await tp.start();
+    await tp.waitPhase(/completed|error/, 240_000);
+    expect(await tp.phase(), await page.getByTestId('train-error').innerText().catch(() => 'no error shown')).toMatch(/completed/);
+    await page.getByTestId('train-close').click();
+
+    // Kernels of conv1: 32 filters of 3×3×1.
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-tab-kernels').click();
+    await page.getByTestId('inspect-kernels').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('inspect-kernels').innerText()).toMatch(/conv2: 64 filters of 3×3×32/);
+    await page.getByTestId('inspect-node').selectOption({ label: 'conv1 (Conv2D, 26×26×32)' });
+    await expect.poll(() => page.getByTestId('inspect-kernels').innerText()).toMatch(/conv1: 32 filters of 3×3×1/);
+    expect(await page.getByTestId('inspect-kernels').locator('img').evaluate((i: unknown) => (i as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+    await screenshot('kernels-conv1');
+
+    // Feature maps of the pinned sample: 12 channels, highest mean first, with their numbers.
+    await page.getByTestId('inspect-tab-features').click();
+    await page.getByTestId('inspect-features').waitFor({ timeout: 60_000 });
+    const captions = await page.getByTestId('inspect-features').locator('.ll-inspect__maps figcaption').allInnerTexts();
+    expect(captions).toHaveLength(12);
+    const means = captions.map((c) => Number(c.split('·')[1]));
+    expect([...means].sort((a, b) => b - a)).toEqual(means);
+    await page.getByTestId('inspect-sample').fill('7');
+    await expect.poll(() => page.getByTestId('inspect-features').innerText()).toMatch(/test #7/);
+    await screenshot('features-conv1');
+
+    // Class activation map at the last convolution (the default), for the predicted class, then a chosen one.
+    await page.getByTestId('inspect-tab-cam').click();
+    await page.getByTestId('inspect-node').selectOption({ index: 1 });
+    await expect.poll(() => page.getByTestId('inspect-cam').innerText(), { timeout: 60_000 }).toMatch(/Grad-CAM at conv2 \(11×11\) for [\s\S]*\(predicted\)/);
+    const predicted = await page.getByTestId('inspect-cam').locator('img').getAttribute('src');
+    await screenshot('cam-predicted');
+    await page.getByTestId('inspect-class').selectOption({ index: 2 });
+    await expect.poll(() => page.getByTestId('inspect-cam').innerText()).toMatch(/for Trouser \(predicted: /);
+    expect(await page.getByTestId('inspect-cam').locator('img').getAttribute('src')).not.toBe(predicted);
+    await screenshot('cam-trouser');
+    await page.getByTestId('toggle-theme').click();
+    await screenshot('cam-dark');
+
+    // Why it works: the last convolution's field against the input, stages, warnings.
+    await page.getByTestId('inspect-tab-why').click();
+    const why = page.getByTestId('inspect-why');
+    await expect.poll(() => why.innerText()).toMatch(/only 8×8 px of the 28×28 input/);
+    expect(await why.locator('tbody tr').count()).toBe(5);
+    await screenshot('why-dark');
+    await page.getByTestId('toggle-theme').click();
+    await screenshot('why-light');
+  }, 420_000);
+});
