@@ -19,11 +19,11 @@ const cuda: Ok = { ...cpu, torch: '2.5.1', device: 'cuda', cudaDevices: 4, gpuNa
 describe('Python interpreter discovery', () => {
   it('prefers LAYERLOOM_PYTHON alone, else /usr/bin/python3 before python3 on PATH', () => {
     expect(pythonCandidates({ LAYERLOOM_PYTHON: '/opt/py/bin/python', PATH: '/usr/bin' })).toEqual(['/opt/py/bin/python']);
-    const dir = mkdtempSync(path.join(tmpdir(), 'layerloom-path-'));
-    writeFileSync(path.join(dir, 'python3'), '#!/bin/sh\n');
-    chmodSync(path.join(dir, 'python3'), 0o755);
-    expect(pythonCandidates({ PATH: dir }, (f) => f === '/usr/bin/python3')).toEqual(['/usr/bin/python3', path.join(dir, 'python3')]);
-    expect(pythonCandidates({ PATH: dir }, () => false)).toEqual([path.join(dir, 'python3')]);
+    const dir = '/opt/somewhere/bin';
+    const inDir = (f: string) => f === path.join(dir, 'python3');
+    expect(pythonCandidates({ PATH: dir }, (f) => f === '/usr/bin/python3' || inDir(f))).toEqual(['/usr/bin/python3', path.join(dir, 'python3')]);
+    expect(pythonCandidates({ PATH: dir }, inDir)).toEqual([path.join(dir, 'python3')]);
+    expect(pythonCandidates({ PATH: `/nowhere${path.delimiter}${dir}` }, (f) => f === path.join(dir, 'python'))).toEqual([path.join(dir, 'python')]);
     expect(pythonCandidates({ PATH: '' }, () => false)).toEqual([]);
   });
 

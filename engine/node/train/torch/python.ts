@@ -51,24 +51,28 @@ function executable(file: string): boolean {
   }
 }
 
-/** `python3` on PATH (the first executable one), or null. */
-function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir && executable(path.join(dir, name))) return path.join(dir, name);
+/** `name` on PATH (the first executable one; on Windows with `.exe`), or null. */
+function onPath(name: string, env: NodeJS.ProcessEnv, exists: (f: string) => boolean): string | null {
+  const file = process.platform === 'win32' ? `${name}.exe` : name;
+  for (const dir of (env.PATH ?? env.Path ?? '').split(path.delimiter)) {
+    if (dir && exists(path.join(dir, file))) return path.join(dir, file);
   }
   return null;
 }
 
 /**
  * The interpreters to try, in order: `LAYERLOOM_PYTHON` alone when set (the user's explicit choice is not second-
- * guessed), else `/usr/bin/python3` then `python3` on PATH (deduplicated).
+ * guessed), else `/usr/bin/python3`, then `python3` and `python` on PATH (deduplicated).
  */
 export function pythonCandidates(env: NodeJS.ProcessEnv = process.env, exists: (f: string) => boolean = executable): string[] {
   if (env.LAYERLOOM_PYTHON) return [env.LAYERLOOM_PYTHON];
   const out: string[] = [];
   if (exists('/usr/bin/python3')) out.push('/usr/bin/python3');
-  const p = onPath('python3', env);
-  if (p && !out.includes(p)) out.push(p);
+  // `python` last: Windows and conda installs often have no `python3`.
+  for (const name of ['python3', 'python']) {
+    const p = onPath(name, env, exists);
+    if (p && !out.includes(p)) out.push(p);
+  }
   return out;
 }
 

@@ -51,6 +51,14 @@ describe.skipIf(!torch.ok)('torch backend refusals and endings', () => {
     expect(existsSync(path.join(outDir, 'run.json'))).toBe(false);
   });
 
+  it('--gpus 2 without CUDA: backend-unavailable with the reason, before any training', async () => {
+    const { outDir, run } = attempt(tinyCnn(), { epochs: 1, limitTrain: 64, limitTest: 32, gpus: 2 });
+    const err = await run.then(() => null, (e: unknown) => e);
+    if (torch.ok && torch.device === 'cuda' && torch.cudaDevices >= 2) return; // a multi-GPU machine can run it
+    expect(errorEvent(err)).toMatchObject({ code: 'backend-unavailable', message: expect.stringMatching(/--gpus 2 (needs CUDA GPUs|asks for more GPUs)/) });
+    expect(existsSync(path.join(outDir, 'run.json'))).toBe(false);
+  });
+
   it('data that does not fit the design: the same data-mismatch as the tfjs loop', async () => {
     const { run } = attempt(tinyCnn(10, [32, 32, 3]));
     const err = await run.then(() => null, (e: unknown) => e);

@@ -29,7 +29,7 @@ import { RunRecordWriter } from '../run-record';
 import { BatchThrottle } from '../throttle';
 import type { TrainingEventOf } from '../../../../contract/training-protocol';
 import { TrainerProcess, type TrainerMessage } from './child';
-import { buildTorchLaunch } from './launch';
+import { buildTorchLaunch, gpusProblem } from './launch';
 import { prepareTrainer } from './prepare';
 import { torchInfo } from './python';
 import { moduleAttributes, readWeights, weightManifest } from './weights';
@@ -63,6 +63,8 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
   if (!probe.ok) throw new TrainingFailure('backend-unavailable', `PyTorch is not usable: ${probe.reason}`);
   const cfg = resolveConfig(o.document.training, o.overrides ?? {});
   const gpus = extra.gpus ?? o.overrides?.gpus ?? 1;
+  const gpuProblem = gpusProblem(gpus, probe, extra.allowCpuDistributed);
+  if (gpuProblem) throw new TrainingFailure('backend-unavailable', gpuProblem);
   // Debian's torch starts with one intra-op thread; use the machine's cores unless the user set OMP_NUM_THREADS.
   const threads = extra.threads ?? (process.env.OMP_NUM_THREADS ? undefined : Math.max(1, Math.floor(os.availableParallelism() / gpus)));
   // The design must be expressible in PyTorch (the export's own check, with its per-feature reasons).
