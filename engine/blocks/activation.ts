@@ -4,6 +4,7 @@ import { applyActivation, num } from '../codegen/torch-helpers';
 import { cfg, importActivation, LayerProblem, type LayerConfig } from '../import/keras-config';
 import { ACTIVATIONS } from './params';
 import type { PrimitiveBlock } from './types';
+import { attrFloat } from '../onnx/export-helpers';
 
 /** Activation layer: every tfjs activation plus leaky ReLU (a layer of its own in tfjs/Keras). */
 export const activationParams = z.object({
@@ -48,6 +49,8 @@ export const activation: PrimitiveBlock<z.output<typeof activationParams>> = {
     if (ctx.node.layer!.className === 'LeakyReLU') return { forward: `F.leaky_relu(${ctx.ins[0]}, negative_slope=${c.alpha === undefined ? '0.3' : num(c.alpha, 'alpha')})` };
     return { forward: applyActivation(ctx.ins[0], ctx.activation) };
   },
+  // The activation itself is applied by the exporter after every layer (like `activation` of a Conv2D).
+  onnx: (ctx, out) => (ctx.node.layer!.className === 'LeakyReLU' ? ctx.w.op('LeakyRelu', [ctx.ins[0]], out, [attrFloat('alpha', Number(ctx.node.layer!.config.alpha ?? 0.3))]) : ctx.ins[0]),
   imports: {
     Activation: (c) => [{ type: 'Activation', params: { activation: importActivation(cfg(c, 'activation')) } }],
     Softmax: (c) => {

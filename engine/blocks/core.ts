@@ -5,6 +5,24 @@ import { cfg, importActivation, requireChannelsLast } from '../import/keras-conf
 import { activationSchema, posInt } from './params';
 import { fail, formatShape, product } from './shape-utils';
 import type { PrimitiveBlock } from './types';
+import { attrInt, channelsLastAround, transpose, type OnnxLayerContext } from '../onnx/export-helpers';
+
+/** Dense: Gemm (weights stored [out, in] with transB, as PyTorch writes Linear) on vectors; MatMul on the channel axis otherwise. */
+function denseOnnx(ctx: OnnxLayerContext, out: string): string {
+  const { w } = ctx;
+  const [kernel, bias] = ctx.weights;
+  const name = ctx.node.layerName;
+  if (ctx.inShapes[0].length === 1) {
+    const t = transpose(kernel.data, kernel.shape, [1, 0]);
+    const inputs = [ctx.ins[0], w.floats(`${name}_weight`, t.dims, t.data)];
+    if (bias) inputs.push(w.floats(`${name}_bias`, bias.shape, bias.data));
+    return w.op('Gemm', inputs, out, [attrInt('transB', 1)]);
+  }
+  return channelsLastAround(ctx, out, ctx.inShapes[0].length, (x, o) => {
+    const y = w.op('MatMul', [x, w.floats(`${name}_weight`, kernel.shape, kernel.data)], bias ? `${name}_matmul` : o);
+    return bias ? w.op('Add', [y, w.floats(`${name}_bias`, bias.shape, bias.data)], o) : y;
+  });
+}
 
 export const flattenParams = z.object({});
 
@@ -46,6 +64,8 @@ export const flatten: PrimitiveBlock<z.output<typeof flattenParams>> = {
     const r = ctx.inShapes[0].length;
     return { forward: r === 1 ? ctx.ins[0] : `torch.flatten(${toChannelsLast(ctx.ins[0], r)}, 1)` };
   },
+  // Keras flattens channels last: move them last before flattening the NCHW tensor.
+  onnx: (ctx, out) => channelsLastAround(ctx, out, 1, (x, o) => ctx.w.op('Flatten', [x], o, [attrInt('axis', 1)])),
   imports: {
     Flatten: (c) => {
       requireChannelsLast(c);
@@ -88,6 +108,8 @@ export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
     const y = shape.length === 1 ? `self.${ctx.attr}(${ctx.ins[0]})` : `self.${ctx.attr}(${ctx.ins[0]}.movedim(1, -1)).movedim(-1, 1)`;
     return { init, forward: applyActivation(y, ctx.activation) };
   },
+  onnx: denseOnnx,
+  weightSpecs: (c, inShape) => [{ role: 'kernel', shape: [inShape[inShape.length - 1], Number(c.units)] }, ...(c.useBias !== false ? [{ role: 'bias' as const, shape: [Number(c.units)] }] : [])],
   imports: {
     Dense: (c) => [{ type: 'Dense', params: { units: cfg(c, 'units'), useBias: cfg(c, 'use_bias') !== false, activation: importActivation(cfg(c, 'activation')) } }],
   },
@@ -130,5 +152,6 @@ export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
     const r = ctx.inShapes[0].length;
     return { forward: toChannelsFirst(`${toChannelsLast(ctx.ins[0], r)}.reshape(-1, ${out.map((v) => int(v, 'targetShape')).join(', ')})`, out.length) };
   },
+  onnx: (ctx, out) => channelsLastAround(ctx, out, ctx.node.outputShape.length, (x, o) => ctx.w.op('Reshape', [x, ctx.w.ints(`${ctx.node.layerName}_shape`, [-1, ...ctx.node.outputShape])], o)),
   imports: { Reshape: (c) => [{ type: 'Reshape', params: { targetShape: cfg(c, 'target_shape') } }] },
 };

@@ -4,6 +4,7 @@ import { broadcastOperand, int, torchDim, type OpContext } from '../codegen/torc
 import { cfg } from '../import/keras-config';
 import { fail, formatShape } from './shape-utils';
 import type { PrimitiveBlock, Shape, ShapeResult } from './types';
+import { attrInt, onnxAxis } from '../onnx/export-helpers';
 
 export const mergeParams = z.object({});
 
@@ -46,6 +47,8 @@ function elementwise(type: 'Add' | 'Multiply', description: string): PrimitiveBl
     traits: { merges: true },
     tfjs: { [type]: { factory: type === 'Add' ? 'add' : 'multiply' } },
     torch: (ctx) => ({ forward: operands(ctx).join(type === 'Add' ? ' + ' : ' * ') }),
+    // A chain of binary ops (ONNX broadcasts like Keras once both are channels first).
+    onnx: (ctx, out) => ctx.ins.slice(1).reduce((acc, b, i) => ctx.w.op(type === 'Add' ? 'Add' : 'Mul', [acc, b], i === ctx.ins.length - 2 ? out : `${ctx.node.layerName}_${i + 1}`), ctx.ins[0]),
     imports: { [type]: () => [{ type, params: {} }] },
   };
 }
@@ -107,6 +110,7 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
     const axis = c.axis === undefined ? -1 : Number(int(c.axis, 'axis'));
     return { forward: `torch.cat([${operands(ctx).join(', ')}], dim=${torchDim(axis, ctx.node.outputShape.length)})` };
   },
+  onnx: (ctx, out) => ctx.w.op('Concat', ctx.ins, out, [attrInt('axis', onnxAxis(Number(ctx.node.layer!.config.axis ?? -1), ctx.node.outputShape.length))]),
   exportLimits: (node) => {
     const axis = node.layer!.config.axis;
     return axis === 0 || (typeof axis === 'number' && axis < -node.outputShape.length) ? ['concatenation along the batch axis cannot be exported'] : [];

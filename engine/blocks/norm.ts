@@ -4,6 +4,21 @@ import { num } from '../codegen/torch-helpers';
 import { numberLiteral } from '../codegen/sanitize';
 import { cfg, LayerProblem } from '../import/keras-config';
 import type { PrimitiveBlock } from './types';
+import { attrFloat, type OnnxLayerContext } from '../onnx/export-helpers';
+
+/** ONNX BatchNormalization: gamma and beta (1 and 0 where Keras has none), moving mean and variance. */
+function batchNormOnnx(ctx: OnnxLayerContext, out: string): string {
+  const { w, node } = ctx;
+  const c = node.layer!.config;
+  const ch = ctx.inShapes[0][ctx.inShapes[0].length - 1];
+  const ws = [...ctx.weights];
+  const gamma = c.scale !== false ? ws.shift()! : { shape: [ch], data: new Float32Array(ch).fill(1) };
+  const beta = c.center !== false ? ws.shift()! : { shape: [ch], data: new Float32Array(ch) };
+  const [mean, variance] = ws;
+  const name = node.layerName;
+  const inputs = [ctx.ins[0], ...([['scale', gamma], ['bias', beta], ['mean', mean], ['var', variance]] as const).map(([k, v]) => w.floats(`${name}_${k}`, v.shape, v.data))];
+  return w.op('BatchNormalization', inputs, out, [attrFloat('epsilon', Number(c.epsilon ?? 0.001)), attrFloat('momentum', Number(c.momentum ?? 0.99))]);
+}
 
 export const batchNormParams = z.object({
   momentum: z.number().min(0).max(1).default(0.99),
@@ -53,6 +68,15 @@ export const batchNormalization: PrimitiveBlock<z.output<typeof batchNormParams>
       forward: `self.${ctx.attr}(${ctx.ins[0]})`,
     };
   },
+  onnx: batchNormOnnx,
+  weightSpecs: (c, inShape) => {
+    const ch = [inShape[inShape.length - 1]];
+    return [
+      ...(c.scale !== false ? [{ role: 'gamma' as const, shape: ch }] : []),
+      ...(c.center !== false ? [{ role: 'beta' as const, shape: ch }] : []),
+      { role: 'mean', shape: ch }, { role: 'variance', shape: ch },
+    ];
+  },
   exportLimits: (node, inShapes, target) => {
     if (target !== 'pytorch') return [];
     const c = node.layer!.config;
@@ -96,5 +120,6 @@ export const dropout: PrimitiveBlock<z.output<typeof dropoutParams>> = {
   traits: { classCount: 'passes' },
   tfjs: { Dropout: { factory: 'dropout' } },
   torch: (ctx) => ({ init: `nn.Dropout(p=${num(ctx.node.layer!.config.rate, 'rate')})`, forward: `self.${ctx.attr}(${ctx.ins[0]})` }),
+  onnx: (ctx, out) => ctx.w.op('Dropout', [ctx.ins[0], ctx.w.floats(`${ctx.node.layerName}_ratio`, [], Float32Array.of(Number(ctx.node.layer!.config.rate ?? 0.5)))], out),
   imports: { Dropout: (c) => [{ type: 'Dropout', params: { rate: Number(cfg(c, 'rate') ?? 0.5) } }] },
 };

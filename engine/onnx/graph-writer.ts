@@ -1,17 +1,8 @@
 /** Builds the nodes and initializers of an ONNX graph with unique names (the exporter's only writer). */
-import { AttributeType, type AttributeProto, type NodeProto, type TensorProto } from './proto';
+import type { AttributeProto, NodeProto, TensorProto } from './proto';
 import { floatTensor, int64Tensor } from './tensor';
 
-const utf8 = new TextEncoder();
-
-/** An INT attribute. */
-export const attrInt = (name: string, i: number): AttributeProto => ({ name, type: AttributeType.INT, i });
-/** An INTS attribute. */
-export const attrInts = (name: string, ints: readonly number[]): AttributeProto => ({ name, type: AttributeType.INTS, ints: [...ints] });
-/** A FLOAT attribute. */
-export const attrFloat = (name: string, f: number): AttributeProto => ({ name, type: AttributeType.FLOAT, f });
-/** A STRING attribute. */
-export const attrString = (name: string, s: string): AttributeProto => ({ name, type: AttributeType.STRING, s: utf8.encode(s) });
+export { attrFloat, attrInt, attrInts, attrString } from './attrs';
 
 /** Accumulates a graph's nodes and initializers; every tensor and node name it hands out is unique. */
 export class GraphWriter {

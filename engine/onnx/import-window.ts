@@ -5,6 +5,7 @@
  * before a 'valid' window where that is exact (convolutions; average pooling that counts the pads; max
  * pooling of a tensor known to be >= 0), and are refused otherwise.
  */
+import { conv2dTranspose } from '../blocks/conv';
 import type { NodeReader } from './import-attrs';
 import type { Value } from './import-graph';
 import type { DesignDraft, ValueTable } from './import-graph';
@@ -114,7 +115,7 @@ export function importConv(t: ValueTable, r: NodeReader): Value {
   };
 }
 
-/** ConvTranspose -> Conv2DTranspose when its padding is TensorFlow's 'valid' or 'same'. */
+/** ConvTranspose -> the transposed-convolution block when its padding is TensorFlow's 'valid' or 'same'. */
 export function importConvTranspose(t: ValueTable, r: NodeReader): Value {
   const { x, hw } = image(t, r, 'transposed convolution');
   const w = r.floatInput(1, 'weight') as FloatTensor;
@@ -151,7 +152,7 @@ export function importConvTranspose(t: ValueTable, r: NodeReader): Value {
   const params = { filters: m, kernelSize: k, strides: s, padding: tfValid ? 'valid' : 'same', useBias: !!bias, activation: 'linear' };
   const weights = [{ shape: kernel.dims, data: kernel.data }, ...(bias ? [{ shape: [m], data: bias.data }] : [])];
   if (c !== x.onnx[1]) throw new Error(`weight has ${c} input channels, the input has ${x.onnx[1]}`);
-  const id = t.draft.add('Conv2DTranspose', params, [t.structured(x, 'ConvTranspose')], r.name, weights);
+  const id = t.draft.add(conv2dTranspose.type, params, [t.structured(x, 'ConvTranspose')], r.name, weights);
   return { node: () => id, design: [out[0], out[1], m], onnx: [x.onnx[0], m, out[0], out[1]], map: null, nonNegative: false };
 }
 

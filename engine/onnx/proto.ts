@@ -122,8 +122,7 @@ const SCHEMA = {
 /** ONNX `TensorProto.DataType` values LayerLoom meets. */
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 
-/** ONNX `AttributeProto.AttributeType` values. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export { AttributeType } from './attrs';
 
 /** A decoded `TensorProto` (int64 values as JS numbers; LayerLoom's shapes and indices are far below 2^53). */
 export interface TensorProto {

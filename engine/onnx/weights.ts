@@ -7,7 +7,9 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { DesignAnalysis, FlatNode } from '../analysis/types';
 import type { Shape } from '../blocks/types';
+import { getPrimitive } from '../blocks/registry';
 import type { Tf } from '../compile/compile';
+import type { WeightSpec } from './export-helpers';
 
 /** One weight array of a layer, row-major. */
 export interface WeightArray {
@@ -18,60 +20,9 @@ export interface WeightArray {
 /** Weights of a whole design: flat node id -> its layer's weights in Keras order. */
 export type DesignWeights = Record<string, WeightArray[]>;
 
-/** A config value as a pair: `3` -> `[3, 3]`; missing -> `fallback`. */
-export function pairOf(value: unknown, fallback: [number, number]): [number, number] {
-  if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value) && value.length === 2) return [Number(value[0]), Number(value[1])];
-  return fallback;
-}
-
-const kh = (c: Record<string, unknown>) => pairOf(c.kernelSize, [1, 1])[0];
-const kw = (c: Record<string, unknown>) => pairOf(c.kernelSize, [1, 1])[1];
-
-/** What a weight is for: decides how a fresh one is initialized. */
-type WeightRole = 'kernel' | 'bias' | 'gamma' | 'beta' | 'mean' | 'variance';
-
-/** The weights a flat node's layer has, in Keras order, from its input shape. Empty for weightless layers. */
-export function weightSpecs(node: FlatNode, inShape: Shape): { role: WeightRole; shape: number[] }[] {
-  const c = node.layer?.config ?? {};
-  const bias = c.useBias !== false;
-  const k = pairOf(c.kernelSize, [1, 1]);
-  const inC = inShape[inShape.length - 1];
-  const withBias = (specs: { role: WeightRole; shape: number[] }[], n: number) => (bias ? [...specs, { role: 'bias' as const, shape: [n] }] : specs);
-  switch (node.layer?.className) {
-    case 'Conv2D':
-      return withBias([{ role: 'kernel', shape: [k[0], k[1], inC, Number(c.filters)] }], Number(c.filters));
-    case 'DepthwiseConv2D': {
-      const dm = Number(c.depthMultiplier ?? 1);
-      return withBias([{ role: 'kernel', shape: [k[0], k[1], inC, dm] }], inC * dm);
-    }
-    case 'SeparableConv2D': {
-      const dm = Number(c.depthMultiplier ?? 1);
-      return withBias([{ role: 'kernel', shape: [k[0], k[1], inC, dm] }, { role: 'kernel', shape: [1, 1, inC * dm, Number(c.filters)] }], Number(c.filters));
-    }
-    case 'Conv2DTranspose':
-      return withBias([{ role: 'kernel', shape: [k[0], k[1], Number(c.filters), inC] }], Number(c.filters));
-    case 'Dense':
-      return withBias([{ role: 'kernel', shape: [inC, Number(c.units)] }], Number(c.units));
-    case 'DynamicConv2D': {
-      // K kernels side by side, then the attention MLP (compile/custom-layers/dynamic-conv.ts's weight order).
-      const kf = Number(c.kernels) * Number(c.filters);
-      const h = Number(c.attentionUnits);
-      const k = Number(c.kernels);
-      return [
-        ...withBias([{ role: 'kernel', shape: [kh(c), kw(c), inC, kf] }], kf),
-        { role: 'kernel', shape: [inC, h] }, { role: 'bias', shape: [h] }, { role: 'kernel', shape: [h, k] }, { role: 'bias', shape: [k] },
-      ];
-    }
-    case 'BatchNormalization': {
-      const out: { role: WeightRole; shape: number[] }[] = [];
-      if (c.scale !== false) out.push({ role: 'gamma', shape: [inC] });
-      if (c.center !== false) out.push({ role: 'beta', shape: [inC] });
-      return [...out, { role: 'mean', shape: [inC] }, { role: 'variance', shape: [inC] }];
-    }
-    default:
-      return [];
-  }
+/** The weights a flat node's layer has, in Keras order, from its input shape (its block's `weightSpecs`). Empty for weightless layers. */
+export function weightSpecs(node: FlatNode, inShape: Shape): WeightSpec[] {
+  return (node.layer && getPrimitive(node.type)?.weightSpecs?.(node.layer.config, inShape)) || [];
 }
 
 /** Input shape of each flat node (its first input's output shape). */
