@@ -284,7 +284,21 @@ def train(spec, ctl):
         emit({"type": "epoch-start", "epoch": epoch, "learningRate": lr_at(base_lr, sched, epoch, epochs)})
         totals = torch.zeros(3, dtype=torch.float64)  # loss sum, correct, examples (this rank)
         pending, last_flush, lr = [], time.perf_counter(), base_lr
+
+        def flush():
+            """Sends the pending steps' metrics; the first non-finite step, if any."""
+            nonlocal pending, last_flush, totals
+            steps = [[i, float(l), float(c) / n, n] for i, l, c, n in pending]
+            for _, l, a, n in steps:
+                totals += torch.tensor([l * n, a * n, n], dtype=torch.float64)
+            emit({"type": "steps", "epoch": epoch, "steps": [[i, l if math.isfinite(l) else None, a, n] for i, l, a, n in steps],
+                  "memory": memory(params_bytes)})
+            pending, last_flush = [], time.perf_counter()
+            return next((s for s in steps if not math.isfinite(s[1])), None)
+
         for b in range(batches):
+            if pending and ctl.paused:  # show the steps before the pause now, not after it
+                flush()
             if ctl.gate():
                 status = "stopped"
                 break
@@ -308,13 +322,7 @@ def train(spec, ctl):
             # Values are read (a GPU queue drains) and sent a few times per second, not per step: the owner shows
             # ~10 updates/s anyway. A non-finite loss is therefore caught within 0.1 s of steps.
             if now - last_flush > 0.1 or b == batches - 1:
-                steps = [[i, float(l), float(c) / n, n] for i, l, c, n in pending]
-                for _, l, a, n in steps:
-                    totals += torch.tensor([l * n, a * n, n], dtype=torch.float64)
-                bad = next((s for s in steps if not math.isfinite(s[1])), None)
-                emit({"type": "steps", "epoch": epoch, "steps": [[i, l if math.isfinite(l) else None, a, n] for i, l, a, n in steps],
-                      "memory": memory(params_bytes)})
-                pending, last_flush = [], now
+                bad = flush()
                 if bad is not None:
                     emit({"type": "diverged", "epoch": epoch, "batch": bad[0], "loss": str(bad[1]), "learningRate": lr})
                     return finish_distributed()
