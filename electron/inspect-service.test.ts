@@ -1,10 +1,11 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeContract } from '../contract/host-contract';
 import { TrainingControl } from '../engine/node/train/control';
 import { loadDataset } from '../engine/node/train/data/dataset';
+import { loadModelFiles, saveModelFiles } from '../engine/node/model-files';
 import { runTraining } from '../engine/node/train/loop';
 import { tinyCnn } from '../engine/node/train/test-fixtures';
 import { serializeDocument } from '../engine/schema/load';
@@ -54,5 +55,23 @@ describe('inspect service (worker process)', () => {
     await expect(ask({ runId: 'run-1', view: 'kernels', node: 'logits' })).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/not a convolution/) });
     await expect(ask({ runId: 'run-404', view: 'cam' })).rejects.toMatchObject({ code: 'not-found' });
     expect((await ask({ runId: 'run-1', view: 'kernels' })).kernels).not.toBeNull();
+  }, 120_000);
+
+  it('reads a run still training from its last checkpoint, and reloads when a new epoch overwrites it', async () => {
+    const src = path.join(runsDir, 'run-1');
+    const ckpt = path.join(runsDir, 'run-2', 'checkpoints', 'last');
+    mkdirSync(ckpt, { recursive: true });
+    for (const f of readdirSync(path.join(src, 'model'))) copyFileSync(path.join(src, 'model', f), path.join(ckpt, f));
+    copyFileSync(path.join(src, 'run.json'), path.join(runsDir, 'run-2', 'run.json'));
+    const first = await ask({ runId: 'run-2', view: 'kernels' });
+    expect(first.modelSource).toBe('checkpoint');
+    // The next epoch's checkpoint: different weights written over the same files.
+    const model = await loadModelFiles(tf, path.join(ckpt, 'model.json'));
+    model.setWeights(model.getWeights().map((w) => tf.neg(w)));
+    await new Promise((r) => setTimeout(r, 20));
+    await saveModelFiles(model, ckpt);
+    const second = await ask({ runId: 'run-2', view: 'kernels' });
+    expect(second.modelTime).toBeGreaterThan(first.modelTime);
+    expect(second.kernels!.image).not.toBe(first.kernels!.image);
   }, 120_000);
 });
