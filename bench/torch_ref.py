@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Hand-written PyTorch peer for bench/train.ts: the same network (the reference CNN, or ResNet-18 at 32x32 with
-its ImageNet stem, as the resnet18 template retargeted), batch, optimizer and data, written the way a PyTorch
+"""Hand-written PyTorch peer for bench/train.ts: the same network (the reference CNN, ResNet-18 at 32x32 with its
+ImageNet stem, or MobileNet v2 at 32x32, as the templates retargeted), batch, optimizer and data, written the way a PyTorch
 user writes a training loop. Prints one JSON object on stdout.
 
 usage: torch_ref.py --batch 128 --warmup 2 --batches 4 --windows 3 --threads 2 [--count N] [--dir D] [--device cuda]
@@ -33,6 +33,31 @@ def resnet18(nn, classes=10):
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, classes)]
     return nn.Sequential(*layers)
 
+
+def mobilenetv2(nn, classes=10):
+    """MobileNet v2 (alpha 1.0) as the mobilenetv2 template: 3x3/2 stem, 17 inverted residual blocks, 1x1 to 1280."""
+    class Inverted(nn.Module):
+        def __init__(self, cin, cout, stride, t):
+            super().__init__()
+            mid = cin * t
+            ops = [] if t == 1 else [nn.Conv2d(cin, mid, 1, bias=False), nn.BatchNorm2d(mid), nn.ReLU6()]
+            ops += [nn.Conv2d(mid, mid, 3, stride, 1, groups=mid, bias=False), nn.BatchNorm2d(mid), nn.ReLU6(),
+                    nn.Conv2d(mid, cout, 1, bias=False), nn.BatchNorm2d(cout)]
+            self.ops = nn.Sequential(*ops)
+            self.residual = stride == 1 and cin == cout
+
+        def forward(self, x):
+            return x + self.ops(x) if self.residual else self.ops(x)
+
+    blocks = [(16, 1, 1), (24, 2, 6), (24, 1, 6), (32, 2, 6), (32, 1, 6), (32, 1, 6), (64, 2, 6), (64, 1, 6), (64, 1, 6),
+              (64, 1, 6), (96, 1, 6), (96, 1, 6), (96, 1, 6), (160, 2, 6), (160, 1, 6), (160, 1, 6), (320, 1, 6)]
+    layers, cin = [nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU6()], 32
+    for cout, stride, t in blocks:
+        layers.append(Inverted(cin, cout, stride, t))
+        cin = cout
+    layers += [nn.Conv2d(cin, 1280, 1, bias=False), nn.BatchNorm2d(1280), nn.ReLU6(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(1280, classes)]
+    return nn.Sequential(*layers)
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--batch", type=int, default=128)
@@ -43,7 +68,7 @@ def main() -> int:
     p.add_argument("--count", type=int, default=1280)
     p.add_argument("--dir", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--device", default="cpu", help="torch device, e.g. cuda on a GPU machine")
-    p.add_argument("--network", choices=["cnn", "resnet18"], default="cnn")
+    p.add_argument("--network", choices=["cnn", "resnet18", "mobilenetv2"], default="cnn")
     p.add_argument("--serve", action="store_true", help="time windows on request (stdin), for interleaved rounds")
     a = p.parse_args()
     try:
@@ -71,7 +96,7 @@ def main() -> int:
         source = "random pixels" + (" (Fashion-MNIST not found)" if a.network == "cnn" else "")
     xs = torch.from_numpy(x.astype(np.float32) / 255).reshape(-1, *shape)
     ys = torch.from_numpy(y.astype(np.int64))
-    model = resnet18(nn) if a.network == "resnet18" else nn.Sequential(
+    model = resnet18(nn) if a.network == "resnet18" else mobilenetv2(nn) if a.network == "mobilenetv2" else nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10),

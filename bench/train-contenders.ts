@@ -20,7 +20,7 @@ import type { Batches } from './train-lib';
 import type { Contender, Window } from './train-rounds';
 
 /** The hand-written PyTorch loop, kept running between windows (it waits on stdin). */
-export async function torchRefContender(o: { python: string; network: 'cnn' | 'resnet18'; batch: number; threads: number; count: number; device?: string }): Promise<Contender> {
+export async function torchRefContender(o: { python: string; network: 'cnn' | 'resnet18' | 'mobilenetv2'; batch: number; threads: number; count: number; device?: string }): Promise<Contender> {
   const script = fileURLToPath(new URL('./torch_ref.py', import.meta.url));
   const args = [script, '--serve', '--network', o.network, '--batch', `${o.batch}`, '--threads', `${o.threads}`, '--count', `${o.count}`, '--warmup', '2', ...(o.device ? ['--device', o.device] : [])];
   const child = spawn(o.python, args, { stdio: ['pipe', 'pipe', 'pipe'] });

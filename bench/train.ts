@@ -1,8 +1,9 @@
 /**
- * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18 --backends pytorch-loop,torch,wasm]`
+ * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18,mobilenetv2 --backends pytorch-loop,torch,wasm]`
  *
  * Trains each network — the reference CNN (conv32-pool-conv64-pool-fc128-fc10, batch 128, Fashion-MNIST) and
- * ResNet-18 at 32×32×3 (the resnet18 template retargeted, batch 64, random pixels) — with a hand-written PyTorch
+ * ResNet-18 at 32×32×3 (the resnet18 template retargeted, batch 64, random pixels; MobileNetV2 the same way with
+ * `--networks …,mobilenetv2`) — with a hand-written PyTorch
  * loop of the same network (the peer: /usr/bin/python3, `bench/torch_ref.py`), LayerLoom's torch backend (the
  * generated module in `trainer.py`, as `--backend torch` runs it) and the tfjs backends that load here, all with
  * Adam and the same thread count. The contenders are interleaved: each of ≥ 5 rounds times one window of ≥ 2 s
@@ -75,7 +76,7 @@ function batchesOf(d: Dataset, count: number): Batches {
 }
 
 interface NetworkPlan {
-  key: 'cnn' | 'resnet18';
+  key: 'cnn' | 'resnet18' | 'mobilenetv2';
   title: string;
   doc: DesignDocument;
   batch: number;
@@ -95,6 +96,10 @@ const PLANS: Record<string, () => NetworkPlan> = {
   resnet18: () => {
     const data = randomDataset(64 * 150, [32, 32, 3]);
     return { key: 'resnet18', title: 'ResNet-18 32×32×3 (resnet18 template)', doc: requireTemplate('resnet18').build({ inputShape: [32, 32, 3], classes: 10 }), batch: 64, torchData: () => data, tfjsData: () => batchesOf(data, 64 * 4) };
+  },
+  mobilenetv2: () => {
+    const data = randomDataset(64 * 150, [32, 32, 3]);
+    return { key: 'mobilenetv2', title: 'MobileNetV2 32×32×3 (mobilenetv2 template)', doc: requireTemplate('mobilenetv2').build({ inputShape: [32, 32, 3], classes: 10 }), batch: 64, torchData: () => data, tfjsData: () => batchesOf(data, 64 * 4) };
   },
 };
 
