@@ -5,7 +5,8 @@
  * `--reps` timed runs after two warm-ups (weights from the initializers; cost does not depend on training):
  *   - forward: `model.predict` (the peer);
  *   - forward+backward: the gradient of one class score with respect to every trainable weight (a training
- *     step's work without the optimizer);
+ *     step's work without the optimizer), and, as a stricter peer, with respect to the input only (a backward
+ *     pass through every layer's data path, no weight gradients);
  *   - Grad-CAM at the last convolution (`classActivationMaps`: a traced forward pass, the gradient with respect
  *     to that layer's output through the layers after it, the weighted map, upsampling, read back);
  *   - feature maps at the last convolution (a traced forward pass and the top-16 channels, read back).
@@ -53,6 +54,13 @@ async function benchModel(label: string, template: string, inputShape: [number, 
     await Promise.all(Object.values(grads).map((g) => g.data()));
     tf.dispose([value, ...Object.values(grads)]);
   });
+  // A second peer without the weight gradients (tfjs' conv filter gradients dominate the full backward pass):
+  // the gradient of the class score with respect to the input, i.e. a backward pass through every layer's data path.
+  const inputGrad = await timeIt(async () => {
+    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply(xx, { training: false }) as tf.Tensor, mask)))(x);
+    await g.data();
+    g.dispose();
+  });
   const cam = await timeIt(() => classActivationMaps(tf, model, x, layer, { method: 'grad-cam' }));
   const features = await timeIt(async () => {
     const trace = traceModel(tf, model, x);
@@ -65,7 +73,8 @@ async function benchModel(label: string, template: string, inputShape: [number, 
   console.log(`\n${label} (${model.countParams().toLocaleString('en-US')} params), last convolution ${layer}, backend ${tf.getBackend()}, median of ${reps}`);
   console.log(`  forward              ${ms(forward)}`);
   console.log(`  forward+backward     ${ms(backward)}   ${r(backward, forward)} forward`);
-  console.log(`  Grad-CAM             ${ms(cam)}   ${r(cam, forward)} forward, ${r(cam, backward)} forward+backward (goal <= 3×)`);
+  console.log(`  forward+backward (input gradient only) ${ms(inputGrad)}   ${r(inputGrad, forward)} forward`);
+  console.log(`  Grad-CAM             ${ms(cam)}   ${r(cam, forward)} forward, ${r(cam, backward)} forward+backward, ${r(cam, inputGrad)} forward+input-gradient (goal <= 3×)`);
   console.log(`  feature maps (top16) ${ms(features)}   ${r(features, forward)} forward`);
   tf.dispose([x, mask]);
   model.dispose();
