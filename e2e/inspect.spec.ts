@@ -5,6 +5,7 @@
  * Screenshots are kept (light and dark).
  */
 import { expect } from 'vitest';
+import { DesignBuilder } from '../engine/build/design-builder';
 import { describeE2E, test } from './fixtures';
 import { editor } from './helpers/canvas';
 import { trainingPanel } from './helpers/training-panel';
@@ -71,7 +72,7 @@ describeE2E('inspect panel', () => {
     const tp = trainingPanel(page);
     await tp.open();
     await tp.setField('train-epochs', '1');
-    await tp.setField('train-batch', '128');
+    await tp.setField('train-batch', '64');
     await tp.start();
     await tp.waitPhase(/completed|error/, 240_000);
     expect(await tp.phase(), await page.getByTestId('train-error').innerText().catch(() => 'no error shown')).toMatch(/completed/);
@@ -120,4 +121,25 @@ describeE2E('inspect panel', () => {
     await page.getByTestId('toggle-theme').click();
     await screenshot('why-light');
   }, 420_000);
+
+  test('where paths merge: the largest field is drawn, with a note when the paths are misaligned', async ({ page, screenshot }) => {
+    // A stride-2 3×3 'same' convolution and a stride-2 1×1 one on a 28×28 input: same shape, centres 1 px apart.
+    const b = new DesignBuilder('misaligned merge');
+    const x = b.input([28, 28, 1]);
+    const wide = b.add('Conv2D', { filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same' }, x, 'wide');
+    const narrow = b.add('Conv2D', { filters: 4, kernelSize: [1, 1], strides: [2, 2], padding: 'same' }, x, 'narrow');
+    const merged = b.add('Add', {}, [wide, narrow], 'merged');
+    b.output(b.add('Dense', { units: 10, activation: 'softmax' }, b.add('Flatten', {}, merged, 'flat'), 'head'));
+    const ed = editor(page);
+    await ed.load(b.build());
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-panel').waitFor();
+    await page.waitForTimeout(400);
+    const mergedId = (await ed.document()).nodes.find((n) => n.name === 'merged')!.id;
+    await ed.select(mergedId);
+    const facts = page.getByTestId('inspect-field-facts');
+    await expect.poll(() => facts.innerText()).toMatch(/merged[\s\S]*3×3 px of the 28×28 input/);
+    expect(await page.getByTestId('inspect-field-misaligned').innerText()).toMatch(/largest field is drawn[\s\S]*misaligned/);
+    await screenshot('field-misaligned-merge');
+  }, 120_000);
 });
