@@ -2,7 +2,7 @@
  * What the torch backend refuses before it trains, with messages that name the problem: a design its PyTorch
  * export cannot express, and data that does not fit the design (the same `data-mismatch` as the tfjs loop).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -80,5 +80,27 @@ describe.skipIf(!torch.ok)('torch backend refusals and endings', () => {
     expect(fin).toMatchObject({ status: 'early-stopped', epochs: 3 });
     expect(events.filter((e) => e.type === 'checkpoint' && e.kind === 'best')).toHaveLength(1);
     expect(events.some((e) => e.type === 'log' && /early stopping/.test(e.message))).toBe(true);
+  });
+
+  it('a damaged checkpoint: the trainer failure names the file, with the Python trace in the log', async () => {
+    const first = attempt(tinyCnn(), { epochs: 1, limitTrain: 64, limitTest: 32, batchSize: 32 });
+    await first.run;
+    const ckpt = path.join(first.outDir, 'checkpoints', 'last');
+    writeFileSync(path.join(ckpt, 'torch-optimizer.pt'), 'not a checkpoint');
+    const outDir = mkdtempSync(path.join(tmpdir(), 'layerloom-torch-resume-'));
+    const events: TrainingEvent[] = [];
+    const err = await runTorchTraining({
+      tf,
+      document: tinyCnn(),
+      dataset: loadDataset({ kind: 'default' }),
+      overrides: { epochs: 2, limitTrain: 64, limitTest: 32, batchSize: 32 },
+      outDir,
+      resumeFrom: ckpt,
+      backend: { name: 'torch', reason: 'test', skipped: [] },
+      emit: (e) => events.push(e),
+      control: new TrainingControl(),
+    }).then(() => null, (e: unknown) => e);
+    expect(errorEvent(err)).toMatchObject({ code: 'internal', message: expect.stringMatching(/PyTorch trainer failed: ValueError: cannot read the PyTorch optimizer state .*torch-optimizer\.pt/) });
+    expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /Traceback|File ".*trainer\.py"/.test(e.message))).toBe(true);
   });
 });

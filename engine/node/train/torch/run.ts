@@ -190,6 +190,8 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
           result = { status: m.status as Status, test: (m.test as TestResult | null) ?? null, weights: String(m.weights), state: String(m.state), evalSeconds: Number(m.evalSeconds ?? 0) };
           break;
         case 'fatal':
+          // The Python trace goes to the log (the run's history keeps it); the error event carries the one-line cause.
+          if (typeof m.trace === 'string') o.emit({ type: 'log', level: 'warn', message: `PyTorch trainer trace:\n${m.trace.trim().split('\n').slice(-8).join('\n')}` });
           failure = new Error(`the PyTorch trainer failed: ${m.message}`);
           break;
         default:

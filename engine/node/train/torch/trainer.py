@@ -256,7 +256,10 @@ def train(spec, ctl):
     params = [p for p in net.parameters() if p.requires_grad]
     opt = make_optimizer(params, cfg["optimizer"])
     if spec.get("optimizerState"):
-        opt.load_state_dict(torch.load(spec["optimizerState"], map_location=DEVICE))
+        try:
+            opt.load_state_dict(torch.load(spec["optimizerState"], map_location=DEVICE))
+        except Exception as e:  # a damaged or foreign checkpoint: say which file
+            raise ValueError(f"cannot read the PyTorch optimizer state {spec['optimizerState']} ({type(e).__name__}: {e})") from e
     loss_fn, probs = make_loss(spec["loss"], exported.FINAL_ACTIVATION)
     data = spec["data"]
     train_x, train_y = load_split(data, "train")
