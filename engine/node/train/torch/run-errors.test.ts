@@ -1,6 +1,7 @@
 /**
- * What the torch backend refuses before it trains, with messages that name the problem: a design its PyTorch
- * export cannot express, and data that does not fit the design (the same `data-mismatch` as the tfjs loop).
+ * How torch runs refuse or end other than by completing, with messages that name the problem: a design its PyTorch
+ * export cannot express, `--gpus N` without the GPUs, data that does not fit the design (the same `data-mismatch`
+ * as the tfjs loop), a diverging loss, early stopping, and a damaged checkpoint.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
