@@ -67,21 +67,30 @@ describeE2E('inspect panel', () => {
     expect(await explain.locator('svg rect').count()).toBeGreaterThan(20);
     await screenshot('field-conv1-explained');
 
-    // Train briefly from the UI (one epoch on the embedded subset).
+    // Train briefly from the UI (two epochs on the embedded subset); look at the kernels while it trains.
     await page.getByTestId('inspect-panel').getByLabel('Close the inspect panel').click();
     const tp = trainingPanel(page);
     await tp.open();
-    await tp.setField('train-epochs', '1');
+    await tp.setField('train-epochs', '2');
     await tp.setField('train-batch', '64');
     await tp.start();
-    await tp.waitPhase(/completed|error/, 240_000);
+    await expect.poll(async () => (await tp.status()).events.some((e) => e.type === 'checkpoint'), { timeout: 240_000, interval: 500 }).toBe(true);
+    await page.getByTestId('train-close').click();
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-tab-kernels').click();
+    // The first epoch's checkpoint, while the second epoch runs.
+    await page.getByTestId('inspect-checkpoint').waitFor({ timeout: 60_000 });
+    const during = await page.getByTestId('inspect-kernels').locator('img').getAttribute('src');
+    await screenshot('kernels-while-training');
+    // When the run finishes the view refreshes to the final model: other weights, no "still training" note.
+    await expect.poll(async () => (await tp.status()).running, { timeout: 240_000, interval: 500 }).toBe(false);
+    await page.getByTestId('inspect-checkpoint').waitFor({ state: 'detached', timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('inspect-kernels').locator('img').getAttribute('src'), { timeout: 60_000 }).not.toBe(during);
+    await tp.open();
     expect(await tp.phase(), await page.getByTestId('train-error').innerText().catch(() => 'no error shown')).toMatch(/completed/);
     await page.getByTestId('train-close').click();
 
     // Kernels of conv1: 32 filters of 3×3×1.
-    await page.getByTestId('toggle-inspect').click();
-    await page.getByTestId('inspect-tab-kernels').click();
-    await page.getByTestId('inspect-kernels').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('inspect-kernels').innerText()).toMatch(/conv2: 64 filters of 3×3×32/);
     await page.getByTestId('inspect-node').selectOption({ label: 'conv1 (Conv2D, 26×26×32)' });
     await expect.poll(() => page.getByTestId('inspect-kernels').innerText()).toMatch(/conv1: 32 filters of 3×3×1/);

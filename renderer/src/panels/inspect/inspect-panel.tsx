@@ -33,8 +33,9 @@ function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
   useEffect(() => {
     void loadInspectRuns();
   }, [finished, liveRunId]);
-  // Recompute when the query changes, and at each epoch end of the run being inspected (its checkpoint moved).
-  const epochKey = q.runId === liveRunId ? liveEpochs : 0;
+  // Recompute when the query changes, and at each epoch end of the run being inspected (its checkpoint moved)
+  // and when it finishes (the final model replaces the checkpoint).
+  const epochKey = q.runId === liveRunId ? `${liveEpochs}:${finished ? 'done' : 'running'}` : '';
   useEffect(() => {
     void refreshInspect(view);
   }, [view, q.runId, q.layer, q.sample, q.classIndex, epochKey]);
@@ -51,7 +52,11 @@ function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
       {busy && <p className="ll-inspect__busy" data-testid="inspect-busy">computing in the inspect worker…</p>}
       {fresh && (
         <div className={busy ? 'is-stale' : undefined}>
-          {result.modelSource === 'checkpoint' && <p className="ll-inspect__hint">Still training: showing the last epoch's checkpoint; refreshed at each epoch end.</p>}
+          {result.modelSource === 'checkpoint' && (
+            <p className="ll-inspect__hint" data-testid="inspect-checkpoint">
+              Still training: showing the last epoch's checkpoint; refreshed at each epoch end.
+            </p>
+          )}
           {view === 'kernels' && <KernelsView result={result} />}
           {view === 'features' && <FeaturesView result={result} />}
           {view === 'cam' && <CamView result={result} />}
