@@ -29,8 +29,10 @@ describeE2E('npm start (browser mode)', () => {
     expect(out).toMatch(/Starting browser mode/);
     const page = await browser.newPage();
     await page.goto(url);
-    await waitForApp(page);
+    await waitForApp(page, 30_000, { hook: false });
     expect(await page.title()).toMatch(/LayerLoom/);
+    // The app build carries no test hook (only test builds do).
+    expect(await page.evaluate(() => '__layerloom' in globalThis)).toBe(false);
     await page.close();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -11,9 +11,12 @@ interface PageGlobals {
   location: { search: string };
 }
 
-/** Waits until the editor has mounted: the canvas is on screen and the test hook is installed. */
-export async function waitForApp(page: Page, timeoutMs = 30_000): Promise<void> {
-  await page.waitForFunction(() => Boolean((globalThis as unknown as PageGlobals).__layerloom), undefined, { timeout: timeoutMs });
+/**
+ * Waits until the editor has mounted: the canvas is on screen and (in the test build) the test hook is
+ * installed. `{ hook: false }` for the app build that `npm start` serves, which has no hook.
+ */
+export async function waitForApp(page: Page, timeoutMs = 30_000, options: { hook?: boolean } = {}): Promise<void> {
+  if (options.hook !== false) await page.waitForFunction(() => Boolean((globalThis as unknown as PageGlobals).__layerloom), undefined, { timeout: timeoutMs });
   await page.locator('.react-flow').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
