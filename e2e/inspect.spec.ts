@@ -4,6 +4,7 @@
  * feature maps of a pinned sample and a class activation map (predicted and chosen class); the "why" view.
  * Screenshots are kept (light and dark).
  */
+import { PNG } from 'pngjs';
 import { expect } from 'vitest';
 import { DesignBuilder } from '../engine/build/design-builder';
 import { describeE2E, test } from './fixtures';
@@ -150,5 +151,37 @@ describeE2E('inspect panel', () => {
     await expect.poll(() => facts.innerText()).toMatch(/merged[\s\S]*3×3 px of the 28×28 input/);
     expect(await page.getByTestId('inspect-field-misaligned').innerText()).toMatch(/largest field is drawn[\s\S]*misaligned/);
     await screenshot('field-misaligned-merge');
+  }, 120_000);
+
+  test('an image file dropped on the sample replaces it', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    // 56×56 black with a white 16×16 square at the top left: shrunk to the 28×28 input, the square is 8×8.
+    const png = new PNG({ width: 56, height: 56 });
+    for (let y = 0; y < 56; y++) for (let x = 0; x < 56; x++) png.data.set(x < 16 && y < 16 ? [255, 255, 255, 255] : [0, 0, 0, 255], (y * 56 + x) * 4);
+    const bytes = [...PNG.sync.write(png)];
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-panel').waitFor();
+    await page.waitForTimeout(400);
+    const canvas = page.getByTestId('inspect-field-canvas');
+    const dataTransfer = await page.evaluateHandle((b: number[]) => {
+      const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string, o: { type: string }) => unknown };
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([new Uint8Array(b)], 'square.png', { type: 'image/png' }));
+      return dt;
+    }, bytes);
+    await page.getByTestId('inspect-field').locator('.ll-inspect__field').dispatchEvent('drop', { dataTransfer });
+    const box = (await canvas.boundingBox())!;
+    const scale = box.width / 28;
+    // Put the unit on the square (conv1: 3×3 field): the pixel under it is white, one far away is black.
+    await page.getByTestId(`node-${(await ed.document()).nodes.find((n) => n.name === 'conv1')!.id}`).hover();
+    await page.mouse.move(box.x + 4 * scale, box.y + 4 * scale);
+    const pixel = (x: number, y: number) =>
+      canvas.evaluate((c: unknown, [px, py]: number[]) => Array.from((c as { getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } }).getContext('2d').getImageData(px, py, 1, 1).data).slice(0, 3), [x, y]);
+    await expect.poll(() => pixel(Math.round(4 * scale), Math.round(4 * scale))).toEqual([255, 255, 255]);
+    expect(await pixel(Math.round(20 * scale), Math.round(20 * scale))).toEqual([0, 0, 0]);
+    expect(await page.locator('.ll-inspect__thumbs button.is-active').count()).toBe(0);
+    await screenshot('field-dropped-image');
   }, 120_000);
 });
