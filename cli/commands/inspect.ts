@@ -8,6 +8,7 @@
  * test sample, the predicted class.
  */
 import * as tf from '@tensorflow/tfjs';
+import { useInspectBackend } from '../../engine/node/inspect/backend';
 import { inspectRun, type InspectWhat } from '../../engine/node/inspect/inspect';
 import { writePng } from '../../engine/node/inspect/png';
 import { loadInspectRun } from '../../engine/node/inspect/run-folder';
@@ -42,10 +43,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const topN = positiveInt(values.top, '--top');
 
-  // Production mode: tfjs would otherwise greet Node users with a tip about tfjs-node on the first tensor,
-  // burying the one line this command prints. Inspection is small work; the CPU backend is enough.
-  tf.enableProdMode();
-  await tf.setBackend('cpu');
+  await useInspectBackend(tf);
   const runDir = positionals[0];
   const loaded = await loadInspectRun(tf, runDir);
   try {

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InspectComputeRequest } from '../../../contract/inspect';
 import { DesignError } from '../../errors';
+import { useInspectBackend } from './backend';
 import { computeInspect, InspectCache } from './compute';
 
 /** A request from the host. */
@@ -18,8 +19,7 @@ export interface InspectWorkerRequest {
 /** The worker's reply. */
 export type InspectWorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; code: 'not-found' | 'invalid-request' | 'io-error'; message: string };
 
-tf.enableProdMode();
-await tf.setBackend('cpu');
+await useInspectBackend(tf);
 const cache = new InspectCache(tf);
 // One request at a time, in order: the panel only ever waits for its latest.
 let queue = Promise.resolve();
