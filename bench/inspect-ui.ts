@@ -92,7 +92,7 @@ try {
     roundTrips.push(Date.now() - t0);
   }
   const busy = await record(false);
-  console.log(`ResNet-18 at 28×28×1 (${params.toLocaleString('en-US')} params), Grad-CAM at its last convolution, ${SAMPLES} samples, host inspect worker on the tfjs CPU backend`);
+  console.log(`ResNet-18 at 28×28×1 (${params.toLocaleString('en-US')} params), Grad-CAM at its last convolution, ${SAMPLES} samples, host inspect worker (tfjs wasm backend, cpu where wasm cannot load)`);
   console.log(`  idle page:               ${describeFrames(idle)}`);
   console.log(`  while computing CAMs:    ${describeFrames(busy)}`);
   console.log(`  ratio (median frame):    ${(quantile(busy, 0.5) / quantile(idle, 0.5)).toFixed(2)}×`);

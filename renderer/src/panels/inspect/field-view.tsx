@@ -52,7 +52,7 @@ async function fileToSample(file: File, h: number, w: number, channels: 1 | 3): 
 
 /** A flat grey stand-in when no dataset sample can be loaded (the geometry is still right). */
 function blankSample(h: number, w: number): Sample {
-  return { width: w, height: h, channels: 1, pixels: btoa(String.fromCharCode(...new Uint8Array(Math.min(h * w, 65536)).fill(96))) };
+  return { width: w, height: h, channels: 1, pixels: btoa('`'.repeat(h * w)) }; // '`' is byte 96: a mid grey
 }
 
 /** The receptive-field tab. */
