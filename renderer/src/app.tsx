@@ -112,11 +112,14 @@ function Workspace() {
         <Palette />
         <div className="ll-center">
           <RecoveryBanner />
-          <Canvas />
+          {/* The drawers over the canvas (code, inspect) end where the training drawer below begins. */}
+          <div className="ll-canvas-area">
+            <Canvas />
+            <CodeLayer />
+            <InspectPanel />
+            <ToastView />
+          </div>
           <TrainingDrawer />
-          <CodeLayer />
-          <InspectPanel />
-          <ToastView />
         </div>
         <RightPanel />
       </div>
