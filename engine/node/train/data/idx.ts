@@ -16,12 +16,20 @@ export interface IdxTensor {
 
 /** Parses IDX bytes (gzip detected by its magic number). Only unsigned-byte data (type 0x08) is supported. */
 export function parseIdx(bytes: Uint8Array, fileName = 'IDX file'): IdxTensor {
-  const buf = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
+  let buf = bytes;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      buf = new Uint8Array(gunzipSync(bytes));
+    } catch (err) {
+      throw new DesignError('data-mismatch', `${fileName} is not a valid gzip file: ${(err as Error).message}`);
+    }
+  }
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
     throw new DesignError('data-mismatch', `${fileName} is not an IDX file (bad magic number)`);
   }
   if (buf[2] !== 0x08) throw new DesignError('data-mismatch', `${fileName}: only unsigned-byte IDX data is supported (type 0x${buf[2].toString(16)})`);
   const rank = buf[3];
+  if (rank === 0 || buf.length < 4 + 4 * rank) throw new DesignError('data-mismatch', `${fileName} is truncated: its header declares ${rank} dimensions but the file has ${buf.length} bytes`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
