@@ -1,6 +1,6 @@
 /**
- * A convolution's learned kernels, as stored by tfjs: `[kh, kw, in, out]` (DepthwiseConv2D: `[kh, kw, in,
- * multiplier]`; SeparableConv2D: its depthwise kernel; Conv2DTranspose: `[kh, kw, out, in]`, as tfjs keeps it).
+ * A convolution's learned kernels, as stored by tfjs: `[kh, kw, in, out]` (depthwise: `[kh, kw, in, multiplier]`;
+ * separable: its depthwise kernel; transposed: `[kh, kw, out, in]`, as tfjs keeps it).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { DesignError } from '../errors';

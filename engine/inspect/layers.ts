@@ -5,11 +5,14 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { DesignAnalysis } from '../analysis/types';
+import { listBlocks } from '../blocks/registry';
 import { DesignError } from '../errors';
 import type { DesignDocument } from '../schema/document';
 
-/** Keras/tfjs classes that hold convolution kernels. */
-export const CONV_CLASSES: ReadonlySet<string> = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
+/** Keras/tfjs classes that hold convolution kernels: those of the blocks in the convolution category. */
+export const CONV_CLASSES: ReadonlySet<string> = new Set(
+  listBlocks().flatMap((b) => (b.kind === 'primitive' && b.category === 'convolution' ? Object.keys(b.tfjs) : [])),
+);
 
 /** One layer of the model as the inspector lists it. */
 export interface InspectLayer {

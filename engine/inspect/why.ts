@@ -3,6 +3,7 @@
  * the input size, the parameter and compute split per stage (a stage = consecutive layers at one spatial
  * resolution; everything after the last image-shaped tensor is the head), and the warnings that matter.
  */
+import { listBlocks } from '../blocks/registry';
 import type { DesignAnalysis } from '../analysis/types';
 import type { DesignDocument } from '../schema/document';
 
@@ -30,7 +31,8 @@ export interface DesignStory {
   warnings: Array<{ severity: 'error' | 'warning'; nodeId?: string; message: string }>;
 }
 
-const CONV_TYPES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose']);
+/** Block types of the convolution category (the registry's, so a new convolution counts without a list to edit). */
+const CONV_TYPES = new Set(listBlocks().filter((b) => b.kind === 'primitive' && b.category === 'convolution').map((b) => b.type));
 
 /**
  * Top-level nodes in topological order (the order their layers appear in the flat graph; the editor's
