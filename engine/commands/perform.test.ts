@@ -74,6 +74,31 @@ describe('performCommand', () => {
     expect(doc.nodes.find((n) => n.id === 'conv')!.params).toEqual({ kernelSize: [5, 5] });
   });
 
+  it('removeNodeBridging removes a pass-through node and wires its neighbours, keeping the wire order', () => {
+    const doc = chain();
+    const frozen = structuredClone(doc);
+    const next = performCommand(doc, { kind: 'removeNodeBridging', nodeId: 'flat' });
+    expect(doc).toEqual(frozen);
+    expect(next.nodes.map((n) => n.id)).toEqual(['in', 'conv', 'fc', 'out']);
+    expect(next.edges.map((e) => [e.source.node, e.target.node])).toEqual([['in', 'conv'], ['conv', 'fc'], ['fc', 'out']]);
+    expect(next.edges[1].id).toBe(doc.edges[2].id);
+    expect(documentSchema.safeParse(next).success).toBe(true);
+  });
+
+  it('removeNodeBridging refuses a node without exactly one wire in and out, and a bridge canConnect refuses', () => {
+    const doc = chain();
+    expect(() => performCommand(doc, { kind: 'removeNodeBridging', nodeId: 'in' })).toThrow(/'input'.*0 incoming and 1 outgoing/);
+    // in -> conv -> add, and in -> add: bridging over conv would wire 'input' into 'add' twice.
+    const merge = performCommands(doc, [
+      { kind: 'removeNodes', nodeIds: ['flat', 'fc', 'out'] },
+      { kind: 'addNode', id: 'add', type: 'Add', position: { x: 0, y: 200 } },
+      { kind: 'connect', source: { node: 'conv' }, target: { node: 'add' } },
+      { kind: 'connect', source: { node: 'in' }, target: { node: 'add' } },
+    ]);
+    expect(() => performCommand(merge, { kind: 'removeNodeBridging', nodeId: 'conv' })).toThrow(DesignError);
+    expect(() => performCommand(merge, { kind: 'removeNodeBridging', nodeId: 'conv' })).toThrow(/cannot reconnect around 'conv2d': 'input' is already connected to 'add'/);
+  });
+
   it('insertOnEdge splits the edge and keeps its place in the edge order', () => {
     const doc = chain();
     const edge = doc.edges[1];

@@ -21,6 +21,8 @@ export function performCommand(doc: DesignDocument, command: EditCommand): Desig
         edges: doc.edges.filter((e) => !gone.has(e.source.node) && !gone.has(e.target.node)),
       };
     }
+    case 'removeNodeBridging':
+      return removeNodeBridging(doc, command.nodeId);
     case 'removeEdges': {
       const gone = new Set(command.edgeIds);
       return { ...doc, edges: doc.edges.filter((e) => !gone.has(e.id)) };
@@ -101,6 +103,31 @@ function connect(doc: DesignDocument, c: Extract<EditCommand, { kind: 'connect' 
     target: { node: target.id, port: verdict.targetPort },
   };
   return { ...doc, edges: [...doc.edges, edge] };
+}
+
+/**
+ * Removes a pass-through node and joins its neighbours. The new wire takes the removed outgoing wire's id and its
+ * place in the edge list, so a merge block downstream keeps the order of its inputs.
+ */
+function removeNodeBridging(doc: DesignDocument, nodeId: string): DesignDocument {
+  const node = requireNode(doc, nodeId);
+  const incoming = doc.edges.filter((e) => e.target.node === nodeId);
+  const outgoing = doc.edges.filter((e) => e.source.node === nodeId);
+  if (incoming.length !== 1 || outgoing.length !== 1) {
+    throw new DesignError('invalid-graph', `cannot reconnect around '${node.name}': it has ${incoming.length} incoming and ${outgoing.length} outgoing wires (needs exactly one of each)`);
+  }
+  const [inEdge] = incoming;
+  const [outEdge] = outgoing;
+  const without = { ...doc, nodes: doc.nodes.filter((n) => n.id !== nodeId), edges: doc.edges.filter((e) => e.id !== inEdge.id && e.id !== outEdge.id) };
+  // The same rule as a dragged wire: the source's output must be allowed into the target's port.
+  const verdict = canConnect(without, { source: inEdge.source.node, sourceHandle: inEdge.source.port, target: outEdge.target.node, targetHandle: outEdge.target.port });
+  if (!verdict.ok) throw new DesignError('invalid-graph', `cannot reconnect around '${node.name}': ${verdict.reason}`);
+  const bridge: DesignEdge = { id: outEdge.id, source: { ...inEdge.source }, target: { node: outEdge.target.node, port: verdict.targetPort } };
+  return {
+    ...doc,
+    nodes: without.nodes,
+    edges: doc.edges.filter((e) => e.id !== inEdge.id).map((e) => (e.id === outEdge.id ? bridge : e)),
+  };
 }
 
 function insertOnEdge(doc: DesignDocument, c: Extract<EditCommand, { kind: 'insertOnEdge' }>): DesignDocument {

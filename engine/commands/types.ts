@@ -8,6 +8,11 @@ export type EditCommand =
   | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
   | { kind: 'removeNodes'; nodeIds: string[] }
   | { kind: 'removeEdges'; edgeIds: string[] }
+  /**
+   * Removes a node with exactly one incoming and one outgoing wire and wires its source straight to its target
+   * (Delete in the editor). Refused, naming why, when the node has other wiring or the ports cannot connect.
+   */
+  | { kind: 'removeNodeBridging'; nodeId: string }
   | { kind: 'moveNodes'; moves: { nodeId: string; position: Position }[] }
   | { kind: 'connect'; source: { node: string; port?: string }; target: { node: string; port?: string }; id?: string }
   | { kind: 'setParams'; nodeId: string; params: Record<string, unknown> }
