@@ -8,6 +8,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { DesignAnalysis, FlatNode } from '../analysis/types';
 import type { Shape } from '../blocks/types';
 import { getPrimitive } from '../blocks/registry';
+import { mulberry32 } from '../random';
 import type { Tf } from '../compile/compile';
 import type { WeightSpec } from './export-helpers';
 
@@ -31,24 +32,12 @@ export function inputShapes(analysis: DesignAnalysis): Map<string, Shape> {
   return new Map(analysis.flat.map((n) => [n.id, byId.get(n.inputs[0] ?? '')?.outputShape ?? []]));
 }
 
-/** mulberry32: a small seeded generator, so fresh weights are the same on every run and machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Freshly initialized weights as Keras initializes them (Glorot uniform kernels, zero biases, BatchNorm
  * gamma 1, beta 0, mean 0, variance 1), from a seed: what an export writes when no trained weights exist.
  */
 export function freshWeights(analysis: DesignAnalysis, seed = 42): DesignWeights {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const ins = inputShapes(analysis);
   const out: DesignWeights = {};
   for (const node of analysis.flat) {
