@@ -134,8 +134,6 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         <button className="ll-menu__trigger" onClick={() => state.setGalleryOpen(true)} data-testid="open-gallery">
           <Icon name="grid" size={14} /> Templates
         </button>
-        <CodeToggle />
-        <InspectToggle />
         <div className="ll-docname" title={filePath ?? 'Not saved yet'} data-testid="doc-name">
           <span>{name}</span>
           {dirty && <span className="ll-dirty" aria-label="Unsaved changes" />}
@@ -157,6 +155,9 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         </div>
       </div>
       <div className="ll-topbar__right">
+        {/* The panels, together: they leave the left side to the design's name. */}
+        <CodeToggle />
+        <InspectToggle />
         <TrainingToggle />
         <ToolButton icon="info" label="Keyboard shortcuts" onClick={() => useShortcutsSheet.setState({ open: true })} testId="shortcuts" />
         <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme' : 'Dark theme'} onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} testId="toggle-theme" />
