@@ -45,8 +45,8 @@ export interface BrowserServer {
 
 /** The header API calls carry the token in (WebSockets use `?token=`, since browsers cannot set their headers). */
 export const TOKEN_HEADER = 'x-layerloom-token';
-/** JSON escapes can double a document's size; allow that plus room for the envelope. */
-const MAX_BODY_BYTES = 2 * MAX_DOCUMENT_BYTES + 1024 * 1024;
+/** Largest API request body: JSON escapes can double a document's size; allow that plus room for the envelope. */
+export const MAX_BODY_BYTES = 2 * MAX_DOCUMENT_BYTES + 1024 * 1024;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -80,8 +80,10 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
+        // Stop buffering but keep the socket: the caller answers 413 and closes the connection once sent.
+        req.removeAllListeners('data');
+        req.resume();
         resolveBody(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -132,8 +134,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
       return reject(res, 415, 'invalid-request', 'expected Content-Type: application/json');
     }
-    const body = await readBody(req);
-    if (body === null) return reject(res, 413, 'too-large', `request body over ${MAX_BODY_BYTES} bytes`);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const body = declared > MAX_BODY_BYTES ? null : await readBody(req);
+    if (body === null) {
+      // Drain (not read) what the client still sends so it sees the 413, then drop the connection shortly after.
+      req.resume();
+      res.setHeader('connection', 'close');
+      res.on('finish', () => setTimeout(() => req.destroy(), 2000).unref());
+      return reject(res, 413, 'too-large', `request body over ${MAX_BODY_BYTES} bytes (a design may have at most ${MAX_DOCUMENT_BYTES})`);
+    }
     let raw: unknown;
     try {
       raw = body.trim() === '' ? {} : JSON.parse(body);
@@ -190,6 +199,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws);
       ws.on('close', () => clients.delete(ws));
+      // An oversized or malformed frame (ws closes it with 1009/1002) must not become an uncaught exception.
+      ws.on('error', () => clients.delete(ws));
       ws.on('message', () => ws.close(1003, 'the event stream is one-way')); // requests go through POST /api
     });
   });

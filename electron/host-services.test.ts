@@ -46,7 +46,7 @@ describe('host services', () => {
     await writeFile(target, 'old');
     await mkdir(join(dir, 'docs', 'sub.json'));
     await expect(host.writeDocument({ path: join(dir, 'docs', 'sub.json'), text: 'new' })).rejects.toMatchObject({ code: 'bad-path' });
-    await expect(host.writeDocument({ path: join(dir, 'nowhere', 'x.json'), text: 'new' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(host.writeDocument({ path: join(dir, 'docs', 'nowhere', 'x.json'), text: 'new' })).rejects.toMatchObject({ code: 'not-found' });
     expect(await readFile(target, 'utf8')).toBe('old');
     expect((await readdir(join(dir, 'docs'))).sort()).toEqual(['keep.json', 'sub.json']);
   });

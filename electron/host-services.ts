@@ -5,7 +5,7 @@
  */
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { isInvokeChannel, type InvokeChannel } from '../contract/channels';
 import {
   HostError, MAX_DOCUMENT_BYTES, autosaveSchema, parseRequest,
@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createTrainingService, type TrainingService } from './training-service';
 import { createInspectService, type InspectService } from './inspect-service';
 import { createModelIoServices } from './model-io';
+import { createPathGuard } from './path-guard';
 import type { EventChannel } from '../contract/channels';
 import type { EventPayload } from '../contract/host-contract';
 
@@ -42,6 +43,11 @@ export interface HostServicesOptions {
   trainingWorkerEntry?: string;
   /** Where training runs are kept (default: `<documentsDir>/LayerLoom runs` in browser mode, `<userDataDir>/runs` in Electron). */
   runsDir?: string;
+  /**
+   * The folders document and model-file paths must stay inside (see `path-guard.ts`). Default: the documents
+   * folder in browser mode (no native dialogs: every path comes from the page), unconfined in Electron.
+   */
+  allowedRoots?: string[] | null;
 }
 
 /** One async handler per channel, taking a validated request. */
@@ -76,11 +82,11 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   const documentsDir = options.documentsDir ?? homedir();
   const recentPath = join(options.userDataDir, 'recent-files.json');
   const autosavePath = join(options.userDataDir, 'autosave.json');
+  const modelIo = createModelIoServices({ documentsDir });
 
   /** Expands `~`, resolves relative paths against the documents dir and insists on a `.json` file. */
   function documentPath(raw: string): string {
-    const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
-    const full = isAbsolute(expanded) ? resolve(expanded) : resolve(documentsDir, expanded);
+    const full = guard.check(raw);
     if (extname(full).toLowerCase() !== DOCUMENT_EXTENSION) {
       throw new HostError('bad-path', `${raw}: expected a ${DOCUMENT_EXTENSION} file (LayerLoom designs are JSON)`, 'path');
     }
@@ -104,6 +110,12 @@ export function createHostServices(options: HostServicesOptions): HostServices {
 
   // Browser mode keeps runs beside the user's documents (it has no app data folder of its own); Electron in its data folder.
   const runsDir = options.runsDir ?? (options.mode === 'browser' ? join(documentsDir, 'LayerLoom runs') : join(options.userDataDir, 'runs'));
+  // Browser mode: every path comes from the page, so it stays in the folders the user launched with (path-guard.ts).
+  const guard = createPathGuard({
+    baseDir: documentsDir,
+    roots: options.allowedRoots !== undefined ? options.allowedRoots : options.mode === 'browser' ? [documentsDir, runsDir] : null,
+    platform: options.platform,
+  });
   let training: TrainingService | undefined;
   const trainingService = (): TrainingService =>
     (training ??= createTrainingService({
@@ -122,7 +134,14 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   }
 
   return {
-    ...createModelIoServices({ documentsDir }),
+    // Model files go through the same confinement as documents (the export's run folder too).
+    modelExport: async (request) => {
+      guard.check(request.path);
+      if (request.runDir !== undefined) guard.check(request.runDir, 'runDir');
+      return modelIo.modelExport(request);
+    },
+    modelImport: async (request) => (guard.check(request.path), modelIo.modelImport(request)),
+    codeFileWrite: async (request) => (guard.check(request.path), modelIo.codeFileWrite(request)),
     async appInfo() {
       return {
         mode: options.mode,

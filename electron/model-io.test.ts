@@ -18,7 +18,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'layerloom-model-io-'));
   docs = join(dir, 'docs');
   await mkdir(docs);
-  host = createHostServices({ mode: 'browser', version: 't', userDataDir: join(dir, 'user'), documentsDir: docs });
+  host = createHostServices({ mode: 'browser', version: 't', userDataDir: join(dir, 'user'), documentsDir: docs, allowedRoots: null }); // fixtures and runs live outside docs; confinement is server-security.test.ts
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
