@@ -64,6 +64,33 @@ describeE2E('training panel', () => {
     await page.getByTestId('toggle-theme').click();
   }, 180_000);
 
+  test('distills a second fashion-cnn from the first run: the teacher picked in the settings, both accuracies kept', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const tp = trainingPanel(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    await tp.open();
+    await tp.setField('train-epochs', '1');
+    await tp.setField('train-batch', '64');
+    // The first test's run is in the history: pick it as the teacher.
+    const teacher = page.getByTestId('train-teacher');
+    await expect.poll(() => teacher.locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    await teacher.selectOption({ index: 1 });
+    await tp.setField('train-kd-temperature', '2');
+    await tp.setField('train-kd-alpha', '0.5');
+    const doc = (await ed.document()) as unknown as { training: { distillation?: { teacher: string; temperature: number; alpha: number } } };
+    expect(doc.training.distillation).toMatchObject({ temperature: 2, alpha: 0.5 });
+    await screenshot('distillation-setup');
+    await tp.start();
+    await tp.waitPhase(/completed/, 150_000);
+    const runs = await hostCall<{ runs: Array<{ runId: string; startedAt: string }> }>(page, 'trainingRuns');
+    const newest = [...runs.runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+    const run = await hostCall<{ record: { distillation?: { teacher: string; teacherTestAccuracy: number; studentTestAccuracy: number } } }>(page, 'trainingRunGet', { runId: newest.runId });
+    expect(run.record.distillation?.teacher).toBe(doc.training.distillation!.teacher);
+    expect(run.record.distillation?.teacherTestAccuracy).toBeGreaterThan(0.6);
+    expect(run.record.distillation?.studentTestAccuracy).toBeGreaterThan(0.5);
+  }, 180_000);
+
   test('pauses and resumes, stops midway and starts another run; overlays two runs; exports, resumes and reopens runs', async ({ page, app, screenshot }) => {
     const ed = editor(page);
     const tp = trainingPanel(page);

@@ -2,6 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { BACKEND_NAMES, type BackendChoice } from '../../../../contract/training-protocol';
 import { useEditor } from '../../store';
+import { DistillationField } from './distillation-field';
 import { Field, NumberField } from './fields';
 
 /** The settings form. */
@@ -77,6 +78,7 @@ export function SettingsForm({ disabled }: { disabled: boolean }) {
         <Field label="Seed">
           <NumberField integer value={t.seed} valid={() => true} onCommit={(v) => set({ seed: v }, 'seed')} />
         </Field>
+        <DistillationField />
         <Field label="Backend">
           <select className="ll-input" value={backend} onChange={(e) => s.setTrainingBackend(e.target.value as BackendChoice)} data-testid="train-backend">
             <option value="auto">Auto (fastest that loads)</option>
