@@ -110,6 +110,13 @@ describe('performCommand', () => {
     expect(pool.position.y).toBe(150);
   });
 
+  it('insertOnEdge takes a given id and position, and refuses an id in use', () => {
+    const doc = chain();
+    const next = performCommand(doc, { kind: 'insertOnEdge', edgeId: doc.edges[0].id, type: 'Dropout', id: 'drop', position: { x: 7, y: 8 } });
+    expect(next.nodes.at(-1)).toMatchObject({ id: 'drop', type: 'Dropout', position: { x: 7, y: 8 } });
+    expect(() => performCommand(doc, { kind: 'insertOnEdge', edgeId: doc.edges[0].id, type: 'Dropout', id: 'conv' })).toThrow(/'conv' already exists/);
+  });
+
   it('duplicateNodes copies nodes and the edges among them with fresh ids and names', () => {
     const next = performCommand(chain(), { kind: 'duplicateNodes', nodeIds: ['conv', 'flat'], offset: { x: 40, y: 0 } });
     expect(next.nodes).toHaveLength(7);

@@ -135,13 +135,14 @@ function insertOnEdge(doc: DesignDocument, c: Extract<EditCommand, { kind: 'inse
   if (!edge) throw new DesignError('invalid-graph', `there is no edge with id '${c.edgeId}'`);
   const from = requireNode(doc, edge.source.node);
   const to = requireNode(doc, edge.target.node);
-  const id = freshId(doc, defaultName(c.type));
+  if (c.id && doc.nodes.some((n) => n.id === c.id)) throw new DesignError('invalid-graph', `a node with id '${c.id}' already exists`);
+  const id = c.id ?? freshId(doc, defaultName(c.type));
   const node: DesignNode = {
     id,
     type: c.type,
     name: uniqueName(doc, c.name?.trim() || defaultName(c.type)),
     params: { ...(c.params ?? {}) },
-    position: { x: (from.position.x + to.position.x) / 2, y: (from.position.y + to.position.y) / 2 },
+    position: c.position ? { ...c.position } : { x: (from.position.x + to.position.x) / 2, y: (from.position.y + to.position.y) / 2 },
   };
   const first: DesignEdge = { id: freshId(doc, `${edge.id}_a`), source: edge.source, target: { node: id, port: 'in' } };
   const second: DesignEdge = { id: freshId(doc, `${edge.id}_b`), source: { node: id, port: 'out' }, target: edge.target };

@@ -17,8 +17,8 @@ export type EditCommand =
   | { kind: 'connect'; source: { node: string; port?: string }; target: { node: string; port?: string }; id?: string }
   | { kind: 'setParams'; nodeId: string; params: Record<string, unknown> }
   | { kind: 'renameNode'; nodeId: string; name: string }
-  /** Insert a new block on an existing edge (e.g. Flatten before Dense, a 1x1 projection before Add). */
-  | { kind: 'insertOnEdge'; edgeId: string; type: string; params?: Record<string, unknown>; name?: string }
+  /** Insert a new block on an existing edge (e.g. Flatten before Dense, a 1x1 projection before Add); by default with a fresh id, halfway along. */
+  | { kind: 'insertOnEdge'; edgeId: string; type: string; params?: Record<string, unknown>; name?: string; id?: string; position?: Position }
   /** Paste/duplicate: copies of nodes (and the edges among them), offset on the canvas. */
   | { kind: 'duplicateNodes'; nodeIds: string[]; offset: Position }
   /** Turn a selection into a user-defined composite definition and replace it by one linked node. */

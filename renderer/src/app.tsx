@@ -16,6 +16,7 @@ import { TrainingDrawer } from './panels/training/training-drawer';
 import { useEditor } from './store';
 import { Icon } from './ui/icons';
 import { PromptDialog } from './ui/prompt';
+import { QuickAdd } from './ui/quick-add';
 import { ShortcutsDialog, useShortcutsSheet } from './ui/shortcuts-dialog';
 import { useShortcuts } from './ui/shortcuts';
 import { ToastView } from './ui/toast';
@@ -126,6 +127,7 @@ function Workspace() {
       <StatusBar />
       <Gallery />
       <PromptDialog />
+      <QuickAdd />
       <ShortcutsDialog />
     </>
   );

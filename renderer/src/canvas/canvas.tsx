@@ -213,6 +213,8 @@ export function Canvas() {
         onPaneClick={onPaneClick}
         colorMode={theme}
         deleteKeyCode={null}
+        // Space opens the quick-add palette (keyboard-editing.ts); the pane still pans by dragging.
+        panActivationKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         minZoom={0.05}

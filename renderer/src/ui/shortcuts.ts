@@ -1,9 +1,11 @@
 /** Keyboard shortcuts (the platform's Ctrl/Cmd conventions); ignored while typing in a field. */
 import { useEffect } from 'react';
-import { autoLayout, copySelection, deleteSelection, duplicateSelection, paste, selectAll } from '../canvas/actions';
+import { autoLayout, copySelection, duplicateSelection, paste, selectAll } from '../canvas/actions';
+import { deleteSelectionBridging } from '../canvas/keyboard-actions';
 import { openFile, saveFile, saveFileAs } from '../files/file-actions';
 import { toggleCodePanel } from '../panels/code/code-store';
 import { useEditor } from '../store';
+import { useKeyboardEditing } from './keyboard-editing';
 import { useShortcutsSheet } from './shortcuts-dialog';
 
 /** The shortcut table, shown in the help overlay and used by the handler. */
@@ -13,7 +15,12 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Mod+C / Mod+V', label: 'Copy / paste' },
   { keys: 'Mod+D', label: 'Duplicate' },
   { keys: 'Mod+A', label: 'Select all' },
-  { keys: 'Delete', label: 'Delete selection' },
+  { keys: '/ / Space', label: 'Quick-add a block after the selection' },
+  { keys: '↑ / ↓', label: 'Select the source / target along the wire' },
+  { keys: '← / →', label: 'Select the previous / next sibling' },
+  { keys: 'Enter', label: 'Edit the first parameter of the selection' },
+  { keys: 'Esc', label: 'Back to the canvas from a field; clear the selection' },
+  { keys: 'Delete', label: 'Delete selection (a node with one input and one output: reconnect its neighbours)' },
   { keys: 'Mod+O / Mod+S', label: 'Open / save' },
   { keys: 'Shift+L', label: 'Auto-layout' },
   { keys: 'Shift+1', label: 'Fit view' },
@@ -30,6 +37,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** Installs the handler on the window for the app's lifetime. */
 export function useShortcuts(fitView: () => void): void {
+  useKeyboardEditing();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -56,7 +64,7 @@ export function useShortcuts(fitView: () => void): void {
       if (mod && key === 'v') return run(paste);
       if (mod && key === 'd') return run(duplicateSelection);
       if (mod && key === 'a') return run(selectAll);
-      if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return run(deleteSelection);
+      if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) return run(deleteSelectionBridging);
       if (!mod && e.shiftKey && key === 'l') return run(autoLayout);
       if (!mod && e.shiftKey && key === 'm') return run(state.toggleMinimap);
       if (mod && e.shiftKey && key === 'k') return run(toggleCodePanel);

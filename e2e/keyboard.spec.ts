@@ -1,0 +1,126 @@
+/**
+ * Keyboard-first editing, as a user does it: a small CNN built with the keyboard only (quick-add palette, Enter to
+ * edit a parameter, arrows along the wires), Delete that reconnects the neighbours, undo, and the shortcuts sheet.
+ */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { describeE2E, test } from './fixtures';
+import { editor } from './helpers/canvas';
+
+type Hook = { document: { activeElement: { getAttribute(n: string): string | null } | null; documentElement: { dataset: { theme?: string } } } };
+/** The `data-testid` of the focused element. */
+const focused = (page: Page) => page.evaluate(() => (globalThis as unknown as Hook).document.activeElement?.getAttribute('data-testid') ?? null);
+const selected = (page: Page) => page.locator('.react-flow__node.selected').getAttribute('data-id');
+
+/** Opens the quick-add palette with `key`, types `query` and presses Enter on the first (or `down`-th next) match. */
+async function quickAdd(page: Page, query: string, key = '/', down = 0): Promise<void> {
+  await page.keyboard.press(key);
+  await page.getByTestId('quick-add-input').waitFor();
+  await page.keyboard.type(query);
+  for (let i = 0; i < down; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('quick-add').waitFor({ state: 'detached' });
+}
+
+/** Enter edits the selected node's first parameter; types `text` over it and goes back to the canvas with Escape. */
+async function editFirst(page: Page, param: string, text: string): Promise<void> {
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((p) => (globalThis as unknown as Hook).document.activeElement?.getAttribute('data-testid') === `param-${p}`, param);
+  await page.keyboard.type(text);
+  await page.keyboard.press('Escape');
+  expect(await focused(page)).not.toBe(`param-${param}`);
+}
+
+describeE2E('keyboard-first editing', () => {
+  test('build Input -> Conv2D -> MaxPool2D -> Flatten -> Dense -> Output with the keyboard only', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await page.locator('body').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await quickAdd(page, 'input');
+    await page.keyboard.press('Space');
+    await page.keyboard.type('conv');
+    // "conv" offers Conv2D first; the hint says where it goes.
+    await expect(page.getByTestId('quick-add').locator('[role="option"]').first().getAttribute('data-testid')).resolves.toBe('quick-add-Conv2D');
+    await expect(page.getByTestId('quick-add-hint').innerText()).resolves.toContain('after input');
+    await screenshot('quick-add-open');
+    await page.keyboard.press('Enter');
+    await editFirst(page, 'filters', '16');
+    await quickAdd(page, 'maxpool');
+    await quickAdd(page, 'flatten');
+    await quickAdd(page, 'dense', 'Space');
+    await editFirst(page, 'units', '10');
+    await quickAdd(page, 'output');
+    await ed.settled();
+    await screenshot('built');
+
+    let doc = await ed.document();
+    expect(doc.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D', 'MaxPool2D', 'Flatten', 'Dense', 'Output']);
+    const ids = doc.nodes.map((n) => n.id);
+    expect(doc.edges.map((e) => [e.source.node, e.target.node])).toEqual(ids.slice(1).map((id, i) => [ids[i], id]));
+    expect(doc.nodes[1].params.filters).toBe(16);
+    expect(doc.nodes[4].params.units).toBe(10);
+    expect((await ed.analysis()).valid).toBe(true);
+    expect(await ed.shapeOf(ids[4])).toBe('10');
+
+    // Arrows walk the wires: up three times from Output reaches MaxPool2D, down once is Flatten.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+    await expect.poll(() => selected(page)).toBe(ids[2]);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => selected(page)).toBe(ids[3]);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => selected(page)).toBe(ids[1]);
+
+    // Insert BatchNorm after Conv2D: it goes on the wire, one undo step.
+    await quickAdd(page, 'batchnorm');
+    doc = await ed.document();
+    const bn = doc.nodes.find((n) => n.type === 'BatchNormalization')!;
+    expect(bn).toBeDefined();
+    expect(doc.edges.filter((e) => e.source.node === ids[1]).map((e) => e.target.node)).toEqual([bn.id]);
+    expect(doc.edges.filter((e) => e.source.node === bn.id).map((e) => e.target.node)).toEqual([ids[2]]);
+    await ed.settled();
+    await screenshot('inserted-batchnorm');
+
+    // Delete on it (one input, one output) reconnects Conv2D to MaxPool2D.
+    await page.keyboard.press('Delete');
+    doc = await ed.document();
+    expect(doc.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D', 'MaxPool2D', 'Flatten', 'Dense', 'Output']);
+    expect(doc.edges.map((e) => [e.source.node, e.target.node])).toEqual(ids.slice(1).map((id, i) => [ids[i], id]));
+    await expect.poll(() => selected(page)).toBe(ids[2]);
+    // Undo brings BatchNorm back with its wires; a second undo removes the insertion as a whole.
+    await page.keyboard.press('Control+z');
+    expect((await ed.document()).nodes.some((n) => n.id === bn.id)).toBe(true);
+    await page.keyboard.press('Control+z');
+    doc = await ed.document();
+    expect(doc.nodes.some((n) => n.id === bn.id)).toBe(false);
+    expect(doc.edges.map((e) => [e.source.node, e.target.node])).toEqual(ids.slice(1).map((id, i) => [ids[i], id]));
+
+    // Escape closes the palette without adding anything.
+    const before = doc.nodes.length;
+    await page.keyboard.press('/');
+    await page.keyboard.type('conv');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('quick-add').waitFor({ state: 'detached' });
+    expect((await ed.document()).nodes).toHaveLength(before);
+  });
+
+  test('the shortcuts sheet lists every keyboard-editing key, in both themes', async ({ page, screenshot }) => {
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const text = await sheet.innerText();
+    for (const label of ['Quick-add a block', 'source / target along the wire', 'previous / next sibling', 'Edit the first parameter', 'reconnect its neighbours']) {
+      expect(text).toContain(label);
+    }
+    await screenshot('shortcuts-sheet');
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'detached' });
+    for (const theme of ['dark', 'light'] as const) {
+      if ((await page.evaluate(() => (globalThis as unknown as Hook).document.documentElement.dataset.theme)) !== theme) await page.getByTestId('toggle-theme').click();
+      await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+      await page.keyboard.press('/');
+      await page.keyboard.type('pool');
+      await page.keyboard.press('ArrowDown');
+      await screenshot(`quick-add-${theme}`);
+      await page.keyboard.press('Escape');
+    }
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Keyboard-first editing actions: each turns a key into engine commands or a selection change (one dispatch = one
+ * undo step). The rules themselves (where an arrow goes, how a block is wired in) are the pure functions of
+ * keyboard-nav.ts; these only read the store and dispatch.
+ */
+import { defaultName, defaultParams, freshId, performCommand } from '../engine';
+import { useEditor } from '../store';
+import { deleteSelection } from './actions';
+import { insertAfterCommands, neighbourAlongWires, type NavDirection } from './keyboard-nav';
+
+/** The one node the keyboard acts on: the last selected node, if any. */
+function selectedNode(): string | null {
+  const { doc, selection } = useEditor.getState();
+  for (let i = selection.length - 1; i >= 0; i--) if (doc.nodes.some((n) => n.id === selection[i])) return selection[i];
+  return null;
+}
+
+/** Brings `nodeId` into view (after React Flow has drawn it) only when it is off screen, so arrows do not jump the view. */
+function reveal(nodeId: string): void {
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`);
+      const pane = document.querySelector('.ll-canvas');
+      if (!el || !pane) return;
+      const r = el.getBoundingClientRect();
+      const p = pane.getBoundingClientRect();
+      const inside = r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
+      if (!inside) useEditor.getState().focusNode(nodeId);
+    }),
+  );
+}
+
+/**
+ * Inserts block `type` after the selected node and wires it (or adds it at `fallback` with nothing selected);
+ * selects the new node. Returns its id, or null when refused (the reason is shown).
+ */
+export function insertAfterSelection(type: string, fallback: { x: number; y: number }): string | null {
+  const state = useEditor.getState();
+  const id = freshId(state.doc, defaultName(type));
+  const plan = insertAfterCommands(state.doc, selectedNode(), type, id, defaultParams(type), fallback);
+  if (!plan.ok) {
+    state.showToast('error', `Cannot insert: ${plan.reason}`);
+    return null;
+  }
+  if (!state.dispatch(plan.commands)) return null;
+  state.setSelection([id]);
+  reveal(id);
+  return id;
+}
+
+/** Moves the selection along the wires; with nothing selected, selects the first node. */
+export function moveSelection(direction: NavDirection): void {
+  const state = useEditor.getState();
+  const current = selectedNode();
+  const next = current ? neighbourAlongWires(state.doc, current, direction) : state.doc.nodes[0]?.id ?? null;
+  if (!next) return;
+  state.setSelection([next]);
+  reveal(next);
+}
+
+/** Focuses the first parameter of the selected node in the inspector (its name when it has none). */
+export function editFirstParam(): boolean {
+  const state = useEditor.getState();
+  if (!selectedNode()) return false;
+  state.setRightTab('inspector');
+  // The inspector renders the selected node on the next frame when its tab was hidden.
+  requestAnimationFrame(() => {
+    const inspector = document.querySelector('[data-testid="inspector"]');
+    const field = inspector?.querySelector<HTMLElement>('.ll-fields input, .ll-fields select, .ll-fields button')
+      ?? inspector?.querySelector<HTMLElement>('[data-testid="inspector-name"]');
+    field?.focus();
+    if (field instanceof HTMLInputElement) field.select();
+  });
+  return true;
+}
+
+/**
+ * Delete: one selected node with exactly one wire in and one out is removed and its neighbours joined
+ * (`removeNodeBridging`); when the engine refuses the bridge, the node is removed alone and the reason shown.
+ * Anything else deletes the selection as before.
+ */
+export function deleteSelectionBridging(): void {
+  const state = useEditor.getState();
+  const nodeIds = state.selection.filter((id) => state.doc.nodes.some((n) => n.id === id));
+  const passThrough = nodeIds.length === 1 && !state.selectedEdges.length
+    && state.doc.edges.filter((e) => e.target.node === nodeIds[0]).length === 1
+    && state.doc.edges.filter((e) => e.source.node === nodeIds[0]).length === 1;
+  if (!passThrough) return deleteSelection();
+  const [nodeId] = nodeIds;
+  const bridging = { kind: 'removeNodeBridging' as const, nodeId };
+  try {
+    performCommand(state.doc, bridging);
+  } catch (err) {
+    deleteSelection();
+    state.showToast('info', `Deleted; its neighbours were not reconnected: ${(err as Error).message}`);
+    return;
+  }
+  const target = state.doc.edges.find((e) => e.source.node === nodeId)!.target.node;
+  if (state.dispatch(bridging)) state.setSelection([target]);
+}

@@ -1,0 +1,125 @@
+/**
+ * The quick-add palette (`/` or Space): type part of a block's name, choose with the arrow keys, Enter inserts it
+ * after the selected node and wires it (one undo step); Escape closes. A combobox with a listbox, for screen readers.
+ */
+import { useReactFlow } from '@xyflow/react';
+import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { create } from 'zustand';
+import { insertAfterCommands } from '../canvas/keyboard-nav';
+import { insertAfterSelection } from '../canvas/keyboard-actions';
+import { NODE_W } from '../canvas/layout';
+import { blockCatalog, type CatalogEntry } from '../engine';
+import { useEditor } from '../store';
+import { rankBlocks } from './quick-add-search';
+import './quick-add.css';
+
+/** Whether the quick-add palette is open. */
+export const useQuickAdd = create<{ open: boolean }>(() => ({ open: false }));
+
+/** Opens the quick-add palette. */
+export function openQuickAdd(): void {
+  useQuickAdd.setState({ open: true });
+}
+
+const LIST_ID = 'll-quickadd-list';
+const optionId = (type: string) => `ll-quickadd-${type}`;
+
+const Option = memo(function Option({ spec, active, onPick }: { spec: CatalogEntry; active: boolean; onPick: (type: string) => void }) {
+  return (
+    <li
+      id={optionId(spec.type)}
+      role="option"
+      aria-selected={active}
+      className={`ll-quickadd__option${active ? ' is-active' : ''}`}
+      style={{ '--node-accent': `var(--cat-${spec.category})` } as CSSProperties}
+      onMouseDown={(e) => {
+        e.preventDefault(); // keep focus in the input
+        onPick(spec.type);
+      }}
+      data-testid={`quick-add-${spec.type}`}
+    >
+      <span className="ll-node__dot" />
+      <span className="ll-quickadd__label">{spec.label}</span>
+      <span className="ll-quickadd__type mono">{spec.type}</span>
+    </li>
+  );
+});
+
+/** The palette dialog; renders nothing while closed. Must sit inside the `ReactFlowProvider`. */
+export function QuickAdd() {
+  const open = useQuickAdd((s) => s.open);
+  return open ? <QuickAddDialog /> : null;
+}
+
+function QuickAddDialog() {
+  const flow = useReactFlow();
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const listRef = useRef<HTMLUListElement>(null);
+  const blocks = useMemo(() => blockCatalog().filter((b) => b.inPalette), []);
+  const found = useMemo(() => rankBlocks(blocks, query), [blocks, query]);
+  const after = useEditor((s) => {
+    const id = s.selection[s.selection.length - 1];
+    return s.doc.nodes.find((n) => n.id === id)?.name ?? null;
+  });
+  const current = found[Math.min(active, found.length - 1)];
+
+  useEffect(() => setActive(0), [query]);
+  useEffect(() => {
+    if (current) listRef.current?.querySelector(`#${CSS.escape(optionId(current.type))}`)?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
+
+  const close = () => useQuickAdd.setState({ open: false });
+  const pick = (type: string) => {
+    const pane = document.querySelector('.ll-canvas')?.getBoundingClientRect();
+    const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
+    // Closed first: a refusal's toast should not sit under an open dialog.
+    close();
+    insertAfterSelection(type, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y) });
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const n = found.length;
+    if (e.key === 'ArrowDown' && n) setActive((i) => (Math.min(i, n - 1) + 1) % n);
+    else if (e.key === 'ArrowUp' && n) setActive((i) => (Math.min(i, n - 1) - 1 + n) % n);
+    else if (e.key === 'Enter' && current) pick(current.type);
+    else if (e.key === 'Escape') close();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  const doc = useEditor.getState().doc;
+  const selected = useEditor.getState().selection.at(-1) ?? null;
+  const refusal = current ? insertAfterCommands(doc, selected, current.type, '_', {}, { x: 0, y: 0 }) : null;
+
+  return (
+    <div className="ll-overlay ll-quickadd-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="ll-dialog ll-quickadd" role="dialog" aria-label="Quick add a block" data-testid="quick-add">
+        <input
+          className="ll-input ll-quickadd__input"
+          autoFocus
+          value={query}
+          placeholder={after ? `Add after ${after}…` : 'Add a block…'}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKeyDown}
+          role="combobox"
+          aria-label="Block to add"
+          aria-expanded
+          aria-controls={LIST_ID}
+          aria-autocomplete="list"
+          aria-activedescendant={current ? optionId(current.type) : undefined}
+          spellCheck={false}
+          data-testid="quick-add-input"
+        />
+        <ul className="ll-quickadd__list" role="listbox" id={LIST_ID} aria-label="Blocks" ref={listRef}>
+          {found.map((spec) => (
+            <Option key={spec.type} spec={spec} active={spec === current} onPick={pick} />
+          ))}
+          {!found.length && <li className="ll-quickadd__empty">No block matches “{query}”</li>}
+        </ul>
+        <p className="ll-quickadd__hint" data-testid="quick-add-hint">
+          {refusal && !refusal.ok ? refusal.reason : after ? `Enter inserts after ${after} and wires it` : 'Enter adds it to the canvas'} · ↑↓ choose · Esc closes
+        </p>
+      </div>
+    </div>
+  );
+}
