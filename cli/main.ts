@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (ar
   analyze: { summary: 'analyze <document.json | template> [--input HxWxC] [--batch N] [--json]', load: () => import('./commands/analyze') },
   templates: { summary: 'templates [--json]', load: () => import('./commands/templates') },
   blocks: { summary: 'blocks [--json]', load: () => import('./commands/blocks') },
+  search: { summary: 'search <document | template> --space <space.json> --budget N [--method random|halving] [--batches N] [--dataset SPEC] [--seed S] [--out DIR] [--json]', load: () => import('./commands/search') },
   export: { summary: 'export <document | template | run folder> --format ts|keras|pytorch|tfjs|onnx -o <path> [--input HxWxC] [--classes N] [--run <run folder>]', load: () => import('./commands/export') },
   import: { summary: 'import <model.json | model.onnx> -o <document.json> [--weights <folder>]', load: () => import('./commands/import') },
   inspect: { summary: 'inspect <run-dir> --what kernels|features|cam [--node NAME] [--sample FILE|INDEX] [--class K] [--top N] (-o out.png | --json)', load: () => import('./commands/inspect') },

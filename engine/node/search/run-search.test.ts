@@ -1,0 +1,51 @@
+/** A real (tiny) search on the embedded Fashion-MNIST subset: rejected candidates untrained, the rest trained and kept. */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DesignBuilder } from '../../build/design-builder';
+import { searchSpaceSchema } from '../../search/space';
+import { loadDataset } from '../train/data/dataset';
+import type { Dataset } from '../train/data/types';
+import { runSearch } from './run-search';
+
+let data: Dataset;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  data = loadDataset({ kind: 'default' });
+});
+
+function design() {
+  const b = new DesignBuilder('tiny');
+  let x = b.add('Conv2D', { filters: 2, kernelSize: [3, 3], strides: [2, 2], activation: 'relu' }, b.input([28, 28, 1]), 'conv');
+  x = b.add('Flatten', {}, x, 'flat');
+  b.output(b.add('Dense', { units: 10, activation: 'softmax' }, x, 'head'));
+  return b.build();
+}
+
+describe('runSearch', () => {
+  it.each(['random', 'halving'] as const)('%s: trains the feasible candidates, keeps each run, writes the Pareto front', async (method) => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'layerloom-search-'));
+    const space = searchSpaceSchema.parse({
+      params: [{ node: 'conv', param: 'filters', values: [2, 4, 64] }],
+      constraints: { maxParams: 60_000 },
+    });
+    const result = await runSearch({
+      tf, document: design(), space, dataset: data, budget: 3, method, batches: 3, seed: 1, outDir,
+      backend: { name: 'cpu', reason: 'test', skipped: [] }, overrides: { limitTrain: 256, limitTest: 200, batchSize: 32 },
+    });
+    const byFilters = (f: number) => result.candidates.find((c) => c.choice['conv.filters'] === f)!;
+    expect(byFilters(64).rejected).toMatch(/parameters > 60,000/);
+    expect(byFilters(64).runDir).toBeNull();
+    for (const f of [2, 4]) {
+      const c = byFilters(f);
+      expect(c.accuracy).toBeGreaterThan(0);
+      expect(existsSync(path.join(c.runDir!, 'run.json'))).toBe(true);
+    }
+    if (method === 'halving') expect(Math.max(byFilters(2).batches!, byFilters(4).batches!)).toBe(6);
+    expect(result.front.length).toBeGreaterThan(0);
+    expect(result.best).not.toBeNull();
+    expect(JSON.parse(readFileSync(path.join(outDir, 'search.json'), 'utf8'))).toEqual(result);
+  }, 120_000);
+});

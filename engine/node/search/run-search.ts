@@ -1,0 +1,113 @@
+/**
+ * Runs an architecture search: candidates drawn from the space (`engine/search/space.ts`), the infeasible ones
+ * refused by the analysis before any training, the rest trained briefly with the real training loop — random
+ * search (every candidate, one short training) or successive halving (all candidates on a small budget, the
+ * better half again on twice the budget, ... until one is left). Every training is kept as a run folder, and
+ * `search.json` records the space, each candidate's choice, cost, accuracy and run, and the accuracy-vs-MACs
+ * Pareto front.
+ */
+import path from 'node:path';
+import type { TrainingEvent, TrainingOverrides } from '../../../contract/training-protocol';
+import type { Tf } from '../../compile/compile';
+import { drawCandidates, paretoFront, type Candidate, type SearchSpace } from '../../search/space';
+import type { DesignDocument } from '../../schema/document';
+import { writeFileAtomic } from '../fs-atomic';
+import { TrainingControl } from '../train/control';
+import type { Dataset, DatasetSpec } from '../train/data/types';
+import { runTraining } from '../train/loop';
+import type { BackendSelection } from '../train/backends/select';
+
+/** Options of `runSearch`. */
+export interface SearchOptions {
+  tf: Tf;
+  document: DesignDocument;
+  space: SearchSpace;
+  dataset: Dataset;
+  datasetSpec?: DatasetSpec;
+  /** How many candidates to draw. */
+  budget: number;
+  method: 'random' | 'halving';
+  /** Batches per candidate training (the first round's, for halving). */
+  batches: number;
+  seed: number;
+  outDir: string;
+  backend: BackendSelection;
+  /** Progress lines for the user. */
+  log?: (line: string) => void;
+  /** Overrides for every training (batch size, test limit, ...). */
+  overrides?: TrainingOverrides;
+}
+
+/** One candidate in the results. */
+export interface CandidateResult {
+  id: string;
+  choice: Record<string, unknown>;
+  params: number;
+  macs: number;
+  rejected: string | null;
+  /** Test accuracy of its last (longest) training; null when rejected. */
+  accuracy: number | null;
+  /** Batches of that training. */
+  batches: number | null;
+  runDir: string | null;
+  seconds: number | null;
+}
+
+/** What `runSearch` returns and writes to `search.json`. */
+export interface SearchResult {
+  format: 'layerloom.search';
+  version: 1;
+  method: 'random' | 'halving';
+  seed: number;
+  space: SearchSpace;
+  candidates: CandidateResult[];
+  /** Ids on the accuracy-vs-MACs Pareto front, cheapest first. */
+  front: string[];
+  /** The most accurate candidate. */
+  best: string | null;
+  seconds: number;
+}
+
+/** Trains one candidate for `batches` batches (one epoch capped there); returns its test accuracy and run folder. */
+async function trainCandidate(o: SearchOptions, c: Candidate, batches: number, round: number): Promise<{ accuracy: number; runDir: string; seconds: number }> {
+  const runDir = path.join(o.outDir, `${c.id}-r${round}`);
+  const events: TrainingEvent[] = [];
+  const finished = await runTraining({
+    tf: o.tf, document: c.doc, dataset: o.dataset, datasetSpec: o.datasetSpec, outDir: runDir, backend: o.backend, control: new TrainingControl(),
+    overrides: { seed: o.seed, validationSplit: 0, ...o.overrides, epochs: 1, maxBatchesPerEpoch: batches },
+    emit: (e) => events.push(e),
+  });
+  return { accuracy: finished.testAccuracy ?? 0, runDir, seconds: finished.seconds };
+}
+
+/** Runs the search to the end and writes `search.json` in `outDir`. */
+export async function runSearch(o: SearchOptions): Promise<SearchResult> {
+  const t0 = performance.now();
+  const log = o.log ?? (() => undefined);
+  const candidates = drawCandidates(o.document, o.space, o.budget, o.seed);
+  const results = new Map<string, CandidateResult>(candidates.map((c) => [c.id, { id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, accuracy: null, batches: null, runDir: null, seconds: null }]));
+  for (const c of candidates) if (c.rejected) log(`${c.id} ${JSON.stringify(c.choice)}: refused before training: ${c.rejected}`);
+  let alive = candidates.filter((c) => !c.rejected);
+  log(`${alive.length} of ${candidates.length} candidates fit the constraints; ${o.method === 'halving' ? 'successive halving' : 'random search'}`);
+  let batches = o.batches;
+  for (let round = 1; alive.length > 0; round++) {
+    for (const c of alive) {
+      const r = await trainCandidate(o, c, batches, round);
+      Object.assign(results.get(c.id)!, { accuracy: r.accuracy, batches, runDir: r.runDir, seconds: r.seconds });
+      log(`round ${round}: ${c.id} ${JSON.stringify(c.choice)} → accuracy ${(r.accuracy * 100).toFixed(1)}% (${batches} batches, ${c.macs.toLocaleString('en-US')} MACs)`);
+    }
+    if (o.method === 'random' || alive.length === 1) break;
+    alive = [...alive].sort((a, b) => results.get(b.id)!.accuracy! - results.get(a.id)!.accuracy!).slice(0, Math.ceil(alive.length / 2));
+    if (alive.length === 1 && round > 1) break;
+    batches *= 2;
+  }
+  const trained = [...results.values()].filter((r) => r.accuracy !== null) as Array<CandidateResult & { accuracy: number }>;
+  const front = paretoFront(trained).map((r) => r.id);
+  const best = trained.length ? trained.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).id : null;
+  const result: SearchResult = {
+    format: 'layerloom.search', version: 1, method: o.method, seed: o.seed, space: o.space,
+    candidates: [...results.values()], front, best, seconds: (performance.now() - t0) / 1000,
+  };
+  await writeFileAtomic(path.join(o.outDir, 'search.json'), JSON.stringify(result, null, 2) + '\n');
+  return result;
+}

@@ -1,0 +1,125 @@
+/**
+ * A small, honest architecture search space: parameters of a design marked as searchable (filters, kernel sizes,
+ * expansion ratios, ...) with the values to try, and constraints the analysis checks before any training
+ * (parameters, multiply-accumulates, training memory, receptive field at the last convolution). Candidates are
+ * drawn from the space with a seed; those that break a constraint are dropped with the reason, untrained.
+ */
+import { z } from 'zod';
+import { analyzeDesign } from '../analysis/analyze';
+import type { DesignAnalysis } from '../analysis/types';
+import { getBlock } from '../blocks/registry';
+import { performCommands } from '../commands/perform';
+import { DesignError } from '../errors';
+import { mulberry32 } from '../random';
+import type { DesignDocument } from '../schema/document';
+
+/** The search space: which params vary (and over what values) and the constraints. */
+export const searchSpaceSchema = z.object({
+  params: z.array(z.object({
+    node: z.string().min(1),
+    param: z.string().min(1),
+    values: z.array(z.unknown()).min(1, 'expected at least one value').max(64),
+  }).strict()).min(1, 'expected at least one searchable param'),
+  constraints: z.object({
+    maxParams: z.number().positive().optional(),
+    maxMacs: z.number().positive().optional(),
+    maxTrainingBytes: z.number().positive().optional(),
+    /** The receptive field at the last convolution must cover at least this many input pixels (per axis). */
+    minReceptiveField: z.number().int().positive().optional(),
+  }).strict().default({}),
+}).strict();
+export type SearchSpace = z.infer<typeof searchSpaceSchema>;
+
+/** One point of the space: a value per searchable param, and the design it makes. */
+export interface Candidate {
+  id: string;
+  choice: Record<string, unknown>;
+  doc: DesignDocument;
+  analysis: DesignAnalysis;
+  params: number;
+  macs: number;
+  /** Why the analysis refused it before training (null: it is feasible). */
+  rejected: string | null;
+}
+
+/** Checks the space against the design: every node exists, every param is one of its block's, every value is valid. */
+export function checkSpace(doc: DesignDocument, space: SearchSpace): void {
+  space.params.forEach((p, i) => {
+    const node = doc.nodes.find((n) => n.id === p.node || n.name === p.node);
+    if (!node) throw new DesignError('invalid-params', `params[${i}].node: no node '${p.node}' in the design`, `params.${i}.node`);
+    const block = getBlock(node.type);
+    const shape = (block?.params as unknown as { shape?: Record<string, unknown> })?.shape ?? {};
+    if (!(p.param in shape)) throw new DesignError('invalid-params', `params[${i}].param: ${node.type} '${node.name}' has no param '${p.param}' (it has ${Object.keys(shape).join(', ')})`, `params.${i}.param`);
+    p.values.forEach((v, j) => {
+      const r = block!.params.safeParse({ ...node.params, [p.param]: v });
+      if (!r.success) throw new DesignError('invalid-params', `params[${i}].values[${j}]: ${JSON.stringify(v)} is not a valid ${p.param} for ${node.type}: ${r.error.issues[0].message}`, `params.${i}.values.${j}`);
+    });
+  });
+}
+
+const keyOf = (p: SearchSpace['params'][number]) => `${p.node}.${p.param}`;
+
+/** Why a candidate breaks the constraints, or null. */
+function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): string | null {
+  if (!analysis.valid) return `the design is not valid: ${analysis.diagnostics.find((d) => d.severity === 'error')?.message ?? 'errors'}`;
+  const t = analysis.totals;
+  if (c.maxParams !== undefined && t.params > c.maxParams) return `${t.params.toLocaleString('en-US')} parameters > ${c.maxParams.toLocaleString('en-US')}`;
+  if (c.maxMacs !== undefined && t.macs > c.maxMacs) return `${t.macs.toLocaleString('en-US')} MACs > ${c.maxMacs.toLocaleString('en-US')}`;
+  if (c.maxTrainingBytes !== undefined && t.memory.trainingBytes > c.maxTrainingBytes) return `training memory ${t.memory.trainingBytes} bytes > ${c.maxTrainingBytes}`;
+  if (c.minReceptiveField !== undefined) {
+    const convs = analysis.flat.filter((n) => getBlock(n.type)?.category === 'convolution');
+    const last = convs[convs.length - 1];
+    const rf = last ? Object.values(analysis.nodes).find((n) => n.nodeId === last.origin)?.receptiveField : null;
+    const size = rf ? Math.min(...rf.size) : 0;
+    if (size < c.minReceptiveField) return `receptive field at the last convolution ${size} px < ${c.minReceptiveField}`;
+  }
+  return null;
+}
+
+/**
+ * Up to `count` distinct candidates drawn at random (seeded) from the space, each analysed and checked against
+ * the constraints. The whole grid is enumerated instead when it is no larger than `count`.
+ */
+export function drawCandidates(doc: DesignDocument, space: SearchSpace, count: number, seed: number): Candidate[] {
+  checkSpace(doc, space);
+  const grid = space.params.reduce((n, p) => n * p.values.length, 1);
+  const rand = mulberry32(seed);
+  const seen = new Set<string>();
+  const choices: number[][] = [];
+  if (grid <= count) {
+    for (let i = 0; i < grid; i++) {
+      let rest = i;
+      choices.push(space.params.map((p) => {
+        const k = rest % p.values.length;
+        rest = Math.floor(rest / p.values.length);
+        return k;
+      }));
+    }
+  } else {
+    for (let tries = 0; choices.length < count && tries < count * 50; tries++) {
+      const pick = space.params.map((p) => Math.floor(rand() * p.values.length));
+      const key = pick.join(',');
+      if (!seen.has(key)) {
+        seen.add(key);
+        choices.push(pick);
+      }
+    }
+  }
+  return choices.map((pick, i) => {
+    const choice: Record<string, unknown> = {};
+    const commands = space.params.map((p, j) => {
+      const node = doc.nodes.find((n) => n.id === p.node || n.name === p.node)!;
+      choice[keyOf(p)] = p.values[pick[j]];
+      return { kind: 'setParams' as const, nodeId: node.id, params: { [p.param]: p.values[pick[j]] } };
+    });
+    const candidate = performCommands(doc, commands);
+    const analysis = analyzeDesign(candidate);
+    return { id: `c${i + 1}`, choice, doc: candidate, analysis, params: analysis.totals.params, macs: analysis.totals.macs, rejected: violation(analysis, space.constraints) };
+  });
+}
+
+/** The candidates no other beats on both accuracy (higher) and MACs (lower): the accuracy-vs-cost front, by MACs. */
+export function paretoFront<T extends { accuracy: number; macs: number }>(points: readonly T[]): T[] {
+  const front = points.filter((p) => !points.some((q) => q !== p && q.accuracy >= p.accuracy && q.macs <= p.macs && (q.accuracy > p.accuracy || q.macs < p.macs)));
+  return [...front].sort((a, b) => a.macs - b.macs);
+}
