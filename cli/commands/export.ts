@@ -8,6 +8,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EXPORT_TARGETS, prepareExport, type ExportTarget } from '../../engine/codegen';
 import { parseDocumentText } from '../../engine/schema/load';
+import { analyzeDesign } from '../../engine/analysis/analyze';
+import { assertWithinMemoryBudget } from '../../engine/node/limits';
 import type { DesignDocument } from '../../engine/schema/document';
 import { designOfRun, exportModel, isRunFolder } from '../../engine/node/export-model';
 import { requireTemplate } from '../../templates';
@@ -60,6 +62,8 @@ export async function run(args: string[]): Promise<number> {
   if (runDir && target !== 'tfjs' && format !== 'onnx' && !fromRun) throw new CliError(`--run writes trained weights, which only --format tfjs carries; ${target} code builds a fresh model.`);
   const doc = fromRun ? await designOfRun(source) : await loadSource(source, parseShape(values.input, '--input'), positiveInt(values.classes, '--classes'));
 
+  // Weight-carrying formats build the model: refuse one that would not fit in memory before allocating it.
+  if (format === 'onnx' || target === 'tfjs') assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: 1 }), `to export as ${format}`, 'export');
   // ONNX carries weights like tfjs: the run's trained ones, else fresh ones (cli/commands/export-onnx.ts).
   if (format === 'onnx') return exportOnnxCommand(doc, out, runDir);
   const { analysis } = prepareExport(doc, target);

@@ -11,6 +11,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailableError, selectBackend } from '../../engine/node/train/backends/select';
 import { TrainingControl } from '../../engine/node/train/control';
+import { analyzeDesign } from '../../engine/analysis/analyze';
+import { assertWithinMemoryBudget } from '../../engine/node/limits';
 import { loadDataset, parseDatasetSpec } from '../../engine/node/train/data/dataset';
 import { errorEvent, runTraining } from '../../engine/node/train/loop';
 import { backendChoiceSchema, type TrainingEvent, type TrainingOverrides } from '../../contract/training-protocol';
@@ -155,10 +157,14 @@ export async function run(args: string[]): Promise<number> {
   const target = positionals[0];
   const template = getTemplate(target);
   let doc = loadDesign(target);
+  // Refuse a design that would not fit in memory before loading data or building anything (templates: after retargeting).
+  const batchFor = (d: DesignDocument) => overrides.batchSize ?? d.training.batchSize;
+  if (!template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), `to train at batch ${batchFor(doc)}`, 'train');
   const spec = parseDatasetSpec(values.dataset ?? doc.training.dataset);
   const inputShape = doc.nodes.find((n) => n.type === 'Input')?.params.shape;
   const dataset = loadDataset(spec, Array.isArray(inputShape) ? (inputShape as number[]) : undefined);
   if (template) doc = template.build({ inputShape: [...dataset.train.shape], classes: dataset.classNames.length });
+  if (template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), `to train at batch ${batchFor(doc)}`, 'train');
 
   const emit = values.json ? (e: TrainingEvent) => process.stdout.write(JSON.stringify(e) + '\n') : humanPrinter(process.stdout);
   let selection;

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseDocument } from '../../schema/load';
+import { analyzeDesign } from '../../analysis/analyze';
+import { assertWithinMemoryBudget } from '../limits';
 import { assertNever } from '../../errors';
 import { BackendUnavailableError, selectBackend } from './backends/select';
 import { TrainingControl } from './control';
@@ -26,6 +28,9 @@ async function start(cmd: StartCommand): Promise<void> {
   control = ctl;
   try {
     const document = parseDocument(cmd.document);
+    // Refused before the backend, the dataset or the model allocate anything (engine/node/limits.ts).
+    const batchSize = cmd.overrides.batchSize ?? document.training.batchSize;
+    assertWithinMemoryBudget(analyzeDesign(document, { batchSize }), `to train at batch ${batchSize}`, 'train');
     const selection = await selectBackend(tf, cmd.backend);
     send({ type: 'backend', ...selection });
     const input = document.nodes.find((n) => n.type === 'Input')?.params.shape;

@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DesignError } from '../../../errors';
+import { assertImageWithinBudget, maxImagePixels } from '../../limits';
 import { mulberry32, shuffleInPlace } from './random';
 import type { Dataset, ImageSet } from './types';
 
@@ -19,16 +20,22 @@ export interface Rgba {
   data: Uint8Array;
 }
 
-/** Decodes a PNG or JPEG file (by extension) to RGBA; a bad file names itself. */
+/**
+ * Decodes a PNG or JPEG file (by extension) to RGBA; a bad file names itself. The header's dimensions are
+ * checked against the image budget first, so a small file declaring a huge image is never decoded.
+ */
 export function decodeImage(file: string): Rgba {
   const bytes = readFileSync(file);
+  const maxPixels = maxImagePixels();
+  assertImageWithinBudget(file, bytes, maxPixels);
   try {
     const ext = extname(file).toLowerCase();
     if (ext === '.png') {
       const png = PNG.sync.read(bytes);
       return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
     }
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    // jpeg-js checks again while decoding (a frame header later in the file than the one read above).
+    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((maxPixels * 4 * 2) / 1024 ** 2) });
     return { width: img.width, height: img.height, data: img.data };
   } catch (err) {
     throw new DesignError('data-mismatch', `cannot decode image ${file}: ${(err as Error).message}`, 'dataset');
