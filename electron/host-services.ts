@@ -16,6 +16,11 @@ import { createTrainingService, type TrainingService } from './training-service'
 import { createInspectService, type InspectService } from './inspect-service';
 import { createModelIoServices } from './model-io';
 import { createPathGuard } from './path-guard';
+import { WEIGHTS_FORMATS } from '../contract/model-io';
+import { analyzeDesign } from '../engine/analysis/analyze';
+import { DesignError } from '../engine/errors';
+import { assertWithinMemoryBudget } from '../engine/node/limits';
+import { parseDocument } from '../engine/schema/load';
 import type { EventChannel } from '../contract/channels';
 import type { EventPayload } from '../contract/host-contract';
 
@@ -74,6 +79,22 @@ function fsError(err: unknown, path: string): HostError {
     case 'EISDIR': return new HostError('bad-path', `${path}: is a folder, expected a file`);
     case 'ENOTDIR': return new HostError('bad-path', `${path}: a parent of this path is not a folder`);
     default: return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+/** Weight-carrying exports build the model: refuse one over the memory budget first (engine/node/limits.ts). */
+function exportBudgetCheck(document: Record<string, unknown>, format: string): void {
+  let analysis;
+  try {
+    analysis = analyzeDesign(parseDocument(document), { batchSize: 1 });
+  } catch {
+    return; // an unreadable design is the exporter's to report, with its own message
+  }
+  try {
+    assertWithinMemoryBudget(analysis, `to export as ${format}`, 'export');
+  } catch (err) {
+    if (err instanceof DesignError) throw new HostError('too-large', err.message, 'document');
+    throw err;
   }
 }
 
@@ -138,6 +159,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     modelExport: async (request) => {
       guard.check(request.path);
       if (request.runDir !== undefined) guard.check(request.runDir, 'runDir');
+      if (WEIGHTS_FORMATS.has(request.format)) exportBudgetCheck(request.document, request.format);
       return modelIo.modelExport(request);
     },
     modelImport: async (request) => (guard.check(request.path), modelIo.modelImport(request)),

@@ -16,6 +16,7 @@ import { serializeDocument } from '../schema/load';
 import { DesignError } from '../errors';
 import { requireTemplate } from '../../templates/index';
 import { TrainingWorkerHost } from '../../electron/training/worker-host';
+import { createHostServices, dispatchInvoke } from '../../electron/host-services';
 import type { TrainingEvent } from '../../contract/training-protocol';
 import { tinyCnn } from './train/test-fixtures';
 import { decodeImage } from './train/data/folder';
@@ -107,6 +108,26 @@ describe('the worker and the CLI refuse an over-budget design before building it
     const keras = cli(['export', 'vgg16', '--format', 'keras', '-o', join(dir, 'vgg.py')], '100MB');
     expect(keras.status, keras.stderr).toBe(0);
   }, 120_000);
+});
+
+describe('the app (host services) refuses a weight export over the budget', () => {
+  it('answers too-large with the estimate and the budget, and writes nothing', async () => {
+    const previous = process.env[MEMORY_BUDGET_ENV];
+    process.env[MEMORY_BUDGET_ENV] = '100MB';
+    try {
+      const docs = join(dir, 'host-docs');
+      mkdirSync(docs, { recursive: true });
+      const host = createHostServices({ mode: 'browser', version: 't', userDataDir: join(dir, 'host-user'), documentsDir: docs });
+      const document = requireTemplate('vgg16').build({}) as unknown as Record<string, unknown>;
+      const result = await dispatchInvoke(host, 'modelExport', { document, format: 'tfjs', path: 'vgg-tfjs' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'too-large', path: 'document', message: expect.stringMatching(/to export as tfjs \(138,357,544 parameters.*memory budget of 100\.0 MB/) } });
+      expect(existsSync(join(docs, 'vgg-tfjs'))).toBe(false);
+      await host.dispose();
+    } finally {
+      if (previous === undefined) delete process.env[MEMORY_BUDGET_ENV];
+      else process.env[MEMORY_BUDGET_ENV] = previous;
+    }
+  });
 });
 
 describe('image headers are checked before decoding', () => {
