@@ -9,7 +9,7 @@ describeE2E('smoke: the app in browser mode', () => {
     const info = await hostCall<{ mode: string; nativeDialogs: boolean }>(page, 'appInfo');
     expect(info).toMatchObject({ mode: 'browser', nativeDialogs: false });
     const doc = await getDocument<{ format: string; version: number }>(page);
-    expect(doc).toMatchObject({ format: 'layerloom.design', version: 1 });
+    expect(doc).toMatchObject({ format: 'layerloom.design', version: 2 });
     await screenshot('loaded');
   });
 

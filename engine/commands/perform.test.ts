@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DesignBuilder } from '../build/design-builder';
 import { DesignError } from '../errors';
-import { documentSchema, type DesignDocument } from '../schema/document';
+import { DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
 import { performCommand, performCommands } from './perform';
 import type { EditCommand } from './types';
 
 /** A chain Input -> Conv2D -> Flatten -> Dense -> Output built by commands. */
 function chain(): DesignDocument {
-  const empty = documentSchema.parse({ format: 'layerloom.design', version: 1, nodes: [], edges: [] });
+  const empty = documentSchema.parse({ format: 'layerloom.design', version: DOCUMENT_VERSION, nodes: [], edges: [] });
   const cmds: EditCommand[] = [
     { kind: 'addNode', id: 'in', type: 'Input', params: { shape: [28, 28, 1] }, position: { x: 0, y: 0 } },
     { kind: 'addNode', id: 'conv', type: 'Conv2D', params: { filters: 8 }, position: { x: 0, y: 100 } },

@@ -6,6 +6,7 @@ import { getBlock } from '../blocks/registry';
 import { DesignError, assertNever } from '../errors';
 import { trainingSchema, type CompositeDefinition, type DesignDocument, type DesignEdge, type DesignNode, type TrainingSettings } from '../schema/document';
 import type { EditCommand } from './types';
+import { performAnnotation } from './annotations';
 import { canConnect, defaultName, freshId, uniqueName } from '../graph';
 
 /** Applies one command. Throws a `DesignError` ('invalid-graph') naming what is wrong when it cannot apply. */
@@ -62,6 +63,12 @@ export function performCommand(doc: DesignDocument, command: EditCommand): Desig
       return retarget(doc, command.inputShape, command.classes);
     case 'setTraining':
       return setTraining(doc, command.training);
+    case 'addAnnotation':
+    case 'moveAnnotation':
+    case 'resizeAnnotation':
+    case 'editAnnotation':
+    case 'removeAnnotation':
+      return performAnnotation(doc, command);
     default:
       return assertNever(command, 'edit command');
   }

@@ -3,6 +3,7 @@
  * The editor only dispatches these; undo/redo stores documents. Diagnostics' one-click fixes are commands too.
  */
 import type { Position, TrainingSettings } from '../schema/document';
+import type { AnnotationCommand } from './annotations';
 
 export type EditCommand =
   | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
@@ -27,7 +28,9 @@ export type EditCommand =
   /** Retarget a design: the Input's shape and/or the class count (units of the Dense feeding Output). */
   | { kind: 'retarget'; inputShape?: number[]; classes?: number }
   /** Change the design's stored training settings (validated whole; a bad value names its field). */
-  | { kind: 'setTraining'; training: Partial<TrainingSettings> };
+  | { kind: 'setTraining'; training: Partial<TrainingSettings> }
+  /** Notes and frames on the canvas (engine/commands/annotations.ts). */
+  | AnnotationCommand;
 
 /** A one-click fix attached to a diagnostic: a label for the button and the command(s) it runs, in order. */
 export interface Fix {

@@ -14,6 +14,7 @@ export function emptyDocument(name = 'Untitled'): DesignDocument {
     edges: [],
     composites: [],
     training: trainingSchema.parse({}),
+    annotations: [],
   };
 }
 

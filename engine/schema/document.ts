@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** The current document version; older versions are upgraded by `migrations.ts`. */
-export const DOCUMENT_VERSION = 1;
+export const DOCUMENT_VERSION = 2;
 export const DOCUMENT_FORMAT = 'layerloom.design';
 
 const id = z.string().min(1, 'expected a non-empty id').max(200);
@@ -86,7 +86,24 @@ export const trainingSchema = z.object({
   distillation: distillationSchema.optional(),
 });
 
-/** The whole design document, version 1. */
+/** The colours an annotation can take; the renderer maps each to a light and a dark theme colour. */
+export const ANNOTATION_COLORS = ['yellow', 'blue', 'green', 'pink', 'purple', 'grey'] as const;
+
+/**
+ * A canvas annotation (version 2): a text note, or a coloured frame with a title around a part of the design.
+ * Annotations have no effect on the network; a frame moves the blocks inside it when dragged.
+ */
+export const annotationSchema = z.object({
+  id,
+  kind: z.enum(['note', 'frame']),
+  /** A note's text, a frame's title. */
+  text: z.string().max(10000).default(''),
+  color: z.enum(ANNOTATION_COLORS).default('yellow'),
+  position: positionSchema,
+  size: z.object({ width: z.number().finite().min(40).max(100000), height: z.number().finite().min(30).max(100000) }),
+});
+
+/** The whole design document, version 2. */
 export const documentSchema = z.object({
   format: z.literal(DOCUMENT_FORMAT),
   version: z.literal(DOCUMENT_VERSION),
@@ -98,6 +115,8 @@ export const documentSchema = z.object({
   edges: z.array(edgeSchema),
   composites: z.array(compositeDefinitionSchema).default([]),
   training: trainingSchema.default(trainingSchema.parse({})),
+  /** Notes and frames on the canvas (version 2). */
+  annotations: z.array(annotationSchema).default([]),
 });
 
 export type Position = z.infer<typeof positionSchema>;
@@ -106,4 +125,6 @@ export type PortRef = z.infer<typeof portRefSchema>;
 export type DesignEdge = z.infer<typeof edgeSchema>;
 export type CompositeDefinition = z.infer<typeof compositeDefinitionSchema>;
 export type TrainingSettings = z.infer<typeof trainingSchema>;
+export type Annotation = z.infer<typeof annotationSchema>;
+export type AnnotationColor = (typeof ANNOTATION_COLORS)[number];
 export type DesignDocument = z.infer<typeof documentSchema>;

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DesignError } from '../errors';
 import { DOCUMENT_VERSION } from './document';
@@ -30,7 +32,7 @@ describe('migrations', () => {
   });
 
   it('doc/1 upgrades the unversioned draft: ports on edges, positions', () => {
-    const up = migrate(draftV0);
+    const up = MIGRATIONS[0].up(draftV0);
     expect(up).toMatchObject({ format: 'layerloom.design', version: 1 });
     expect(up.edges).toEqual([{ id: 'e0', source: { node: 'a', port: 'out' }, target: { node: 'b', port: 'in' } }]);
     expect((up.nodes as { position: unknown }[])[0].position).toEqual({ x: 10, y: 20 });
@@ -45,7 +47,41 @@ describe('migrations', () => {
   });
 
   it('leave a current document as it is', () => {
-    expect(migrate(v1)).toBe(v1);
+    const current = migrate(v1);
+    expect(migrate(current)).toBe(current);
+  });
+
+  it('doc/2 adds an empty annotations list to a version 1 design, keeping one it already has', () => {
+    const toV2 = MIGRATIONS.find((m) => m.id === 'doc/2')!;
+    const input = structuredClone(v1);
+    const up = toV2.up(input);
+    expect(input).toEqual(v1);
+    expect(up).toEqual({ ...v1, version: 2, annotations: [] });
+    const note = { id: 'note_1', kind: 'note', text: 'hi', color: 'yellow', position: { x: 0, y: 0 }, size: { width: 100, height: 60 } };
+    const withNote = { ...v1, annotations: [note] };
+    const kept = toV2.up(withNote);
+    expect(kept.annotations).toEqual([note]);
+    expect(kept.annotations).not.toBe(withNote.annotations);
+    expect(parseDocument(withNote).annotations).toEqual([note]);
+  });
+
+  it('load every template and every old-file fixture (version 0 and 1) to the current version', () => {
+    const root = join(__dirname, '..', '..');
+    const files = [
+      ...readdirSync(join(root, 'templates')).filter((f) => f.endsWith('.json')).map((f) => join(root, 'templates', f)),
+      ...readdirSync(join(__dirname, 'fixtures')).map((f) => join(__dirname, 'fixtures', f)),
+    ];
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const raw = JSON.parse(readFileSync(file, 'utf8'));
+      const frozen = structuredClone(raw);
+      const doc = parseDocument(raw);
+      expect(raw, file).toEqual(frozen);
+      expect(doc.version, file).toBe(DOCUMENT_VERSION);
+      expect(doc.annotations, file).toEqual(raw.annotations ?? []);
+      expect(doc.nodes.length, file).toBe(raw.nodes.length);
+    }
+    expect(parseDocument(draftV0).annotations).toEqual([]);
   });
 });
 

@@ -43,8 +43,18 @@ const toV1: Migration = {
   },
 };
 
+/** Version 2 adds canvas annotations (notes and frames); a version 1 design has none. */
+const toV2: Migration = {
+  id: 'doc/2',
+  to: 2,
+  description: 'Add annotations (text notes and coloured frames), empty for older designs',
+  up(doc) {
+    return { ...doc, version: 2, annotations: Array.isArray(doc.annotations) ? [...(doc.annotations as unknown[])] : [] };
+  },
+};
+
 /** All migrations in order; the last one's `to` equals `DOCUMENT_VERSION`. */
-export const MIGRATIONS: readonly Migration[] = [toV1];
+export const MIGRATIONS: readonly Migration[] = [toV1, toV2];
 
 /** Reads the version of raw document JSON (0 for the unversioned draft format). */
 export function documentVersion(doc: Readonly<Json>): number {

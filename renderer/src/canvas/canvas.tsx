@@ -19,6 +19,8 @@ import { canConnect } from '../engine';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { addBlock, connectPorts } from './actions';
+import { FrameNode, NoteNode } from './annotation-nodes';
+import { AnnotationTools } from './annotation-tools';
 import { BlockNode } from './block-node';
 import { expandedViews } from './expand-view';
 import { GroupNode } from './group-node';
@@ -28,7 +30,7 @@ import { NODE_W } from './layout';
 import { ShapeEdge } from './shape-edge';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './to-flow';
 
-const nodeTypes = { block: BlockNode, composite: GroupNode, inner: InnerNode };
+const nodeTypes = { block: BlockNode, composite: GroupNode, inner: InnerNode, note: NoteNode, frame: FrameNode };
 const edgeTypes = { shape: ShapeEdge };
 /** The drag payload type of palette items. */
 export const BLOCK_MIME = 'application/x-layerloom-block';
@@ -36,7 +38,7 @@ export const BLOCK_MIME = 'application/x-layerloom-block';
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ['Meta', 'Control', 'Shift'];
 const DEFAULT_EDGE_OPTIONS = { type: 'shape' };
-const minimapColor = (n: FlowNode) => (n.type === 'inner' ? 'transparent' : 'var(--minimap-node)');
+const minimapColor = (n: FlowNode) => (n.type === 'inner' || n.type === 'frame' || n.type === 'note' ? 'transparent' : 'var(--minimap-node)');
 /** Above this many nodes only what is on screen is rendered. */
 const VIRTUALIZE_ABOVE = 300;
 
@@ -142,7 +144,14 @@ export function Canvas() {
         else sel.delete(c.id);
       }
     }
-    if (moves.length) state.dispatch({ kind: 'moveNodes', moves });
+    // Notes and frames move by their own command; a dragged frame carries the blocks inside it.
+    const notes = new Map((state.doc.annotations ?? []).map((a) => [a.id, a]));
+    const blockMoves = moves.filter((m) => !notes.has(m.nodeId));
+    // Dragged together with blocks, a frame does not carry its contents again (they are moved already).
+    const annotationMoves = moves
+      .filter((m) => notes.has(m.nodeId))
+      .map((m) => ({ kind: 'moveAnnotation' as const, id: m.nodeId, position: m.position, moveContents: !blockMoves.length && notes.get(m.nodeId)!.kind === 'frame' }));
+    if (blockMoves.length || annotationMoves.length) state.dispatch([...(blockMoves.length ? [{ kind: 'moveNodes' as const, moves: blockMoves }] : []), ...annotationMoves]);
     if (selectionChanged) state.setSelection([...sel], state.selectedEdges);
   }, []);
 
@@ -238,6 +247,7 @@ export function Canvas() {
         />}
       </ReactFlow>
       <HeatLegend />
+      <AnnotationTools />
       {liveHint && (
         <div className="ll-livehint" role="status">
           <Icon name="x" size={12} /> {liveHint}

@@ -6,6 +6,7 @@
 import { defaultName, defaultParams, freshId, performCommand } from '../engine';
 import { useEditor } from '../store';
 import { deleteSelection } from './actions';
+import { useAnnotationEditing } from './annotation-nodes';
 import { insertAfterCommands, neighbourAlongWires, type NavDirection } from './keyboard-nav';
 
 /** The one node the keyboard acts on: the last selected node, if any. */
@@ -58,9 +59,14 @@ export function moveSelection(direction: NavDirection): void {
   reveal(next);
 }
 
-/** Focuses the first parameter of the selected node in the inspector (its name when it has none). */
+/** Focuses the first parameter of the selected node in the inspector (its name when it has none); a selected note or frame: its text. */
 export function editFirstParam(): boolean {
   const state = useEditor.getState();
+  const last = state.selection[state.selection.length - 1];
+  if (last && state.doc.annotations.some((a) => a.id === last)) {
+    useAnnotationEditing.setState({ id: last });
+    return true;
+  }
   if (!selectedNode()) return false;
   state.setRightTab('inspector');
   // The inspector renders the selected node on the next frame when its tab was hidden.
@@ -81,6 +87,19 @@ export function editFirstParam(): boolean {
  */
 export function deleteSelectionBridging(): void {
   const state = useEditor.getState();
+  const annotationIds = state.selection.filter((id) => state.doc.annotations.some((a) => a.id === id));
+  if (annotationIds.length) {
+    // Notes and frames go with the rest of the selection, in one step.
+    const nodes = state.selection.filter((id) => state.doc.nodes.some((n) => n.id === id));
+    const edges = state.selectedEdges.filter((id) => state.doc.edges.some((e) => e.id === id));
+    state.dispatch([
+      { kind: 'removeAnnotation', ids: annotationIds },
+      ...(edges.length ? [{ kind: 'removeEdges' as const, edgeIds: edges }] : []),
+      ...(nodes.length ? [{ kind: 'removeNodes' as const, nodeIds: nodes }] : []),
+    ]);
+    state.setSelection([]);
+    return;
+  }
   const nodeIds = state.selection.filter((id) => state.doc.nodes.some((n) => n.id === id));
   const passThrough = nodeIds.length === 1 && !state.selectedEdges.length
     && state.doc.edges.filter((e) => e.target.node === nodeIds[0]).length === 1

@@ -3,7 +3,7 @@
  * memoized node components re-render only when their own node changed: the React Flow performance guide's rule.
  */
 import type { Edge, Node } from '@xyflow/react';
-import type { DesignDocument, DesignNode } from '../engine';
+import type { Annotation, DesignDocument, DesignNode } from '../engine';
 import type { ExpandedView } from './expand-view';
 
 /** Data of a block node (collapsed composites included). */
@@ -16,7 +16,11 @@ export type InnerNodeData = { compositeId: string; innerId: string; type: string
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
 export type GroupFlowNode = Node<GroupNodeData, 'composite'>;
 export type InnerFlowNode = Node<InnerNodeData, 'inner'>;
-export type FlowNode = BlockFlowNode | GroupFlowNode | InnerFlowNode;
+/** Data of a note or frame (document annotations). */
+export type AnnotationNodeData = { annotation: Annotation };
+export type NoteFlowNode = Node<AnnotationNodeData, 'note'>;
+export type FrameFlowNode = Node<AnnotationNodeData, 'frame'>;
+export type FlowNode = BlockFlowNode | GroupFlowNode | InnerFlowNode | NoteFlowNode | FrameFlowNode;
 export type FlowEdge = Edge<{ inner?: boolean }, 'shape'>;
 
 /** Builds flow nodes, reusing `prev` objects whose inputs did not change. */
@@ -28,6 +32,9 @@ export function toFlowNodes(
 ): FlowNode[] {
   const prevById = new Map(prev.map((n) => [n.id, n]));
   const out: FlowNode[] = [];
+  const annotations = doc.annotations ?? [];
+  // Frames first (drawn under the blocks), notes last (over them).
+  for (const a of annotations) if (a.kind === 'frame') out.push(annotationNode(a, selection.has(a.id), prevById.get(a.id)));
   for (const node of doc.nodes) {
     const selected = selection.has(node.id);
     const old = prevById.get(node.id);
@@ -74,7 +81,15 @@ export function toFlowNodes(
     const base = old && old.type === 'block' ? old : { id: node.id, type: 'block' as const };
     out.push(same ? old : { ...base, position: node.position, data: { node }, selected });
   }
+  for (const a of annotations) if (a.kind === 'note') out.push(annotationNode(a, selection.has(a.id), prevById.get(a.id)));
   return sameItems(out, prev) ? (prev as FlowNode[]) : out;
+}
+
+/** A note or frame as a flow node sized by the document (kept when its annotation object is unchanged). */
+function annotationNode(a: Annotation, selected: boolean, old: FlowNode | undefined): NoteFlowNode | FrameFlowNode {
+  if (old && old.type === a.kind && (old as NoteFlowNode).data.annotation === a && !!old.selected === selected) return old as NoteFlowNode | FrameFlowNode;
+  const { width, height } = a.size;
+  return { id: a.id, type: a.kind, position: a.position, data: { annotation: a }, selected, width, height, style: { width, height }, connectable: false, ...(a.kind === 'frame' ? { zIndex: -1 } : {}) };
 }
 
 /** Whether two lists hold the same objects in the same order (then the old list is kept, and React Flow skips work). */

@@ -21,6 +21,7 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Enter', label: 'Edit the first parameter of the selection' },
   { keys: 'Esc', label: 'Back to the canvas from a field; clear the selection' },
   { keys: 'Delete', label: 'Delete selection (a node with one input and one output: reconnect its neighbours)' },
+  { keys: 'Shift+N / Shift+F', label: 'Add a note / a frame (around the selection); Enter edits its text' },
   { keys: 'Mod+O / Mod+S', label: 'Open / save' },
   { keys: 'Shift+L', label: 'Auto-layout' },
   { keys: 'Shift+1', label: 'Fit view' },
