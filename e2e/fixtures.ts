@@ -61,6 +61,8 @@ export const test = base.extend<Fixtures>({
         rendererDir: TEST_RENDERER_DIR,
         userDataDir: join(dir, 'user'),
         documentsDir: docsDir,
+        // Specs that compile exported code keep it under test-results/ (node_modules resolves from there).
+        allowedRoots: [docsDir, join(ROOT, 'test-results')],
         version: 'e2e',
       });
       await use({ server, url: server.url, userDataDir: join(dir, 'user'), docsDir });

@@ -28,6 +28,8 @@ export interface BrowserServerOptions {
   token?: string;
   /** The training worker entry; needed when this runs from a bundle (see `training-service.ts`). */
   trainingWorkerEntry?: string;
+  /** Folders file paths may name (default: the documents and runs folders; see `path-guard.ts`). */
+  allowedRoots?: string[];
 }
 
 /** A running browser-mode server. */
@@ -109,6 +111,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     documentsDir: options.documentsDir,
     emit: broadcast,
     trainingWorkerEntry: options.trainingWorkerEntry,
+    ...(options.allowedRoots ? { allowedRoots: options.allowedRoots } : {}),
   });
   let port = 0;
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
