@@ -84,10 +84,13 @@ describeE2E('annotations', () => {
     const before = await ed.document();
     const title = page.getByTestId(`frame-${frame.id}`).locator('.ll-frame__title');
     const box = (await title.boundingBox())!;
+    const convBefore = (await ed.node('conv2d').boundingBox())!;
     await page.mouse.move(box.x + 20, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + 120, box.y + box.height / 2 + 10, { steps: 8 });
     await page.mouse.move(box.x + 220, box.y + box.height / 2 + 20, { steps: 8 });
+    // While dragging, the blocks inside already follow the frame on screen.
+    expect((await ed.node('conv2d').boundingBox())!.x).toBeGreaterThan(convBefore.x + 150);
     await page.mouse.up();
     doc = await ed.document();
     const moved = annotations(doc).find((a) => a.id === frame.id)!;

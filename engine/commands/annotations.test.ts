@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DesignError } from '../errors';
 import { parseDocument } from '../schema/load';
 import { documentSchema, type DesignDocument } from '../schema/document';
+import { frameContents } from './annotations';
 import { performCommand, performCommands } from './perform';
 
 const node = (id: string, type: string, x: number, y: number) => ({ id, type, name: id, params: type === 'Input' ? { shape: [8, 8, 1] } : {}, position: { x, y } });
@@ -26,6 +27,8 @@ describe('annotation commands', () => {
       { kind: 'addAnnotation', annotation: { id: 'f', kind: 'frame', position: { x: 0, y: 0 }, size: { width: 260, height: 260 } } },
       { kind: 'addAnnotation', annotation: { id: 'n', kind: 'note', position: { x: 100, y: 100 }, size: { width: 100, height: 60 } } },
     ]);
+    expect(frameContents(doc, 'f')).toEqual(['in', 'flat', 'n']);
+    expect(frameContents(doc, 'n')).toEqual([]);
     const moved = performCommand(doc, { kind: 'moveAnnotation', id: 'f', position: { x: 50, y: 40 }, moveContents: true });
     expect(moved.nodes.map((n) => n.position)).toEqual([{ x: 60, y: 50 }, { x: 60, y: 190 }, { x: 900, y: 900 }]);
     expect(moved.annotations.find((a) => a.id === 'n')!.position).toEqual({ x: 150, y: 140 });

@@ -43,6 +43,19 @@ function inside(a: Annotation, p: Position): boolean {
   return p.x >= a.position.x && p.y >= a.position.y && p.x <= a.position.x + a.size.width && p.y <= a.position.y + a.size.height;
 }
 
+/**
+ * What a frame carries when dragged: the ids of the blocks and notes whose top-left corner lies inside it (none for
+ * a note). The engine's move and the editor's live drag preview both use this, so they agree.
+ */
+export function frameContents(doc: DesignDocument, frameId: string): string[] {
+  const frame = annotationsOf(doc).find((a) => a.id === frameId);
+  if (!frame || frame.kind !== 'frame') return [];
+  return [
+    ...doc.nodes.filter((n) => inside(frame, n.position)).map((n) => n.id),
+    ...annotationsOf(doc).filter((x) => x.kind === 'note' && inside(frame, x.position)).map((x) => x.id),
+  ];
+}
+
 function checkSize(size: Annotation['size'], where: string): void {
   if (!(Number.isFinite(size.width) && Number.isFinite(size.height) && size.width >= 40 && size.height >= 30)) {
     throw new DesignError('invalid-params', `${where}: expected a size of at least 40×30, got ${size.width}×${size.height}`, where);
@@ -74,13 +87,13 @@ export function performAnnotation(doc: DesignDocument, c: AnnotationCommand): De
       const a = requireAnnotation(doc, c.id);
       const dx = c.position.x - a.position.x;
       const dy = c.position.y - a.position.y;
-      const carry = c.moveContents && a.kind === 'frame';
+      const carried = c.moveContents ? new Set(frameContents(doc, a.id)) : new Set<string>();
       const shift = (p: Position) => ({ x: p.x + dx, y: p.y + dy });
       return {
         ...doc,
-        nodes: carry ? doc.nodes.map((n) => (inside(a, n.position) ? { ...n, position: shift(n.position) } : n)) : doc.nodes,
+        nodes: carried.size ? doc.nodes.map((n) => (carried.has(n.id) ? { ...n, position: shift(n.position) } : n)) : doc.nodes,
         annotations: annotationsOf(doc).map((x) =>
-          x.id === a.id ? { ...x, position: { ...c.position } } : carry && x.kind === 'note' && inside(a, x.position) ? { ...x, position: shift(x.position) } : x,
+          x.id === a.id ? { ...x, position: { ...c.position } } : carried.has(x.id) ? { ...x, position: shift(x.position) } : x,
         ),
       };
     }

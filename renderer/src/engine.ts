@@ -3,7 +3,7 @@
  * so a change in the engine's layout touches one file.
  */
 export { performCommand, performCommands } from '../../engine/commands/perform';
-export { FRAME_SIZE, NOTE_SIZE, freshAnnotationId } from '../../engine/commands/annotations';
+export { FRAME_SIZE, NOTE_SIZE, frameContents, freshAnnotationId } from '../../engine/commands/annotations';
 export { ANNOTATION_COLORS, type Annotation, type AnnotationColor } from '../../engine/schema/document';
 export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export {

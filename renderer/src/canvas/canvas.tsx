@@ -15,7 +15,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { canConnect } from '../engine';
+import { canConnect, frameContents, type DesignDocument } from '../engine';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 import { addBlock, connectPorts } from './actions';
@@ -79,6 +79,18 @@ function EmptyState() {
   );
 }
 
+/** Live position changes for what a frame dragged on its own carries (see the engine's `frameContents`). */
+function frameDragPreview(doc: DesignDocument, changes: NodeChange<FlowNode>[]): NodeChange<FlowNode>[] {
+  const moving = changes.filter((c) => c.type === 'position' && c.dragging && c.position);
+  const drag = moving.length === 1 && moving[0].type === 'position' ? moving[0] : null;
+  const frame = drag && doc.annotations.find((a) => a.id === drag.id && a.kind === 'frame');
+  if (!drag?.position || !frame) return [];
+  const dx = drag.position.x - frame.position.x;
+  const dy = drag.position.y - frame.position.y;
+  const at = new Map([...doc.nodes, ...doc.annotations].map((n) => [n.id, n.position]));
+  return frameContents(doc, frame.id).map((id) => ({ type: 'position', id, position: { x: at.get(id)!.x + dx, y: at.get(id)!.y + dy }, dragging: true }));
+}
+
 /** The canvas; must sit inside a `ReactFlowProvider`. */
 export function Canvas() {
   const doc = useEditor((s) => s.doc);
@@ -130,7 +142,9 @@ export function Canvas() {
   const [dragging, setDragging] = useState(false);
   const minimapVisible = useEditor((s) => s.minimapVisible);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
-    setNodes((nds) => applyNodeChanges(changes, nds));
+    // A frame being dragged alone shows its contents moving with it; the document changes once, at the drop.
+    const preview = frameDragPreview(useEditor.getState().doc, changes);
+    setNodes((nds) => applyNodeChanges(preview.length ? [...changes, ...preview] : changes, nds));
     for (const c of changes) if (c.type === 'position') setDragging(!!c.dragging);
     const state = useEditor.getState();
     const moves: { nodeId: string; position: { x: number; y: number } }[] = [];
