@@ -5,7 +5,8 @@
  * Checks: every legitimate request answered `ok` (reads return what was written; each 10 MB file holds the
  * last text written), every event received once and in order. Prints throughput, p50/p99 latency (small calls
  * and 10 MB writes apart) and the server's heap and RSS after a GC at the end of each round (flat = no growth
- * from round to round). Loopback only; loops are bounded. Exits 1 on any failure.
+ * from round to round), then the same number of small calls against a peer: a bare node:http server answering
+ * a small JSON in the same process, with the ratio. Loopback only; loops are bounded. Exits 1 on any failure.
  *
  * Options: --clients 200 --requests 50 --rounds 3 --events 5000 --big-mb 10
  */
@@ -28,7 +29,7 @@ const ROUNDS = Number(values.rounds);
 const EVENTS = Number(values.events);
 const BIG_BYTES = Number(values['big-mb']) * 1024 * 1024;
 
-interface Ready { type: 'ready'; port: number; token: string; origin: string; docs: string }
+interface Ready { type: 'ready'; peerPort: number; port: number; token: string; origin: string; docs: string }
 interface Mem { type: 'mem'; heapUsed: number; rss: number }
 
 const dir = await mkdtemp(join(tmpdir(), 'layerloom-bench-server-'));
@@ -51,11 +52,11 @@ if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(ready.origin)) throw new Error(`bench: r
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS + 8 });
 
 interface Reply { status: number; body: string; ms: number }
-function call(channel: string, body: unknown): Promise<Reply> {
+function call(channel: string, body: unknown, port = ready.port): Promise<Reply> {
   const data = Buffer.from(JSON.stringify(body));
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port: ready.port, path: `/api/${channel}`, method: 'POST', agent, headers: {
+    const req = request({ host: '127.0.0.1', port, path: `/api/${channel}`, method: 'POST', agent, headers: {
       'content-type': 'application/json', 'content-length': data.length, 'x-layerloom-token': ready.token, origin: ready.origin,
     } }, (res) => {
       const chunks: Buffer[] = [];
@@ -119,11 +120,29 @@ async function round(index: number): Promise<{ wall: number; smallMs: number[]; 
   return { wall, smallMs, bigMs, events: expected };
 }
 
+/** The peer round: the same number of small calls against a bare node:http JSON server in the same process. */
+async function peerRound(): Promise<{ wall: number; ms: number[] }> {
+  const ms: number[] = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    for (let r = 0; r < REQUESTS; r++) {
+      const reply = await call('appInfo', {}, ready.peerPort);
+      ms.push(reply.ms);
+      if (reply.status !== 200) failures.push(`peer: ${reply.status} ${reply.body.slice(0, 100)}`);
+    }
+  }));
+  return { wall: performance.now() - started, ms };
+}
+
 console.log(`bench:server  ${CLIENTS} clients × ${REQUESTS} requests on ${ready.origin}, ${EVENTS} training events per round, 10 MB writes of ${mb(BIG_BYTES)}`);
 const mem0 = await (child.send({ type: 'mem' }), next<Mem>('mem'));
 console.log(`  server before:  heap ${mb(mem0.heapUsed)}  rss ${mb(mem0.rss)}`);
+let lastRate = NaN;
+let lastP50 = NaN;
 for (let i = 0; i < ROUNDS; i++) {
   const r = await round(i);
+  lastRate = (r.smallMs.length + r.bigMs.length) / (r.wall / 1000);
+  lastP50 = percentile(r.smallMs, 50);
   const mem = await (child.send({ type: 'mem' }), next<Mem>('mem'));
   const total = r.smallMs.length + r.bigMs.length;
   console.log(`  round ${i + 1}: ${total} requests in ${(r.wall / 1000).toFixed(2)} s = ${(total / (r.wall / 1000)).toFixed(0)} req/s; ` +
@@ -131,6 +150,11 @@ for (let i = 0; i < ROUNDS; i++) {
     `${r.bigMs.length} × 10 MB writes p50 ${percentile(r.bigMs, 50).toFixed(0)} ms p99 ${percentile(r.bigMs, 99).toFixed(0)} ms; ` +
     `events ${r.events}/${EVENTS} in order; server after GC: heap ${mb(mem.heapUsed)} rss ${mb(mem.rss)}`);
 }
+const peer = await peerRound();
+const peerRate = peer.ms.length / (peer.wall / 1000);
+console.log(`  peer (bare node:http JSON answer, same process, ${peer.ms.length} small calls, no writes or events): ${peerRate.toFixed(0)} req/s; ` +
+  `p50 ${percentile(peer.ms, 50).toFixed(1)} ms p99 ${percentile(peer.ms, 99).toFixed(1)} ms`);
+console.log(`  LayerLoom last round / peer: throughput ${(lastRate / peerRate).toFixed(2)}×, small-call p50 ${(lastP50 / percentile(peer.ms, 50)).toFixed(1)}× (LayerLoom's round also carries the 10 MB writes and the event stream)`);
 child.send({ type: 'close' });
 await new Promise((r) => child.once('exit', r));
 agent.destroy();
