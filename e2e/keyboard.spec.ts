@@ -94,6 +94,11 @@ describeE2E('keyboard-first editing', () => {
     expect(doc.nodes.some((n) => n.id === bn.id)).toBe(false);
     expect(doc.edges.map((e) => [e.source.node, e.target.node])).toEqual(ids.slice(1).map((id, i) => [ids[i], id]));
 
+    // A block focused with the keyboard (Tab reaches the canvas nodes) is the one Enter edits.
+    await page.locator(`.react-flow__node[data-id="${ids[4]}"]`).focus();
+    await editFirst(page, 'units', '12');
+    expect((await ed.document()).nodes.find((n) => n.id === ids[4])!.params.units).toBe(12);
+
     // Escape closes the palette without adding anything.
     const before = doc.nodes.length;
     await page.keyboard.press('/');

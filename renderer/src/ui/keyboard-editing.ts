@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { editFirstParam, moveSelection } from '../canvas/keyboard-actions';
 import type { NavDirection } from '../canvas/keyboard-nav';
+import { useEditor } from '../store';
 import { openQuickAdd, useQuickAdd } from './quick-add';
 
 /** What a key press asks for, or null when it is not a keyboard-editing key here. */
@@ -58,6 +59,9 @@ export function useKeyboardEditing(): void {
       if (useQuickAdd.getState().open || document.querySelector('.ll-overlay')) return;
       const intent = keyIntent(e, placeOf(e.target));
       if (!intent) return;
+      // A block reached with Tab is the one the keys act on (these keys never reach React Flow's own handler).
+      const focusedId = e.target instanceof HTMLElement ? e.target.closest('.react-flow__node')?.getAttribute('data-id') : null;
+      if (focusedId && !useEditor.getState().selection.includes(focusedId)) useEditor.getState().setSelection([focusedId]);
       switch (intent.kind) {
         case 'quickAdd':
           openQuickAdd();
