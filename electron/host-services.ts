@@ -246,7 +246,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     trainingRuns: () => trainingService().runs({}),
     trainingRunGet: (request) => trainingService().runGet(request),
     trainingRunSamples: (request) => trainingService().runSamples(request),
-    trainingRunExport: (request) => trainingService().runExport(request),
+    trainingRunExport: async (request) => (guard.check(request.dir, 'dir'), trainingService().runExport(request)),
     inspectCompute: (request) => inspectService().inspectCompute(request),
     async dispose() {
       await inspect?.dispose();

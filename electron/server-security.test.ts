@@ -159,6 +159,15 @@ describe('file paths stay in the documents folder', () => {
     expect(existsSync(join(outside, 'model.py'))).toBe(false);
   });
 
+  it('trainingRunExport refuses a target folder outside', async () => {
+    for (const dir of ['../outside/model', join(outside, 'model'), 'link-out/model']) {
+      const err = error(await api('trainingRunExport', { runId: 'any-run', dir }));
+      expect(err.code, dir).toBe('permission-denied');
+      expect(err.path).toBe('dir');
+    }
+    expect(existsSync(join(outside, 'model'))).toBe(false);
+  });
+
   it('refuses NUL bytes before any file system call', async () => {
     for (const channel of ['readDocument', 'writeDocument']) {
       const reply = await api(channel, { path: 'design.json\0.txt', text: '{}' });
