@@ -108,6 +108,26 @@ describeE2E('keyboard-first editing', () => {
     expect((await ed.document()).nodes).toHaveLength(before);
   });
 
+  test('Delete where the neighbours cannot be joined removes the node alone and says why', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });
+    const e = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
+    // in -> conv -> add and in -> add: joining around conv would wire 'in' into 'add' twice.
+    await ed.load({
+      format: 'layerloom.design',
+      version: 2,
+      nodes: [n('in', 'Input', 0, { shape: [8, 8, 4] }), n('conv', 'Conv2D', 150, { filters: 4, padding: 'same' }), n('add', 'Add', 300), n('out', 'Output', 450)],
+      edges: [e('e1', 'in', 'conv'), e('e2', 'conv', 'add'), e('e3', 'in', 'add'), e('e4', 'add', 'out')],
+    });
+    await ed.select('conv');
+    await page.keyboard.press('Delete');
+    const doc = await ed.document();
+    expect(doc.nodes.map((x) => x.id)).toEqual(['in', 'add', 'out']);
+    expect(doc.edges.map((x) => x.id)).toEqual(['e3', 'e4']);
+    await expect(page.getByTestId('toast').innerText()).resolves.toMatch(/not reconnected: cannot reconnect around 'conv': 'in' is already connected to 'add'/);
+    await screenshot('delete-not-bridged');
+  });
+
   test('the shortcuts sheet lists every keyboard-editing key, in both themes', async ({ page, screenshot }) => {
     await page.keyboard.press('?');
     const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });

@@ -26,7 +26,8 @@ function reveal(nodeId: string): void {
       const r = el.getBoundingClientRect();
       const p = pane.getBoundingClientRect();
       const inside = r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
-      if (!inside) useEditor.getState().focusNode(nodeId);
+      // Only while it is still the selection: a key pressed since then has moved on, and focusNode selects.
+      if (!inside && useEditor.getState().selection.includes(nodeId)) useEditor.getState().focusNode(nodeId);
     }),
   );
 }
