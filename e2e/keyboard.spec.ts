@@ -50,6 +50,12 @@ describeE2E('keyboard-first editing', () => {
     await editFirst(page, 'units', '10');
     await quickAdd(page, 'output');
     await ed.settled();
+    // The new block is brought into view (it was added below the bottom of the canvas).
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    await expect.poll(async () => {
+      const b = await page.locator('.react-flow__node.selected').boundingBox();
+      return !!b && b.y >= canvas.y && b.y + b.height <= canvas.y + canvas.height;
+    }, { timeout: 3000 }).toBe(true);
     await screenshot('built');
 
     let doc = await ed.document();

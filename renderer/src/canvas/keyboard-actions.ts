@@ -18,18 +18,20 @@ function selectedNode(): string | null {
 
 /** Brings `nodeId` into view (after React Flow has drawn it) only when it is off screen, so arrows do not jump the view. */
 function reveal(nodeId: string): void {
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`);
-      const pane = document.querySelector('.ll-canvas');
-      if (!el || !pane) return;
-      const r = el.getBoundingClientRect();
-      const p = pane.getBoundingClientRect();
-      const inside = r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
-      // Only while it is still the selection: a key pressed since then has moved on, and focusNode selects.
-      if (!inside && useEditor.getState().selection.includes(nodeId)) useEditor.getState().focusNode(nodeId);
-    }),
-  );
+  let frames = 0;
+  const check = () => {
+    const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`);
+    const pane = document.querySelector('.ll-canvas');
+    // A node just added reaches the screen a few frames later (flow nodes are built in an effect, then measured).
+    if ((!el || !el.getBoundingClientRect().width) && ++frames < 30) return void requestAnimationFrame(check);
+    if (!el || !pane) return;
+    const r = el.getBoundingClientRect();
+    const p = pane.getBoundingClientRect();
+    const inside = r.left >= p.left && r.right <= p.right && r.top >= p.top && r.bottom <= p.bottom;
+    // Only while it is still the selection: a key pressed since then has moved on, and focusNode selects.
+    if (!inside && useEditor.getState().selection.includes(nodeId)) useEditor.getState().focusNode(nodeId);
+  };
+  requestAnimationFrame(check);
 }
 
 /**
