@@ -5,7 +5,7 @@
  * and renamed into place, so a crash mid-write leaves the previous checkpoint intact.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { saveModelFiles } from '../model-files';
@@ -34,8 +34,27 @@ export interface CheckpointState {
   history: EpochRecord[];
 }
 
+/**
+ * Puts back a checkpoint folder that a kill left between `saveCheckpoint`'s two renames: when `dir` is missing,
+ * a complete new one (`dir.tmp-*` with its `state.json`, which is written last) or else the previous one
+ * (`dir.old-*`) becomes `dir` again. Returns whether a checkpoint is there now.
+ */
+export async function recoverCheckpoint(dir: string): Promise<boolean> {
+  if (existsSync(dir)) return true;
+  const parent = path.dirname(dir);
+  const base = path.basename(dir);
+  const siblings = existsSync(parent) ? await readdir(parent) : [];
+  const complete = siblings.filter((n) => n.startsWith(`${base}.tmp-`) && existsSync(path.join(parent, n, 'state.json')));
+  const previous = siblings.filter((n) => n.startsWith(`${base}.old-`));
+  const pick = complete[0] ?? previous[0];
+  if (!pick) return false;
+  await rename(path.join(parent, pick), dir);
+  return true;
+}
+
 /** Writes a checkpoint of `model` and `optimizer` to `dir`, replacing what was there only once complete. */
 export async function saveCheckpoint(tf: Tf, dir: string, model: tfjs.LayersModel, optimizer: tfjs.Optimizer, state: CheckpointState): Promise<void> {
+  await recoverCheckpoint(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
@@ -57,6 +76,7 @@ export async function saveCheckpoint(tf: Tf, dir: string, model: tfjs.LayersMode
  * model of the same design; returns the saved state. A missing folder or a different design is a `DesignError`.
  */
 export async function loadCheckpoint(tf: Tf, dir: string, model: tfjs.LayersModel, optimizer: tfjs.Optimizer): Promise<CheckpointState> {
+  await recoverCheckpoint(dir);
   const file = (name: string) => path.join(dir, name);
   if (!existsSync(file('state.json')) || !existsSync(file('model.json'))) {
     throw new DesignError('invalid-document', `${dir} is not a LayerLoom checkpoint (no state.json/model.json)`, 'resumeFrom');

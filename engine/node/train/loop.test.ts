@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -76,6 +76,17 @@ describe('training loop on the embedded Fashion-MNIST subset', () => {
     expect(started && started.type === 'started' && started.startEpoch).toBe(1);
     expect(more.finished.epochs).toBe(2);
     expect(JSON.parse(readFileSync(more.finished.recordPath, 'utf8')).history.map((h: { epoch: number }) => h.epoch)).toEqual([0, 1]);
+  });
+
+  it('a kill between the checkpoint swap\'s two renames loses nothing: the previous checkpoint is put back and resumes', async () => {
+    const first = await train({ learningRate: 0.01 });
+    const ckpt = join(first.out, 'checkpoints', 'last');
+    // What a SIGKILL after `rename(dir, old)` and before `rename(tmp, dir)` leaves behind.
+    renameSync(ckpt, `${ckpt}.old-4242`);
+    const resumed = await train({ learningRate: 0.01 }, { resumeFrom: ckpt });
+    expect(resumed.finished.testAccuracy).toBe(first.finished.testAccuracy);
+    expect(existsSync(join(ckpt, 'state.json'))).toBe(true);
+    expect(existsSync(`${ckpt}.old-4242`)).toBe(false);
   });
 
   it('stops early when the validation loss stops improving', async () => {
