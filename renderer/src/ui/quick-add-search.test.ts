@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockCatalog } from '../engine';
-import { rankBlocks } from './quick-add-search';
+import { rankBlocks, type SearchableBlock } from './quick-add-search';
 
 const palette = blockCatalog().filter((b) => b.inPalette);
 
@@ -14,7 +14,7 @@ describe('quick-add ranking', () => {
   });
 
   it('ranks a prefix above a match inside the name, and initials ("bn") above the description', () => {
-    const blocks = [
+    const blocks: SearchableBlock[] = [
       { type: 'Xpool', label: 'Xpool', category: 'pooling', description: '' },
       { type: 'Dense', label: 'Dense', category: 'core', description: 'after pooling' },
       { type: 'PoolA', label: 'PoolA', category: 'pooling', description: '' },
