@@ -67,11 +67,7 @@ describeE2E('training panel', () => {
   test('distills a second fashion-cnn from the first run: the teacher picked in the settings, both accuracies kept', async ({ page, screenshot }) => {
     const ed = editor(page);
     const tp = trainingPanel(page);
-    await ed.loadTemplate('fashion-cnn');
-    await ed.settled();
-    await tp.open();
-    await tp.setField('train-epochs', '1');
-    await tp.setField('train-batch', '64');
+    await tp.prepare('fashion-cnn', { 'train-epochs': '1', 'train-batch': '64' });
     // The first test's run is in the history: pick it as the teacher.
     const teacher = page.getByTestId('train-teacher');
     await expect.poll(() => teacher.locator('option').count(), { timeout: 10_000 }).toBeGreaterThan(1);
@@ -92,13 +88,8 @@ describeE2E('training panel', () => {
   }, 180_000);
 
   test('pauses and resumes, stops midway and starts another run; overlays two runs; exports, resumes and reopens runs', async ({ page, app, screenshot }) => {
-    const ed = editor(page);
     const tp = trainingPanel(page);
-    await ed.loadTemplate('fashion-cnn');
-    await ed.settled();
-    await tp.open();
-    await tp.setField('train-epochs', '3');
-    await tp.setField('train-batch', '64');
+    await tp.prepare('fashion-cnn', { 'train-epochs': '3', 'train-batch': '64' });
     await tp.start();
     await tp.waitPhase(/running/, 60_000);
     await tp.waitPoints(10);
@@ -196,12 +187,8 @@ describeE2E('training panel', () => {
   }, 180_000);
 
   test('a reload re-attaches to the running worker; editing during a run is flagged and does not touch it', async ({ page, screenshot }) => {
-    const ed = editor(page);
     const tp = trainingPanel(page);
-    await ed.loadTemplate('fashion-cnn');
-    await ed.settled();
-    await tp.open();
-    await tp.setField('train-epochs', '1');
+    await tp.prepare('fashion-cnn', { 'train-epochs': '1' });
     await tp.start();
     await tp.waitPhase(/running/, 60_000);
     await tp.waitPoints(5);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { backendChoiceSchema } from '../../contract/training-protocol';
 import { runSearch } from '../../engine/node/search/run-search';
-import { BackendUnavailableError, selectBackend } from '../../engine/node/train/backends/select';
+import { selectCliBackend } from '../backend';
 import { loadDataset, parseDatasetSpec } from '../../engine/node/train/data/dataset';
 import { searchSpaceSchema } from '../../engine/search/space';
 import { getTemplate } from '../../templates/index';
@@ -68,13 +68,7 @@ export async function run(args: string[]): Promise<number> {
   if (template) doc = template.build({ inputShape: [...dataset.train.shape], classes: dataset.classNames.length });
   // Production mode: no tfjs console advice (the Node "install tfjs-node" banner) in the CLI's output.
   tf.env().set('PROD', true);
-  let selection;
-  try {
-    selection = await selectBackend(tf, backend.data);
-  } catch (err) {
-    if (err instanceof BackendUnavailableError) throw new CliError(`${err.message}. Use --backend auto to pick the fastest that loads.`);
-    throw err;
-  }
+  const selection = await selectCliBackend(tf, backend.data);
   const outDir = values.out ?? path.join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const log = values.json ? undefined : (line: string) => console.log(line);
   log?.(`backend: ${selection.name} (${selection.reason})`);

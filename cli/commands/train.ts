@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { BackendUnavailableError, selectBackend } from '../../engine/node/train/backends/select';
+import { selectCliBackend } from '../backend';
 import { TrainingControl } from '../../engine/node/train/control';
 import { analyzeDesign } from '../../engine/analysis/analyze';
 import { assertWithinMemoryBudget } from '../../engine/node/limits';
@@ -167,13 +167,7 @@ export async function run(args: string[]): Promise<number> {
   if (template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), `to train at batch ${batchFor(doc)}`, 'train');
 
   const emit = values.json ? (e: TrainingEvent) => process.stdout.write(JSON.stringify(e) + '\n') : humanPrinter(process.stdout);
-  let selection;
-  try {
-    selection = await selectBackend(tf, backend.data);
-  } catch (err) {
-    if (err instanceof BackendUnavailableError) throw new CliError(`${err.message}. Use --backend auto to pick the fastest that loads.`);
-    throw err;
-  }
+  const selection = await selectCliBackend(tf, backend.data);
   emit({ type: 'backend', ...selection });
 
   const control = new TrainingControl();

@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { hostCall } from './app-page';
+import { editor } from './canvas';
 
 /** The training panel as a spec drives it. */
 export function trainingPanel(page: Page) {
@@ -12,6 +13,14 @@ export function trainingPanel(page: Page) {
     },
     async tab(name: 'setup' | 'curves' | 'results' | 'history'): Promise<void> {
       await page.getByTestId(`train-tab-${name}`).click();
+    },
+    /** Loads a template, opens the panel and types the given settings (field test id → value) as a user would. */
+    async prepare(template: string, settings: Record<string, string> = {}): Promise<void> {
+      const ed = editor(page);
+      await ed.loadTemplate(template);
+      await ed.settled();
+      await api.open();
+      for (const [testId, value] of Object.entries(settings)) await api.setField(testId, value);
     },
     /** Types a value into a settings field (by test id) as a user would. */
     async setField(testId: string, value: string): Promise<void> {
