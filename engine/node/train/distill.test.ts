@@ -83,15 +83,18 @@ describe('distillation in a training run', () => {
     await expect(train(mlp('student', null), { teacher: join(teacher.outDir, 'missing') })).rejects.toThrow(/teacher: .*missing: no such run folder/);
   });
 
-  it('a small student trained on few labels learns more from a teacher than alone (mean of 3 seeds)', async () => {
+  it('a small student trained on few labels learns more from a teacher than alone (mean of 5 seeds)', async () => {
     // The teacher sees 8,000 labelled examples; the students only the first 300 (the teacher's soft targets on
     // those 300 carry what it learned from the rest: Hinton et al.'s "dark knowledge").
     const teacher = await train(mlp('teacher', 256), { limitTrain: 8000, batchSize: 64, epochs: 6, learningRate: 0.002, seed: 1 });
+    // Seeds fix everything (initial weights included), so the margin is the same on every run. Measured here:
+    // T = 2, α = 0.5 gains about 0.6 points; T = 4, α = 0.9 loses about 2 (with this few labels the student then
+    // mostly copies an 82% teacher's mistakes).
     const student = mlp('student', 32);
     const common = { limitTrain: 300, batchSize: 32, epochs: 15, learningRate: 0.003 };
     const alone: number[] = [];
     const distilled: number[] = [];
-    for (const seed of [1, 2, 3]) {
+    for (const seed of [1, 2, 3, 4, 5]) {
       alone.push((await train(student, { ...common, seed })).finished.testAccuracy!);
       const d = await train(student, { ...common, seed, teacher: teacher.outDir, temperature: 2, alpha: 0.5 });
       distilled.push(d.finished.testAccuracy!);

@@ -20,7 +20,7 @@ import { mulberry32 } from './data/random';
 import { headOf, type Dataset, type DatasetSpec, type ImageSet } from './data/types';
 import { afterEpoch, INITIAL_STATE } from './epoch-policy';
 import { evaluateSet, lossFunction, type LossFn } from './evaluate';
-import { buildModelFor, fitInfoFor, lossNameFor } from './model';
+import { buildModelFor, fitInfoFor, lossNameFor, seedInitialWeights } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
 import { RunRecordWriter } from './run-record';
 import { trainStep, type TrainOptimizer } from './step';
@@ -89,6 +89,8 @@ export class TrainingRun {
     const { tf } = o;
     this.cfg = resolveConfig(o.document.training, o.overrides ?? {});
     this.model = (o.buildModel ?? buildModelFor)(o.document, tf);
+    // A resumed run gets its checkpoint's weights instead.
+    if (!o.buildModel && !o.resumeFrom) seedInitialWeights(tf, this.model, o.document, this.cfg.seed);
     checkDesignFits(fitInfoFor(o.document, this.model), o.dataset);
     this.classes = o.dataset.classNames.length;
     this.lossFn = lossFunction(tf, lossNameFor(o.document));

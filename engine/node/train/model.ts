@@ -3,13 +3,25 @@
  * input shape and class count live in the document (for `data-mismatch` errors that name the field to fix).
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { analyzeDesign } from '../../analysis/analyze';
 import { compileModel, type Tf } from '../../compile/compile';
+import { applyWeights, freshWeights } from '../../onnx/weights';
 import type { DesignDocument } from '../../schema/document';
 import type { DesignFitInfo } from './data/dataset';
 
 /** Compiles the design into an uncompiled `LayersModel` (the training loop brings its own optimizer and loss). */
 export function buildModelFor(doc: DesignDocument, tf: Tf): tfjs.LayersModel {
   return compileModel(doc, tf, { compile: false });
+}
+
+/**
+ * Gives the model's standard layers their Keras initial weights (Glorot-uniform kernels, zero biases, BatchNorm
+ * 1/0/0/1) drawn from `seed`, so the run's seed fixes its starting point as it fixes shuffles and splits (tfjs'
+ * own initializers draw from an unseeded generator). LayerLoom's custom layers keep their own initialization.
+ */
+export function seedInitialWeights(tf: Tf, model: tfjs.LayersModel, doc: DesignDocument, seed: number): void {
+  const analysis = analyzeDesign(doc);
+  applyWeights(tf, model, analysis, freshWeights(analysis, seed));
 }
 
 /** The loss of the design's (first) Output block; categorical cross-entropy when none is set. */
