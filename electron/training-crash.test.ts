@@ -5,36 +5,19 @@
  * resumed from that checkpoint starts at the next epoch and finishes.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tinyCnn } from '../engine/node/train/test-fixtures';
 import type { TrainingEventPayload } from '../contract/host-contract';
-import { startBrowserServer, TOKEN_HEADER, type BrowserServer } from './browser-server';
+import { useTestServer } from './test-server';
 
-let dir: string;
-let server: BrowserServer;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerloom-train-crash-'));
-  await mkdir(join(dir, 'renderer'));
-  await mkdir(join(dir, 'docs'));
-  server = await startBrowserServer({ rendererDir: join(dir, 'renderer'), userDataDir: join(dir, 'user'), documentsDir: join(dir, 'docs'), version: 't' });
-});
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const api = async (channel: string, body: unknown) => {
-  const res = await fetch(`${server.origin}/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: server.token }, body: JSON.stringify(body) });
-  return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string; message: string } };
-};
+const host = useTestServer('layerloom-train-crash-');
+const api = host.api;
 
 /** Every event the page would see, with a way to wait for one. */
 async function listen() {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${server.token}`, { origin: server.origin });
+  const ws = new WebSocket(`ws://127.0.0.1:${host.server.port}/events?token=${host.server.token}`, { origin: host.server.origin });
   await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
   const events: TrainingEventPayload[] = [];
   let wake = () => {};

@@ -1,35 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tinyCnn } from '../engine/node/train/test-fixtures';
-import { startBrowserServer, TOKEN_HEADER, type BrowserServer } from './browser-server';
+import { useTestServer } from './test-server';
 import type { TrainingEventPayload } from '../contract/host-contract';
 
-let dir: string;
-let server: BrowserServer;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'layerloom-train-'));
-  await mkdir(join(dir, 'renderer'));
-  await mkdir(join(dir, 'docs'));
-  server = await startBrowserServer({ rendererDir: join(dir, 'renderer'), userDataDir: join(dir, 'user'), documentsDir: join(dir, 'docs'), version: 't' });
-});
-afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const api = async (channel: string, body: unknown) => {
-  const res = await fetch(`${server.origin}/api/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: server.token }, body: JSON.stringify(body) });
-  return (await res.json()) as { ok: boolean; value?: Record<string, unknown>; error?: { code: string; path?: string } };
-};
+const host = useTestServer('layerloom-train-');
+const api = host.api;
 
 describe('training over the browser-mode transport', () => {
   it('starts a run in the worker and streams its events to the WebSocket until it finishes', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${server.token}`, { origin: server.origin });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.server.port}/events?token=${host.server.token}`, { origin: host.server.origin });
     await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
     const events: TrainingEventPayload[] = [];
     const done = new Promise<TrainingEventPayload>((resolve) => ws.on('message', (data) => {
@@ -46,7 +28,7 @@ describe('training over the browser-mode transport', () => {
     expect(started.ok).toBe(true);
     const outDir = String(started.value?.outDir);
     // Browser mode keeps runs beside the documents.
-    expect(outDir.startsWith(join(dir, 'docs', 'LayerLoom runs'))).toBe(true);
+    expect(outDir.startsWith(join(host.dir, 'docs', 'LayerLoom runs'))).toBe(true);
     const runId = String(started.value?.runId);
     // While it runs, a (reloaded) page can re-attach: the status names the run and replays its events.
     const live = await api('trainingStatus', {});
@@ -77,7 +59,7 @@ describe('training over the browser-mode transport', () => {
     expect(cell.total).toBe(cm[0][0]);
     const exported = await api('trainingRunExport', { runId, dir: 'exported-model' });
     expect(exported.ok).toBe(true);
-    expect(existsSync(join(dir, 'docs', 'exported-model', 'model.json'))).toBe(true);
+    expect(existsSync(join(host.dir, 'docs', 'exported-model', 'model.json'))).toBe(true);
     expect(await api('trainingRunGet', { runId: '../../etc' })).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'runId' } });
   });
 
@@ -90,7 +72,7 @@ describe('training over the browser-mode transport', () => {
     expect(preview.samples.map((s) => s.label)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9]);
     const missing = await api('trainingDatasetPreview', { dataset: { kind: 'idx', dir: 'no-such-folder' } });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found', path: 'dataset' } });
-    expect(missing.error && (missing.error as unknown as { message: string }).message).toContain(join(dir, 'docs', 'no-such-folder'));
+    expect(missing.error && (missing.error as unknown as { message: string }).message).toContain(join(host.dir, 'docs', 'no-such-folder'));
   });
 
   it('refuses to resume from outside the runs folder, and stop with no run says not running', async () => {
