@@ -20,7 +20,7 @@ import { mulberry32 } from './data/random';
 import { headOf, type Dataset, type DatasetSpec, type ImageSet } from './data/types';
 import { afterEpoch, INITIAL_STATE } from './epoch-policy';
 import { evaluateSet, lossFunction, type LossFn } from './evaluate';
-import { buildModelFor, fitInfoFor, lossNameFor, seedInitialWeights } from './model';
+import { buildModelFor, fitInfoFor, lossNameFor } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
 import { RunRecordWriter } from './run-record';
 import { trainStep, type TrainOptimizer } from './step';
@@ -88,9 +88,8 @@ export class TrainingRun {
   constructor(private readonly o: RunOptions) {
     const { tf } = o;
     this.cfg = resolveConfig(o.document.training, o.overrides ?? {});
-    this.model = (o.buildModel ?? buildModelFor)(o.document, tf);
-    // A resumed run gets its checkpoint's weights instead.
-    if (!o.buildModel && !o.resumeFrom) seedInitialWeights(tf, this.model, o.document, this.cfg.seed);
+    // A resumed run gets its checkpoint's weights instead of seeded ones.
+    this.model = o.buildModel ? o.buildModel(o.document, tf) : buildModelFor(o.document, tf, o.resumeFrom ? undefined : this.cfg.seed);
     checkDesignFits(fitInfoFor(o.document, this.model), o.dataset);
     this.classes = o.dataset.classNames.length;
     this.lossFn = lossFunction(tf, lossNameFor(o.document));

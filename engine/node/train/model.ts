@@ -9,19 +9,17 @@ import { applyWeights, freshWeights } from '../../onnx/weights';
 import type { DesignDocument } from '../../schema/document';
 import type { DesignFitInfo } from './data/dataset';
 
-/** Compiles the design into an uncompiled `LayersModel` (the training loop brings its own optimizer and loss). */
-export function buildModelFor(doc: DesignDocument, tf: Tf): tfjs.LayersModel {
-  return compileModel(doc, tf, { compile: false });
-}
-
 /**
- * Gives the model's standard layers their Keras initial weights (Glorot-uniform kernels, zero biases, BatchNorm
- * 1/0/0/1) drawn from `seed`, so the run's seed fixes its starting point as it fixes shuffles and splits (tfjs'
- * own initializers draw from an unseeded generator). LayerLoom's custom layers keep their own initialization.
+ * Compiles the design into an uncompiled `LayersModel` (the training loop brings its own optimizer and loss).
+ * With `seed`, its standard layers get their Keras initial weights (Glorot-uniform kernels, zero biases,
+ * BatchNorm 1/0/0/1) drawn from it, so the run's seed fixes its starting point as it fixes shuffles and splits
+ * (tfjs' own initializers draw from an unseeded generator); LayerLoom's custom layers keep their own.
  */
-export function seedInitialWeights(tf: Tf, model: tfjs.LayersModel, doc: DesignDocument, seed: number): void {
+export function buildModelFor(doc: DesignDocument, tf: Tf, seed?: number): tfjs.LayersModel {
   const analysis = analyzeDesign(doc);
-  applyWeights(tf, model, analysis, freshWeights(analysis, seed));
+  const model = compileModel(analysis, tf, { compile: false, name: doc.name });
+  if (seed !== undefined) applyWeights(tf, model, analysis, freshWeights(analysis, seed));
+  return model;
 }
 
 /** The loss of the design's (first) Output block; categorical cross-entropy when none is set. */
