@@ -69,7 +69,7 @@ function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): str
   if (c.minReceptiveField !== undefined) {
     const convs = analysis.flat.filter((n) => getBlock(n.type)?.category === 'convolution');
     const last = convs[convs.length - 1];
-    const rf = last ? Object.values(analysis.nodes).find((n) => n.nodeId === last.origin)?.receptiveField : null;
+    const rf = last ? analysis.nodes[last.origin]?.receptiveField : null;
     const size = rf ? Math.min(...rf.size) : 0;
     if (size < c.minReceptiveField) return `receptive field at the last convolution ${size} px < ${c.minReceptiveField}`;
   }
