@@ -1,6 +1,6 @@
 /**
- * The layer vocabulary the generators understand (tfjs/Keras class names), plus the small readers and the
- * TensorFlow padding arithmetic the Python writers share.
+ * The layer vocabulary the generators share: node roles, merge classes, known activations, small readers.
+ * (Config readers are in `layer-config.ts`; TensorFlow's 'same' padding is the blocks' `samePadding`.)
  */
 import { ACTIVATIONS } from '../blocks/params';
 import { listBlocks } from '../blocks/registry';
@@ -19,10 +19,6 @@ export function nodeRole(node: CodegenNode): NodeRole {
 export const MERGE_LAYERS: ReadonlySet<string> = new Set(
   listBlocks().flatMap((b) => (b.kind === 'primitive' && b.traits?.merges ? Object.keys(b.tfjs) : [])),
 );
-
-export { pairOf, windowConfig, type WindowConfig } from './layer-config';
-/** TensorFlow's 'same' padding along one axis as `[before, after]` (the blocks' `samePadding`). */
-export { samePadding as tfSamePadding } from '../blocks/shape-utils';
 
 /** Activation names the generators know: the blocks' activations (leaky ReLU is a layer class of its own). */
 export const KNOWN_ACTIVATIONS: ReadonlySet<string> = new Set(ACTIVATIONS);

@@ -6,7 +6,6 @@ import { getPrimitive } from '../blocks/registry';
 import type { OpCode, OpContext } from './torch-helpers';
 
 export type { OpCode, OpContext } from './torch-helpers';
-export { applyActivation, toChannelsFirst, toChannelsLast, torchDim } from './torch-helpers';
 
 /** The PyTorch code of one layer node; throws for a node `unsupportedFeatures` would have reported. */
 export function torchOp(ctx: OpContext): OpCode {

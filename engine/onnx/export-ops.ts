@@ -5,12 +5,9 @@
 import { getPrimitive, listBlocks } from '../blocks/registry';
 import { applyActivation, type OnnxLayerContext } from './export-helpers';
 
-export { applyActivation, ONNX_ACTIVATIONS } from './export-helpers';
-/** What one layer's writer gets (the blocks' `OnnxLayerContext`). */
-export type LayerContext = OnnxLayerContext;
-
+export { ONNX_ACTIVATIONS } from './export-helpers';
 /** Writes one layer; returns the ONNX name of its output tensor. Throws for a class `onnxUnsupported` reports. */
-export function writeLayer(ctx: LayerContext): string {
+export function writeLayer(ctx: OnnxLayerContext): string {
   const { node } = ctx;
   const block = getPrimitive(node.type);
   const className = node.layer!.className;
