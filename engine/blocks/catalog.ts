@@ -36,12 +36,16 @@ export interface CatalogEntry {
   explain?: BlockExplain;
 }
 
+/** The param names of a block's params schema (its object keys), in declaration order. */
+export function paramNames(schema: z.ZodType): string[] {
+  return Object.keys((schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {});
+}
+
 function paramsOf(schema: z.ZodType): CatalogParam[] {
-  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
   const defaults = schema.safeParse({});
   const values = defaults.success ? (defaults.data as Record<string, unknown>) : {};
   const missing = defaults.success ? [] : defaults.error.issues.map((i) => String(i.path[0]));
-  return Object.keys(shape).map((name) => ({ name, default: values[name], required: missing.includes(name) }));
+  return paramNames(schema).map((name) => ({ name, default: values[name], required: missing.includes(name) }));
 }
 
 function entryOf(b: BlockSpec): CatalogEntry {

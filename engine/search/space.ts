@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { analyzeDesign } from '../analysis/analyze';
 import type { DesignAnalysis } from '../analysis/types';
+import { paramNames } from '../blocks/catalog';
 import { getBlock } from '../blocks/registry';
 import { performCommands } from '../commands/perform';
 import { DesignError } from '../errors';
@@ -48,8 +49,8 @@ export function checkSpace(doc: DesignDocument, space: SearchSpace): void {
     const node = doc.nodes.find((n) => n.id === p.node || n.name === p.node);
     if (!node) throw new DesignError('invalid-params', `params[${i}].node: no node '${p.node}' in the design`, `params.${i}.node`);
     const block = getBlock(node.type);
-    const shape = (block?.params as unknown as { shape?: Record<string, unknown> })?.shape ?? {};
-    if (!(p.param in shape)) throw new DesignError('invalid-params', `params[${i}].param: ${node.type} '${node.name}' has no param '${p.param}' (it has ${Object.keys(shape).join(', ')})`, `params.${i}.param`);
+    const names = block ? paramNames(block.params as z.ZodType) : [];
+    if (!names.includes(p.param)) throw new DesignError('invalid-params', `params[${i}].param: ${node.type} '${node.name}' has no param '${p.param}' (it has ${names.join(', ')})`, `params.${i}.param`);
     p.values.forEach((v, j) => {
       const r = block!.params.safeParse({ ...node.params, [p.param]: v });
       if (!r.success) throw new DesignError('invalid-params', `params[${i}].values[${j}]: ${JSON.stringify(v)} is not a valid ${p.param} for ${node.type}: ${r.error.issues[0].message}`, `params.${i}.values.${j}`);
