@@ -24,6 +24,22 @@ describe('layerloom search', () => {
     expect(result.candidates.filter((c: { accuracy: number | null }) => c.accuracy !== null)).toHaveLength(2);
   }, 240_000);
 
+  it('searches the space saved in the design when --space and --budget are absent', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'layerloom-search-cli-'));
+    const doc = JSON.parse(readFileSync(path.join(repoRoot, 'templates/fashion-cnn.json'), 'utf8'));
+    doc.search = { params: [{ node: 'conv1', param: 'filters', values: [4, 1024] }], constraints: { maxParams: 400_000 }, method: 'random', budget: 2, batches: 1 };
+    const file = path.join(dir, 'design.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = path.join(dir, 'out');
+    const r = cli('search', file, '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.space.params).toEqual(doc.search.params);
+    expect(result.candidates.map((c: { choice: Record<string, number>; rejected: string | null; batches: number | null }) => [c.choice['conv1.filters'], c.rejected === null, c.batches]))
+      .toEqual(expect.arrayContaining([[4, true, 1], [1024, false, null]]));
+  }, 240_000);
+
   it('names what is wrong in a bad space file, exit 2', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'layerloom-search-cli-'));
     const space = path.join(dir, 'space.json');
@@ -34,6 +50,6 @@ describe('layerloom search', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const missing = cli('search', 'fashion-cnn', '--budget', '2');
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('--space is required');
+    expect(missing.stderr).toContain('--space is required: fashion-cnn marks no param as searchable');
   });
 });

@@ -1,7 +1,7 @@
 /**
- * `layerloom search <design | template> --space space.json --budget N [--method random|halving] [--batches N]
+ * `layerloom search <design | template> [--space space.json] [--budget N] [--method random|halving] [--batches N]
  * [--dataset SPEC] [--seed S] [--backend ...] [--out DIR] [--json]`: a small architecture search — candidates from
- * the space, refused by the analysis when they break the constraints, the rest trained briefly; prints the
+ * the space (the design's own, `doc.search`, when `--space` is absent; its budget, method and batches likewise), refused by the analysis when they break the constraints, the rest trained briefly; prints the
  * accuracy-vs-MACs Pareto front and writes `search.json` and every run folder under `--out`.
  */
 import { readFileSync } from 'node:fs';
@@ -11,13 +11,13 @@ import { backendChoiceSchema } from '../../contract/training-protocol';
 import { runSearch } from '../../engine/node/search/run-search';
 import { selectCliBackend } from '../backend';
 import { loadDataset, parseDatasetSpec } from '../../engine/node/train/data/dataset';
-import { searchSpaceSchema } from '../../engine/search/space';
+import { documentSpace, searchSpaceSchema } from '../../engine/search/space';
 import { getTemplate } from '../../templates/index';
 import { parseCliArgs, positiveInt } from '../args';
 import { CliError } from '../cli-error';
 import { loadDesign } from './analyze';
 
-const USAGE = 'usage: layerloom search <document.json | template> --space <space.json> --budget N [--method random|halving] [--batches N] [--dataset SPEC] [--seed S] [--backend auto|wasm|cpu|...] [--out DIR] [--json]';
+const USAGE = 'usage: layerloom search <document.json | template> [--space <space.json>] [--budget N] [--method random|halving] [--batches N] [--dataset SPEC] [--seed S] [--backend auto|wasm|cpu|...] [--out DIR] [--json]';
 
 /** Reads and validates the space file; a bad one names the field. */
 function readSpace(file: string) {
@@ -40,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(args, {
     space: { type: 'string' },
     budget: { type: 'string' },
-    method: { type: 'string', default: 'random' },
+    method: { type: 'string' },
     batches: { type: 'string' },
     dataset: { type: 'string' },
     seed: { type: 'string' },
@@ -49,18 +49,20 @@ export async function run(args: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new CliError(`expected one document or template name. ${USAGE}`);
-  if (!values.space) throw new CliError(`--space is required. ${USAGE}`);
-  const budget = positiveInt(values.budget, '--budget');
+  const target = positionals[0];
+  let doc = loadDesign(target);
+  // Without --space, the search saved in the design (the app's inspector and search panel write it).
+  const stored = doc.search;
+  const budget = positiveInt(values.budget, '--budget') ?? stored?.budget;
   if (budget === undefined) throw new CliError(`--budget is required. ${USAGE}`);
-  if (values.method !== 'random' && values.method !== 'halving') throw new CliError(`--method must be random or halving, got '${values.method}'.`);
+  const method = values.method ?? stored?.method ?? 'random';
+  if (method !== 'random' && method !== 'halving') throw new CliError(`--method must be random or halving, got '${method}'.`);
   const backend = backendChoiceSchema.safeParse(values.backend);
   if (!backend.success || backend.data === 'torch') throw new CliError(`--backend must be one of the tfjs backends (${backendChoiceSchema.options.filter((b) => b !== 'torch').join(', ')}), got '${values.backend}'.`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${values.seed}'.`);
-  const space = readSpace(values.space);
-
-  const target = positionals[0];
-  let doc = loadDesign(target);
+  const space = values.space ? readSpace(values.space) : documentSpace(doc);
+  if (!space) throw new CliError(`--space is required: ${target} marks no param as searchable. ${USAGE}`);
   const spec = parseDatasetSpec(values.dataset ?? doc.training.dataset);
   const inputShape = doc.nodes.find((n) => n.type === 'Input')?.params.shape;
   const dataset = loadDataset(spec, Array.isArray(inputShape) ? (inputShape as number[]) : undefined);
@@ -72,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
   const outDir = values.out ?? path.join('runs', `search-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const log = values.json ? undefined : (line: string) => console.log(line);
   log?.(`backend: ${selection.name} (${selection.reason})`);
-  const result = await runSearch({ tf, document: doc, space, dataset, datasetSpec: spec, budget, method: values.method, batches: positiveInt(values.batches, '--batches') ?? 40, seed, outDir, backend: selection, log, overrides: { limitTest: 1000 } });
+  const result = await runSearch({ tf, document: doc, space, dataset, datasetSpec: spec, budget, method, batches: positiveInt(values.batches, '--batches') ?? stored?.batches ?? 40, seed, outDir, backend: selection, log, overrides: { limitTest: 1000 } });
   if (values.json) {
     console.log(JSON.stringify(result, null, 2));
     return 0;

@@ -7,6 +7,7 @@ import { DesignError, assertNever } from '../errors';
 import { trainingSchema, type CompositeDefinition, type DesignDocument, type DesignEdge, type DesignNode, type TrainingSettings } from '../schema/document';
 import type { EditCommand } from './types';
 import { performAnnotation } from './annotations';
+import { performSearch } from './search';
 import { canConnect, defaultName, freshId, uniqueName } from '../graph';
 
 /** Applies one command. Throws a `DesignError` ('invalid-graph') naming what is wrong when it cannot apply. */
@@ -69,6 +70,9 @@ export function performCommand(doc: DesignDocument, command: EditCommand): Desig
     case 'editAnnotation':
     case 'removeAnnotation':
       return performAnnotation(doc, command);
+    case 'setSearchParam':
+    case 'setSearch':
+      return performSearch(doc, command);
     default:
       return assertNever(command, 'edit command');
   }

@@ -4,6 +4,7 @@
  */
 import type { Position, TrainingSettings } from '../schema/document';
 import type { AnnotationCommand } from './annotations';
+import type { SearchCommand } from './search';
 
 export type EditCommand =
   | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
@@ -30,7 +31,9 @@ export type EditCommand =
   /** Change the design's stored training settings (validated whole; a bad value names its field). */
   | { kind: 'setTraining'; training: Partial<TrainingSettings> }
   /** Notes and frames on the canvas (engine/commands/annotations.ts). */
-  | AnnotationCommand;
+  | AnnotationCommand
+  /** The architecture search stored with the design (engine/commands/search.ts). */
+  | SearchCommand;
 
 /** A one-click fix attached to a diagnostic: a label for the button and the command(s) it runs, in order. */
 export interface Fix {

@@ -103,6 +103,35 @@ export const annotationSchema = z.object({
   size: z.object({ width: z.number().finite().min(40).max(100000), height: z.number().finite().min(30).max(100000) }),
 });
 
+/** One searchable param of a node and the values an architecture search tries for it. */
+export const searchParamSchema = z.object({
+  /** The node's id (a name is accepted too, for hand-written space files). */
+  node: z.string().min(1),
+  param: z.string().min(1),
+  values: z.array(z.unknown()).min(1, 'expected at least one value').max(64),
+}).strict();
+
+/** Limits the analysis checks on every candidate before any training; a candidate that breaks one is not trained. */
+export const searchConstraintsSchema = z.object({
+  maxParams: z.number().positive().optional(),
+  maxMacs: z.number().positive().optional(),
+  maxTrainingBytes: z.number().positive().optional(),
+  /** The receptive field at the last convolution must cover at least this many input pixels (per axis). */
+  minReceptiveField: z.number().int().positive().optional(),
+}).strict();
+
+/**
+ * The architecture search stored with a design (optional; absent: nothing is searched): the searchable params
+ * and their values, the constraints, the method, how many candidates and how many batches each first training has.
+ */
+export const searchSettingsSchema = z.object({
+  params: z.array(searchParamSchema).max(64).default([]),
+  constraints: searchConstraintsSchema.default({}),
+  method: z.enum(['random', 'halving']).default('random'),
+  budget: z.number().int().positive().max(1000).default(6),
+  batches: z.number().int().positive().max(100000).default(20),
+});
+
 /** The whole design document, version 2. */
 export const documentSchema = z.object({
   format: z.literal(DOCUMENT_FORMAT),
@@ -117,6 +146,8 @@ export const documentSchema = z.object({
   training: trainingSchema.default(trainingSchema.parse({})),
   /** Notes and frames on the canvas (version 2). */
   annotations: z.array(annotationSchema).default([]),
+  /** The architecture search: searchable params, constraints, method and budget (absent: none). */
+  search: searchSettingsSchema.optional(),
 });
 
 export type Position = z.infer<typeof positionSchema>;
@@ -128,3 +159,6 @@ export type TrainingSettings = z.infer<typeof trainingSchema>;
 export type Annotation = z.infer<typeof annotationSchema>;
 export type AnnotationColor = (typeof ANNOTATION_COLORS)[number];
 export type DesignDocument = z.infer<typeof documentSchema>;
+export type SearchSettings = z.infer<typeof searchSettingsSchema>;
+export type SearchParam = z.infer<typeof searchParamSchema>;
+export type SearchConstraints = z.infer<typeof searchConstraintsSchema>;

@@ -12,22 +12,13 @@ import { getBlock } from '../blocks/registry';
 import { performCommands } from '../commands/perform';
 import { DesignError } from '../errors';
 import { mulberry32 } from '../random';
-import type { DesignDocument } from '../schema/document';
+import { searchConstraintsSchema, searchParamSchema, type DesignDocument } from '../schema/document';
+import { invalidSearchValue } from './searchable';
 
 /** The search space: which params vary (and over what values) and the constraints. */
 export const searchSpaceSchema = z.object({
-  params: z.array(z.object({
-    node: z.string().min(1),
-    param: z.string().min(1),
-    values: z.array(z.unknown()).min(1, 'expected at least one value').max(64),
-  }).strict()).min(1, 'expected at least one searchable param'),
-  constraints: z.object({
-    maxParams: z.number().positive().optional(),
-    maxMacs: z.number().positive().optional(),
-    maxTrainingBytes: z.number().positive().optional(),
-    /** The receptive field at the last convolution must cover at least this many input pixels (per axis). */
-    minReceptiveField: z.number().int().positive().optional(),
-  }).strict().default({}),
+  params: z.array(searchParamSchema).min(1, 'expected at least one searchable param'),
+  constraints: searchConstraintsSchema.default({}),
 }).strict();
 export type SearchSpace = z.infer<typeof searchSpaceSchema>;
 
@@ -52,13 +43,23 @@ export function checkSpace(doc: DesignDocument, space: SearchSpace): void {
     const names = block ? paramNames(block.params as z.ZodType) : [];
     if (!names.includes(p.param)) throw new DesignError('invalid-params', `params[${i}].param: ${node.type} '${node.name}' has no param '${p.param}' (it has ${names.join(', ')})`, `params.${i}.param`);
     p.values.forEach((v, j) => {
-      const r = block!.params.safeParse({ ...node.params, [p.param]: v });
-      if (!r.success) throw new DesignError('invalid-params', `params[${i}].values[${j}]: ${JSON.stringify(v)} is not a valid ${p.param} for ${node.type}: ${r.error.issues[0].message}`, `params.${i}.values.${j}`);
+      const bad = invalidSearchValue(node, p.param, v);
+      if (bad) throw new DesignError('invalid-params', `params[${i}].values[${j}]: ${bad}`, `params.${i}.values.${j}`);
     });
   });
 }
 
-const keyOf = (p: SearchSpace['params'][number]) => `${p.node}.${p.param}`;
+/**
+ * The search space stored in the document (`doc.search`), without entries whose node was deleted since; null when
+ * nothing is marked searchable.
+ */
+export function documentSpace(doc: DesignDocument): SearchSpace | null {
+  const params = (doc.search?.params ?? []).filter((p) => doc.nodes.some((n) => n.id === p.node || n.name === p.node));
+  return params.length ? { params, constraints: doc.search?.constraints ?? {} } : null;
+}
+
+/** The key of a param in a candidate's `choice`: `<node>.<param>`. */
+export const keyOf = (p: SearchSpace['params'][number]) => `${p.node}.${p.param}`;
 
 /** Why a candidate breaks the constraints, or null. */
 function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): string | null {
