@@ -1,6 +1,7 @@
 /** The editor's layout: top bar, palette, canvas, details panel, status bar, and the overlays. */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Canvas } from './canvas/canvas';
 import { appInfo, discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile, type Recovery } from './files/file-actions';
 import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './canvas/actions';
@@ -13,6 +14,7 @@ import { RightPanel } from './panels/right-panel';
 import { StatusBar } from './panels/status-bar';
 import { TopBar } from './panels/topbar';
 import { TrainingDrawer } from './panels/training/training-drawer';
+import { t as translate } from './i18n';
 import { useEditor } from './store';
 import { Icon } from './ui/icons';
 import { PromptDialog } from './ui/prompt';
@@ -22,6 +24,7 @@ import { useShortcuts } from './ui/shortcuts';
 import { ToastView } from './ui/toast';
 
 function RecoveryBanner() {
+  const { t } = useTranslation();
   const [recovery, setRecovery] = useState<Recovery | null>(null);
   useEffect(() => {
     void readRecovery().then(setRecovery);
@@ -32,7 +35,7 @@ function RecoveryBanner() {
     <div className="ll-banner" role="alert" data-testid="recovery">
       <Icon name="info" size={14} />
       <span>
-        Unsaved changes to <strong>{recovery.doc.name}</strong> from {when.toLocaleString()} were recovered.
+        <Trans t={t} i18nKey="app.recovered" values={{ name: recovery.doc.name, when: when.toLocaleString() }} components={{ strong: <strong /> }} />
       </span>
       <button
         className="ll-button is-small is-primary"
@@ -41,7 +44,7 @@ function RecoveryBanner() {
           setRecovery(null);
         }}
       >
-        Restore
+        {t('app.restore')}
       </button>
       <button
         className="ll-button is-small"
@@ -50,7 +53,7 @@ function RecoveryBanner() {
           setRecovery(null);
         }}
       >
-        Discard
+        {t('app.discard')}
       </button>
     </div>
   );
@@ -61,9 +64,10 @@ async function showAbout(): Promise<void> {
   const s = useEditor.getState();
   try {
     const a = await appInfo();
-    s.showToast('info', `LayerLoom ${a.version} · ${a.mode === 'electron' ? 'desktop app' : 'browser mode'} on ${a.platform}`);
+    const mode = translate(a.mode === 'electron' ? 'app.aboutDesktop' : 'app.aboutBrowser');
+    s.showToast('info', translate('app.about', { version: a.version, mode, platform: a.platform }));
   } catch (err) {
-    s.showToast('error', `about: ${(err as Error).message}`);
+    s.showToast('error', translate('app.aboutFailed', { message: (err as Error).message }));
   }
 }
 

@@ -9,11 +9,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startAnalysis } from './analysis/runner';
 import { App } from './app';
+import { applyLanguage } from './i18n';
 import { startAutosave } from './files/file-actions';
 import { useEditor } from './store';
 import { installTestHook } from './test-hook';
 
 document.documentElement.dataset.theme = useEditor.getState().theme;
+applyLanguage(useEditor.getState().language);
 startAnalysis();
 startAutosave();
 // Only test builds carry the hook; in the app build the branch and the module are dropped.

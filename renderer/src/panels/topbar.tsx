@@ -1,8 +1,10 @@
 /** The top bar: file menu, templates, history, layout and view controls, colour-by toggle and theme. */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { autoLayout } from '../canvas/actions';
 import { newFile, openFile, recentFiles, saveFile, saveFileAs } from '../files/file-actions';
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from '../i18n';
 import { useEditor } from '../store';
 import type { ColorBy } from '../store/ui-slice';
 import { Icon, type IconName } from '../ui/icons';
@@ -20,6 +22,7 @@ function ToolButton({ icon, label, onClick, disabled, testId }: { icon: IconName
 }
 
 function FileMenu() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [recent, setRecent] = useState<string[]>([]);
   const ref = useRef<HTMLDivElement>(null);
@@ -46,18 +49,18 @@ function FileMenu() {
   return (
     <div className="ll-menu" ref={ref}>
       <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => setOpen((o) => !o)} data-testid="file-menu">
-        File <Icon name="chevronDown" size={12} />
+        {t('topbar.file')} <Icon name="chevronDown" size={12} />
       </button>
       {open && (
         <div className="ll-menu__pop" role="menu">
-          {item('New design', '', newFile, 'menu-new')}
-          {item('Open…', 'Ctrl O', () => openFile(), 'menu-open')}
-          {item('Save', 'Ctrl S', saveFile, 'menu-save')}
-          {item('Save as…', 'Ctrl ⇧ S', saveFileAs, 'menu-save-as')}
+          {item(t('menu.new'), '', newFile, 'menu-new')}
+          {item(t('menu.open'), 'Ctrl O', () => openFile(), 'menu-open')}
+          {item(t('menu.save'), 'Ctrl S', saveFile, 'menu-save')}
+          {item(t('menu.saveAs'), 'Ctrl ⇧ S', saveFileAs, 'menu-save-as')}
           <div className="ll-menu__sep" />
-          {item('Export…', '', openExportDialog, 'menu-export')}
-          {item('Import model…', '', () => importModelFile(), 'menu-import-model')}
-          {recent.length > 0 && <div className="ll-menu__sep">Recent</div>}
+          {item(t('menu.export'), '', openExportDialog, 'menu-export')}
+          {item(t('menu.importModel'), '', () => importModelFile(), 'menu-import-model')}
+          {recent.length > 0 && <div className="ll-menu__sep">{t('menu.recent')}</div>}
           {recent.slice(0, 6).map((p) => (
             <button
               key={p}
@@ -80,33 +83,53 @@ function FileMenu() {
 
 /** Opens and closes the code panel (its state lives in the panel's own store). */
 function CodeToggle() {
+  const { t } = useTranslation();
   const open = useCodePanel((s) => s.open);
   return (
-    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleCodePanel} aria-pressed={open} title="Show the design's code" data-testid="toggle-code">
-      <Icon name="file" size={14} /> Code
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleCodePanel} aria-pressed={open} title={t('topbar.codeTitle')} data-testid="toggle-code">
+      <Icon name="file" size={14} /> {t('topbar.code')}
     </button>
   );
 }
 
 /** Opens and closes the Inspect panel (receptive fields, kernels, feature maps, class activation maps). */
 function InspectToggle() {
+  const { t } = useTranslation();
   const open = useEditor((s) => s.inspectOpen);
   return (
-    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleInspectPanel} aria-pressed={open} title="See inside the network" data-testid="toggle-inspect">
-      <Icon name="info" size={14} /> Inspect
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={toggleInspectPanel} aria-pressed={open} title={t('topbar.inspectTitle')} data-testid="toggle-inspect">
+      <Icon name="info" size={14} /> {t('topbar.inspect')}
     </button>
   );
 }
 
-const COLOR_OPTIONS: { value: ColorBy; label: string }[] = [
-  { value: 'category', label: 'Type' },
-  { value: 'params', label: 'Params' },
-  { value: 'macs', label: 'MACs' },
-  { value: 'rf', label: 'RF' },
-];
+const COLOR_OPTIONS: ColorBy[] = ['category', 'params', 'macs', 'rf'];
+
+/** The interface language switch: each language named in itself, so anyone can find their own. */
+function LanguageSelect() {
+  const { t } = useTranslation();
+  const language = useEditor((s) => s.language);
+  return (
+    <select
+      className="ll-lang-select"
+      value={language}
+      onChange={(e) => isLanguage(e.target.value) && useEditor.getState().setLanguage(e.target.value)}
+      title={t('topbar.language')}
+      aria-label={t('topbar.language')}
+      data-testid="language-select"
+    >
+      {LANGUAGES.map((l) => (
+        <option key={l} value={l} lang={l}>
+          {LANGUAGE_NAMES[l]}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** The top bar. */
 export function TopBar({ fitView }: { fitView: () => void }) {
+  const { t } = useTranslation();
   const { name, dirty, filePath, canUndo, canRedo, colorBy, theme } = useEditor(
     useShallow((s) => ({
       name: s.doc.name,
@@ -132,24 +155,24 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         </div>
         <FileMenu />
         <button className="ll-menu__trigger" onClick={() => state.setGalleryOpen(true)} data-testid="open-gallery">
-          <Icon name="grid" size={14} /> Templates
+          <Icon name="grid" size={14} /> {t('topbar.templates')}
         </button>
-        <div className="ll-docname" title={filePath ?? 'Not saved yet'} data-testid="doc-name">
+        <div className="ll-docname" title={filePath ?? t('topbar.notSaved')} data-testid="doc-name">
           <span>{name}</span>
-          {dirty && <span className="ll-dirty" aria-label="Unsaved changes" />}
+          {dirty && <span className="ll-dirty" aria-label={t('topbar.unsaved')} />}
         </div>
       </div>
       <div className="ll-topbar__center">
-        <ToolButton icon="undo" label="Undo (Ctrl Z)" onClick={state.undo} disabled={!canUndo} testId="undo" />
-        <ToolButton icon="redo" label="Redo (Ctrl ⇧ Z)" onClick={state.redo} disabled={!canRedo} testId="redo" />
+        <ToolButton icon="undo" label={t('topbar.undo')} onClick={state.undo} disabled={!canUndo} testId="undo" />
+        <ToolButton icon="redo" label={t('topbar.redo')} onClick={state.redo} disabled={!canRedo} testId="redo" />
         <span className="ll-divider" />
-        <ToolButton icon="layout" label="Auto-layout (⇧ L)" onClick={autoLayout} testId="auto-layout" />
-        <ToolButton icon="fit" label="Fit view (⇧ 1)" onClick={fitView} testId="fit-view" />
+        <ToolButton icon="layout" label={t('topbar.autoLayout')} onClick={autoLayout} testId="auto-layout" />
+        <ToolButton icon="fit" label={t('topbar.fitView')} onClick={fitView} testId="fit-view" />
         <span className="ll-divider" />
-        <div className="ll-segmented" role="radiogroup" aria-label="Colour nodes by">
+        <div className="ll-segmented" role="radiogroup" aria-label={t('topbar.colorBy')}>
           {COLOR_OPTIONS.map((o) => (
-            <button key={o.value} role="radio" aria-checked={colorBy === o.value} className={colorBy === o.value ? 'is-active' : ''} onClick={() => state.setColorBy(o.value)} data-testid={`color-${o.value}`}>
-              {o.label}
+            <button key={o} role="radio" aria-checked={colorBy === o} className={colorBy === o ? 'is-active' : ''} onClick={() => state.setColorBy(o)} data-testid={`color-${o}`}>
+              {t(`topbar.colorOption.${o}`)}
             </button>
           ))}
         </div>
@@ -159,8 +182,9 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         <CodeToggle />
         <InspectToggle />
         <TrainingToggle />
-        <ToolButton icon="info" label="Keyboard shortcuts" onClick={() => useShortcutsSheet.setState({ open: true })} testId="shortcuts" />
-        <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? 'Light theme' : 'Dark theme'} onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} testId="toggle-theme" />
+        <LanguageSelect />
+        <ToolButton icon="info" label={t('topbar.shortcuts')} onClick={() => useShortcutsSheet.setState({ open: true })} testId="shortcuts" />
+        <ToolButton icon={theme === 'dark' ? 'sun' : 'moon'} label={theme === 'dark' ? t('topbar.lightTheme') : t('topbar.darkTheme')} onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} testId="toggle-theme" />
       </div>
     </header>
   );

@@ -1,5 +1,6 @@
 /** Selection and view state: what is selected, which panel is open, the theme, transient messages. */
 import type { StateCreator } from 'zustand';
+import { applyLanguage, initialLanguage, LANGUAGE_STORAGE_KEY, type Language } from '../i18n';
 import type { EditorState } from './index';
 
 export type Theme = 'dark' | 'light';
@@ -19,6 +20,8 @@ export interface UiSlice {
   selection: string[];
   selectedEdges: string[];
   theme: Theme;
+  /** The interface language (remembered across sessions; applied at once, without a reload). */
+  language: Language;
   colorBy: ColorBy;
   /** Whether the canvas shows its minimap (View ▸ Toggle Minimap). */
   minimapVisible: boolean;
@@ -34,6 +37,7 @@ export interface UiSlice {
   requestFit(): void;
   setSelection(nodes: string[], edges?: string[]): void;
   setTheme(theme: Theme): void;
+  setLanguage(language: Language): void;
   setColorBy(colorBy: ColorBy): void;
   toggleMinimap(): void;
   setRightTab(tab: RightTab): void;
@@ -61,6 +65,7 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
   selection: [],
   selectedEdges: [],
   theme: initialTheme(),
+  language: initialLanguage(),
   colorBy: 'category',
   minimapVisible: true,
   rightTab: 'inspector',
@@ -82,6 +87,15 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
       // storage unavailable (private mode): the theme just isn't remembered
     }
     set({ theme });
+  },
+  setLanguage(language) {
+    try {
+      localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
+    } catch {
+      // storage unavailable: the language applies to this session only
+    }
+    applyLanguage(language);
+    set({ language });
   },
   toggleMinimap() {
     set((s) => ({ minimapVisible: !s.minimapVisible }));

@@ -1,0 +1,71 @@
+/**
+ * The interface's one translation layer (i18next + react-i18next). Every string the renderer shows comes from the
+ * language files under ./locales/<language>/, bundled with the app (no network). Three namespaces: `ui` (chrome,
+ * panels, dialogs, toasts), `diagnostics` (engine diagnostics and their fixes, keyed by code) and `blocks`
+ * (palette categories, descriptions, explanations and param help, keyed by block type). The CLI does not use it:
+ * its messages stay English.
+ */
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import enBlocks from './locales/en/blocks.json';
+import enDiagnostics from './locales/en/diagnostics.json';
+import enUi from './locales/en/ui.json';
+import zhBlocks from './locales/zh-CN/blocks.json';
+import zhDiagnostics from './locales/zh-CN/diagnostics.json';
+import zhUi from './locales/zh-CN/ui.json';
+
+/** The interface languages, in the order the switch lists them. */
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Each language's name written in that language (the switch shows these, untranslated). */
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
+
+/** The bundled language files: language -> namespace -> nested keys. */
+export const RESOURCES = {
+  en: { ui: enUi, diagnostics: enDiagnostics, blocks: enBlocks },
+  'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks },
+} as const;
+
+export const LANGUAGE_STORAGE_KEY = 'layerloom.language';
+
+/** Whether a value names one of the interface languages. */
+export function isLanguage(value: unknown): value is Language {
+  return (LANGUAGES as readonly unknown[]).includes(value);
+}
+
+/** The language to start in: the remembered choice, else Chinese for a Chinese browser, else English. */
+export function initialLanguage(): Language {
+  try {
+    const saved = localStorage.getItem(LANGUAGE_STORAGE_KEY);
+    if (isLanguage(saved)) return saved;
+  } catch {
+    // storage unavailable: fall through to the browser's language
+  }
+  const nav = typeof navigator === 'undefined' ? '' : navigator.language ?? '';
+  return /^zh\b/i.test(nav) ? 'zh-CN' : 'en';
+}
+
+/** The app's i18next instance (its own, so nothing else on the page can change its settings). */
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: RESOURCES,
+  lng: initialLanguage(),
+  fallbackLng: 'en',
+  ns: ['ui', 'diagnostics', 'blocks'],
+  defaultNS: 'ui',
+  // Resources are bundled: initialise synchronously so the first render is already translated.
+  initAsync: false,
+  // React escapes what it renders.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+/** Translates outside React (toasts, prompts built in actions); components use `useTranslation()` instead. */
+export const t = i18n.t.bind(i18n);
+
+/** Switches the interface language at once (every `useTranslation()` component re-renders) and sets `<html lang>`. */
+export function applyLanguage(language: Language): void {
+  if (typeof document !== 'undefined') document.documentElement.lang = language;
+  if (i18n.language !== language) void i18n.changeLanguage(language);
+}
