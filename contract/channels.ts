@@ -30,10 +30,15 @@ export const INVOKE_CHANNELS = [
   'modelImport',
   'codeFileWrite',
   'inspectCompute',
+  'searchStart',
+  'searchStop',
+  'searchStatus',
+  'searchList',
+  'searchGet',
 ] as const;
 
 /** Event channels: the host pushes, the renderer listens (IPC `send` or the WebSocket `/events`). */
-export const EVENT_CHANNELS = ['menuCommand', 'trainingEvent'] as const;
+export const EVENT_CHANNELS = ['menuCommand', 'trainingEvent', 'searchEvent'] as const;
 
 /** A request/response channel name. */
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];

@@ -9,6 +9,7 @@ import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSch
 import type { EventChannel, InvokeChannel } from './channels';
 import { inspectContract } from './inspect';
 import { modelIoContract } from './model-io';
+import { searchContract, searchEventSchema } from './search';
 import { trainingRunsContract } from './training-runs';
 
 /** Largest document text the host reads or writes (bytes of UTF-8). */
@@ -99,6 +100,7 @@ export const invokeContract = {
   ...trainingRunsContract,
   ...modelIoContract,
   ...inspectContract,
+  ...searchContract,
 } satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Payload schemas of every event channel (host -> renderer). */
@@ -106,6 +108,8 @@ export const eventContract = {
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS), path: z.string().optional() }),
   /** Every event of the training worker (contract/training-protocol.ts), validated on the way out. */
   trainingEvent: trainingEventSchema,
+  /** Every event of the search worker (contract/search.ts). */
+  searchEvent: searchEventSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 /** The request a channel takes (after defaults are applied). */

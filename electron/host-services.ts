@@ -14,6 +14,7 @@ import {
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createTrainingService, type TrainingService } from './training-service';
 import { createInspectService, type InspectService } from './inspect-service';
+import { createSearchService, type SearchService } from './search-service';
 import { createModelIoServices } from './model-io';
 import { createPathGuard } from './path-guard';
 import { WEIGHTS_FORMATS } from '../contract/model-io';
@@ -147,6 +148,10 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       emit: (event) => options.emit?.('trainingEvent', event),
     }));
 
+  let search: SearchService | undefined;
+  const searchService = (): SearchService =>
+    (search ??= createSearchService({ runsDir, documentsDir, emit: (event) => options.emit?.('searchEvent', event) }));
+
   let inspect: InspectService | undefined;
   const inspectService = (): InspectService => (inspect ??= createInspectService({ runsDir }));
 
@@ -248,7 +253,13 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     trainingRunSamples: (request) => trainingService().runSamples(request),
     trainingRunExport: async (request) => (guard.check(request.dir, 'dir'), trainingService().runExport(request)),
     inspectCompute: (request) => inspectService().inspectCompute(request),
+    searchStart: (request) => searchService().start(request),
+    searchStop: async () => (search ? search.stop() : { running: false }),
+    searchStatus: async () => (search ? search.status() : { running: false, searchId: null, design: null, events: [] }),
+    searchList: () => searchService().list(),
+    searchGet: (request) => searchService().get(request),
     async dispose() {
+      await search?.dispose();
       await inspect?.dispose();
       await training?.dispose();
     },

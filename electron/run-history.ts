@@ -15,6 +15,9 @@ import { runRequestSchema, type RunRequest, type RunStatus, type RunSummary } fr
 /** Files the host adds to a run folder. */
 export const RUN_FILES = { design: 'design.json', request: 'request.json', events: 'events.jsonl', record: 'run.json', predictions: 'predictions.json' } as const;
 
+/** The runs folder's subfolder that holds architecture searches (`electron/search-service.ts`), not a run itself. */
+export const SEARCHES_FOLDER = 'searches';
+
 /** Appends a live run's events to its folder (and keeps them in memory for a page that re-attaches). */
 export class RunLog {
   readonly events: TrainingEvent[] = [];
@@ -126,7 +129,7 @@ function runIdTime(runId: string): string {
 export async function listRuns(runsDir: string, liveRunId: string | null, liveEvents?: TrainingEvent[]): Promise<RunSummary[]> {
   let names: string[];
   try {
-    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^[\w.-]+$/.test(d.name)).map((d) => d.name);
+    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^[\w.-]+$/.test(d.name) && d.name !== SEARCHES_FOLDER).map((d) => d.name);
   } catch {
     return [];
   }

@@ -7,6 +7,7 @@
  * Pareto front.
  */
 import path from 'node:path';
+import type { SearchEvent } from '../../../contract/search';
 import type { TrainingEvent, TrainingOverrides } from '../../../contract/training-protocol';
 import type { Tf } from '../../compile/compile';
 import { drawCandidates, paretoFront, type Candidate, type SearchSpace } from '../../search/space';
@@ -36,6 +37,10 @@ export interface SearchOptions {
   log?: (line: string) => void;
   /** Overrides for every training (batch size, test limit, ...). */
   overrides?: TrainingOverrides;
+  /** Receives the search's progress (the app's worker streams these to the search panel). */
+  emit?: (event: SearchEvent) => void;
+  /** Stops the search: the training in progress ends after its current step and no other starts. */
+  control?: TrainingControl;
 }
 
 /** One candidate in the results. */
@@ -58,6 +63,7 @@ export interface SearchResult {
   format: 'layerloom.search';
   version: 1;
   method: 'random' | 'halving';
+  status: 'completed' | 'stopped';
   seed: number;
   space: SearchSpace;
   candidates: CandidateResult[];
@@ -69,34 +75,48 @@ export interface SearchResult {
 }
 
 /** Trains one candidate for `batches` batches (one epoch capped there); returns its test accuracy and run folder. */
-async function trainCandidate(o: SearchOptions, c: Candidate, batches: number, round: number): Promise<{ accuracy: number; runDir: string; seconds: number }> {
+async function trainCandidate(o: SearchOptions, c: Candidate, batches: number, round: number): Promise<{ accuracy: number; runDir: string; seconds: number; stopped: boolean }> {
   const runDir = path.join(o.outDir, `${c.id}-r${round}`);
   const events: TrainingEvent[] = [];
   const finished = await runTraining({
-    tf: o.tf, document: c.doc, dataset: o.dataset, datasetSpec: o.datasetSpec, outDir: runDir, backend: o.backend, control: new TrainingControl(),
+    tf: o.tf, document: c.doc, dataset: o.dataset, datasetSpec: o.datasetSpec, outDir: runDir, backend: o.backend, control: o.control ?? new TrainingControl(),
     overrides: { seed: o.seed, validationSplit: 0, ...o.overrides, epochs: 1, maxBatchesPerEpoch: batches },
     emit: (e) => events.push(e),
   });
-  return { accuracy: finished.testAccuracy ?? 0, runDir, seconds: finished.seconds };
+  return { accuracy: finished.testAccuracy ?? 0, runDir, seconds: finished.seconds, stopped: finished.status === 'stopped' };
 }
 
 /** Runs the search to the end and writes `search.json` in `outDir`. */
 export async function runSearch(o: SearchOptions): Promise<SearchResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => undefined);
+  const emit = o.emit ?? (() => undefined);
   const candidates = drawCandidates(o.document, o.space, o.budget, o.seed);
   const results = new Map<string, CandidateResult>(candidates.map((c) => [c.id, { id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, accuracy: null, batches: null, runDir: null, seconds: null }]));
+  emit({ type: 'drawn', method: o.method, backend: o.backend.name, space: o.space, candidates: candidates.map((c) => ({ id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected })) });
   for (const c of candidates) if (c.rejected) log(`${c.id} ${JSON.stringify(c.choice)}: refused before training: ${c.rejected}`);
   let alive = candidates.filter((c) => !c.rejected);
   log(`${alive.length} of ${candidates.length} candidates fit the constraints; ${o.method === 'halving' ? 'successive halving' : 'random search'}`);
   let batches = o.batches;
-  for (let round = 1; alive.length > 0; round++) {
+  let stopped = false;
+  for (let round = 1; alive.length > 0 && !stopped; round++) {
     for (const c of alive) {
+      if (o.control?.stopRequested) {
+        stopped = true;
+        break;
+      }
+      emit({ type: 'training', id: c.id, round, batches });
       const r = await trainCandidate(o, c, batches, round);
+      // A training cut short by Stop is not a fair point on the plot: it is left out.
+      if (r.stopped) {
+        stopped = true;
+        break;
+      }
       Object.assign(results.get(c.id)!, { accuracy: r.accuracy, batches, runDir: r.runDir, seconds: r.seconds });
+      emit({ type: 'trained', id: c.id, round, batches, accuracy: r.accuracy, seconds: r.seconds, run: path.relative(o.outDir, r.runDir) });
       log(`round ${round}: ${c.id} ${JSON.stringify(c.choice)} → accuracy ${(r.accuracy * 100).toFixed(1)}% (${batches} batches, ${c.macs.toLocaleString('en-US')} MACs)`);
     }
-    if (o.method === 'random' || alive.length === 1) break;
+    if (stopped || o.method === 'random' || alive.length === 1) break;
     alive = [...alive].sort((a, b) => results.get(b.id)!.accuracy! - results.get(a.id)!.accuracy!).slice(0, Math.ceil(alive.length / 2));
     if (alive.length === 1 && round > 1) break;
     batches *= 2;
@@ -105,9 +125,10 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
   const front = paretoFront(trained).map((r) => r.id);
   const best = trained.length ? trained.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).id : null;
   const result: SearchResult = {
-    format: 'layerloom.search', version: 1, method: o.method, seed: o.seed, space: o.space,
+    format: 'layerloom.search', version: 1, method: o.method, status: stopped ? 'stopped' : 'completed', seed: o.seed, space: o.space,
     candidates: [...results.values()], front, best, seconds: (performance.now() - t0) / 1000,
   };
   await writeFileAtomic(path.join(o.outDir, 'search.json'), JSON.stringify(result, null, 2) + '\n');
+  emit({ type: 'finished', status: result.status, front, best, seconds: result.seconds });
   return result;
 }
