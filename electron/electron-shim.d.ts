@@ -14,7 +14,9 @@ export interface Event { preventDefault(): void }
 
 export interface WebFrameMain { url: string; parent: WebFrameMain | null }
 
-export interface HandlerDetails { url: string }
+export interface HandlerDetails { url: string; frameName: string; features: string; disposition: 'default' | 'foreground-tab' | 'background-tab' | 'new-window' | 'other' }
+export interface MouseInputEvent { type: 'mouseDown' | 'mouseUp' | 'mouseEnter' | 'mouseLeave' | 'contextMenu' | 'mouseWheel' | 'mouseMove'; x: number; y: number; button?: 'left' | 'middle' | 'right'; clickCount?: number }
+export interface Input { type: 'keyUp' | 'keyDown'; key: string; code: string; isAutoRepeat: boolean }
 export type WindowOpenHandlerResponse = { action: 'deny' } | { action: 'allow' };
 
 export interface WebContents {
@@ -25,6 +27,8 @@ export interface WebContents {
   setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
   on(event: 'will-navigate' | 'will-redirect', listener: (event: Event, url: string) => void): this;
   on(event: 'will-attach-webview', listener: (event: Event) => void): this;
+  on(event: 'before-mouse-event', listener: (event: Event, mouse: MouseInputEvent) => void): this;
+  on(event: 'before-input-event', listener: (event: Event, input: Input) => void): this;
 }
 
 export interface WebPreferences {
@@ -38,6 +42,7 @@ export interface WebPreferences {
   webviewTag?: boolean;
   navigateOnDragDrop?: boolean;
   spellcheck?: boolean;
+  disableBlinkFeatures?: string;
 }
 
 export interface BrowserWindowConstructorOptions {
@@ -107,6 +112,8 @@ export const ipcRenderer: {
   on(channel: string, listener: (event: IpcRendererEvent, ...args: any[]) => void): unknown;
   removeListener(channel: string, listener: (...args: any[]) => void): unknown;
 };
+
+export const shell: { openExternal(url: string, options?: { activate?: boolean }): Promise<void> };
 
 export const contextBridge: { exposeInMainWorld(apiKey: string, api: any): void };
 

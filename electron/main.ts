@@ -4,15 +4,16 @@
  * (context isolation, sandbox, no Node integration, navigation/new windows/webviews/permissions refused),
  * registers the typed IPC handlers, builds the native menus and remembers the window's bounds.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, screen, session, shell, type WebContents } from 'electron';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MenuCommand } from '../contract/host-contract';
 import { createHostServices, type NativeDialogs } from './host-services';
-import { APP_HOST, APP_SCHEME, APP_URL, isAppUrl, registerHostHandlers, sendEvent } from './ipc-main';
+import { APP_HOST, APP_SCHEME, APP_URL, registerHostHandlers, sendEvent } from './ipc-main';
 import { buildMenuTemplate } from './menu';
 import { STATIC_HEADERS, contentTypeFor, resolveStaticPath } from './static-files';
+import { installWindowGuards } from './window-guards';
 import { loadWindowState, placeWindow, saveWindowState } from './window-state';
 
 const ROOT = resolve(__dirname, '..');
@@ -33,18 +34,6 @@ async function serveRenderer(request: Request): Promise<Response> {
   const info = file ? await stat(file).catch(() => null) : null;
   if (!file || !info?.isFile()) return new Response('not found', { status: 404, headers: STATIC_HEADERS });
   return new Response(new Uint8Array(await readFile(file)), { headers: { ...STATIC_HEADERS, 'content-type': contentTypeFor(file) } });
-}
-
-/** Refuses everything a page could use to leave the app: navigation, redirects, new windows, webviews. */
-function harden(contents: WebContents): void {
-  contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
 function focusedContents(): WebContents | null {
@@ -116,7 +105,9 @@ async function createWindow(): Promise<void> {
     title: 'LayerLoom',
     backgroundColor: '#111318',
     webPreferences: {
-      preload: PRELOAD,
+      // Reviewed (electronegativity PRELOAD_JS_CHECK): the sandboxed preload exposes only `invoke` and `on` for the
+      // contract's channels, never ipcRenderer or Node (preload-bridge.ts, preload-bridge.test.ts).
+      preload: PRELOAD, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -126,6 +117,8 @@ async function createWindow(): Promise<void> {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // No auxclick events: a middle click cannot drive page script (navigation still goes through the guards).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (placed.maximized) win.maximize();
@@ -150,7 +143,8 @@ async function createWindow(): Promise<void> {
   await win.loadURL(APP_URL);
 }
 
-app.on('web-contents-created', (_event, contents) => harden(contents));
+// Navigation away, redirects, webviews and new windows are refused; a clicked web link opens in the system browser.
+app.on('web-contents-created', (_event, contents) => installWindowGuards(contents, { shell }));
 
 app.whenReady().then(async () => {
   // Deny every permission prompt (camera, notifications, ...) except writing to the clipboard.

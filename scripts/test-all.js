@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every check in order: lint, type-check, unit/integration tests (vitest), e2e specs (Playwright in Chromium).
+// Runs every check in order: lint, type-check, the Electron security scan (electronegativity: summary printed,
+// fails on a high or medium finding), unit/integration tests (vitest), e2e specs (Playwright in Chromium).
 // Prints one closing line "N passed, N failed, N skipped" summing vitest and e2e results.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
@@ -9,6 +10,7 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']],
   ['typecheck (renderer tests)', 'npx', ['tsc', '-p', 'tsconfig.web-tests.json', '--noEmit']],
+  ['electronegativity', 'node', ['scripts/electronegativity.js']],
   ['unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']],
   ['e2e', 'node', ['scripts/e2e.js']],
 ];
