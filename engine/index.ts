@@ -5,4 +5,4 @@ export { migrate } from './schema/migrations';
 export * from './blocks';
 export * from './analysis';
 export { DesignError, assertNever, formatPath, type DesignErrorCode } from './errors';
-export type { EditCommand, Fix } from './commands/types';
+export type { ApplyTo, EditCommand, Fix } from './commands/types';

@@ -31,7 +31,8 @@ export interface GraphStructure {
 export function portsOf(node: DesignNode, doc: DesignDocument): InputPort[] | undefined {
   if (node.type === 'Composite') {
     const def = doc.composites.find((d) => d.id === node.params.definition);
-    return def?.inputs.map((i) => ({ name: i.name }));
+    // One port per name: an input feeding several inner layers is listed once per layer in the definition.
+    return def && [...new Set(def.inputs.map((i) => i.name))].map((name) => ({ name }));
   }
   return getBlock(node.type)?.inputs;
 }

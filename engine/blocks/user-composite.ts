@@ -10,12 +10,14 @@ import type { CompositeBlock, Subgraph, SubgraphNode } from './types';
 /** A use of a user-defined composite stored in `document.composites`. */
 export const compositeRefParams = z.object({ definition: z.string().min(1) });
 
-/** The subgraph of a definition: inner edges become inputs, and the definition's i-th input becomes `input:i`. */
+/** The subgraph of a definition: inner edges become inputs, and the definition's i-th input port (by name) becomes `input:i`. */
 export function definitionSubgraph(def: CompositeDefinition): Subgraph {
   const sources = new Map<string, string[]>();
-  def.inputs.forEach((port, i) => {
+  // Inputs are numbered by port name: one port feeding several inner layers is listed once per layer.
+  const names = [...new Set(def.inputs.map((port) => port.name))];
+  def.inputs.forEach((port) => {
     const list = sources.get(port.node) ?? [];
-    list.push(`input:${i}`);
+    list.push(`input:${names.indexOf(port.name)}`);
     sources.set(port.node, list);
   });
   for (const e of def.edges) {

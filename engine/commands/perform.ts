@@ -8,6 +8,7 @@ import { trainingSchema, type CompositeDefinition, type DesignDocument, type Des
 import type { EditCommand } from './types';
 import { performAnnotation } from './annotations';
 import { performSearch } from './search';
+import { editComposite } from './composite-edit';
 import { canConnect, defaultName, freshId, uniqueName } from '../graph';
 
 /** Applies one command. Throws a `DesignError` ('invalid-graph') naming what is wrong when it cannot apply. */
@@ -64,6 +65,8 @@ export function performCommand(doc: DesignDocument, command: EditCommand): Desig
       return retarget(doc, command.inputShape, command.classes);
     case 'setTraining':
       return setTraining(doc, command.training);
+    case 'editComposite':
+      return editComposite(doc, command.nodeId, command.commands, command.applyTo ?? 'all', performCommands);
     case 'addAnnotation':
     case 'moveAnnotation':
     case 'resizeAnnotation':

@@ -6,6 +6,9 @@ import type { Position, TrainingSettings } from '../schema/document';
 import type { AnnotationCommand } from './annotations';
 import type { SearchCommand } from './search';
 
+/** Where edits to a shared composite definition go: every use of it, or a copy made for the edited use alone. */
+export type ApplyTo = 'all' | 'unique';
+
 export type EditCommand =
   | { kind: 'addNode'; id?: string; type: string; name?: string; params?: Record<string, unknown>; position: Position }
   | { kind: 'removeNodes'; nodeIds: string[] }
@@ -30,6 +33,12 @@ export type EditCommand =
   | { kind: 'retarget'; inputShape?: number[]; classes?: number }
   /** Change the design's stored training settings (validated whole; a bad value names its field). */
   | { kind: 'setTraining'; training: Partial<TrainingSettings> }
+  /**
+   * Edits inside composite node `nodeId` (engine/commands/composite-edit.ts): `commands` apply to its inside as a
+   * document of its own. A built-in composite becomes a definition first; a shared definition changes for every
+   * use (`all`, the default) or is copied for this node (`unique`; with no commands it only makes the copy).
+   */
+  | { kind: 'editComposite'; nodeId: string; commands: EditCommand[]; applyTo?: ApplyTo }
   /** Notes and frames on the canvas (engine/commands/annotations.ts). */
   | AnnotationCommand
   /** The architecture search stored with the design (engine/commands/search.ts). */

@@ -4,6 +4,7 @@
  */
 export { performCommand, performCommands } from '../../engine/commands/perform';
 export { FRAME_SIZE, NOTE_SIZE, frameContents, freshAnnotationId } from '../../engine/commands/annotations';
+export { countUses, openScopePath, scopedCommand, type OpenedComposite, type ScopeLevel } from '../../engine/commands/composite-edit';
 export { ANNOTATION_COLORS, type Annotation, type AnnotationColor } from '../../engine/schema/document';
 export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export {
@@ -39,6 +40,7 @@ export type {
   DesignEdge,
   DesignNode,
   Diagnostic,
+  ApplyTo,
   EditCommand,
   Fix,
   NodeAnalysis,
