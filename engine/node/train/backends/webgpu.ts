@@ -5,6 +5,7 @@
  * Vulkan driver (Linux), D3D12 (Windows) or Metal (macOS); no CUDA needed.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { useWebGpuKernels } from './webgpu-kernels/conv-grads';
 
 /** Result of `initWebGpu`. `software` marks CPU emulations (SwiftShader, llvmpipe/lavapipe, fallback adapters). */
 export interface WebGpuStatus {
@@ -103,6 +104,8 @@ export async function initWebGpu(tf: TfLike, opts: WebGpuOptions = {}): Promise<
     } catch (e) {
       return { ok: false, reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${(e as Error).message}` };
     }
+    // LayerLoom's WGSL convolution gradients (webgpu-kernels/); LAYERLOOM_WEBGPU_KERNELS=tfjs keeps tfjs's own.
+    useWebGpuKernels(process.env.LAYERLOOM_WEBGPU_KERNELS !== 'tfjs');
     return { ok: true, adapter: st.adapter, software: st.software };
   })();
   const st = await gpuState;
