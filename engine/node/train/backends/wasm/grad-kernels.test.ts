@@ -26,6 +26,14 @@ function convCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
   out.push({ name: 'stride > kernel', x: [1, 9, 8, 2], f: [2, 2, 2, 2], stride: 3, pad: 'valid', dil: 1 });
   out.push({ name: 'kernel = input', x: [2, 3, 3, 2], f: [3, 3, 2, 2], stride: 1, pad: 'valid', dil: 1 });
   out.push({ name: 'same, stride 2, even size', x: [1, 8, 6, 2], f: [3, 3, 2, 3], stride: 2, pad: 'same', dil: 1 });
+  // Stride phases: odd sizes, a phase with no rows (1×1 stride 2), kernels larger than the stride.
+  out.push({ name: 'stride 2 phases, odd size, same', x: [2, 7, 9, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same', dil: 1 });
+  out.push({ name: 'stride 2 phases, valid', x: [1, 9, 8, 2], f: [3, 2, 2, 3], stride: 2, pad: 'valid', dil: 1 });
+  out.push({ name: 'stride 3 phases, explicit pad', x: [1, 10, 11, 2], f: [4, 5, 2, 2], stride: 3, pad: [[0, 0], [2, 1], [0, 2], [0, 0]], dil: 1 });
+  // Dead taps: windows that reach only padding on small maps.
+  out.push({ name: 'dead taps, 1x1 map, 3x3 same', x: [3, 1, 1, 4], f: [3, 3, 4, 3], stride: 1, pad: 'same', dil: 1 });
+  out.push({ name: 'dead taps, 2x2 map, stride 2 same', x: [2, 2, 2, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same', dil: 1 });
+  out.push({ name: 'dead taps, wide padding', x: [1, 3, 2, 2], f: [3, 3, 2, 2], stride: 1, pad: [[0, 0], [3, 1], [2, 2], [0, 0]], dil: 1 });
   if (!depthwise) {
     // KH·KW·Ci ≤ Co: the filter gradient goes through explicit patches (first-layer shapes).
     out.push({ name: 'patches path, stride 2 same', x: [2, 7, 6, 1], f: [3, 3, 1, 9], stride: 2, pad: 'same', dil: 1 });
@@ -84,6 +92,32 @@ describe.each([
       tf.tensor(fv, c.f), tf.tensor(vf, c.f)));
     expect(Math.abs(dx.numeric - dx.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(dx.numeric)));
     expect(Math.abs(df.numeric - df.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(df.numeric)));
+  });
+});
+
+describe('ResNet-18 convolutions (fused bias + relu) on wasm match cpu', () => {
+  type FusedCase = { name: string; x: Shape4; f: Shape4; stride: number; pad: Pad };
+  const cases: FusedCase[] = [
+    { name: '7x7 s2 stem, explicit pad', x: [2, 16, 16, 3], f: [7, 7, 3, 8], stride: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+    { name: '3x3 s2 same, 8x8 → 4x4', x: [2, 8, 8, 4], f: [3, 3, 4, 6], stride: 2, pad: 'same' },
+    { name: '1x1 s2 projection', x: [2, 4, 4, 4], f: [1, 1, 4, 6], stride: 2, pad: 'valid' },
+    { name: '3x3 s1 same on 1x1 (centre tap only)', x: [3, 1, 1, 5], f: [3, 3, 5, 4], stride: 1, pad: 'same' },
+    { name: '3x3 s2 same on 2x2 → 1x1', x: [2, 2, 2, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  ];
+  it.each(cases.map((c) => [`${c.name}: x ${c.x.join('x')} f ${c.f.join('x')}`, c] as const))('%s', async (_l, c) => {
+    const r = rng(17);
+    const xv = values(r, c.x.reduce((a, b) => a * b)), fv = values(r, c.f.reduce((a, b) => a * b)), bv = values(r, c.f[3]);
+    const both = () => {
+      const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(fv, c.f), bias = tf.tensor1d(bv);
+      const op = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) =>
+        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: c.stride, pad: c.pad, activation: 'relu' });
+      const y = op(x, f, bias);
+      const weights = tf.tensor(values(rng(5), y.size), y.shape);
+      return [y, ...tf.grads((a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => op(a, w, b).mul(weights).sum())([x, f, bias])];
+    };
+    const wasm = await onBackend('wasm', both);
+    const cpu = await onBackend('cpu', both);
+    wasm.forEach((v, i) => expect(relErr(v, cpu[i])).toBeLessThan(1e-5));
   });
 });
 
