@@ -114,6 +114,41 @@ describeE2E('keyboard-first editing', () => {
     expect((await ed.document()).nodes).toHaveLength(before);
   });
 
+  test("the design's own blocks are offered by name and inserted as linked uses", async ({ page, screenshot }) => {
+    const ed = editor(page);
+    const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });
+    const e = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
+    await ed.load({
+      format: 'layerloom.design',
+      version: 2,
+      nodes: [n('in', 'Input', 0, { shape: [16, 16, 3] }), n('c1', 'Conv2D', 150, { filters: 8, padding: 'same' }), n('bn', 'BatchNormalization', 300), n('out', 'Output', 450)],
+      edges: [e('e1', 'in', 'c1'), e('e2', 'c1', 'bn'), e('e3', 'bn', 'out')],
+    });
+    await page.evaluate(() => (globalThis as unknown as { __layerloom: { dispatch(c: unknown): boolean } }).__layerloom.dispatch({ kind: 'makeComposite', nodeIds: ['c1', 'bn'], name: 'conv_bn' }));
+    let doc = await ed.document();
+    const use = doc.nodes.find((x) => x.type === 'Composite')!;
+    const definition = use.params.definition;
+    await ed.select(use.id);
+    await page.keyboard.press('/');
+    await page.keyboard.type('conv_b');
+    const first = page.getByTestId('quick-add').locator('[role="option"]').first();
+    await expect(first.getAttribute('data-testid')).resolves.toBe(`quick-add-user-${definition}`);
+    await expect(first.innerText()).resolves.toContain('your block');
+    await screenshot('quick-add-user-block');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('quick-add').waitFor({ state: 'detached' });
+    doc = await ed.document();
+    const uses = doc.nodes.filter((x) => x.type === 'Composite');
+    expect(uses).toHaveLength(2);
+    const added = uses.find((x) => x.id !== use.id)!;
+    // A linked use of the same definition, named after it, wired after the selected block.
+    expect(added.params.definition).toBe(definition);
+    expect(added.name).toMatch(/^conv_bn/);
+    expect(doc.edges.filter((x) => x.source.node === use.id).map((x) => x.target.node)).toEqual([added.id]);
+    await ed.settled();
+    expect((await ed.analysis()).valid).toBe(true);
+  });
+
   test('Delete where the neighbours cannot be joined removes the node alone and says why', async ({ page, screenshot }) => {
     const ed = editor(page);
     const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });

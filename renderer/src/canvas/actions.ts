@@ -13,31 +13,30 @@ const PASTE_OFFSET = { x: 48, y: 48 };
 /** The drag payload of a user-defined block: `Composite:<definition id>`. */
 export const USER_BLOCK_PREFIX = 'Composite:';
 
+/** What a palette payload adds: a catalogue block with its default params, or a linked use of a user-defined block. */
+export function resolveBlockPayload(payload: string): { type: string; params: Record<string, unknown>; name?: string } | { error: string } {
+  if (payload.startsWith(USER_BLOCK_PREFIX)) {
+    const defId = payload.slice(USER_BLOCK_PREFIX.length);
+    const def = useEditor.getState().doc.composites.find((c) => c.id === defId);
+    return def ? { type: 'Composite', params: { definition: def.id }, name: def.name } : { error: `no user block '${defId}' in this design` };
+  }
+  // Params without defaults are left out: the inspector shows what is missing.
+  return getBlock(payload) ? { type: payload, params: defaultParams(payload) } : { error: `unknown block type '${payload}'` };
+}
+
 /**
  * Adds a block with its default parameters at `position` and selects it. `Composite:<id>` adds a linked use of
  * the document's user-defined block `<id>`.
  */
 export function addBlock(payload: string, position: { x: number; y: number }): string | null {
-  const isUser = payload.startsWith(USER_BLOCK_PREFIX);
-  const type = isUser ? 'Composite' : payload;
   const state = useEditor.getState();
-  const spec = getBlock(type);
-  if (!spec) {
-    state.showToast('error', `unknown block type '${type}'`);
+  const block = resolveBlockPayload(payload);
+  if ('error' in block) {
+    state.showToast('error', block.error);
     return null;
   }
+  const { type, params, name } = block;
   const id = freshId(state.doc, defaultName(type));
-  let params: Record<string, unknown> = {};
-  let name: string | undefined;
-  if (isUser) {
-    const def = state.doc.composites.find((c) => c.id === payload.slice(USER_BLOCK_PREFIX.length));
-    if (!def) return null;
-    params = { definition: def.id };
-    name = def.name;
-  } else {
-    // Params without defaults are left out: the inspector shows what is missing.
-    params = defaultParams(type);
-  }
   if (!state.dispatch({ kind: 'addNode', id, type, params, position, ...(name ? { name } : {}) })) return null;
   state.setSelection([id]);
   return id;

@@ -3,9 +3,9 @@
  * undo step). The rules themselves (where an arrow goes, how a block is wired in) are the pure functions of
  * keyboard-nav.ts; these only read the store and dispatch.
  */
-import { defaultName, defaultParams, freshId, performCommand } from '../engine';
+import { defaultName, freshId, performCommand } from '../engine';
 import { useEditor } from '../store';
-import { deleteSelection } from './actions';
+import { deleteSelection, resolveBlockPayload } from './actions';
 import { useAnnotationEditing } from './annotation-nodes';
 import { insertAfterCommands, neighbourAlongWires, type NavDirection } from './keyboard-nav';
 
@@ -35,13 +35,18 @@ function reveal(nodeId: string): void {
 }
 
 /**
- * Inserts block `type` after the selected node and wires it (or adds it at `fallback` with nothing selected);
- * selects the new node. Returns its id, or null when refused (the reason is shown).
+ * Inserts a block (a catalogue type, or `Composite:<id>` for a linked use of a user-defined block) after the selected
+ * node and wires it (or adds it at `fallback` with nothing selected); selects the new node. Returns its id, or null when refused (the reason is shown).
  */
-export function insertAfterSelection(type: string, fallback: { x: number; y: number }): string | null {
+export function insertAfterSelection(payload: string, fallback: { x: number; y: number }): string | null {
   const state = useEditor.getState();
-  const id = freshId(state.doc, defaultName(type));
-  const plan = insertAfterCommands(state.doc, selectedNode(), type, id, defaultParams(type), fallback);
+  const block = resolveBlockPayload(payload);
+  if ('error' in block) {
+    state.showToast('error', `Cannot insert: ${block.error}`);
+    return null;
+  }
+  const id = freshId(state.doc, defaultName(block.type));
+  const plan = insertAfterCommands(state.doc, selectedNode(), block.type, id, block.params, fallback, block.name);
   if (!plan.ok) {
     state.showToast('error', `Cannot insert: ${plan.reason}`);
     return null;

@@ -45,6 +45,9 @@ describe('insert after the selection', () => {
     expect(doc.edges.map((e) => [e.source.node, e.target.node])).toEqual([['in', 'flat'], ['flat', 'out']]);
     expect(doc.nodes.find((n) => n.id === 'flat')!.position).toEqual({ x: 0, y: INSERT_STEP });
     expect(doc.nodes.find((n) => n.id === 'out')!.position.y).toBe(150 + INSERT_STEP);
+    // A name given (a user block's) is the new node's.
+    const named = insertAfterCommands(chain, 'in', 'Flatten', 'f2', {}, { x: 0, y: 0 }, 'my_flatten');
+    expect(performCommands(chain, named.ok ? named.commands : []).nodes.find((n) => n.id === 'f2')!.name).toBe('my_flatten');
   });
 
   it('adds a new branch after a node with no or several outgoing wires, and just adds with no selection', () => {

@@ -68,11 +68,13 @@ export function insertAfterCommands(
   newId: string,
   params: Record<string, unknown>,
   fallback: { x: number; y: number },
+  name?: string,
 ): InsertPlan {
+  const named = name ? { name } : {};
   const spec = getBlock(type);
   if (!spec) return { ok: false, reason: `unknown block type '${type}'` };
   const after = afterId ? doc.nodes.find((n) => n.id === afterId) : undefined;
-  if (!after) return { ok: true, commands: [{ kind: 'addNode', id: newId, type, params, position: fallback }] };
+  if (!after) return { ok: true, commands: [{ kind: 'addNode', id: newId, type, params, position: fallback, ...named }] };
   if (!hasOutput(after.type)) return { ok: false, reason: `'${after.name}' is the model output: nothing can come after it` };
   if (!spec.inputs.length) return { ok: false, reason: `${spec.label} takes no input, so it cannot go after '${after.name}'` };
   const outgoing = doc.edges.filter((e) => e.source.node === after.id);
@@ -87,7 +89,7 @@ export function insertAfterCommands(
       commands: [
         ...(moves.length ? [{ kind: 'moveNodes' as const, moves }] : []),
         // On the wire in its place, so a merge block downstream keeps the order of its inputs.
-        { kind: 'insertOnEdge', edgeId: edge.id, id: newId, type, params, position: below },
+        { kind: 'insertOnEdge', edgeId: edge.id, id: newId, type, params, position: below, ...named },
       ],
     };
   }
@@ -95,7 +97,7 @@ export function insertAfterCommands(
   return {
     ok: true,
     commands: [
-      { kind: 'addNode', id: newId, type, params, position },
+      { kind: 'addNode', id: newId, type, params, position, ...named },
       { kind: 'connect', source: { node: after.id }, target: { node: newId } },
     ],
   };

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { insertAfterCommands } from '../canvas/keyboard-nav';
 import { insertAfterSelection } from '../canvas/keyboard-actions';
 import { NODE_W } from '../canvas/layout';
+import { USER_BLOCK_PREFIX } from '../canvas/actions';
 import { blockCatalog, type CatalogEntry } from '../engine';
 import { useEditor } from '../store';
 import { rankBlocks } from './quick-add-search';
@@ -22,25 +23,31 @@ export function openQuickAdd(): void {
 }
 
 const LIST_ID = 'll-quickadd-list';
-const optionId = (type: string) => `ll-quickadd-${type}`;
+const optionId = (payload: string) => `ll-quickadd-${payload.replace(/[^\w-]/g, '_')}`;
 
-const Option = memo(function Option({ spec, active, onPick }: { spec: CatalogEntry; active: boolean; onPick: (type: string) => void }) {
+/** One choice: a catalogue block, or one of the design's own blocks (`payload` = `Composite:<definition id>`). */
+interface QuickAddItem extends Pick<CatalogEntry, 'type' | 'label' | 'category' | 'description'> {
+  payload: string;
+  user?: boolean;
+}
+
+const Option = memo(function Option({ spec, active, onPick }: { spec: QuickAddItem; active: boolean; onPick: (payload: string) => void }) {
   return (
     <li
-      id={optionId(spec.type)}
+      id={optionId(spec.payload)}
       role="option"
       aria-selected={active}
       className={`ll-quickadd__option${active ? ' is-active' : ''}`}
       style={{ '--node-accent': `var(--cat-${spec.category})` } as CSSProperties}
       onMouseDown={(e) => {
         e.preventDefault(); // keep focus in the input
-        onPick(spec.type);
+        onPick(spec.payload);
       }}
-      data-testid={`quick-add-${spec.type}`}
+      data-testid={spec.user ? `quick-add-user-${spec.type}` : `quick-add-${spec.type}`}
     >
       <span className="ll-node__dot" />
       <span className="ll-quickadd__label">{spec.label}</span>
-      <span className="ll-quickadd__type mono">{spec.type}</span>
+      <span className="ll-quickadd__type mono">{spec.user ? 'your block' : spec.type}</span>
     </li>
   );
 });
@@ -56,7 +63,15 @@ function QuickAddDialog() {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const listRef = useRef<HTMLUListElement>(null);
-  const blocks = useMemo(() => blockCatalog().filter((b) => b.inPalette), []);
+  const composites = useEditor((s) => s.doc.composites);
+  // The design's own blocks first (they are what a user reaches for by name), then the catalogue.
+  const blocks = useMemo<QuickAddItem[]>(() => [
+    ...composites.map((c) => ({
+      payload: USER_BLOCK_PREFIX + c.id, user: true, type: c.id, label: c.name, category: 'composite' as const,
+      description: `${c.nodes.length} layers${c.description ? ` · ${c.description}` : ''}`,
+    })),
+    ...blockCatalog().filter((b) => b.inPalette).map((b) => ({ ...b, payload: b.type })),
+  ], [composites]);
   const found = useMemo(() => rankBlocks(blocks, query), [blocks, query]);
   const after = useEditor((s) => {
     const id = s.selection[s.selection.length - 1];
@@ -66,22 +81,22 @@ function QuickAddDialog() {
 
   useEffect(() => setActive(0), [query]);
   useEffect(() => {
-    if (current) listRef.current?.querySelector(`#${CSS.escape(optionId(current.type))}`)?.scrollIntoView({ block: 'nearest' });
+    if (current) listRef.current?.querySelector(`#${CSS.escape(optionId(current.payload))}`)?.scrollIntoView({ block: 'nearest' });
   }, [current]);
 
   const close = () => useQuickAdd.setState({ open: false });
-  const pick = (type: string) => {
+  const pick = (payload: string) => {
     const pane = document.querySelector('.ll-canvas')?.getBoundingClientRect();
     const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
     // Closed first: a refusal's toast should not sit under an open dialog.
     close();
-    insertAfterSelection(type, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y) });
+    insertAfterSelection(payload, { x: Math.round(centre.x - NODE_W / 2), y: Math.round(centre.y) });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const n = found.length;
     if (e.key === 'ArrowDown' && n) setActive((i) => (Math.min(i, n - 1) + 1) % n);
     else if (e.key === 'ArrowUp' && n) setActive((i) => (Math.min(i, n - 1) - 1 + n) % n);
-    else if (e.key === 'Enter' && current) pick(current.type);
+    else if (e.key === 'Enter' && current) pick(current.payload);
     else if (e.key === 'Escape') close();
     else return;
     e.preventDefault();
@@ -89,7 +104,7 @@ function QuickAddDialog() {
   };
   const doc = useEditor.getState().doc;
   const selected = useEditor.getState().selection.at(-1) ?? null;
-  const refusal = current ? insertAfterCommands(doc, selected, current.type, '_', {}, { x: 0, y: 0 }) : null;
+  const refusal = current ? insertAfterCommands(doc, selected, current.user ? 'Composite' : current.type, '_', {}, { x: 0, y: 0 }) : null;
 
   return (
     <div className="ll-overlay ll-quickadd-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
@@ -106,13 +121,13 @@ function QuickAddDialog() {
           aria-expanded
           aria-controls={LIST_ID}
           aria-autocomplete="list"
-          aria-activedescendant={current ? optionId(current.type) : undefined}
+          aria-activedescendant={current ? optionId(current.payload) : undefined}
           spellCheck={false}
           data-testid="quick-add-input"
         />
         <ul className="ll-quickadd__list" role="listbox" id={LIST_ID} aria-label="Blocks" ref={listRef}>
           {found.map((spec) => (
-            <Option key={spec.type} spec={spec} active={spec === current} onPick={pick} />
+            <Option key={spec.payload} spec={spec} active={spec === current} onPick={pick} />
           ))}
           {!found.length && <li className="ll-quickadd__empty">No block matches “{query}”</li>}
         </ul>
