@@ -1,11 +1,12 @@
 /** A block on the canvas: name, type, output shape, parameter count and receptive field; ports as handles. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
-import { getBlock, hasOutput, inputPorts } from '../engine';
+import { getBlock, hasOutput, inputPorts, type DesignDocument, type DesignNode } from '../engine';
 import { useEditor } from '../store';
 import { formatCompact, formatInt, formatPair, formatShape, heatColor } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
+import { useZoomedOut } from './detail';
 import type { BlockFlowNode } from './to-flow';
 
 /** Per-node metric for the colour-by toggle. */
@@ -58,24 +59,11 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
   );
 });
 
-function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
-  const node = data.node;
-  const spec = getBlock(node.type);
-  const composites = useEditor((s) => s.doc.composites);
-  const issue = useEditor((s) => s.nodeIssues[id]);
-  const heat = useHeat(id);
+/** The input ports (along the top) and the output port (bottom) as React Flow handles. */
+function Ports({ node, composites }: { node: DesignNode; composites: DesignDocument['composites'] }) {
   const ports = inputPorts(node, composites);
-  const category = spec?.category ?? 'core';
-  const isComposite = spec?.kind === 'composite';
-  const style = { '--node-accent': heat ?? `var(--cat-${category})` } as CSSProperties;
-  const title = spec ? spec.label : `Unknown block '${node.type}'`;
   return (
-    <div
-      className={`ll-node${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${heat ? ' is-heat' : ''}${isComposite ? ' is-composite' : ''}`}
-      style={style}
-      data-testid={`node-${id}`}
-      data-type={node.type}
-    >
+    <>
       {ports.map((p, i) => (
         <Handle
           key={p.name}
@@ -87,6 +75,35 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
           title={p.variadic ? `${p.name} (accepts several)` : p.name}
         />
       ))}
+      {hasOutput(node.type) && <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />}
+    </>
+  );
+}
+
+function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
+  const node = data.node;
+  const spec = getBlock(node.type);
+  const composites = useEditor((s) => s.doc.composites);
+  const issue = useEditor((s) => s.nodeIssues[id]);
+  const heat = useHeat(id);
+  const zoomedOut = useZoomedOut();
+  const category = spec?.category ?? 'core';
+  const isComposite = spec?.kind === 'composite';
+  const style = { '--node-accent': heat ?? `var(--cat-${category})` } as CSSProperties;
+  const title = spec ? spec.label : `Unknown block '${node.type}'`;
+  const className = `ll-node${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${heat ? ' is-heat' : ''}${isComposite ? ' is-composite' : ''}`;
+  if (zoomedOut) {
+    // The simple form: a box of the same size in the block's colour. The handles stay (hidden) so wires keep their
+    // anchors and the node's measured size does not change when the zoom crosses the threshold.
+    return (
+      <div className={`${className} is-simple`} style={style} data-testid={`node-${id}`} data-type={node.type} title={`${node.name} · ${title}`}>
+        <Ports node={node} composites={composites} />
+      </div>
+    );
+  }
+  return (
+    <div className={className} style={style} data-testid={`node-${id}`} data-type={node.type}>
+      <Ports node={node} composites={composites} />
       <div className="ll-node__head">
         <span className="ll-node__dot" />
         <span className="ll-node__name" title={node.name}>{node.name}</span>
@@ -98,7 +115,6 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
         )}
       </div>
       <NodeFigures id={id} />
-      {hasOutput(node.type) && <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />}
     </div>
   );
 }

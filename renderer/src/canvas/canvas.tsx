@@ -7,6 +7,7 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
@@ -22,6 +23,7 @@ import { addBlock, connectPorts } from './actions';
 import { FrameNode, NoteNode } from './annotation-nodes';
 import { AnnotationTools } from './annotation-tools';
 import { BlockNode } from './block-node';
+import { ZoomedOutContext, selectZoomedOut } from './detail';
 import { expandedViews } from './expand-view';
 import { GroupNode } from './group-node';
 import { HeatLegend } from './heat-legend';
@@ -139,6 +141,8 @@ export function Canvas() {
   }, [focus, flow]);
 
   const big = doc.nodes.length > VIRTUALIZE_ABOVE;
+  // A boolean: the canvas (and through the context, every node) re-renders only when the zoom crosses the threshold.
+  const zoomedOut = useStore(selectZoomedOut);
   const [dragging, setDragging] = useState(false);
   const minimapVisible = useEditor((s) => s.minimapVisible);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
@@ -220,46 +224,48 @@ export function Canvas() {
   const onPaneClick = useCallback(() => useEditor.getState().setSelection([]), []);
 
   return (
-    <div className="ll-canvas" data-testid="canvas">
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        onPaneClick={onPaneClick}
-        colorMode={theme}
-        deleteKeyCode={null}
-        // Space opens the quick-add palette (keyboard-editing.ts); the pane still pans by dragging.
-        panActivationKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        minZoom={0.05}
-        maxZoom={2.5}
-        onlyRenderVisibleElements={big}
-        proOptions={PRO_OPTIONS}
-        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-        connectionRadius={28}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
-        {/* Above VIRTUALIZE_ABOVE nodes the minimap's per-node subscriptions cost a frame while dragging: a
-            1,000-node design keeps its minimap only while nothing is being dragged. */}
-        {minimapVisible && (!big || !dragging) && <MiniMap
-          pannable
-          zoomable
-          className="ll-minimap"
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          nodeBorderRadius={6}
-          maskColor="var(--minimap-mask)"
-        />}
-      </ReactFlow>
+    <div className={`ll-canvas${zoomedOut ? ' is-zoomed-out' : ''}`} data-testid="canvas">
+      <ZoomedOutContext.Provider value={zoomedOut}>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          onPaneClick={onPaneClick}
+          colorMode={theme}
+          deleteKeyCode={null}
+          // Space opens the quick-add palette (keyboard-editing.ts); the pane still pans by dragging.
+          panActivationKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          minZoom={0.05}
+          maxZoom={2.5}
+          onlyRenderVisibleElements={big}
+          proOptions={PRO_OPTIONS}
+          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+          connectionRadius={28}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
+          {/* Above VIRTUALIZE_ABOVE nodes the minimap's per-node subscriptions cost a frame while dragging: a
+              1,000-node design keeps its minimap only while nothing is being dragged. */}
+          {minimapVisible && (!big || !dragging) && <MiniMap
+            pannable
+            zoomable
+            className="ll-minimap"
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            nodeBorderRadius={6}
+            maskColor="var(--minimap-mask)"
+          />}
+        </ReactFlow>
+      </ZoomedOutContext.Provider>
       <HeatLegend />
       <AnnotationTools />
       {liveHint && (

@@ -7,6 +7,7 @@ import { formatCompact, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
 import { useNodeAnalysis } from './block-node';
+import { useZoomedOut } from './detail';
 import type { GroupFlowNode } from './to-flow';
 
 function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
@@ -17,27 +18,31 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
   const issue = useEditor((s) => s.nodeIssues[id]);
   const ports = inputPorts(node, composites);
   const params = a ? a.params.trainable + a.params.nonTrainable : 0;
+  // Zoomed out, the frame keeps its outline and ports but not its title and figures.
+  const zoomedOut = useZoomedOut();
   return (
     <div
-      className={`ll-group${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}`}
+      className={`ll-group${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${zoomedOut ? ' is-simple' : ''}`}
       style={{ '--node-accent': `var(--cat-${spec?.category ?? 'composite'})` } as CSSProperties}
       data-testid={`group-${id}`}
     >
       {ports.map((p, i) => (
         <Handle key={p.name} id={p.name} type="target" position={Position.Top} className="ll-handle" style={{ left: `${((i + 1) / (ports.length + 1)) * 100}%` }} />
       ))}
-      <div className="ll-group__head">
-        <div className="ll-group__title">
-          <span className="ll-node__dot" />
-          <span className="ll-node__name">{node.name}</span>
-          <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
-            <Icon name="collapse" size={12} />
-          </button>
+      {!zoomedOut && (
+        <div className="ll-group__head">
+          <div className="ll-group__title">
+            <span className="ll-node__dot" />
+            <span className="ll-node__name">{node.name}</span>
+            <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
+              <Icon name="collapse" size={12} />
+            </button>
+          </div>
+          <div className="ll-group__meta mono">
+            <span>{spec?.label ?? node.type}</span> · {data.view.inner.length} layers · {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
+          </div>
         </div>
-        <div className="ll-group__meta mono">
-          <span>{spec?.label ?? node.type}</span> · {data.view.inner.length} layers · {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
-        </div>
-      </div>
+      )}
       <Handle id="out" type="source" position={Position.Bottom} className="ll-handle" />
     </div>
   );

@@ -4,13 +4,24 @@ import { memo, type CSSProperties } from 'react';
 import { getBlock } from '../engine';
 import { useEditor } from '../store';
 import { formatShape } from '../ui/format';
+import { useZoomedOut } from './detail';
 import type { InnerFlowNode } from './to-flow';
 
 function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
   const spec = getBlock(data.type);
   const shape = useEditor((s) => s.flatShapes[`${data.compositeId}/${data.innerId}`]);
+  const zoomedOut = useZoomedOut();
+  const accent = { '--node-accent': `var(--cat-${spec?.category ?? 'core'})` } as CSSProperties;
+  if (zoomedOut) {
+    return (
+      <div className="ll-inner is-simple" style={accent} title={`${data.innerId} · ${spec?.label ?? data.type}`}>
+        <Handle id="in" type="target" position={Position.Top} className="ll-handle is-inner" isConnectable={false} />
+        <Handle id="out" type="source" position={Position.Bottom} className="ll-handle is-inner" isConnectable={false} />
+      </div>
+    );
+  }
   return (
-    <div className="ll-inner" style={{ '--node-accent': `var(--cat-${spec?.category ?? 'core'})` } as CSSProperties}>
+    <div className="ll-inner" style={accent}>
       <Handle id="in" type="target" position={Position.Top} className="ll-handle is-inner" isConnectable={false} />
       <div className="ll-inner__row">
         <span className="ll-node__dot" />

@@ -1,8 +1,9 @@
-/** A wire labelled with the shape of the tensor it carries; red when a diagnostic points at it. */
+/** A wire labelled with the shape of the tensor it carries (unlabelled when zoomed out); red when a diagnostic points at it. */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useEditor } from '../store';
 import { formatShape } from '../ui/format';
+import { useZoomedOut } from './detail';
 import type { FlowEdge } from './to-flow';
 
 /** The label: its own memoized component, so a new shape re-renders the text and not the wire. */
@@ -22,12 +23,14 @@ const ShapeLabel = memo(function ShapeLabel({ id, x, y, selected }: { id: string
 
 function ShapeEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data }: EdgeProps<FlowEdge>) {
   const issue = useEditor((s) => s.edgeIssues[id]);
+  // Zoomed out, a label would be a smudge: the wire alone, without its wide invisible hit path.
+  const zoomedOut = useZoomedOut();
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const cls = `ll-edge${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${data?.inner ? ' is-inner' : ''}`;
   return (
     <>
-      <BaseEdge id={id} path={path} className={cls} interactionWidth={16} />
-      {!data?.inner && (
+      <BaseEdge id={id} path={path} className={cls} interactionWidth={zoomedOut ? 0 : 16} />
+      {!data?.inner && !zoomedOut && (
         <EdgeLabelRenderer>
           <ShapeLabel id={id} x={labelX} y={labelY} selected={!!selected} />
         </EdgeLabelRenderer>
