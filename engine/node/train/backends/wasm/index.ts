@@ -1,8 +1,8 @@
 /**
  * Training on tfjs-backend-wasm: initializes the backend under Node and adds
  * or replaces the kernels training needs (Conv2D and depthwise gradients,
- * MaxPoolGrad, matmul through XNNPACK's convolution) and fixes the shipped
- * convolutions' 'same' padding.
+ * MaxPoolGrad, matmul through XNNPACK's convolution, BatchNormalization's
+ * training step) and fixes the shipped convolutions' 'same' padding.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -15,13 +15,14 @@ import { maxPoolGradKernel } from './max-pool-grad';
 import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
 import { cheapKernels } from './cheap-kernels';
+import { batchNormKernels, installBatchNormTraining } from './batch-norm';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import os from 'node:os';
 
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
-  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels,
+  ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels, ...batchNormKernels,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */
@@ -69,6 +70,7 @@ export function installTrainingKernels(): void {
     tfc.registerKernel(setupFunc ? { ...k, setupFunc } : k);
   }
   registerConvGradients();
+  installBatchNormTraining();
 }
 
 /**

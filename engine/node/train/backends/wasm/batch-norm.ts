@@ -1,0 +1,164 @@
+/**
+ * BatchNormalization in training as two wasm kernels instead of the ~25 small
+ * ops tfjs-layers emits (moments: Mean, Sub, Square, Mean; FusedBatchNorm; and
+ * their gradients, where FusedBatchNorm's Tile broadcasts 1/σ to the whole
+ * input). With m = rows (N·H·W), x̂ = (x − μ)·r, r = 1/√(σ² + ε):
+ * - forward: μ, σ² per channel, then y = γ·x̂ + β (three passes);
+ * - backward: Σdy and Σdy·(x − μ) per channel, then
+ *   dx = γr·(dy − Σdy/m − x̂·r·Σdy(x−μ)/m), dγ = r·Σdy(x−μ), dβ = Σdy (two passes).
+ * The layer's `call` is routed here on the wasm backend for training over the
+ * last axis (tfjs-layers' default); everything else keeps tfjs-layers' path.
+ * The batch mean and variance outputs only feed the moving averages (as in
+ * tfjs-layers), so no gradient flows back through them.
+ */
+import * as tfc from '@tensorflow/tfjs-core';
+import type { KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { layers } from '@tensorflow/tfjs-layers';
+import { heapF32, type WasmBackendLike } from './kernel-utils';
+
+/** Kernel names (LayerLoom's own; not tfjs kernels). */
+export const BatchNormTraining = 'LayerLoomBatchNormTraining';
+export const BatchNormTrainingGrad = 'LayerLoomBatchNormTrainingGrad';
+
+type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
+
+/** Per-channel mean and (biased) variance of x viewed as [rows, c]: two passes, float64 accumulators. */
+function moments(x: Float32Array, rows: number, c: number): { mean: Float64Array; variance: Float64Array } {
+  const mean = new Float64Array(c), variance = new Float64Array(c);
+  const n = rows * c;
+  for (let i = 0; i < n; i += c) for (let k = 0; k < c; k++) mean[k] += x[i + k];
+  for (let k = 0; k < c; k++) mean[k] /= rows;
+  for (let i = 0; i < n; i += c) {
+    for (let k = 0; k < c; k++) {
+      const d = x[i + k] - mean[k];
+      variance[k] += d * d;
+    }
+  }
+  for (let k = 0; k < c; k++) variance[k] /= rows;
+  return { mean, variance };
+}
+
+/** Forward: inputs x [..., C], gamma [C], beta [C]; attrs epsilon. Outputs y, mean [C], variance [C]. */
+export function batchNormTraining(args: Args): TensorInfo[] {
+  const { backend: b } = args;
+  const { x, gamma, beta } = args.inputs;
+  const eps = args.attrs.epsilon as number;
+  const c = x.shape[x.shape.length - 1];
+  const rows = tfc.util.sizeFromShape(x.shape) / c;
+  const { mean, variance } = moments(heapF32(b, x), rows, c);
+  const y = b.makeOutput(x.shape, 'float32');
+  const meanOut = b.makeOutput([c], 'float32'), varOut = b.makeOutput([c], 'float32');
+  const xv = heapF32(b, x), yv = heapF32(b, y), g = heapF32(b, gamma), be = heapF32(b, beta);
+  // y = x·a + s per channel.
+  const a = new Float32Array(c), s = new Float32Array(c);
+  for (let k = 0; k < c; k++) {
+    a[k] = g[k] / Math.sqrt(variance[k] + eps);
+    s[k] = be[k] - mean[k] * a[k];
+  }
+  const n = rows * c;
+  for (let i = 0; i < n; i += c) for (let k = 0; k < c; k++) yv[i + k] = xv[i + k] * a[k] + s[k];
+  heapF32(b, meanOut).set(mean);
+  heapF32(b, varOut).set(variance);
+  return [y, meanOut, varOut];
+}
+
+/** Backward: inputs dy, x, gamma, mean, variance; attrs epsilon. Outputs dx, dgamma, dbeta. */
+export function batchNormTrainingGrad(args: Args): TensorInfo[] {
+  const { backend: b } = args;
+  const { dy, x, gamma, mean, variance } = args.inputs;
+  const eps = args.attrs.epsilon as number;
+  const c = x.shape[x.shape.length - 1];
+  const rows = tfc.util.sizeFromShape(x.shape) / c;
+  const n = rows * c;
+  const dx = b.makeOutput(x.shape, 'float32');
+  const dg = b.makeOutput([c], 'float32'), db = b.makeOutput([c], 'float32');
+  const dyv = heapF32(b, dy), xv = heapF32(b, x), mu = heapF32(b, mean), va = heapF32(b, variance), g = heapF32(b, gamma);
+  const sdy = new Float64Array(c), sdyx = new Float64Array(c);
+  for (let i = 0; i < n; i += c) {
+    for (let k = 0; k < c; k++) {
+      const d = dyv[i + k];
+      sdy[k] += d;
+      sdyx[k] += d * (xv[i + k] - mu[k]);
+    }
+  }
+  // dx = k1·dy + k2·x + k3 per channel.
+  const k1 = new Float32Array(c), k2 = new Float32Array(c), k3 = new Float32Array(c);
+  const dgv = heapF32(b, dg), dbv = heapF32(b, db);
+  for (let k = 0; k < c; k++) {
+    const r = 1 / Math.sqrt(va[k] + eps);
+    k1[k] = g[k] * r;
+    k2[k] = (-g[k] * r * r * r * sdyx[k]) / rows;
+    k3[k] = (-g[k] * r * sdy[k]) / rows - k2[k] * mu[k];
+    dgv[k] = sdyx[k] * r;
+    dbv[k] = sdy[k];
+  }
+  const dxv = heapF32(b, dx);
+  for (let i = 0; i < n; i += c) for (let k = 0; k < c; k++) dxv[i + k] = k1[k] * dyv[i + k] + k2[k] * xv[i + k] + k3[k];
+  return [dx, dg, db];
+}
+
+/** The two kernels, on the wasm backend. */
+export const batchNormKernels: KernelConfig[] = [
+  { kernelName: BatchNormTraining, backendName: 'wasm', kernelFunc: batchNormTraining as unknown as tfc.KernelFunc },
+  { kernelName: BatchNormTrainingGrad, backendName: 'wasm', kernelFunc: batchNormTrainingGrad as unknown as tfc.KernelFunc },
+];
+
+/** What the routed `call` reads of a tfjs-layers BatchNormalization (its fields are private in the typings). */
+interface BatchNormLayer {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  gamma: { read(): Tensor } | null;
+  beta: { read(): Tensor } | null;
+  movingMean: { read(): Tensor; write(v: Tensor): void };
+  movingVariance: { read(): Tensor; write(v: Tensor): void };
+}
+type Call = (this: BatchNormLayer, inputs: Tensor | Tensor[], kwargs: Record<string, unknown>) => Tensor | Tensor[];
+
+let installed = false;
+
+/**
+ * Route tfjs-layers' BatchNormalization training calls to the fused kernels while the wasm backend is active
+ * (idempotent). Inference, other backends, other axes, and layers without γ or β keep the original `call`.
+ */
+export function installBatchNormTraining(): void {
+  if (installed) return;
+  installed = true;
+  tfc.registerGradient({
+    kernelName: BatchNormTraining,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [x, gamma, mean, variance] = saved;
+      const dyY = Array.isArray(dy) ? dy[0] : dy;
+      // Computed here, not in the per-input thunks: tfjs runs each thunk in its own tidy, which would dispose
+      // the other two outputs of one shared kernel call.
+      const [dx, dGamma, dBeta] = tfc.engine().runKernel(BatchNormTrainingGrad,
+        { dy: dyY, x, gamma, mean, variance } as unknown as tfc.NamedTensorMap, attrs) as Tensor[];
+      return { x: () => dx, gamma: () => dGamma, beta: () => dBeta };
+    },
+  });
+  const proto = Object.getPrototypeOf(layers.batchNormalization({})) as { call: Call };
+  const original = proto.call;
+  proto.call = function (this: BatchNormLayer, inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const rank = x.shape.length;
+    const axis = this.axis >= 0 ? this.axis : this.axis + rank;
+    if (tfc.getBackend() !== 'wasm' || !kwargs?.training || axis !== rank - 1 || rank < 2 || x.dtype !== 'float32' || !this.gamma || !this.beta
+      || (Array.isArray(inputs) && inputs.length !== 1)) {
+      return original.call(this, inputs, kwargs);
+    }
+    return tfc.tidy(() => {
+      const [y, mean, variance] = tfc.engine().runKernel(BatchNormTraining,
+        { x, gamma: this.gamma!.read(), beta: this.beta!.read() } as unknown as tfc.NamedTensorMap, { epsilon: this.epsilon }) as Tensor[];
+      // The moving averages, as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum).
+      for (const [v, batch] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
+        tfc.tidy(() => {
+          const orig = v.read();
+          v.write(tfc.sub(orig, tfc.mul(tfc.sub(orig, batch), 1 - this.momentum)));
+        });
+      }
+      return y;
+    });
+  };
+}
