@@ -11,7 +11,7 @@ import {
   HostError, MAX_DOCUMENT_BYTES, autosaveSchema, parseRequest,
   type Autosave, type HostResult, type InvokeRequest, type InvokeResponse,
 } from '../contract/host-contract';
-import { writeFileAtomic } from '../engine/node/fs-atomic';
+import { sweepAtomicTemps, writeFileAtomic } from '../engine/node/fs-atomic';
 import { createTrainingService, type TrainingService } from './training-service';
 import { createInspectService, type InspectService } from './inspect-service';
 import { createSearchService, type SearchService } from './search-service';
@@ -79,6 +79,8 @@ function fsError(err: unknown, path: string): HostError {
     case 'EACCES': case 'EPERM': case 'EROFS': return new HostError('permission-denied', `${path}: permission denied`);
     case 'EISDIR': return new HostError('bad-path', `${path}: is a folder, expected a file`);
     case 'ENOTDIR': return new HostError('bad-path', `${path}: a parent of this path is not a folder`);
+    case 'ENOSPC': case 'EDQUOT':
+      return new HostError('io-error', `${path}: the disk is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'}); nothing was saved and the file on disk is unchanged`);
     default: return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`);
   }
 }
@@ -105,6 +107,8 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   const recentPath = join(options.userDataDir, 'recent-files.json');
   const autosavePath = join(options.userDataDir, 'autosave.json');
   const modelIo = createModelIoServices({ documentsDir });
+  // Temporary files of saves killed in an earlier run (our own pattern, over a minute old) are removed at start.
+  for (const dir of new Set([options.userDataDir, documentsDir])) void sweepAtomicTemps(dir);
 
   /** Expands `~`, resolves relative paths against the documents dir and insists on a `.json` file. */
   function documentPath(raw: string): string {

@@ -2,14 +2,17 @@
  * Crash safety of saves with real processes: a host process saving a design over and over is killed with
  * SIGKILL at random moments during its saves (the n-th save plus 0–5 ms; seeded, the seed printed), ≥ 50 times; after each kill the file must be complete
  * (its hash checks out) and be either the last acknowledged save or the one in flight. And saving into a
- * read-only folder gives a clear permission error naming the file, leaving the old file as it was.
+ * read-only folder gives a clear permission error naming the file, leaving the old file as it was. And the
+ * temporary file a kill leaves behind is removed by the next save into its folder, or at the host's start.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STALE_TEMP_MS } from '../engine/node/fs-atomic';
+import { createHostServices } from './host-services';
 
 const CHILD = join(__dirname, 'save-crash-child.ts');
 const KILLS = Number(process.env.LAYERLOOM_CRASH_KILLS ?? 50);
@@ -108,4 +111,48 @@ describe('saving into a read-only folder', () => {
     expect(readdirSync(folder)).toEqual(['design.json']);
     chmodSync(folder, 0o755);
   }, 90_000);
+});
+
+describe('temporary files left by a killed save', () => {
+  it('are removed by the next save into the folder (our pattern, over a minute old, only)', async () => {
+    const seed = Number(process.env.LAYERLOOM_CRASH_SEED ?? Date.now() % 1_000_000);
+    const random = rng(seed + 1);
+    const folder = join(dir, 'sweep');
+    mkdirSync(folder);
+    const file = join(folder, 'design.json');
+    writeFileSync(file, JSON.stringify({ gen: 0, sha: createHash('sha256').update('x').digest('hex'), body: 'x' }));
+    // Kill savers mid-save until one leaves its temporary file behind (bounded; seeded).
+    let leftovers: string[] = [];
+    let tries = 0;
+    while (leftovers.length === 0 && tries++ < 40) {
+      await saveThenKill(file, 1 + Math.floor(random() * 3), Math.floor(random() * 6));
+      leftovers = readdirSync(folder).filter((f) => f.endsWith('.tmp'));
+    }
+    console.log(`save-crash sweep: seed ${seed}, ${tries} kill(s) to leave ${leftovers.join(', ')}`);
+    expect(leftovers.length, 'no kill landed mid-save').toBeGreaterThan(0);
+    // Age them past the minute (a save in progress keeps its file fresh); add look-alikes that must stay.
+    const old = (Date.now() - 2 * STALE_TEMP_MS) / 1000;
+    for (const f of leftovers) utimesSync(join(folder, f), old, old);
+    const keep = [`.design.json.${4_000_000_000}.0123456789ab.tmp`, '.notes.tmp', 'user-file.tmp'];
+    for (const f of keep) writeFileSync(join(folder, f), 'keep');
+    utimesSync(join(folder, keep[1]), old, old);
+    utimesSync(join(folder, keep[2]), old, old);
+    // The next save (a fresh process) into the folder removes the stale leftovers, and only them.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CHILD, 'once', file, join(dir, 'user')], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!), run.stderr).toMatchObject({ ok: true });
+    expect(readdirSync(folder).sort()).toEqual(['design.json', ...keep].sort());
+    expect(readGeneration(file)).toBe(999);
+  }, 180_000);
+
+  it('are removed from the host folders when the host starts', async () => {
+    const user = join(dir, 'sweep-start');
+    mkdirSync(user);
+    const stale = join(user, '.autosave.json.4000000000.0123456789ab.tmp');
+    writeFileSync(stale, 'half an autosave');
+    const old = (Date.now() - 2 * STALE_TEMP_MS) / 1000;
+    utimesSync(stale, old, old);
+    const host = createHostServices({ mode: 'browser', version: 't', userDataDir: user, documentsDir: join(dir, 'sweep') });
+    await expect.poll(() => readdirSync(user)).toEqual([]);
+    await host.dispose();
+  });
 });
