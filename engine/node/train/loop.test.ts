@@ -117,6 +117,22 @@ describe('training loop on the embedded Fashion-MNIST subset', () => {
     expect(JSON.parse(readFileSync(join(good.out, 'run.json'), 'utf8')).status).toBe('diverged');
   });
 
+  it('reading the metrics back every few steps (as on webgpu) still reports every batch, with the same values', async () => {
+    const o = { learningRate: 0.01, maxBatchesPerEpoch: 11 };
+    const each = await train(o, { readbackEvery: 1 });
+    const parked = await train(o, { readbackEvery: 4 });
+    expect(batchLosses(parked.events)).toHaveLength(11);
+    expect(batchLosses(parked.events)).toEqual(batchLosses(each.events));
+    const epochEnd = (ev: TrainingEvent[]) => ev.find((e) => e.type === 'epoch-end');
+    expect(epochEnd(parked.events)).toMatchObject({ loss: (epochEnd(each.events) as { loss: number }).loss });
+    // The NaN guard names the same batch, though it learns of it up to three steps later.
+    const linear = tinyCnn(10, [28, 28, 1], 'linear');
+    const diverge = (readbackEvery: number) => train({ optimizer: 'sgd', momentum: 0, learningRate: 1e30, maxBatchesPerEpoch: 12 }, { document: linear, readbackEvery }).then(() => 'no error', (e: Error) => e.message);
+    const [m1, m4] = [await diverge(1), await diverge(4)];
+    expect(m1).toMatch(/loss became .* at epoch 1, batch \d+/);
+    expect(m4).toBe(m1);
+  });
+
   it('pauses, resumes and stops between steps', async () => {
     const control = new TrainingControl();
     const seen: string[] = [];

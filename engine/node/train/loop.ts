@@ -23,7 +23,8 @@ import { evaluateSet, lossFunction, type LossFn } from './evaluate';
 import { buildModelFor, fitInfoFor, lossNameFor } from './model';
 import { createTrainOptimizer, learningRateAt } from './optim';
 import { RunRecordWriter } from './run-record';
-import { trainStep, type TrainOptimizer } from './step';
+import { trainStepKept, type TrainOptimizer } from './step';
+import { DeferredMetrics, readbackInterval, type StepMetrics } from './deferred-metrics';
 import { loadTeacher, type Teacher } from './distill';
 import type { TrainingEvent, TrainingEventOf, TrainingOverrides } from '../../../contract/training-protocol';
 import { BatchThrottle } from './throttle';
@@ -49,6 +50,8 @@ export interface RunOptions {
   control: TrainingControl;
   /** Builds the model; defaults to the compiler (`buildModelFor`). */
   buildModel?: (doc: DesignDocument, tf: Tf) => tfjs.LayersModel;
+  /** Steps between loss/accuracy readbacks (default `readbackInterval(backend.name)`: 8 on webgpu, else 1). */
+  readbackEvery?: number;
 }
 
 /** The test predictions a finished run leaves in its folder (beside `run.json`). */
@@ -83,11 +86,13 @@ export class TrainingRun {
   private stepSeconds = NaN;
   /** The distillation teacher, loaded when the run starts. */
   private teacher: Teacher | null = null;
+  private readonly readbackEvery: number;
 
   /** Builds the model and checks it fits the data (a `DesignError` otherwise); nothing is trained yet. */
   constructor(private readonly o: RunOptions) {
     const { tf } = o;
     this.cfg = resolveConfig(o.document.training, o.overrides ?? {});
+    this.readbackEvery = o.readbackEvery ?? readbackInterval(o.backend.name);
     // A resumed run gets its checkpoint's weights instead of seeded ones.
     this.model = o.buildModel ? o.buildModel(o.document, tf) : buildModelFor(o.document, tf, o.resumeFrom ? undefined : this.cfg.seed);
     checkDesignFits(fitInfoFor(o.document, this.model), o.dataset);
@@ -163,52 +168,74 @@ export class TrainingRun {
     const epochStart = performance.now();
     o.emit({ type: 'epoch-start', epoch, epochs: cfg.epochs, batches: this.batchesPerEpoch, learningRate: learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch, cfg.epochs) });
     const order = epochOrder(this.train.count, cfg.seed, epoch);
-    let lossSum = 0;
-    let accSum = 0;
-    let seen = 0;
+    const sums = { loss: 0, acc: 0, seen: 0 };
     let lr = cfg.optimizer.learningRate;
-    for (let b = 0; b < this.batchesPerEpoch; b++) {
-      const gate = await o.control.gate(
-        () => o.emit({ type: 'state', state: 'paused' }),
-        () => {
-          throttle.restart();
-          o.emit({ type: 'state', state: 'running' });
-        },
-      );
-      if (gate === 'stop') return 'stop';
-      const stepStart = performance.now();
-      lr = learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch + b / this.batchesPerEpoch, cfg.epochs);
-      this.opt.setLearningRate(lr);
-      const idx = order.subarray(b * cfg.batchSize, Math.min(this.train.count, (b + 1) * cfg.batchSize));
-      const batch = makeBatch(this.train, idx, this.classes, cfg.augment, rand);
-      const { loss, accuracy } = await trainStep({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr, ...(this.teacher ? { teacher: this.teacher } : {}) });
-      throttle.push(b, loss, accuracy, batch.size);
-      if (!Number.isFinite(loss)) {
-        this.flushBatches(epoch);
-        throw new NonFiniteLoss(
-          `the loss became ${loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}); training stopped. ` +
-            (this.state.epochsDone > 0 ? `The last good checkpoint (epoch ${this.state.epochsDone}) is kept in ${this.lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
-            ' Lower the learning rate, add BatchNorm, or check the data.',
+    // Each step's loss and accuracy stay on the device until `readbackEvery` steps ran (webgpu: a readback drains the GPU queue).
+    const metrics = new DeferredMetrics(o.tf, this.readbackEvery);
+    let lastRead = performance.now();
+    const drain = async () => {
+      const steps = await metrics.read();
+      const now = performance.now();
+      const dt = (now - lastRead) / 1000 / Math.max(1, steps.length);
+      lastRead = now;
+      for (const m of steps) this.recordStep(epoch, m, sums, dt);
+    };
+    try {
+      for (let b = 0; b < this.batchesPerEpoch; b++) {
+        const gate = await o.control.gate(
+          () => o.emit({ type: 'state', state: 'paused' }),
+          () => {
+            throttle.restart();
+            lastRead = performance.now();
+            o.emit({ type: 'state', state: 'running' });
+          },
         );
+        if (gate === 'stop') {
+          await drain();
+          return 'stop';
+        }
+        lr = learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch + b / this.batchesPerEpoch, cfg.epochs);
+        this.opt.setLearningRate(lr);
+        const idx = order.subarray(b * cfg.batchSize, Math.min(this.train.count, (b + 1) * cfg.batchSize));
+        const batch = makeBatch(this.train, idx, this.classes, cfg.augment, rand);
+        const kept = trainStepKept({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr, ...(this.teacher ? { teacher: this.teacher } : {}) });
+        const due = metrics.add(b, kept.loss, kept.accuracy, batch.size, lr);
+        // Read when due, at the epoch's end, and before a pause or stop takes effect (so the UI is current).
+        if (due || b === this.batchesPerEpoch - 1 || o.control.paused || o.control.stopRequested) await drain();
       }
-      lossSum += loss * batch.size;
-      accSum += accuracy * batch.size;
-      seen += batch.size;
-      const dt = (performance.now() - stepStart) / 1000;
-      this.stepSeconds = Number.isNaN(this.stepSeconds) ? dt : 0.8 * this.stepSeconds + 0.2 * dt;
-      if (throttle.due() || b === this.batchesPerEpoch - 1) this.report(epoch, b);
+    } finally {
+      metrics.dispose();
     }
+    const seen = sums.seen;
     if (seen === 0) return 'empty';
     const v = this.val ? await evaluateSet(o.tf, this.model, this.val, this.classes, this.lossFn) : null;
     return {
       epoch,
-      loss: lossSum / seen,
-      accuracy: accSum / seen,
+      loss: sums.loss / seen,
+      accuracy: sums.acc / seen,
       valLoss: v ? v.loss : null,
       valAccuracy: v ? v.accuracy : null,
       learningRate: lr,
       seconds: (performance.now() - epochStart) / 1000,
     };
+  }
+
+  /** Takes one step's metrics (read back): the batch events, the epoch sums, the ETA and the NaN guard. */
+  private recordStep(epoch: number, m: StepMetrics, sums: { loss: number; acc: number; seen: number }, seconds: number): void {
+    this.throttle.push(m.batch, m.loss, m.accuracy, m.examples);
+    if (!Number.isFinite(m.loss)) {
+      this.flushBatches(epoch);
+      throw new NonFiniteLoss(
+        `the loss became ${m.loss} at epoch ${epoch + 1}, batch ${m.batch + 1} (learning rate ${m.learningRate.toPrecision(3)}); training stopped. ` +
+          (this.state.epochsDone > 0 ? `The last good checkpoint (epoch ${this.state.epochsDone}) is kept in ${this.lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
+          ' Lower the learning rate, add BatchNorm, or check the data.',
+      );
+    }
+    sums.loss += m.loss * m.examples;
+    sums.acc += m.accuracy * m.examples;
+    sums.seen += m.examples;
+    this.stepSeconds = Number.isNaN(this.stepSeconds) ? seconds : 0.8 * this.stepSeconds + 0.2 * seconds;
+    if (this.throttle.due() || m.batch === this.batchesPerEpoch - 1) this.report(epoch, m.batch);
   }
 
   /** Releases the batched step metrics with throughput, ETA and memory. */

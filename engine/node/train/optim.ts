@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../compile/compile';
+import { FusedAdamOptimizer } from './backends/webgpu-kernels/adam';
 
 /** Resolved optimizer settings of a run. */
 export interface OptimizerConfig {
@@ -62,7 +63,8 @@ export function createTrainOptimizer(tf: Tf, cfg: OptimizerConfig): TrainOptimiz
       break;
     case 'adam':
     case 'adamw':
-      optimizer = tf.train.adam(cfg.learningRate, 0.9, 0.999, 1e-7);
+      // On webgpu: tfjs's Adam with one fused WGSL dispatch per weight (same state, same checkpoints).
+      optimizer = tf.getBackend() === 'webgpu' ? new FusedAdamOptimizer(cfg.learningRate, 0.9, 0.999, 1e-7) : tf.train.adam(cfg.learningRate, 0.9, 0.999, 1e-7);
       break;
   }
   const decoupled = cfg.type === 'adamw' && cfg.weightDecay > 0;

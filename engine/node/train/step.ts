@@ -30,6 +30,20 @@ export interface StepInput {
 
 /** Runs one optimizer step; returns the batch's data loss (without the L2 term) and accuracy. */
 export async function trainStep(s: StepInput): Promise<{ loss: number; accuracy: number }> {
+  const kept = trainStepKept(s);
+  try {
+    const [l, a] = await Promise.all([kept.loss.data(), kept.accuracy.data()]);
+    return { loss: l[0], accuracy: a[0] };
+  } finally {
+    s.tf.dispose([kept.loss, kept.accuracy]);
+  }
+}
+
+/**
+ * Runs one optimizer step without reading anything back: returns the batch's data loss and accuracy as
+ * scalars the caller owns (and disposes), so a GPU backend can read several steps' metrics at once.
+ */
+export function trainStepKept(s: StepInput): { loss: tfjs.Scalar; accuracy: tfjs.Scalar } {
   const { tf, model, opt, kernels } = s;
   const kept: { loss?: tfjs.Scalar; acc?: tfjs.Scalar } = {};
   const x = tf.tensor4d(s.batch.x, [s.batch.size, ...s.exampleShape] as [number, number, number, number]);
@@ -50,9 +64,11 @@ export async function trainStep(s: StepInput): Promise<{ loss: number; accuracy:
     );
     if (total && total !== kept.loss) total.dispose();
     opt.afterStep(kernels, s.learningRate);
-    const [l, a] = await Promise.all([kept.loss!.data(), kept.acc!.data()]);
-    return { loss: l[0], accuracy: a[0] };
+    return { loss: kept.loss!, accuracy: kept.acc! };
+  } catch (err) {
+    tf.dispose([...(kept.loss ? [kept.loss] : []), ...(kept.acc ? [kept.acc] : [])]);
+    throw err;
   } finally {
-    tf.dispose([x, y, ...(soft ? [soft] : []), ...(kept.loss ? [kept.loss] : []), ...(kept.acc ? [kept.acc] : [])]);
+    tf.dispose([x, y, ...(soft ? [soft] : [])]);
   }
 }

@@ -2,6 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initWebGpu } from './webgpu';
 import { rng, values } from './wasm/test-helpers';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTraining } from '../loop';
+import { TrainingControl } from '../control';
+import { loadDataset } from '../data/dataset';
+import { tinyCnn } from '../test-fixtures';
+import type { TrainingEvent } from '../../../../contract/training-protocol';
 
 // Here (no GPU) this runs on Chromium's SwiftShader Vulkan ICD; on a GPU machine, on the GPU.
 const status = await initWebGpu(tf, { activate: false, swiftShaderFallback: true });
@@ -75,5 +83,23 @@ describe.skipIf(!status.ok)('webgpu backend (Dawn)', () => {
     expect(Math.abs(gpu.loss0 - cpu.loss0)).toBeLessThan(1e-4);
     expect(Math.abs(gpu.loss1 - cpu.loss1)).toBeLessThan(1e-4);
     gpu.w.forEach((w, i) => expect(maxAbsDiff(w, cpu.w[i])).toBeLessThan(1e-4));
+  });
+
+  it('the training loop on webgpu (LayerLoom conv gradients, fused Adam, batched readback) tracks the cpu run', async () => {
+    const data = loadDataset({ kind: 'default' });
+    const run = async (backend: 'webgpu' | 'cpu') => {
+      await tf.setBackend(backend);
+      const events: TrainingEvent[] = [];
+      await runTraining({
+        tf, document: tinyCnn(), dataset: data, outDir: mkdtempSync(join(tmpdir(), 'layerloom-webgpu-')),
+        overrides: { limitTrain: 320, limitTest: 32, batchSize: 32, epochs: 1, validationSplit: 0, optimizer: 'adam', learningRate: 0.01, maxBatchesPerEpoch: 10 },
+        backend: { name: backend, reason: 'test', skipped: [] }, emit: (e) => events.push(e), control: new TrainingControl(),
+      });
+      return events.flatMap((e) => (e.type === 'batch' ? e.loss : [])) as number[];
+    };
+    const gpu = await run('webgpu');
+    const cpu = await run('cpu');
+    expect(gpu).toHaveLength(10); // read back every 8 steps, yet every batch reported
+    gpu.forEach((l, i) => expect(Math.abs(l - cpu[i])).toBeLessThan(2e-3 * Math.max(1, cpu[i])));
   });
 });
