@@ -7,6 +7,8 @@ export { FRAME_SIZE, NOTE_SIZE, frameContents, freshAnnotationId } from '../../e
 export { countUses, openScopePath, scopedCommand, type OpenedComposite, type ScopeLevel } from '../../engine/commands/composite-edit';
 export { ANNOTATION_COLORS, type Annotation, type AnnotationColor } from '../../engine/schema/document';
 export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
+export { documentSpace, keyOf as searchKeyOf, paretoFront, type SearchSpace } from '../../engine/search/space';
+export { defaultSearchValues, formatSearchValues, parseSearchValues, searchableParams } from '../../engine/search/searchable';
 export {
   canConnect,
   defaultName,

@@ -59,6 +59,18 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
   );
 });
 
+/** A small badge on a node whose params an architecture search varies (names them on hover). */
+const SearchBadge = memo(function SearchBadge({ id }: { id: string }) {
+  const searched = useEditor((s) => (s.doc.search?.params ?? []).filter((p) => p.node === id).map((p) => p.param).join(', '));
+  if (!searched) return null;
+  return (
+    <span className="ll-node__search" title={`Searched: ${searched}`} data-testid={`search-badge-${id}`}>
+      <Icon name="search" size={10} />
+      {searched.split(', ').length}
+    </span>
+  );
+});
+
 /** The input ports (along the top) and the output port (bottom) as React Flow handles. */
 function Ports({ node, composites }: { node: DesignNode; composites: DesignDocument['composites'] }) {
   const ports = inputPorts(node, composites);
@@ -108,6 +120,7 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
         <span className="ll-node__dot" />
         <span className="ll-node__name" title={node.name}>{node.name}</span>
         <span className="ll-node__type">{title}</span>
+        <SearchBadge id={id} />
         {isComposite && (
           <button className="ll-node__toggle nodrag nokey" title="Expand block in place" aria-label="Expand" onClick={() => toggleCollapsed(id)}>
             <Icon name="expand" size={12} />

@@ -11,6 +11,7 @@ import { fieldsOf } from './param-fields';
 import { ParamInput } from './param-input';
 import { DiagnosticRow } from './diagnostics';
 import { BlockExplainView } from './inspect/block-explain';
+import { SearchFields } from './search/search-fields';
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -97,6 +98,7 @@ function NodeInspector({ node }: { node: DesignNode }) {
           <ParamInput key={`${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} />
         ))}
       </div>
+      <SearchFields node={node} />
       <h3 className="ll-section-title">Output</h3>
       <div className="ll-stats">
         <Stat label="Shape" value={a ? formatShape(a.outputShape) : '—'} testId="inspector-shape" />

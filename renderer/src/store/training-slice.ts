@@ -12,7 +12,7 @@ import { RunFeed, type RunView } from '../panels/training/run-feed';
 import type { EditorState } from './index';
 
 /** The panel's tabs. */
-export type TrainingTab = 'setup' | 'curves' | 'results' | 'history';
+export type TrainingTab = 'setup' | 'curves' | 'results' | 'history' | 'search';
 
 /** The document's training settings. */
 export type TrainingSettings = DesignDocument['training'];

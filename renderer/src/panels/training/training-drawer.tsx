@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
 import { startTrainingController } from './controller';
+import { startSearchController } from '../search/search-controller';
 import { isActive } from './run-feed';
 
 const TrainingPanel = lazy(() => import('./training-panel').then((m) => ({ default: m.TrainingPanel })));
@@ -16,6 +17,7 @@ const TrainingPanel = lazy(() => import('./training-panel').then((m) => ({ defau
 export function TrainingDrawer() {
   const open = useEditor((s) => s.trainingOpen);
   useEffect(() => startTrainingController(), []);
+  useEffect(() => startSearchController(), []);
   if (!open) return null;
   return (
     <Suspense fallback={<section className="ll-train-loading">Loading the training panel…</section>}>

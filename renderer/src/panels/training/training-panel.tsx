@@ -15,6 +15,7 @@ import { formatDuration } from './metrics';
 import { ResultsTab } from './results-tab';
 import { isActive, type RunView } from './run-feed';
 import { SettingsForm } from './settings-form';
+import { SearchTab } from '../search/search-tab';
 import './training.css';
 
 const TABS: { tab: TrainingTab; label: string }[] = [
@@ -22,6 +23,7 @@ const TABS: { tab: TrainingTab; label: string }[] = [
   { tab: 'curves', label: 'Curves' },
   { tab: 'results', label: 'Results' },
   { tab: 'history', label: 'History' },
+  { tab: 'search', label: 'Search' },
 ];
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
@@ -126,11 +128,16 @@ export function TrainingPanel() {
             </button>
           ))}
         </div>
-        <span className={`ll-train__phase is-${run.phase}`} data-testid="train-phase">
-          {run.phase === 'finished' ? run.finished?.status ?? 'finished' : run.phase}
-        </span>
-        <Progress run={run} />
-        <Controls run={run} />
+        {/* The search tab has its own phase and controls; the header's are the training run's. */}
+        {tab === 'search' ? <span className="ll-train__progress" /> : (
+          <>
+            <span className={`ll-train__phase is-${run.phase}`} data-testid="train-phase">
+              {run.phase === 'finished' ? run.finished?.status ?? 'finished' : run.phase}
+            </span>
+            <Progress run={run} />
+            <Controls run={run} />
+          </>
+        )}
         <button className="ll-tool" onClick={() => s.setTrainingOpen(false)} title="Close the training panel" aria-label="Close the training panel" data-testid="train-close">
           <Icon name="x" size={14} />
         </button>
@@ -161,6 +168,7 @@ export function TrainingPanel() {
         {tab === 'curves' && <CurvesTab />}
         {tab === 'results' && <ResultsTab />}
         {tab === 'history' && <HistoryTab />}
+        {tab === 'search' && <SearchTab />}
       </div>
     </section>
   );
