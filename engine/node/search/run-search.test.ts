@@ -49,3 +49,19 @@ describe('runSearch', () => {
     expect(JSON.parse(readFileSync(path.join(outDir, 'search.json'), 'utf8'))).toEqual(result);
   }, 120_000);
 });
+
+describe('runSearch memory check', () => {
+  it('refuses, untrained, a candidate too big for the memory budget, like the training worker would', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'layerloom-search-'));
+    const space = searchSpaceSchema.parse({ params: [{ node: 'conv', param: 'filters', values: [2, 512] }] });
+    const result = await runSearch({
+      tf, document: design(), space, dataset: data, budget: 2, method: 'random', batches: 1, seed: 1, outDir,
+      backend: { name: 'cpu', reason: 'test', skipped: [] }, overrides: { limitTrain: 64, limitTest: 32, batchSize: 16 },
+      memoryBudget: { bytes: 8 * 1024 * 1024, source: 'test' },
+    });
+    const big = result.candidates.find((c) => c.choice['conv.filters'] === 512)!;
+    expect(big.rejected).toMatch(/^the design needs about [\d.]+ \w+ to train at batch 16 .*more than the memory budget of 8/);
+    expect(big.runDir).toBeNull();
+    expect(result.candidates.find((c) => c.choice['conv.filters'] === 2)!.accuracy).not.toBeNull();
+  }, 60_000);
+});

@@ -12,7 +12,9 @@ import type { TrainingEvent, TrainingOverrides } from '../../../contract/trainin
 import type { Tf } from '../../compile/compile';
 import { drawCandidates, paretoFront, type Candidate, type SearchSpace } from '../../search/space';
 import type { DesignDocument } from '../../schema/document';
+import { analyzeDesign } from '../../analysis/analyze';
 import { writeFileAtomic } from '../fs-atomic';
+import { assertWithinMemoryBudget, type MemoryBudget } from '../limits';
 import { TrainingControl } from '../train/control';
 import type { Dataset, DatasetSpec } from '../train/data/types';
 import { runTraining } from '../train/loop';
@@ -41,6 +43,19 @@ export interface SearchOptions {
   emit?: (event: SearchEvent) => void;
   /** Stops the search: the training in progress ends after its current step and no other starts. */
   control?: TrainingControl;
+  /** The memory a training may take (default: `memoryBudget()`, as for every training). */
+  memoryBudget?: MemoryBudget;
+}
+
+/** Why a feasible candidate is still too big to train on this machine (the training worker's check), or null. */
+function overBudget(o: SearchOptions, c: Candidate): string | null {
+  const batchSize = o.overrides?.batchSize ?? c.doc.training.batchSize;
+  try {
+    assertWithinMemoryBudget(analyzeDesign(c.doc, { batchSize }), `to train at batch ${batchSize}`, 'train', o.memoryBudget);
+    return null;
+  } catch (err) {
+    return (err as Error).message.replace(/^design: /, '');
+  }
 }
 
 /** One candidate in the results. */
@@ -91,7 +106,7 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => undefined);
   const emit = o.emit ?? (() => undefined);
-  const candidates = drawCandidates(o.document, o.space, o.budget, o.seed);
+  const candidates = drawCandidates(o.document, o.space, o.budget, o.seed).map((c) => (c.rejected ? c : { ...c, rejected: overBudget(o, c) }));
   const results = new Map<string, CandidateResult>(candidates.map((c) => [c.id, { id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, accuracy: null, batches: null, runDir: null, seconds: null }]));
   emit({ type: 'drawn', method: o.method, backend: o.backend.name, space: o.space, candidates: candidates.map((c) => ({ id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected })) });
   for (const c of candidates) if (c.rejected) log(`${c.id} ${JSON.stringify(c.choice)}: refused before training: ${c.rejected}`);

@@ -227,7 +227,7 @@ export function SearchTab() {
       <div className="ll-search__results">
         <div className="ll-train__toolbar">
           {!active ? (
-            <button className="ll-button is-small is-primary" disabled={!hasSpace} onClick={() => void startSearch()} data-testid="search-start">
+            <button className="ll-button is-small is-primary" disabled={!hasSpace} title={hasSpace ? 'Train the candidates of the searched params' : 'Mark params as searchable in the inspector first'} onClick={() => void startSearch()} data-testid="search-start">
               <Icon name="search" size={12} /> Start search
             </button>
           ) : (
