@@ -1,15 +1,17 @@
 /** Codes for every kind of user-facing design error; callers switch on these, never on message text. */
-export type DesignErrorCode =
-  | 'invalid-json'
-  | 'invalid-document'
-  | 'unsupported-version'
-  | 'unknown-block'
-  | 'invalid-params'
-  | 'invalid-graph'
-  | 'unknown-template'
-  | 'unsupported-export'
-  | 'import-failed'
-  | 'data-mismatch';
+export const DESIGN_ERROR_CODES = [
+  'invalid-json',
+  'invalid-document',
+  'unsupported-version',
+  'unknown-block',
+  'invalid-params',
+  'invalid-graph',
+  'unknown-template',
+  'unsupported-export',
+  'import-failed',
+  'data-mismatch',
+] as const;
+export type DesignErrorCode = (typeof DESIGN_ERROR_CODES)[number];
 
 /**
  * An error in a design or in data the user supplied. `path` names where ("nodes[3].params.kernelSize"),

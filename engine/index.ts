@@ -4,5 +4,6 @@ export { parseDocument, parseDocumentText, serializeDocument } from './schema/lo
 export { migrate } from './schema/migrations';
 export * from './blocks';
 export * from './analysis';
-export { DesignError, assertNever, formatPath, type DesignErrorCode } from './errors';
+export { DESIGN_ERROR_CODES, DesignError, assertNever, formatPath, type DesignErrorCode } from './errors';
+export * from './messages';
 export type { ApplyTo, EditCommand, Fix } from './commands/types';

@@ -107,8 +107,14 @@ function run(doc: DesignDocument, options: AnalyzeOptions, prev: Map<string, Cac
   if (options.memoryBudgetBytes !== undefined) {
     const budget = options.memoryBudgetBytes;
     const weights = (trainable + nonTrainable) * 4;
-    const what = weights > budget ? `its parameters alone need ${mib(weights)}` : memory.trainingBytes > budget ? `training at batch ${batch} needs about ${mib(memory.trainingBytes)}` : '';
-    if (what) diagnostics.push({ severity: 'error', code: 'memory-budget', message: `the design exceeds the memory budget of ${mib(budget)}: ${what} (weights ${mib(weights)}, inference ${mib(memory.inferenceBytes)})` });
+    const context = weights > budget ? 'weights' : memory.trainingBytes > budget ? 'training' : '';
+    const what = context === 'weights' ? `its parameters alone need ${mib(weights)}` : `training at batch ${batch} needs about ${mib(memory.trainingBytes)}`;
+    if (context) {
+      diagnostics.push({
+        severity: 'error', code: 'memory-budget', message: `the design exceeds the memory budget of ${mib(budget)}: ${what} (weights ${mib(weights)}, inference ${mib(memory.inferenceBytes)})`,
+        values: { budget: mib(budget), weights: mib(weights), training: mib(memory.trainingBytes), inference: mib(memory.inferenceBytes), batch, context },
+      });
+    }
   }
   const valid = !diagnostics.some((d) => d.severity === 'error');
   return {
@@ -175,7 +181,7 @@ function endpointDiagnostics(doc: DesignDocument, outgoing: Map<string, string[]
     out.push({
       severity: 'error', code: 'no-input', message: 'the design has no Input block: add one and connect it to the first layer',
       fix: first ? {
-        label: `Add an Input before '${first.name || first.id}'`,
+        label: `Add an Input before '${first.name || first.id}'`, code: 'add-input', values: { node: first.name || first.id },
         commands: [
           { kind: 'addNode', id: freshId(doc, 'input'), type: 'Input', name: 'input', params: { shape: options.inputShape ?? [28, 28, 1] }, position: { x: first.position.x, y: first.position.y - 110 } },
           { kind: 'connect', source: { node: freshId(doc, 'input'), port: 'out' }, target: { node: first.id, port: 'in' } },
@@ -189,7 +195,7 @@ function endpointDiagnostics(doc: DesignDocument, outgoing: Map<string, string[]
     out.push({
       severity: 'error', code: 'no-output', message: 'the design has no Output block: add one after the last layer to mark the prediction',
       fix: last ? {
-        label: `Add an Output after '${last.name || last.id}'`,
+        label: `Add an Output after '${last.name || last.id}'`, code: 'add-output', values: { node: last.name || last.id },
         commands: [
           { kind: 'addNode', id: freshId(doc, 'output'), type: 'Output', name: 'output', position: { x: last.position.x, y: last.position.y + 110 } },
           { kind: 'connect', source: { node: last.id, port: 'out' }, target: { node: freshId(doc, 'output'), port: 'in' } },

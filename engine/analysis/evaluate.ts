@@ -8,6 +8,7 @@ import { getBlock, suggestBlockType } from '../blocks/registry';
 import { product } from '../blocks/shape-utils';
 import type { BlockSpec, ExpandContext, Shape } from '../blocks/types';
 import { DesignError, formatPath } from '../errors';
+import type { DiagnosticCode, MessageItem, MessageValues } from '../messages';
 import { applyGlobal, applyTransfer, inputField, mergeFields, type RfState } from './receptive-field';
 import type { FlatNode } from './types';
 
@@ -30,8 +31,12 @@ export interface FlatRecord {
 /** A problem found while evaluating; `param` names the bad parameter key for invalid params. */
 export interface EvalProblem {
   severity: 'error' | 'warning';
-  code: string;
+  code: DiagnosticCode;
   message: string;
+  /** The message's interpolation values, for the editor's translations (see engine/messages.ts). */
+  values?: MessageValues;
+  /** For a problem inside a composite's expansion: the inner layer's name (the message starts with it). */
+  layer?: string;
   param?: string;
   /** For invalid params: every top-level key that failed validation (`param` is the first). */
   badParams?: string[];
@@ -98,14 +103,15 @@ export function parseParams(spec: BlockSpec, raw: Record<string, unknown>): Pars
   if (r.success) out = { ok: true, params: r.data };
   else {
     // Name every bad field at once, so fixing one does not reveal the next only after another analysis.
-    const parts = r.error.issues.map((issue) => {
+    const issues = r.error.issues.map((issue): MessageItem => {
       const path = formatPath(['params', ...(issue.path as PropertyKey[])]);
       const got = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), raw);
-      const shown = got === undefined ? '' : `, got ${typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got)}`;
-      return `${path}: ${issue.message}${shown}`;
+      const shown = got === undefined ? undefined : typeof got === 'number' && !Number.isFinite(got) ? String(got) : JSON.stringify(got);
+      return shown === undefined ? { path, detail: issue.message } : { path, detail: issue.message, got: shown, context: 'got' };
     });
+    const parts = issues.map((i) => `${i.path}: ${i.detail}${'got' in i ? `, got ${i.got}` : ''}`);
     const badParams = [...new Set(r.error.issues.map((issue) => String(issue.path[0] ?? '')).filter(Boolean))];
-    out = { ok: false, problem: { severity: 'error', code: 'invalid-params', message: parts.join('; '), param: badParams[0], badParams } };
+    out = { ok: false, problem: { severity: 'error', code: 'invalid-params', message: parts.join('; '), values: { issues }, param: badParams[0], badParams } };
   }
   if (!bySchema) parseCache.set(raw, (bySchema = new WeakMap()));
   bySchema.set(schema, out);
@@ -127,7 +133,7 @@ export function evaluateBlock(
   const spec = getBlock(type);
   if (!spec) {
     const hint = suggestBlockType(type);
-    return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: 'unknown-block', message: `unknown block type '${type}'${hint ? ` (did you mean '${hint}'?)` : ''}` }] };
+    return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: 'unknown-block', message: `unknown block type '${type}'${hint ? ` (did you mean '${hint}'?)` : ''}`, values: hint ? { type, hint, context: 'hint' } : { type } }] };
   }
   const parsed = trusted ? withDefaults(spec, rawParams) : parseParams(spec, rawParams);
   if (!parsed.ok) return { out: unknown(target.flatId), records: [], problems: [parsed.problem] };
@@ -138,7 +144,7 @@ export function evaluateBlock(
 
   if (spec.kind === 'composite') {
     if (depth >= MAX_DEPTH) {
-      return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: 'composite-recursion', message: `composites nested more than ${MAX_DEPTH} deep (a definition that uses itself?)` }], params };
+      return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: 'composite-recursion', message: `composites nested more than ${MAX_DEPTH} deep (a definition that uses itself?)`, values: { depth: MAX_DEPTH } }], params };
     }
     return { ...evaluateComposite(spec, params, inputs, inShapes, target, ctx, depth), params };
   }
@@ -155,7 +161,7 @@ export function evaluateBlock(
       if (inputs.length > 1) {
         const m = mergeFields(inputs.map((i) => i.rf));
         rf = m.field;
-        if (m.misaligned.length) problems.push({ severity: 'warning', code: 'rf-misaligned', message: 'merged paths are misaligned', inputs: m.misaligned });
+        if (m.misaligned.length) problems.push({ severity: 'warning', code: 'rf-misaligned', message: 'merged paths are misaligned', values: {}, inputs: m.misaligned });
       } else rf = inputs[0]?.rf ?? null;
     } else if (t === 'global') rf = inputs[0].rf && applyGlobal(inputs[0].rf, inShapes[0]);
     else rf = inputs[0].rf && (inputs[0].rf.global ? inputs[0].rf : applyTransfer(inputs[0].rf, t));
@@ -197,7 +203,7 @@ function evaluateComposite(
     sub = spec.expand(params, inShapes, ctx);
   } catch (err) {
     if (!(err instanceof DesignError)) throw err;
-    return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: err.code, message: err.message, param: err.path?.replace(/^params\./, '') }] };
+    return { out: unknown(target.flatId), records: [], problems: [{ severity: 'error', code: err.code, message: err.message, values: { detail: err.message, context: 'detail' }, param: err.path?.replace(/^params\./, '') }] };
   }
   const refs = new Map<string, TensorRef>();
   const records: FlatRecord[] = [];
@@ -207,7 +213,7 @@ function evaluateComposite(
     for (const src of inner.inputs) {
       const ref = src.startsWith('input:') ? inputs[Number(src.slice(6))] : refs.get(src);
       if (!ref) {
-        problems.push({ severity: 'error', code: 'missing-input', message: `${inner.name}: has no input '${src}'` });
+        problems.push({ severity: 'error', code: 'missing-input', message: `${inner.name}: has no input '${src}'`, values: { src, context: 'layer' }, layer: inner.name });
         return { out: unknown(target.flatId), records, problems };
       }
       innerInputs.push(ref);
@@ -220,7 +226,7 @@ function evaluateComposite(
     };
     // Inner nodes of built-in composites come from our code; those of user definitions are validated.
     const r = evaluateBlock(inner.type, inner.params, innerInputs, innerTarget, ctx, depth + 1, spec.type !== 'Composite');
-    for (const p of r.problems) problems.push({ ...p, message: describeInner(inner.name, p, innerInputs), param: undefined, inner: true });
+    for (const p of r.problems) problems.push({ ...p, message: describeInner(inner.name, p, innerInputs), values: innerValues(p, innerInputs), layer: p.layer ? `${inner.name}: ${p.layer}` : inner.name, param: undefined, inner: true });
     if (!r.out.shape) return { out: unknown(target.flatId), records, problems };
     refs.set(inner.id, r.out);
     for (const rec of r.records) records.push(rec);
@@ -230,6 +236,13 @@ function evaluateComposite(
 }
 
 function describeInner(name: string, p: EvalProblem, inputs: TensorRef[]): string {
-  if (p.code === 'rf-misaligned') return `${name}: ${p.message} (${inputs.map((i) => i.flatId.split('/').pop()).join(', ')})`;
+  if (p.code === 'rf-misaligned') return `${name}: ${p.message} (${innerNames(inputs)})`;
   return `${name}: ${p.message}`;
+}
+
+const innerNames = (inputs: TensorRef[]) => inputs.map((i) => i.flatId.split('/').pop()).join(', ');
+
+/** The values of an inner layer's problem: its own, plus the layers a misalignment is between. */
+function innerValues(p: EvalProblem, inputs: TensorRef[]): MessageValues | undefined {
+  return p.code === 'rf-misaligned' ? { layers: innerNames(inputs), context: 'layers' } : p.values;
 }

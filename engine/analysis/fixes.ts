@@ -6,6 +6,7 @@ import { getBlock } from '../blocks/registry';
 import { dilatedKernel, formatShape } from '../blocks/shape-utils';
 import type { Shape } from '../blocks/types';
 import type { Fix } from '../commands/types';
+import type { MessageItem } from '../messages';
 import type { DesignNode } from '../schema/document';
 import type { EvalProblem, TensorRef } from './evaluate';
 import type { IncomingEdge } from './graph';
@@ -23,7 +24,8 @@ const quote = (n: DesignNode) => `'${n.name || n.id}'`;
 
 /** The diagnostic for a problem of top-level node `node`. */
 export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInput[], params?: Record<string, unknown>): Diagnostic {
-  const base = { severity: problem.severity, code: problem.code, nodeId: node.id } as const;
+  const subject = { name: node.name || node.id, type: node.type, ...(problem.layer ? { layer: problem.layer } : {}) };
+  const base = { severity: problem.severity, code: problem.code, nodeId: node.id, subject, ...(problem.values ? { values: problem.values } : {}) } as const;
   const who = `${quote(node)} (${node.type})`;
   if (problem.inner) return { ...base, message: `${who}: ${problem.message}` };
   switch (problem.code) {
@@ -33,8 +35,8 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
       const e = inputs[0]?.edge.edgeId;
       return {
         ...base, edgeId: e, message: `${who}: ${problem.message}`,
-        fix: e ? insertFix(e, 'Flatten', 'Insert Flatten before it') : undefined,
-        alternatives: e ? [insertFix(e, 'GlobalAvgPool2D', 'Insert GlobalAvgPool2D before it')] : undefined,
+        fix: e ? insertFix(e, 'Flatten') : undefined,
+        alternatives: e ? [insertFix(e, 'GlobalAvgPool2D')] : undefined,
       };
     }
     case 'shape-mismatch':
@@ -44,19 +46,26 @@ export function diagnose(node: DesignNode, problem: EvalProblem, inputs: DiagInp
     case 'unsupported':
       return { ...base, message: `${who}: ${problem.message}`, fix: resetParamFix(node, problem.badParams ?? (problem.param ? [problem.param] : [])) };
     case 'rf-misaligned': {
-      const parts = inputs.map((i) => {
+      const items = inputs.map((i): MessageItem => {
         const rf = i.ref.rf;
-        return rf ? `'${i.sourceName}' (stride ${rf.stride.join('x')}, centre ${fieldCentre(rf).join(',')})` : `'${i.sourceName}'`;
+        return rf ? { name: i.sourceName, stride: rf.stride.join('x'), centre: fieldCentre(rf).join(','), context: 'field' } : { name: i.sourceName };
       });
-      return { ...base, message: `${who}: the merged paths are misaligned: their receptive fields have different effective strides or centres: ${parts.join(' vs ')}` };
+      const parts = items.map((p) => (p.context ? `'${p.name}' (stride ${p.stride}, centre ${p.centre})` : `'${p.name}'`));
+      return { ...base, values: { inputs: items, context: 'fields' }, message: `${who}: the merged paths are misaligned: their receptive fields have different effective strides or centres: ${parts.join(' vs ')}` };
     }
     default:
       return { ...base, message: `${who}: ${problem.message}`, fix: problem.param ? resetParamFix(node, problem.badParams ?? [problem.param]) : undefined };
   }
 }
 
-function insertFix(edgeId: string, type: string, label: string, params?: Record<string, unknown>, name?: string): Fix {
-  return { label, commands: [{ kind: 'insertOnEdge', edgeId, type, ...(params ? { params } : {}), ...(name ? { name } : {}) }] };
+/** Inserts a `type` block on the edge; labelled "Insert <type> before it" unless a ZeroPadding2D with its padding. */
+function insertFix(edgeId: string, type: string, params?: Record<string, unknown>): Fix {
+  const commands: Fix['commands'] = [{ kind: 'insertOnEdge', edgeId, type, ...(params ? { params } : {}) }];
+  if (type === 'ZeroPadding2D' && params) {
+    const padding = JSON.stringify(params.padding);
+    return { label: `Insert ZeroPadding2D ${padding} before it`, code: 'insert-zero-padding', values: { padding }, commands };
+  }
+  return { label: `Insert ${type} before it`, code: 'insert-block', values: { type }, commands };
 }
 
 function resetParamFix(node: DesignNode, params: string[]): Fix | undefined {
@@ -64,20 +73,24 @@ function resetParamFix(node: DesignNode, params: string[]): Fix | undefined {
   const defaults = getBlock(node.type)?.params.safeParse({});
   if (!defaults?.success) return undefined;
   const values = Object.fromEntries(params.map((p) => [p, (defaults.data as Record<string, unknown>)[p]]));
-  const label = params.length === 1
-    ? `Reset ${params[0]} to ${values[params[0]] === undefined ? 'its default' : JSON.stringify(values[params[0]])}`
-    : `Reset ${params.join(', ')} to their defaults`;
-  return { label, commands: [{ kind: 'setParams', nodeId: node.id, params: values }] };
+  const commands: Fix['commands'] = [{ kind: 'setParams', nodeId: node.id, params: values }];
+  if (params.length > 1) return { label: `Reset ${params.join(', ')} to their defaults`, code: 'reset-params', values: { params: params.join(', ') }, commands };
+  const value = values[params[0]] === undefined ? undefined : JSON.stringify(values[params[0]]);
+  return value === undefined
+    ? { label: `Reset ${params[0]} to its default`, code: 'reset-param', values: { param: params[0], context: 'default' }, commands }
+    : { label: `Reset ${params[0]} to ${value}`, code: 'reset-param', values: { param: params[0], value }, commands };
 }
 
 /** Add/Multiply/Concatenate with shapes that do not fit: name every input and its shape; for Add/Multiply a 1x1 projection. */
 function mismatch(node: DesignNode, problem: EvalProblem, inputs: DiagInput[]): Diagnostic {
   const listed = inputs.map((i) => `'${i.sourceName}' gives ${formatShape(i.ref.shape)}`).join(', ');
+  const values = { node: node.name || node.id, type: node.type, inputs: inputs.map((i) => ({ name: i.sourceName, shape: formatShape(i.ref.shape) })) };
   const base = { severity: 'error' as const, code: problem.code, nodeId: node.id };
   const shapes = inputs.map((i) => i.ref.shape);
   if (node.type === 'Concatenate' || shapes.some((s) => !s || s.length !== 3) || inputs.length < 2) {
-    const what = node.type === 'Concatenate' ? 'inputs with the same spatial size (height and width)' : 'inputs of the same shape';
-    return { ...base, message: `${quote(node)} (${node.type}) needs ${what}: ${listed}` };
+    const concat = node.type === 'Concatenate';
+    const what = concat ? 'inputs with the same spatial size (height and width)' : 'inputs of the same shape';
+    return { ...base, values: { ...values, context: concat ? 'concat' : 'same' }, message: `${quote(node)} (${node.type}) needs ${what}: ${listed}` };
   }
   // Project every input to the one with the smallest spatial size (a strided 1x1 can shrink, never grow).
   const target = shapes.reduce((a, b) => (b![0] * b![1] < a![0] * a![1] ? b : a))!;
@@ -95,21 +108,21 @@ function mismatch(node: DesignNode, problem: EvalProblem, inputs: DiagInput[]): 
   }
   const edgeId = inputs.find((i) => !(i.ref.shape as Shape).every((d, a) => d === target[a]))?.edge.edgeId;
   return {
-    ...base, edgeId,
+    ...base, edgeId, values: { ...values, context: 'same' },
     message: `${quote(node)} (${node.type}) needs inputs of the same shape: ${listed}`,
-    fix: ok && commands.length ? { label: `Insert a 1x1 projection to ${formatShape(target)}`, commands } : undefined,
+    fix: ok && commands.length ? { label: `Insert a 1x1 projection to ${formatShape(target)}`, code: 'insert-projection', values: { shape: formatShape(target) }, commands } : undefined,
   };
 }
 
 /** Spatial size <= 0: switch to 'same' padding, or pad the input with zeros up to the (dilated) window. */
 function tooSmallFixes(node: DesignNode, inputs: DiagInput[], params?: Record<string, unknown>): Pick<Diagnostic, 'fix' | 'alternatives'> {
   if (!getBlock(node.type)?.traits?.windowed || !params) return {};
-  const same: Fix = { label: "Switch padding to 'same'", commands: [{ kind: 'setParams', nodeId: node.id, params: { padding: 'same' } }] };
+  const same: Fix = { label: "Switch padding to 'same'", code: 'padding-same', commands: [{ kind: 'setParams', nodeId: node.id, params: { padding: 'same' } }] };
   const shape = inputs[0]?.ref.shape;
   if (!shape || !inputs[0]) return { fix: same };
   const k = (params.kernelSize ?? params.poolSize) as [number, number];
   const d = (params.dilation ?? [1, 1]) as [number, number];
   const need = [0, 1].map((a) => Math.max(0, dilatedKernel(k[a], d[a]) - shape[a]));
   const padding = need.map((t) => [Math.floor(t / 2), Math.ceil(t / 2)]);
-  return { fix: same, alternatives: [insertFix(inputs[0].edge.edgeId, 'ZeroPadding2D', `Insert ZeroPadding2D ${JSON.stringify(padding)} before it`, { padding })] };
+  return { fix: same, alternatives: [insertFix(inputs[0].edge.edgeId, 'ZeroPadding2D', { padding })] };
 }

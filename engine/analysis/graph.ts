@@ -38,6 +38,8 @@ export function portsOf(node: DesignNode, doc: DesignDocument): InputPort[] | un
 }
 
 const label = (n: DesignNode) => `'${n.name || n.id}'`;
+/** The values naming a node in a translated message: its name and type. */
+const who = (n: DesignNode) => ({ node: n.name || n.id, type: n.type });
 
 /** Builds the graph structure of a document. */
 export function buildGraph(doc: DesignDocument): GraphStructure {
@@ -51,16 +53,21 @@ export function buildGraph(doc: DesignDocument): GraphStructure {
   for (const e of doc.edges) {
     const src = byId.get(e.source.node);
     const dst = byId.get(e.target.node);
-    const removeFix = { label: 'Remove this connection', commands: [{ kind: 'removeEdges' as const, edgeIds: [e.id] }] };
+    const removeFix = { label: 'Remove this connection', code: 'remove-edge' as const, commands: [{ kind: 'removeEdges' as const, edgeIds: [e.id] }] };
     if (!src || !dst) {
       const missing = !src ? e.source.node : e.target.node;
-      diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: e.id, message: `connection ${e.id} refers to node '${missing}', which does not exist`, fix: removeFix });
+      diagnostics.push({ severity: 'error', code: 'dangling-edge', edgeId: e.id, message: `connection ${e.id} refers to node '${missing}', which does not exist`, values: { edge: e.id, node: missing }, fix: removeFix });
       continue;
     }
     const p = ports.get(dst.id);
     if (e.source.port !== 'out' || (p && !p.some((q) => q.name === e.target.port))) {
-      const bad = e.source.port !== 'out' ? `${label(src)} has no output port '${e.source.port}'` : `${label(dst)} has no input port '${e.target.port}' (ports: ${p!.map((q) => q.name).join(', ') || 'none'})`;
-      diagnostics.push({ severity: 'error', code: 'unknown-port', edgeId: e.id, nodeId: dst.id, message: bad, fix: removeFix });
+      const output = e.source.port !== 'out';
+      const names = p?.map((q) => q.name).join(', ') ?? '';
+      const bad = output ? `${label(src)} has no output port '${e.source.port}'` : `${label(dst)} has no input port '${e.target.port}' (ports: ${names || 'none'})`;
+      const values = output
+        ? { node: src.name || src.id, port: e.source.port, context: 'output' }
+        : { node: dst.name || dst.id, port: e.target.port, ...(names ? { ports: names, context: 'input' } : { context: 'inputNone' }) };
+      diagnostics.push({ severity: 'error', code: 'unknown-port', edgeId: e.id, nodeId: dst.id, message: bad, values, fix: removeFix });
       continue;
     }
     const m = byPort.get(dst.id) ?? new Map<string, IncomingEdge[]>();
@@ -83,8 +90,8 @@ export function buildGraph(doc: DesignDocument): GraphStructure {
     if (isolated) {
       blocked.add(n.id);
       diagnostics.push({
-        severity: 'error', code: 'unconnected', nodeId: n.id, message: `${label(n)} (${n.type}) is not connected to anything`,
-        fix: { label: `Remove ${label(n)}`, commands: [{ kind: 'removeNodes', nodeIds: [n.id] }] },
+        severity: 'error', code: 'unconnected', nodeId: n.id, message: `${label(n)} (${n.type}) is not connected to anything`, values: who(n),
+        fix: { label: `Remove ${label(n)}`, code: 'remove-node', values: { node: n.name || n.id }, commands: [{ kind: 'removeNodes', nodeIds: [n.id] }] },
       });
       continue;
     }
@@ -96,20 +103,22 @@ export function buildGraph(doc: DesignDocument): GraphStructure {
         const msg = port.variadic
           ? `${label(n)} (${n.type}) needs at least ${need} inputs, got ${edges.length}`
           : `${label(n)} (${n.type}) has no input on port '${port.name}'`;
-        diagnostics.push({ severity: 'error', code: 'missing-input', nodeId: n.id, message: msg });
+        const values = port.variadic ? { ...who(n), need, got: edges.length, context: 'variadic' } : { ...who(n), port: port.name };
+        diagnostics.push({ severity: 'error', code: 'missing-input', nodeId: n.id, message: msg, values });
       } else if (!port.variadic && edges.length > 1) {
         blocked.add(n.id);
         diagnostics.push({
           severity: 'error', code: 'too-many-inputs', nodeId: n.id,
           message: `${label(n)} (${n.type}) takes one input on port '${port.name}', got ${edges.length}: use Add or Concatenate to merge them`,
-          fix: { label: 'Keep only the first connection', commands: [{ kind: 'removeEdges', edgeIds: edges.slice(1).map((e) => e.edgeId) }] },
+          values: { ...who(n), port: port.name, got: edges.length },
+          fix: { label: 'Keep only the first connection', code: 'keep-first-edge', commands: [{ kind: 'removeEdges', edgeIds: edges.slice(1).map((e) => e.edgeId) }] },
         });
       }
       list.push(...edges);
     }
     incoming.set(n.id, list);
     if (!outgoing.has(n.id) && n.type !== 'Output' && doc.nodes.length > 1) {
-      diagnostics.push({ severity: 'warning', code: 'unused-output', nodeId: n.id, message: `the output of ${label(n)} (${n.type}) goes nowhere` });
+      diagnostics.push({ severity: 'warning', code: 'unused-output', nodeId: n.id, message: `the output of ${label(n)} (${n.type}) goes nowhere`, values: who(n) });
     }
   }
 
@@ -152,7 +161,8 @@ function topoOrder(doc: DesignDocument, incoming: Map<string, IncomingEdge[]>, o
   diagnostics.push({
     severity: 'error', code: 'cycle', nodeId: path[0]?.node, edgeId: closing,
     message: `the graph has a cycle: ${[...names, names[0]].join(' -> ')}; a network must flow one way from Input to Output`,
-    fix: closing ? { label: 'Remove the connection that closes the cycle', commands: [{ kind: 'removeEdges', edgeIds: [closing] }] } : undefined,
+    values: { path: [...names, names[0]].join(' -> ') },
+    fix: closing ? { label: 'Remove the connection that closes the cycle', code: 'remove-cycle-edge', commands: [{ kind: 'removeEdges', edgeIds: [closing] }] } : undefined,
   });
   return order;
 }

@@ -5,6 +5,7 @@
  */
 import type { LayerMapping, Shape } from '../blocks/types';
 import type { Fix } from '../commands/types';
+import type { DiagnosticCode, MessageValues } from '../messages';
 
 /** One primitive layer of the expanded graph (composites replaced by their inner nodes). */
 export interface FlatNode {
@@ -55,10 +56,18 @@ export interface NodeAnalysis {
 /** A problem or remark on a node or edge, with an optional fix (edit commands the UI can apply in one click). */
 export interface Diagnostic {
   severity: 'error' | 'warning' | 'info';
-  code: string;
+  code: DiagnosticCode;
   nodeId?: string;
   edgeId?: string;
+  /** English, for the CLI and logs; the editor writes it from `code` and `values` in the user's language. */
   message: string;
+  /** The message's interpolation values (`context` picks a variant of the code's text; see engine/messages.ts). */
+  values?: MessageValues;
+  /**
+   * The node the message is about, when the message starts with it as `'name' (Type): ` (and, inside a
+   * composite, `layer: `), so a translation can write that prefix its own way.
+   */
+  subject?: { name: string; type: string; layer?: string };
   fix?: Fix;
   /** Other fixes, when there is more than one sensible repair (e.g. GlobalAvgPool2D instead of Flatten). */
   alternatives?: Fix[];

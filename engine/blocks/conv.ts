@@ -211,7 +211,7 @@ export const depthwiseConv2d: PrimitiveBlock<z.output<typeof depthwiseConv2dPara
     if (bad) return { ok: false, error: bad };
     if (p.dilation[0] > 1 || p.dilation[1] > 1) {
       // tfjs-layers 4.x silently ignores DepthwiseConv2D's dilationRate (its call() passes null): refuse rather than train another model.
-      return { ok: false, error: { code: 'unsupported', param: 'dilation', message: 'dilation > 1 is not supported by tfjs for DepthwiseConv2D (tfjs would ignore it); use dilation 1 or a SeparableConv2D' } };
+      return { ok: false, error: { code: 'unsupported', param: 'dilation', message: 'dilation > 1 is not supported by tfjs for DepthwiseConv2D (tfjs would ignore it); use dilation 1 or a SeparableConv2D', values: { context: 'depthwiseDilation' } } };
     }
     const r = windowOutput(inputs[0], p.kernelSize, p.strides, p.padding, p.dilation);
     return r.ok ? { ok: true, shape: [...r.hw, inputs[0][2] * p.depthMultiplier] } : r;
@@ -304,7 +304,7 @@ export const conv2dTranspose: PrimitiveBlock<z.output<typeof conv2dTransposePara
     if (bad) return { ok: false, error: bad };
     const h = deconvLength(inputs[0][0], p.kernelSize[0], p.padding, p.strides[0]);
     const w = deconvLength(inputs[0][1], p.kernelSize[1], p.padding, p.strides[1]);
-    if (h <= 0 || w <= 0) return fail('spatial-too-small', `output size would be ${h}x${w}`);
+    if (h <= 0 || w <= 0) return fail('spatial-too-small', `output size would be ${h}x${w}`, { size: `${h}x${w}`, context: 'size' });
     return { ok: true, shape: [h, w, p.filters] };
   },
   paramCount: (inputs, _out, p) => ({ trainable: p.kernelSize[0] * p.kernelSize[1] * inputs[0][2] * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 }),

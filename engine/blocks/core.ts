@@ -90,7 +90,7 @@ export const dense: PrimitiveBlock<z.output<typeof denseParams>> = {
   outputShape(inputs, p) {
     const x = inputs[0];
     if (x.length >= 3) {
-      return fail('needs-flatten', `Dense needs a vector, got a ${formatShape(x)} tensor: insert Flatten or GlobalAvgPool2D before it`);
+      return fail('needs-flatten', `Dense needs a vector, got a ${formatShape(x)} tensor: insert Flatten or GlobalAvgPool2D before it`, { shape: formatShape(x) });
     }
     return { ok: true, shape: [...x.slice(0, -1), p.units] };
   },
@@ -131,14 +131,14 @@ export const reshape: PrimitiveBlock<z.output<typeof reshapeParams>> = {
   outputShape(inputs, p) {
     const total = product(inputs[0]);
     const unknown = p.targetShape.filter((d) => d === -1).length;
-    if (unknown > 1) return fail('invalid-params', 'targetShape may contain -1 only once');
+    if (unknown > 1) return fail('invalid-params', 'targetShape may contain -1 only once', { context: 'reshapeUnknown' });
     const known = product(p.targetShape.filter((d) => d !== -1));
     const target = `[${p.targetShape.join(', ')}]`;
     if (unknown === 1) {
-      if (total % known !== 0) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target}`);
+      if (total % known !== 0) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target}`, { shape: formatShape(inputs[0]), total, target, context: 'divisible' });
       return { ok: true, shape: p.targetShape.map((d) => (d === -1 ? total / known : d)) };
     }
-    if (known !== total) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target} (${known} values)`);
+    if (known !== total) return fail('reshape-mismatch', `cannot reshape ${formatShape(inputs[0])} (${total} values) into ${target} (${known} values)`, { shape: formatShape(inputs[0]), total, target, known });
     return { ok: true, shape: [...p.targetShape] };
   },
   paramCount: () => ({ trainable: 0, nonTrainable: 0 }),

@@ -23,7 +23,7 @@ export function broadcastShapes(inputs: Shape[], label: string): ShapeResult {
     const s = inputs[i];
     const ok = s.length === rank && s.every((d, a) => d === out[a] || d === 1 || out[a] === 1);
     if (!ok) {
-      return fail('shape-mismatch', `${label} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`);
+      return fail('shape-mismatch', `${label} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`, { block: label, shapes: inputs.map((s) => ({ shape: formatShape(s) })), context: 'block' });
     }
     for (let a = 0; a < rank; a++) out[a] = out[a] === 1 ? s[a] : out[a];
   }
@@ -87,13 +87,13 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
     const rank = inputs[0].length;
     // Keras counts the batch dimension: axis 1 is the first axis of our batch-less shapes, -1 the last.
     const axis = p.axis < 0 ? rank + p.axis : p.axis - 1;
-    if (axis < 0 || axis >= rank) return fail('invalid-params', `axis ${p.axis} is out of range for ${rank}-D inputs`);
+    if (axis < 0 || axis >= rank) return fail('invalid-params', `axis ${p.axis} is out of range for ${rank}-D inputs`, { axis: p.axis, rank, context: 'axisRange' });
     const out = [...inputs[0]];
     for (let i = 1; i < inputs.length; i++) {
       const s = inputs[i];
       if (s.length !== rank || s.some((d, a) => a !== axis && d !== out[a])) {
         const what = rank === 3 && axis === 2 ? 'the same spatial size' : `equal sizes on every axis but ${p.axis}`;
-        return fail('shape-mismatch', `Concatenate needs inputs with ${what}, got ${inputs.map(formatShape).join(' and ')}`);
+        return fail('shape-mismatch', `Concatenate needs inputs with ${what}, got ${inputs.map(formatShape).join(' and ')}`, { shapes: inputs.map((s) => ({ shape: formatShape(s) })), axis: p.axis, context: rank === 3 && axis === 2 ? 'concatSpatial' : 'concatAxis' });
       }
       out[axis] += s[axis];
     }

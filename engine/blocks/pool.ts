@@ -178,7 +178,7 @@ export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>>
     if (bad) return { ok: false, error: bad };
     const [[t, b], [l, r]] = p.padding;
     const x = inputs[0];
-    if (x[0] + t + b <= 0 || x[1] + l + r <= 0) return fail('spatial-too-small', 'output would be empty');
+    if (x[0] + t + b <= 0 || x[1] + l + r <= 0) return fail('spatial-too-small', 'output would be empty', { context: 'empty' });
     return { ok: true, shape: [x[0] + t + b, x[1] + l + r, x[2]] };
   },
   paramCount: () => ({ trainable: 0, nonTrainable: 0 }),

@@ -1,6 +1,7 @@
 /**
  * Shape arithmetic shared by every block (as tfjs-layers' `utils/conv_utils.ts`): written once, used everywhere.
  */
+import type { DiagnosticCode, MessageValues } from '../messages';
 import type { Padding } from './params';
 import type { RfTransfer, RuleError, Shape, ShapeResult } from './types';
 
@@ -49,8 +50,8 @@ export function formatShape(shape: Shape | null | undefined): string {
 }
 
 /** A failed `ShapeResult`. */
-export function fail(code: string, message: string): ShapeResult {
-  return { ok: false, error: { code, message } };
+export function fail(code: DiagnosticCode, message: string, values?: MessageValues): ShapeResult {
+  return { ok: false, error: { code, message, ...(values ? { values } : {}) } };
 }
 
 /** Checks that a block got one `[h, w, c]` input; returns the error otherwise. */
@@ -60,6 +61,7 @@ export function needsImage(inputs: Shape[], label: string): RuleError | null {
     return {
       code: 'needs-image',
       message: `${label} needs a [height, width, channels] input, got ${x ? `[${x.join(', ')}]` : 'nothing'}`,
+      values: x ? { block: label, got: `[${x.join(', ')}]` } : { block: label, context: 'nothing' },
     };
   }
   return null;
@@ -84,6 +86,7 @@ export function windowOutput(
         error: {
           code: 'spatial-too-small',
           message: `output ${axis} would be ${hw[a]}: input ${axis} ${input[a]} is smaller than the ${dilation[a] > 1 ? 'dilated ' : ''}kernel ${k} with 'valid' padding`,
+          values: { size: hw[a], input: input[a], kernel: k, context: `${axis}${dilation[a] > 1 ? '_dilated' : ''}` },
         },
       };
     }

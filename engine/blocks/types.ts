@@ -3,6 +3,7 @@
  * Primitive blocks carry shape, cost and receptive-field rules and their Keras/tfjs layer mapping;
  * composite blocks expand into a subgraph of other blocks, so analysis, compile and codegen need no special cases.
  */
+import type { DiagnosticCode, MessageValues } from '../messages';
 import type { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { OpCode, OpContext } from '../codegen/torch-helpers';
@@ -38,7 +39,9 @@ export interface RfTransfer {
 export interface RuleError {
   message: string;
   /** Machine-readable code, e.g. 'spatial-too-small', 'shape-mismatch', 'needs-flatten'. */
-  code: string;
+  code: DiagnosticCode;
+  /** The message's interpolation values, for the editor's translations (see engine/messages.ts). */
+  values?: MessageValues;
   /** The parameter at fault, when one is (its reset to the default is offered as the fix). */
   param?: string;
 }

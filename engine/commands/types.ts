@@ -3,6 +3,7 @@
  * The editor only dispatches these; undo/redo stores documents. Diagnostics' one-click fixes are commands too.
  */
 import type { Position, TrainingSettings } from '../schema/document';
+import type { FixCode, MessageValues } from '../messages';
 import type { AnnotationCommand } from './annotations';
 import type { SearchCommand } from './search';
 
@@ -47,5 +48,8 @@ export type EditCommand =
 /** A one-click fix attached to a diagnostic: a label for the button and the command(s) it runs, in order. */
 export interface Fix {
   label: string;
+  /** Names the label for the editor's translations (engine/messages.ts), with `values` to fill it. */
+  code?: FixCode;
+  values?: MessageValues;
   commands: EditCommand[];
 }

@@ -1,12 +1,16 @@
 /** The diagnostics panel: every problem, click to focus its node, apply a suggested fix in one click. */
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { applyFix } from '../canvas/actions';
 import type { Diagnostic } from '../engine';
+import { diagnosticText, fixLabel } from '../i18n/messages';
 import { useEditor } from '../store';
 import { Icon } from '../ui/icons';
 
 /** One diagnostic with its fix buttons. */
 export const DiagnosticRow = memo(function DiagnosticRow({ diagnostic: d, compact = false }: { diagnostic: Diagnostic; compact?: boolean }) {
+  // Subscribes to the language: the row re-renders in the new one at once.
+  useTranslation();
   const nodeName = useEditor((s) => (d.nodeId ? s.doc.nodes.find((n) => n.id === d.nodeId)?.name : undefined));
   const edgeTarget = useEditor((s) => {
     if (!d.edgeId || d.nodeId) return undefined;
@@ -24,7 +28,7 @@ export const DiagnosticRow = memo(function DiagnosticRow({ diagnostic: d, compac
       <Icon name={d.severity === 'info' ? 'info' : 'alert'} size={14} className="ll-diag__icon" />
       <div className="ll-diag__body">
         {!compact && nodeName && <div className="ll-diag__node">{nodeName}</div>}
-        <div className="ll-diag__msg">{d.message}</div>
+        <div className="ll-diag__msg">{diagnosticText(d)}</div>
         {fixes.length > 0 && (
           <div className="ll-diag__fixes">
             {fixes.map((f, i) => (
@@ -37,7 +41,7 @@ export const DiagnosticRow = memo(function DiagnosticRow({ diagnostic: d, compac
                 }}
                 data-testid="apply-fix"
               >
-                <Icon name="wand" size={12} /> {f.label}
+                <Icon name="wand" size={12} /> {fixLabel(f)}
               </button>
             ))}
           </div>
@@ -49,15 +53,16 @@ export const DiagnosticRow = memo(function DiagnosticRow({ diagnostic: d, compac
 
 /** The diagnostics tab. */
 export function DiagnosticsPanel() {
+  const { t } = useTranslation();
   const diagnostics = useEditor((s) => s.analysis?.diagnostics ?? null);
-  if (!diagnostics) return <div className="ll-empty">Analysing…</div>;
+  if (!diagnostics) return <div className="ll-empty">{t('diagnosticsPanel.analysing')}</div>;
   if (!diagnostics.length)
     return (
       <div className="ll-allclear">
         <Icon name="check" size={18} />
         <div>
-          <strong>No problems</strong>
-          <span>Every shape checks out.</span>
+          <strong>{t('diagnosticsPanel.noProblems')}</strong>
+          <span>{t('diagnosticsPanel.allClear')}</span>
         </div>
       </div>
     );

@@ -1,0 +1,64 @@
+/**
+ * Translatable messages: the engine writes every diagnostic and fix in English (the CLI prints those) and also
+ * names it by a code with its interpolation values, so the editor can show it in the user's language from its
+ * language files. The code lists here are the whole vocabulary: a diagnostic or fix with a code not listed is a
+ * type error, and a renderer test checks every listed code has a text in every language.
+ */
+import { DESIGN_ERROR_CODES } from './errors';
+
+/** Codes of the problems the analysis finds itself (graph, shapes, costs); errors of composite expansion add `DesignErrorCode`s. */
+export const ANALYSIS_CODES = [
+  'dangling-edge',
+  'unknown-port',
+  'unconnected',
+  'missing-input',
+  'too-many-inputs',
+  'unused-output',
+  'cycle',
+  'no-input',
+  'no-output',
+  'memory-budget',
+  'invalid-params',
+  'unknown-block',
+  'composite-recursion',
+  'rf-misaligned',
+  'needs-flatten',
+  'needs-image',
+  'spatial-too-small',
+  'shape-mismatch',
+  'reshape-mismatch',
+  'unsupported',
+] as const;
+
+/**
+ * Every code a diagnostic can carry. A composite whose expansion throws a `DesignError` reports it under the
+ * error's code with the English text as `values.detail` (context `detail`).
+ */
+export const DIAGNOSTIC_CODES = [...new Set([...ANALYSIS_CODES, ...DESIGN_ERROR_CODES])] as readonly DiagnosticCode[];
+export type DiagnosticCode = (typeof ANALYSIS_CODES)[number] | (typeof DESIGN_ERROR_CODES)[number];
+
+/** Every code a one-click fix can carry. */
+export const FIX_CODES = [
+  'remove-edge',
+  'remove-node',
+  'keep-first-edge',
+  'remove-cycle-edge',
+  'add-input',
+  'add-output',
+  'reset-param',
+  'reset-params',
+  'insert-block',
+  'insert-projection',
+  'padding-same',
+  'insert-zero-padding',
+] as const;
+export type FixCode = (typeof FIX_CODES)[number];
+
+/** One item of a list value (e.g. each input of a merge with its shape), written with the language's item text. */
+export type MessageItem = Record<string, string | number>;
+
+/**
+ * Interpolation values of a message. `context` picks a variant of the code's text (i18next's context: the key
+ * `<code>_<context>`); a list value is written item by item and joined.
+ */
+export type MessageValues = Record<string, string | number | MessageItem[]>;

@@ -1,0 +1,133 @@
+/**
+ * Engine diagnostics and fixes in both languages: every code the engine declares has a text; for a battery of
+ * broken designs the English written from code + values is exactly the engine's own message (so the values are
+ * complete), and the Chinese is filled in (no placeholder or English sentence left).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DesignBuilder } from '../../../engine/build/design-builder';
+import { analyzeDesign, DIAGNOSTIC_CODES, FIX_CODES, type Diagnostic } from '../engine';
+import type { DesignDocument } from '../../../engine/schema/document';
+import { i18n } from './index';
+import { leaves } from './keys';
+import { diagnosticText, fixLabel } from './messages';
+
+function design(shape: number[], body: (b: DesignBuilder, x: string) => string): DesignDocument {
+  const b = new DesignBuilder('t');
+  b.output(body(b, b.input(shape)));
+  return b.build();
+}
+
+/** Broken designs, each producing some of the engine's diagnostics (with fixes). */
+function battery(): Diagnostic[] {
+  const docs: [DesignDocument, Parameters<typeof analyzeDesign>[1]?][] = [];
+  const add = (doc: DesignDocument, options?: Parameters<typeof analyzeDesign>[1]) => docs.push([doc, options]);
+  add(design([16, 16, 3], (b, x) => b.add('Add', {}, [b.add('Conv2D', { filters: 8, padding: 'same' }, x, 'wide'), b.add('Conv2D', { filters: 16, strides: [2, 2], padding: 'same' }, x, 'deep')], 'sum')));
+  add(design([16, 16, 3], (b, x) => b.add('Concatenate', {}, [x, b.add('MaxPool2D', {}, x, 'pool')], 'cat')));
+  add(design([8, 8, 1], (b, x) => b.add('Dense', { units: 3 }, x, 'fc')));
+  add(design([4, 4, 1], (b, x) => b.add('Conv2D', { filters: 2, kernelSize: [5, 5] }, x, 'too_big')));
+  add(design([4, 4, 1], (b, x) => b.add('Conv2D', { filters: 2, kernelSize: [3, 3], dilation: [2, 2] }, x, 'dilated')));
+  add(design([8, 8, 1], (b, x) => b.add('Conv2D', { filters: 0, kernelSize: [0, 3] }, x, 'zero')));
+  add(design([8, 8, 1], (b, x) => b.add('Conv2D', { filters: 'many' }, x, 'typed')));
+  add(design([8, 8, 1], (b, x) => b.add('Conv2E', {}, x, 'typo')));
+  add(design([8], (b, x) => b.add('Conv2D', { filters: 2 }, x, 'flat')));
+  add(design([8, 8, 2], (b, x) => b.add('DepthwiseConv2D', { dilation: [2, 2] }, x, 'dw')));
+  add(design([8, 8, 2], (b, x) => b.add('Reshape', { targetShape: [-1, -1] }, x, 'twice')));
+  add(design([8, 8, 2], (b, x) => b.add('Reshape', { targetShape: [5, -1] }, x, 'odd')));
+  add(design([8, 8, 2], (b, x) => b.add('Reshape', { targetShape: [100] }, x, 'big')));
+  add(design([8, 8, 2], (b, x) => b.add('Concatenate', { axis: 7 }, [x, x], 'axis')));
+  add(design([8, 8, 4], (b, x) => b.add('Residual', { variant: 'basic', filters: 8, projection: 'never' }, x, 'blk')));
+  add(design([8, 8, 4], (b, x) => b.add('Inception', { filters3x3: 0 }, x, 'inc')));
+  {
+    const b = new DesignBuilder('graph');
+    const x = b.input([8]);
+    const y = b.add('Dense', { units: 8 }, x, 'other');
+    b.output(b.add('Dense', { units: 3 }, [x, y], 'fc'));
+    b.add('Dense', { units: 3 }, [], 'lonely');
+    b.add('Add', {}, [x], 'half');
+    add(b.build());
+  }
+  {
+    const b = new DesignBuilder('cycle');
+    const x = b.input([8]);
+    const a = b.add('Dense', { units: 8 }, x, 'a');
+    const c = b.add('Dense', { units: 8 }, a, 'c');
+    b.connect(c, a);
+    b.output(c);
+    add(b.build());
+  }
+  {
+    const doc = design([8], (b, x) => b.add('Dense', { units: 3 }, x, 'fc'));
+    add({ ...doc, edges: [...doc.edges, { id: 'ghost', source: { node: 'nobody', port: 'out' }, target: { node: 'fc', port: 'in' } }, { id: 'bad_port', source: { node: 'input', port: 'out' }, target: { node: 'fc', port: 'side' } }, { id: 'bad_out', source: { node: 'input', port: 'left' }, target: { node: 'output', port: 'in' } }] });
+  }
+  {
+    const doc = design([8], (b, x) => b.add('Dense', { units: 3 }, x, 'fc'));
+    add({ ...doc, nodes: doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output'), edges: [] });
+  }
+  {
+    const b = new DesignBuilder('merge');
+    const x = b.input([32, 32, 3]);
+    const aligned = b.add('Add', {}, [b.add('Conv2D', { filters: 4, kernelSize: [5, 5], padding: 'same' }, x, 'big'), b.add('Conv2D', { filters: 4, kernelSize: [3, 3], padding: 'same' }, x, 'small')], 'aligned');
+    const shifted = b.add('Conv2D', { filters: 4, kernelSize: [2, 2], padding: 'valid' }, aligned, 'shifted');
+    const other = b.add('Conv2D', { filters: 4, kernelSize: [3, 3] }, b.add('ZeroPadding2D', { padding: [[1, 0], [1, 0]] }, aligned, 'pad'), 'proj');
+    b.output(b.add('Add', {}, [shifted, other], 'misaligned'));
+    add(b.build());
+  }
+  const big = design([64, 64, 3], (b, x) => b.add('Dense', { units: 10 }, b.add('Flatten', {}, b.add('Conv2D', { filters: 64, padding: 'same' }, x, 'c'), 'f'), 'fc'));
+  add(big, { memoryBudgetBytes: 1024, batchSize: 8 });
+  add(big, { memoryBudgetBytes: 12 * 2 ** 20, batchSize: 64 });
+  return docs.flatMap(([doc, options]) => analyzeDesign(doc, options).diagnostics);
+}
+
+describe('engine messages in the interface languages', () => {
+  const diagnostics = battery();
+  afterAll(() => void i18n.changeLanguage('en'));
+
+  it('every diagnostic and fix code the engine declares has a text in every language', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const keys = [...leaves(i18n.getResourceBundle(lang, 'diagnostics')).keys()];
+      const missing = DIAGNOSTIC_CODES.filter((c) => !keys.some((k) => k === `message.${c}` || k.startsWith(`message.${c}_`)));
+      expect(missing, `diagnostic codes without a text in ${lang}/diagnostics.json`).toEqual([]);
+      expect(FIX_CODES.filter((c) => !keys.includes(`fix.${c}`)), `fix codes without a text in ${lang}/diagnostics.json`).toEqual([]);
+    }
+  });
+
+  it('the battery covers most codes and every fix carries a code', () => {
+    const codes = new Set(diagnostics.map((d) => d.code));
+    for (const c of ['shape-mismatch', 'needs-flatten', 'spatial-too-small', 'invalid-params', 'unknown-block', 'needs-image', 'unsupported', 'reshape-mismatch', 'unconnected', 'missing-input', 'too-many-inputs', 'unused-output', 'cycle', 'dangling-edge', 'unknown-port', 'no-input', 'no-output', 'rf-misaligned', 'memory-budget'] as const) {
+      expect(codes, c).toContain(c);
+    }
+    const fixes = diagnostics.flatMap((d) => [...(d.fix ? [d.fix] : []), ...(d.alternatives ?? [])]);
+    expect(fixes.length).toBeGreaterThan(10);
+    expect(fixes.filter((f) => !f.code).map((f) => f.label)).toEqual([]);
+  });
+
+  it('in English, code + values write exactly the engine message and fix label', async () => {
+    await i18n.changeLanguage('en');
+    for (const d of diagnostics) {
+      expect(diagnosticText(d), d.code).toBe(d.message);
+      for (const f of [...(d.fix ? [d.fix] : []), ...(d.alternatives ?? [])]) expect(fixLabel(f)).toBe(f.label);
+    }
+  });
+
+  it('in Chinese, every message and fix is translated, with its names and numbers kept', async () => {
+    await i18n.changeLanguage('zh-CN');
+    for (const d of diagnostics) {
+      const text = diagnosticText(d);
+      expect(text, d.message).not.toBe(d.message);
+      expect(text, d.message).toMatch(/[\u4e00-\u9fff]/);
+      expect(text).not.toMatch(/\{\{|\}\}/);
+      // The node names and shapes a message quotes stay in the translation.
+      for (const quoted of d.message.match(/'[A-Za-z0-9_]+'/g) ?? []) expect(text, d.message).toContain(quoted.slice(1, -1));
+      if (process.env.I18N_PRINT) console.log(`${d.message}\n  ${text}`);
+      for (const f of [...(d.fix ? [d.fix] : []), ...(d.alternatives ?? [])]) {
+        if (process.env.I18N_PRINT) console.log(`  [${f.label}] [${fixLabel(f)}]`);
+        expect(fixLabel(f), f.label).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+
+  it('a diagnostic from an engine newer than the language files shows its English', () => {
+    const d = { severity: 'error', code: 'from-the-future', message: 'something new went wrong' } as unknown as Diagnostic;
+    expect(diagnosticText(d)).toBe('something new went wrong');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Engine messages in the interface language: a diagnostic or fix is written from its `code` and `values` with
+ * the `diagnostics` language file; one without a text there (an older or newer engine) shows its English.
+ */
+import type { Diagnostic, Fix, MessageValues } from '../engine';
+import { i18n } from './index';
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+const current: Translate = (key, options) => String(i18n.t(key, options as never));
+
+/** The values with each list written item by item (`item.<code>.<list>`) and joined by the language's separator. */
+function flatten(code: string, values: MessageValues | undefined, t: Translate): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(values ?? {})) {
+    out[k] = Array.isArray(v) ? v.map((item) => t(`diagnostics:item.${code}.${k}`, item)).join(t(`diagnostics:item.${code}.${k}Separator`)) : v;
+  }
+  return out;
+}
+
+/** Whether the language files hold a text for this message key (with its context, if any). */
+function known(key: string, values: Record<string, unknown>): boolean {
+  return i18n.exists(key, values);
+}
+
+/** A diagnostic's message in the current language. */
+export function diagnosticText(d: Diagnostic, t: Translate = current): string {
+  const values = flatten(d.code, d.values, t);
+  const key = `diagnostics:message.${d.code}`;
+  if (!known(key, values)) return d.message;
+  const text = t(key, values);
+  if (!d.subject) return text;
+  const { name, type, layer } = d.subject;
+  return layer ? t('diagnostics:subjectLayer', { name, type, layer, text }) : t('diagnostics:subject', { name, type, text });
+}
+
+/** A fix's button label in the current language. */
+export function fixLabel(f: Fix, t: Translate = current): string {
+  if (!f.code) return f.label;
+  const values = flatten(f.code, f.values, t);
+  const key = `diagnostics:fix.${f.code}`;
+  return known(key, values) ? t(key, values) : f.label;
+}
