@@ -2,7 +2,7 @@
  * Training on tfjs-backend-wasm: initializes the backend under Node and adds
  * or replaces the kernels training needs (Conv2D and depthwise gradients,
  * MaxPoolGrad, matmul through XNNPACK's convolution, BatchNormalization's
- * training step) and fixes the shipped convolutions' 'same' padding.
+ * training step, Adam's update) and fixes the shipped convolutions' 'same' padding.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -16,6 +16,7 @@ import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
 import { cheapKernels } from './cheap-kernels';
 import { batchNormKernels, installBatchNormTraining } from './batch-norm';
+import { adamKernels, installAdamUpdate } from './adam';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import os from 'node:os';
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
   ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels, ...batchNormKernels,
+  ...adamKernels,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */
@@ -71,6 +73,7 @@ export function installTrainingKernels(): void {
   }
   registerConvGradients();
   installBatchNormTraining();
+  installAdamUpdate();
 }
 
 /**
