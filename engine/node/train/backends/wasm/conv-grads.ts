@@ -217,10 +217,18 @@ function stridedInputGrad(
     for (let pw = 0; pw < sw; pw++) {
       const px = phaseOf(pw, W, kw, sw, info.padInfo.left, ow);
       if (!px) continue;
-      // The phase's taps of the rotated filter (first, first+s, …) are forward taps K−1−r'.
-      const sub = gatherTransposedTaps(b, filter,
-        range(0, py.m - 1).map((j) => kh - 1 - (py.first + j * sh)), range(0, px.m - 1).map((l) => kw - 1 - (px.first + l * sw)));
-      const part = convExplicit(b, dy, sub, [1, 1], [1, 1], [py.pads, px.pads]); // [N, Th, Tw, Ci]
+      // The phase's taps of the rotated filter (first, first+s, …) are forward taps K−1−r'; gather the live ones.
+      let pads: [Pair, Pair] = [py.pads, px.pads];
+      let js = range(0, py.m - 1), ls = range(0, px.m - 1);
+      const crop = cropDeadTaps(oh, ow, py.m, px.m, [1, 1], [1, 1], pads);
+      if (crop === 'empty') continue;
+      if (crop) {
+        pads = crop.pads;
+        js = range(crop.h[0], crop.h[1]);
+        ls = range(crop.w[0], crop.w[1]);
+      }
+      const sub = gatherTransposedTaps(b, filter, js.map((j) => kh - 1 - (py.first + j * sh)), ls.map((l) => kw - 1 - (px.first + l * sw)));
+      const part = convExplicit(b, dy, sub, [1, 1], [1, 1], pads); // [N, Th, Tw, Ci]
       scatterPhase(heapF32(b, part), heapF32(b, out), n, py, px, sh, sw, H, W, ci);
       free(b, sub, part);
     }
