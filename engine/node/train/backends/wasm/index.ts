@@ -17,6 +17,7 @@ import { samePaddingKernels } from './same-padding';
 import { cheapKernels } from './cheap-kernels';
 import { batchNormKernels, installBatchNormTraining } from './batch-norm';
 import { adamKernels, installAdamUpdate } from './adam';
+import { installUnfusedTrainingConv } from './conv-layer';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import os from 'node:os';
@@ -74,6 +75,7 @@ export function installTrainingKernels(): void {
   registerConvGradients();
   installBatchNormTraining();
   installAdamUpdate();
+  installUnfusedTrainingConv();
 }
 
 /**
