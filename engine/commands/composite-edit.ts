@@ -99,8 +99,11 @@ export function materializeComposite(doc: DesignDocument, node: DesignNode, inSh
   };
 }
 
-/** Opens composite node `nodeId` of `doc` for editing (see `OpenedComposite`). Throws a `DesignError` naming why it cannot. */
-export function openComposite(doc: DesignDocument, nodeId: string): OpenedComposite {
+/**
+ * Opens composite node `nodeId` of `doc` for editing (see `OpenedComposite`). Throws a `DesignError` naming why it
+ * cannot. `root` is the whole design when `doc` is itself a scope document (uses are counted there).
+ */
+export function openComposite(doc: DesignDocument, nodeId: string, root: DesignDocument = doc): OpenedComposite {
   const node = doc.nodes.find((n) => n.id === nodeId);
   if (!node) throw new DesignError('invalid-graph', `there is no node with id '${nodeId}'`);
   const spec = getBlock(node.type);
@@ -117,7 +120,7 @@ export function openComposite(doc: DesignDocument, nodeId: string): OpenedCompos
     definition = found;
   }
   const { scope, boundary } = scopeDocument(doc, definition, shapes);
-  return { doc: scope, boundary, definition, builtIn, uses: builtIn ? 1 : countUses(doc, definition.id) };
+  return { doc: scope, boundary, definition, builtIn, uses: builtIn ? 1 : countUses(root, definition.id) };
 }
 
 /** The scope document of a definition: boundary Inputs first (so merge inputs keep their order), then its layers, then the Output. */
@@ -267,7 +270,7 @@ export function openScopePath(doc: DesignDocument, path: readonly string[]): Sco
     if (!node) break;
     let opened: OpenedComposite;
     try {
-      opened = openComposite(current, nodeId);
+      opened = openComposite(current, nodeId, doc);
     } catch (err) {
       if (err instanceof DesignError) break;
       throw err;

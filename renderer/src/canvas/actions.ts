@@ -5,6 +5,7 @@
 import type { Connection } from '@xyflow/react';
 import { canConnect, defaultName, defaultParams, freshId, getBlock, layoutGraph, performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis, viewDoc } from '../store/scope';
 import { expandForView, expandedViews, inputShapesOf } from './expand-view';
 import { NODE_H, NODE_W } from './layout';
 
@@ -17,7 +18,7 @@ export const USER_BLOCK_PREFIX = 'Composite:';
 export function resolveBlockPayload(payload: string): { type: string; params: Record<string, unknown>; name?: string } | { error: string } {
   if (payload.startsWith(USER_BLOCK_PREFIX)) {
     const defId = payload.slice(USER_BLOCK_PREFIX.length);
-    const def = useEditor.getState().doc.composites.find((c) => c.id === defId);
+    const def = viewDoc(useEditor.getState()).composites.find((c) => c.id === defId);
     return def ? { type: 'Composite', params: { definition: def.id }, name: def.name } : { error: `no user block '${defId}' in this design` };
   }
   // Params without defaults are left out: the inspector shows what is missing.
@@ -36,7 +37,7 @@ export function addBlock(payload: string, position: { x: number; y: number }): s
     return null;
   }
   const { type, params, name } = block;
-  const id = freshId(state.doc, defaultName(type));
+  const id = freshId(viewDoc(state), defaultName(type));
   if (!state.dispatch({ kind: 'addNode', id, type, params, position, ...(name ? { name } : {}) })) return null;
   state.setSelection([id]);
   return id;
@@ -45,7 +46,7 @@ export function addBlock(payload: string, position: { x: number; y: number }): s
 /** Connects two ports after live validation; a refused wire shows its reason. Replaces the wire of a taken single-input port. */
 export function connectPorts(c: Connection): boolean {
   const state = useEditor.getState();
-  const verdict = canConnect(state.doc, c);
+  const verdict = canConnect(viewDoc(state), c);
   if (!verdict.ok) {
     state.showToast('error', `Connection refused: ${verdict.reason}`);
     return false;
@@ -60,9 +61,9 @@ export function connectPorts(c: Connection): boolean {
 /** Deletes the selected nodes and edges as one step. */
 export function deleteSelection(): void {
   const state = useEditor.getState();
-  const ids = new Set(state.doc.nodes.map((n) => n.id));
+  const ids = new Set(viewDoc(state).nodes.map((n) => n.id));
   const nodeIds = state.selection.filter((id) => ids.has(id));
-  const edgeIds = state.selectedEdges.filter((id) => state.doc.edges.some((e) => e.id === id));
+  const edgeIds = state.selectedEdges.filter((id) => viewDoc(state).edges.some((e) => e.id === id));
   if (!nodeIds.length && !edgeIds.length) return;
   state.dispatch([
     ...(edgeIds.length ? [{ kind: 'removeEdges' as const, edgeIds }] : []),
@@ -73,11 +74,11 @@ export function deleteSelection(): void {
 
 function duplicate(nodeIds: string[]): void {
   const state = useEditor.getState();
-  const before = new Set(state.doc.nodes.map((n) => n.id));
+  const before = new Set(viewDoc(state).nodes.map((n) => n.id));
   const existing = nodeIds.filter((id) => before.has(id));
   if (!existing.length) return;
   if (state.dispatch({ kind: 'duplicateNodes', nodeIds: existing, offset: PASTE_OFFSET })) {
-    const after = useEditor.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
+    const after = viewDoc(useEditor.getState()).nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
     state.setSelection(after);
   }
 }
@@ -101,7 +102,7 @@ export function paste(): void {
 /** Selects every node. */
 export function selectAll(): void {
   const state = useEditor.getState();
-  state.setSelection(state.doc.nodes.map((n) => n.id));
+  state.setSelection(viewDoc(state).nodes.map((n) => n.id));
 }
 
 /** Dagre positions for every node (expanded composites sized by their frames). */
@@ -122,7 +123,7 @@ export function layoutDocument(doc: DesignDocument): DesignDocument {
 /** Lays the whole design out top to bottom with dagre, as one undo step. */
 export function autoLayout(): void {
   const state = useEditor.getState();
-  const pos = layoutPositions(state.doc, expandedViews(state.doc, state.analysis));
+  const pos = layoutPositions(viewDoc(state), expandedViews(viewDoc(state), canvasAnalysis(state).analysis));
   state.dispatch({ kind: 'moveNodes', moves: [...pos].map(([nodeId, position]) => ({ nodeId, position })) });
   state.requestFit();
 }
@@ -133,18 +134,18 @@ export function autoLayout(): void {
  */
 export function toggleCollapsed(nodeId: string): void {
   const state = useEditor.getState();
-  const node = state.doc.nodes.find((n) => n.id === nodeId);
+  const node = viewDoc(state).nodes.find((n) => n.id === nodeId);
   if (!node) return;
   const expanding = node.collapsed !== false;
   const view = expanding
-    ? expandForView(node, inputShapesOf(state.doc, state.analysis, nodeId), state.doc.composites)
-    : expandedViews(state.doc, state.analysis).get(nodeId) ?? null;
+    ? expandForView(node, inputShapesOf(viewDoc(state), canvasAnalysis(state).analysis, nodeId), viewDoc(state).composites)
+    : expandedViews(viewDoc(state), canvasAnalysis(state).analysis).get(nodeId) ?? null;
   if (expanding && !view) {
     state.showToast('error', `Connect '${node.name}' to a valid input first: its layers depend on the input shape`);
     return;
   }
   const delta = view ? (view.height - NODE_H) * (expanding ? 1 : -1) : 0;
-  const moves = state.doc.nodes
+  const moves = viewDoc(state).nodes
     .filter((n) => n.id !== nodeId && n.position.y > node.position.y + 1)
     .map((n) => ({ nodeId: n.id, position: { x: n.position.x, y: n.position.y + delta } }));
   const ok = state.dispatch([{ kind: 'setCollapsed', nodeId, collapsed: !expanding }, ...(moves.length && delta ? [{ kind: 'moveNodes' as const, moves }] : [])]);
@@ -154,9 +155,9 @@ export function toggleCollapsed(nodeId: string): void {
 /** Turns the selection into a user-defined block. */
 export function makeBlockFromSelection(name: string): void {
   const state = useEditor.getState();
-  const before = new Set(state.doc.nodes.map((n) => n.id));
+  const before = new Set(viewDoc(state).nodes.map((n) => n.id));
   if (state.dispatch({ kind: 'makeComposite', nodeIds: state.selection, name })) {
-    const created = useEditor.getState().doc.nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
+    const created = viewDoc(useEditor.getState()).nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
     state.setSelection(created);
     state.showToast('success', `Made block '${name}' from ${state.selection.length} layers`);
   }

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { getBlock, hasOutput, inputPorts, type DesignDocument, type DesignNode } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis, scopeView } from '../store/scope';
 import { formatCompact, formatInt, formatPair, formatShape, heatColor } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
@@ -22,12 +23,12 @@ type NodeAnalysisView = NonNullable<ReturnType<typeof useNodeAnalysis>>;
 
 /** The analysis of one node, selected narrowly so a node re-renders only when its own figures change. */
 export function useNodeAnalysis(id: string) {
-  return useEditor((s) => s.analysis?.nodes[id]);
+  return useEditor((s) => canvasAnalysis(s).analysis?.nodes[id]);
 }
 
 /** The node's colour under the colour-by toggle (a string, so the node re-renders only when its colour changes). */
 function useHeat(id: string): string | null {
-  return useEditor((s) => (s.colorBy === 'category' ? null : heatColor(metricOf(s.analysis?.nodes[id], s.colorBy), s.metricRange[s.colorBy])));
+  return useEditor((s) => (s.colorBy === 'category' ? null : heatColor(metricOf(canvasAnalysis(s).analysis?.nodes[id], s.colorBy), s.metricRange[s.colorBy])));
 }
 
 /**
@@ -96,14 +97,16 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const node = data.node;
   const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
-  const issue = useEditor((s) => s.nodeIssues[id]);
+  const issue = useEditor((s) => canvasAnalysis(s).nodeIssues[id]);
   const heat = useHeat(id);
   const zoomedOut = useZoomedOut();
+  // The composite's own ports, on the canvas of its inside: fixed.
+  const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(id));
   const category = spec?.category ?? 'core';
   const isComposite = spec?.kind === 'composite';
   const style = { '--node-accent': heat ?? `var(--cat-${category})` } as CSSProperties;
   const title = spec ? spec.label : `Unknown block '${node.type}'`;
-  const className = `ll-node${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${heat ? ' is-heat' : ''}${isComposite ? ' is-composite' : ''}`;
+  const className = `ll-node${selected ? ' is-selected' : ''}${issue ? ` has-${issue}` : ''}${heat ? ' is-heat' : ''}${isComposite ? ' is-composite' : ''}${boundary ? ' is-boundary' : ''}`;
   if (zoomedOut) {
     // The simple form: a box of the same size in the block's colour. The handles stay (hidden) so wires keep their
     // anchors and the node's measured size does not change when the zoom crosses the threshold.
@@ -119,8 +122,13 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
       <div className="ll-node__head">
         <span className="ll-node__dot" />
         <span className="ll-node__name" title={node.name}>{node.name}</span>
-        <span className="ll-node__type">{title}</span>
+        <span className="ll-node__type">{boundary ? (node.type === 'Input' ? 'Block input' : 'Block output') : title}</span>
         <SearchBadge id={id} />
+        {isComposite && (
+          <button className="ll-node__toggle nodrag nokey" title="Edit its layers (double-click)" aria-label="Open" onClick={() => useEditor.getState().enterScope(id)}>
+            <Icon name="layers" size={12} />
+          </button>
+        )}
         {isComposite && (
           <button className="ll-node__toggle nodrag nokey" title="Expand block in place" aria-label="Expand" onClick={() => toggleCollapsed(id)}>
             <Icon name="expand" size={12} />

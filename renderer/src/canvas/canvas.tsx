@@ -16,8 +16,9 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { canConnect, frameContents, type DesignDocument } from '../engine';
+import { canConnect, frameContents, getBlock, type DesignDocument } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis, viewDoc } from '../store/scope';
 import { Icon } from '../ui/icons';
 import { addBlock, connectPorts } from './actions';
 import { FrameNode, NoteNode } from './annotation-nodes';
@@ -29,6 +30,7 @@ import { GroupNode } from './group-node';
 import { HeatLegend } from './heat-legend';
 import { InnerNode } from './inner-node';
 import { NODE_W } from './layout';
+import { ScopeBar } from './scope-bar';
 import { ShapeEdge } from './shape-edge';
 import { toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode } from './to-flow';
 
@@ -95,10 +97,10 @@ function frameDragPreview(doc: DesignDocument, changes: NodeChange<FlowNode>[]):
 
 /** The canvas; must sit inside a `ReactFlowProvider`. */
 export function Canvas() {
-  const doc = useEditor((s) => s.doc);
+  const doc = useEditor((s) => viewDoc(s));
   // Expanded composites depend on the shapes feeding them; the selector returns the same map while those views are
   // unchanged, so a new analysis (every edit) does not re-render the canvas and React Flow, only the nodes it changes.
-  const views = useEditor((s) => expandedViews(s.doc, s.analysis));
+  const views = useEditor((s) => expandedViews(viewDoc(s), canvasAnalysis(s).analysis));
   const { selection, selectedEdges } = useEditor(useShallow((s) => ({ selection: s.selection, selectedEdges: s.selectedEdges })));
   const { fitSeq, focus, theme } = useEditor(useShallow((s) => ({ fitSeq: s.fitSeq, focus: s.focus, theme: s.theme })));
   const flow = useReactFlow<FlowNode, FlowEdge>();
@@ -117,7 +119,7 @@ export function Canvas() {
     let id = 0;
     let frames = 0;
     const arrived = () => {
-      const { nodes } = useEditor.getState().doc;
+      const { nodes } = viewDoc(useEditor.getState());
       return !nodes.length || (!!flow.getNode(nodes[0].id) && !!flow.getNode(nodes[nodes.length - 1].id));
     };
     const wait = () => {
@@ -147,7 +149,7 @@ export function Canvas() {
   const minimapVisible = useEditor((s) => s.minimapVisible);
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     // A frame being dragged alone shows its contents moving with it; the document changes once, at the drop.
-    const preview = frameDragPreview(useEditor.getState().doc, changes);
+    const preview = frameDragPreview(viewDoc(useEditor.getState()), changes);
     setNodes((nds) => applyNodeChanges(preview.length ? [...changes, ...preview] : changes, nds));
     for (const c of changes) if (c.type === 'position') setDragging(!!c.dragging);
     const state = useEditor.getState();
@@ -163,7 +165,7 @@ export function Canvas() {
       }
     }
     // Notes and frames move by their own command; a dragged frame carries the blocks inside it.
-    const notes = new Map((state.doc.annotations ?? []).map((a) => [a.id, a]));
+    const notes = new Map((viewDoc(state).annotations ?? []).map((a) => [a.id, a]));
     const blockMoves = moves.filter((m) => !notes.has(m.nodeId));
     // Dragged together with blocks, a frame does not carry its contents again (they are moved already).
     const annotationMoves = moves
@@ -191,7 +193,7 @@ export function Canvas() {
   // While a wire is being drawn over a port that refuses it, the reason shows live at the top of the canvas.
   const [liveHint, setLiveHint] = useState<string | null>(null);
   const isValidConnection: IsValidConnection = useCallback((c) => {
-    const verdict = canConnect(useEditor.getState().doc, c as Connection);
+    const verdict = canConnect(viewDoc(useEditor.getState()), c as Connection);
     lastRefusal.current = verdict.ok ? null : verdict.reason;
     setLiveHint(lastRefusal.current);
     return verdict.ok;
@@ -222,9 +224,16 @@ export function Canvas() {
   );
 
   const onPaneClick = useCallback(() => useEditor.getState().setSelection([]), []);
+  // Double-clicking a composite opens it as its own canvas (an inner block of an expanded one opens its composite).
+  const onNodeDoubleClick = useCallback((_e: unknown, n: FlowNode) => {
+    const id = n.type === 'inner' ? n.data.compositeId : n.id;
+    const node = viewDoc(useEditor.getState()).nodes.find((x) => x.id === id);
+    if (node && getBlock(node.type)?.kind === 'composite') useEditor.getState().enterScope(id);
+  }, []);
+  const inScope = useEditor((s) => s.scope.length > 0);
 
   return (
-    <div className={`ll-canvas${zoomedOut ? ' is-zoomed-out' : ''}`} data-testid="canvas">
+    <div className={`ll-canvas${zoomedOut ? ' is-zoomed-out' : ''}${inScope ? ' is-scope' : ''}`} data-testid="canvas">
       <ZoomedOutContext.Provider value={zoomedOut}>
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
@@ -239,6 +248,8 @@ export function Canvas() {
           onDragOver={onDragOver}
           onDrop={onDrop}
           onPaneClick={onPaneClick}
+          onNodeDoubleClick={onNodeDoubleClick}
+          zoomOnDoubleClick={false}
           colorMode={theme}
           deleteKeyCode={null}
           // Space opens the quick-add palette (keyboard-editing.ts); the pane still pans by dragging.
@@ -267,7 +278,9 @@ export function Canvas() {
         </ReactFlow>
       </ZoomedOutContext.Provider>
       <HeatLegend />
-      <AnnotationTools />
+      {/* Notes and frames belong to the design's canvas, not to a composite's inside. */}
+      {!inScope && <AnnotationTools />}
+      <ScopeBar />
       {liveHint && (
         <div className="ll-livehint" role="status">
           <Icon name="x" size={12} /> {liveHint}

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { getBlock, inputPorts } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis } from '../store/scope';
 import { formatCompact, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { toggleCollapsed } from './actions';
@@ -15,7 +16,7 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
   const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
   const a = useNodeAnalysis(id);
-  const issue = useEditor((s) => s.nodeIssues[id]);
+  const issue = useEditor((s) => canvasAnalysis(s).nodeIssues[id]);
   const ports = inputPorts(node, composites);
   const params = a ? a.params.trainable + a.params.nonTrainable : 0;
   // Zoomed out, the frame keeps its outline and ports but not its title and figures.
@@ -34,6 +35,9 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
           <div className="ll-group__title">
             <span className="ll-node__dot" />
             <span className="ll-node__name">{node.name}</span>
+            <button className="ll-node__toggle nodrag nokey" title="Edit its layers on their own canvas (double-click)" aria-label="Open" onClick={() => useEditor.getState().enterScope(id)}>
+              <Icon name="layers" size={12} />
+            </button>
             <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
               <Icon name="collapse" size={12} />
             </button>

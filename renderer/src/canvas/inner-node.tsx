@@ -3,13 +3,14 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { getBlock } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis } from '../store/scope';
 import { formatShape } from '../ui/format';
 import { useZoomedOut } from './detail';
 import type { InnerFlowNode } from './to-flow';
 
 function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
   const spec = getBlock(data.type);
-  const shape = useEditor((s) => s.flatShapes[`${data.compositeId}/${data.innerId}`]);
+  const shape = useEditor((s) => canvasAnalysis(s).flatShapes[`${data.compositeId}/${data.innerId}`]);
   const zoomedOut = useZoomedOut();
   const accent = { '--node-accent': `var(--cat-${spec?.category ?? 'core'})` } as CSSProperties;
   if (zoomedOut) {

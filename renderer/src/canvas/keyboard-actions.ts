@@ -5,6 +5,7 @@
  */
 import { defaultName, freshId, performCommand } from '../engine';
 import { useEditor } from '../store';
+import { viewDoc } from '../store/scope';
 import { deleteSelection, resolveBlockPayload } from './actions';
 import { useAnnotationEditing } from './annotation-nodes';
 import { insertAfterCommands, neighbourAlongWires, type NavDirection } from './keyboard-nav';
@@ -45,8 +46,8 @@ export function insertAfterSelection(payload: string, fallback: { x: number; y: 
     state.showToast('error', `Cannot insert: ${block.error}`);
     return null;
   }
-  const id = freshId(state.doc, defaultName(block.type));
-  const plan = insertAfterCommands(state.doc, selectedNode(), block.type, id, block.params, fallback, block.name);
+  const id = freshId(viewDoc(state), defaultName(block.type));
+  const plan = insertAfterCommands(viewDoc(state), selectedNode(), block.type, id, block.params, fallback, block.name);
   if (!plan.ok) {
     state.showToast('error', `Cannot insert: ${plan.reason}`);
     return null;
@@ -61,7 +62,7 @@ export function insertAfterSelection(payload: string, fallback: { x: number; y: 
 export function moveSelection(direction: NavDirection): void {
   const state = useEditor.getState();
   const current = selectedNode();
-  const next = current ? neighbourAlongWires(state.doc, current, direction) : state.doc.nodes[0]?.id ?? null;
+  const next = current ? neighbourAlongWires(viewDoc(state), current, direction) : viewDoc(state).nodes[0]?.id ?? null;
   if (!next) return;
   state.setSelection([next]);
   reveal(next);
@@ -71,7 +72,7 @@ export function moveSelection(direction: NavDirection): void {
 export function editFirstParam(): boolean {
   const state = useEditor.getState();
   const last = state.selection[state.selection.length - 1];
-  if (last && state.doc.annotations.some((a) => a.id === last)) {
+  if (last && viewDoc(state).annotations.some((a) => a.id === last)) {
     useAnnotationEditing.setState({ id: last });
     return true;
   }
@@ -95,11 +96,11 @@ export function editFirstParam(): boolean {
  */
 export function deleteSelectionBridging(): void {
   const state = useEditor.getState();
-  const annotationIds = state.selection.filter((id) => state.doc.annotations.some((a) => a.id === id));
+  const annotationIds = state.selection.filter((id) => viewDoc(state).annotations.some((a) => a.id === id));
   if (annotationIds.length) {
     // Notes and frames go with the rest of the selection, in one step.
-    const nodes = state.selection.filter((id) => state.doc.nodes.some((n) => n.id === id));
-    const edges = state.selectedEdges.filter((id) => state.doc.edges.some((e) => e.id === id));
+    const nodes = state.selection.filter((id) => viewDoc(state).nodes.some((n) => n.id === id));
+    const edges = state.selectedEdges.filter((id) => viewDoc(state).edges.some((e) => e.id === id));
     state.dispatch([
       { kind: 'removeAnnotation', ids: annotationIds },
       ...(edges.length ? [{ kind: 'removeEdges' as const, edgeIds: edges }] : []),
@@ -108,20 +109,20 @@ export function deleteSelectionBridging(): void {
     state.setSelection([]);
     return;
   }
-  const nodeIds = state.selection.filter((id) => state.doc.nodes.some((n) => n.id === id));
+  const nodeIds = state.selection.filter((id) => viewDoc(state).nodes.some((n) => n.id === id));
   const passThrough = nodeIds.length === 1 && !state.selectedEdges.length
-    && state.doc.edges.filter((e) => e.target.node === nodeIds[0]).length === 1
-    && state.doc.edges.filter((e) => e.source.node === nodeIds[0]).length === 1;
+    && viewDoc(state).edges.filter((e) => e.target.node === nodeIds[0]).length === 1
+    && viewDoc(state).edges.filter((e) => e.source.node === nodeIds[0]).length === 1;
   if (!passThrough) return deleteSelection();
   const [nodeId] = nodeIds;
   const bridging = { kind: 'removeNodeBridging' as const, nodeId };
   try {
-    performCommand(state.doc, bridging);
+    performCommand(viewDoc(state), bridging);
   } catch (err) {
     deleteSelection();
     state.showToast('info', `Deleted; its neighbours were not reconnected: ${(err as Error).message}`);
     return;
   }
-  const target = state.doc.edges.find((e) => e.source.node === nodeId)!.target.node;
+  const target = viewDoc(state).edges.find((e) => e.source.node === nodeId)!.target.node;
   if (state.dispatch(bridging)) state.setSelection([target]);
 }

@@ -2,14 +2,15 @@
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useEditor } from '../store';
+import { canvasAnalysis } from '../store/scope';
 import { formatShape } from '../ui/format';
 import { useZoomedOut } from './detail';
 import type { FlowEdge } from './to-flow';
 
 /** The label: its own memoized component, so a new shape re-renders the text and not the wire. */
 const ShapeLabel = memo(function ShapeLabel({ id, x, y, selected }: { id: string; x: number; y: number; selected: boolean }) {
-  const shape = useEditor((s) => s.analysis?.edges[id]?.shape);
-  const issue = useEditor((s) => s.edgeIssues[id]);
+  const shape = useEditor((s) => canvasAnalysis(s).analysis?.edges[id]?.shape);
+  const issue = useEditor((s) => canvasAnalysis(s).edgeIssues[id]);
   return (
     <div
       className={`ll-edge-label mono${issue ? ` has-${issue}` : ''}${selected ? ' is-selected' : ''}`}
@@ -22,7 +23,7 @@ const ShapeLabel = memo(function ShapeLabel({ id, x, y, selected }: { id: string
 });
 
 function ShapeEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data }: EdgeProps<FlowEdge>) {
-  const issue = useEditor((s) => s.edgeIssues[id]);
+  const issue = useEditor((s) => canvasAnalysis(s).edgeIssues[id]);
   // Zoomed out, a label would be a smudge: the wire alone, without its wide invisible hit path.
   const zoomedOut = useZoomedOut();
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });

@@ -2,8 +2,9 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleCollapsed } from '../canvas/actions';
-import { getBlock, type DesignNode } from '../engine';
+import { countUses, getBlock, type DesignNode } from '../engine';
 import { useEditor } from '../store';
+import { canvasAnalysis, scopeView, viewDoc } from '../store/scope';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
@@ -46,14 +47,15 @@ function NameField({ node }: { node: DesignNode }) {
 
 function NodeInspector({ node }: { node: DesignNode }) {
   const spec = getBlock(node.type);
-  const a = useEditor((s) => s.analysis?.nodes[node.id]);
-  const diags = useEditor(useShallow((s) => (s.analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
+  const a = useEditor((s) => canvasAnalysis(s).analysis?.nodes[node.id]);
+  const diags = useEditor(useShallow((s) => (canvasAnalysis(s).analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
   const composites = useEditor((s) => s.doc.composites);
-  const useCount = useEditor((s) => s.doc.nodes.filter((n) => n.type === 'Composite' && n.params.definition === node.params.definition).length);
+  const useCount = useEditor((s) => countUses(s.doc, String(node.params.definition)));
+  const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(node.id));
   if (!spec) return <div className="ll-empty">Unknown block type “{node.type}”.</div>;
   // A user-defined block's only param is its definition link: shown, not edited.
   const definition = node.type === 'Composite' ? composites.find((c) => c.id === node.params.definition) : undefined;
-  const fields = node.type === 'Composite' ? [] : fieldsOf(spec.params);
+  const fields = node.type === 'Composite' || boundary ? [] : fieldsOf(spec.params);
   const params = node.params;
   let resolved: Record<string, unknown> = params;
   const parsed = spec.params.safeParse(params);
@@ -69,7 +71,17 @@ function NodeInspector({ node }: { node: DesignNode }) {
       <p className="ll-inspector__desc">
         <RichText text={spec.description} />
       </p>
-      {spec.explain && <BlockExplainView explain={spec.explain} />}
+      {spec.explain && !boundary && <BlockExplainView explain={spec.explain} />}
+      {boundary && (
+        <p className="ll-inspector__desc" data-testid="boundary-note">
+          The block's {node.type === 'Input' ? 'input' : 'output'} port: fixed here. {node.type === 'Input' ? 'Its shape is the one the block receives where it is used.' : 'Wire the layer whose result the block returns into it.'}
+        </p>
+      )}
+      {spec.kind === 'composite' && (
+        <button className="ll-button is-block" onClick={() => useEditor.getState().enterScope(node.id)} data-testid="open-composite">
+          <Icon name="layers" size={14} /> Edit its layers
+        </button>
+      )}
       {spec.kind === 'composite' && (
         <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />
@@ -168,7 +180,7 @@ function DocumentInspector() {
 /** The inspector tab. */
 export function Inspector() {
   const selection = useEditor((s) => s.selection);
-  const node = useEditor((s) => (s.selection.length === 1 ? s.doc.nodes.find((n) => n.id === s.selection[0]) : undefined));
+  const node = useEditor((s) => (s.selection.length === 1 ? viewDoc(s).nodes.find((n) => n.id === s.selection[0]) : undefined));
   if (node) return <NodeInspector node={node} />;
   if (selection.length > 1) return <SelectionInspector ids={selection} />;
   return <DocumentInspector />;

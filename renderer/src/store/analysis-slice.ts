@@ -32,8 +32,8 @@ export interface AnalysisSlice {
 
 type Issues = Record<string, Severity>;
 
-/** The issue maps, keeping the previous objects when nothing changed (most edits), so no node or edge re-renders. */
-function issuesOf(diagnostics: DesignAnalysis['diagnostics'], prevNodes: Issues, prevEdges: Issues): { nodeIssues: Issues; edgeIssues: Issues } {
+/** The worst severity per node and per edge; the issue maps, keeping the previous objects when nothing changed (most edits), so no node or edge re-renders. */
+export function issuesOf(diagnostics: DesignAnalysis['diagnostics'], prevNodes: Issues, prevEdges: Issues): { nodeIssues: Issues; edgeIssues: Issues } {
   const nodeIssues: Issues = {};
   const edgeIssues: Issues = {};
   for (const d of diagnostics) {

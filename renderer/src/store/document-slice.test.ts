@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyDocument } from '../engine';
 import { useEditor } from './index';
 import { COALESCE_MS } from './document-slice';
+import { viewDoc } from './scope';
 
 const add = (id: string) => ({ kind: 'addNode' as const, id, type: 'Conv2D', params: { filters: 8 }, position: { x: 0, y: 0 } });
 const filters = () => useEditor.getState().doc.nodes[0]?.params.filters;
@@ -47,5 +48,50 @@ describe('document history', () => {
     expect(useEditor.getState().dispatch({ kind: 'connect', source: { node: 'a' }, target: { node: 'a' } })).toBe(false);
     expect(useEditor.getState().doc).toBe(before);
     expect(useEditor.getState().toast?.text).toMatch(/itself/);
+  });
+
+  it('inside an opened composite, edits apply to its inside; undo and redo go back to the canvas each edit was made on', () => {
+    const s = useEditor.getState();
+    s.loadDocument(emptyDocument());
+    s.dispatch([
+      { kind: 'addNode', id: 'in', type: 'Input', params: { shape: [8, 8, 4] }, position: { x: 0, y: 0 } },
+      { kind: 'addNode', id: 'res', type: 'Residual', params: { filters: 4 }, position: { x: 0, y: 100 } },
+      { kind: 'connect', source: { node: 'in' }, target: { node: 'res' } },
+    ]);
+    useEditor.getState().enterScope('res');
+    expect(useEditor.getState().scope).toEqual(['res']);
+    expect(viewDoc(useEditor.getState()).nodes.map((n) => n.id)).toContain('1_conv');
+    // An edit on the inside: the Residual becomes a block of its own with the new kernel.
+    expect(useEditor.getState().dispatch({ kind: 'setParams', nodeId: '1_conv', params: { kernelSize: [5, 5] } })).toBe(true);
+    const doc = useEditor.getState().doc;
+    const res = doc.nodes.find((n) => n.id === 'res')!;
+    expect(res.type).toBe('Composite');
+    expect(doc.composites[0].nodes.find((n) => n.id === '1_conv')!.params.kernelSize).toEqual([5, 5]);
+    // Back on the design, an edit outside; then undo twice from the design.
+    useEditor.getState().setScope([]);
+    useEditor.getState().dispatch({ kind: 'renameNode', nodeId: 'in', name: 'image' });
+    useEditor.getState().undo();
+    expect(useEditor.getState().scope).toEqual([]);
+    expect(useEditor.getState().doc.nodes.find((n) => n.id === 'in')!.name).toBe('input');
+    useEditor.getState().undo();
+    // The inner edit is undone and the canvas shows where it was made: the Residual (built-in again).
+    expect(useEditor.getState().scope).toEqual(['res']);
+    expect(useEditor.getState().doc.nodes.find((n) => n.id === 'res')!.type).toBe('Residual');
+    useEditor.getState().setScope([]);
+    useEditor.getState().redo();
+    expect(useEditor.getState().scope).toEqual(['res']);
+    expect(useEditor.getState().doc.nodes.find((n) => n.id === 'res')!.type).toBe('Composite');
+    // Document-wide commands are not wrapped while a composite is open.
+    expect(useEditor.getState().dispatch({ kind: 'setTraining', training: { epochs: 3 } })).toBe(true);
+    expect(useEditor.getState().doc.training.epochs).toBe(3);
+  });
+
+  it('refuses to open a composite whose input is not connected, saying why', () => {
+    const s = useEditor.getState();
+    s.loadDocument(emptyDocument());
+    s.dispatch({ kind: 'addNode', id: 'res', type: 'Residual', params: {}, position: { x: 0, y: 0 } });
+    useEditor.getState().enterScope('res');
+    expect(useEditor.getState().scope).toEqual([]);
+    expect(useEditor.getState().toast?.text).toMatch(/Cannot open 'residual': connect it to a valid input first/);
   });
 });

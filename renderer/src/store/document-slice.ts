@@ -4,8 +4,9 @@
  * (one typing burst in the inspector) merge into one undo step.
  */
 import type { StateCreator } from 'zustand';
-import { emptyDocument, performCommands, type DesignDocument, type EditCommand } from '../engine';
+import { emptyDocument, performCommands, scopedCommand, type DesignDocument, type EditCommand } from '../engine';
 import type { EditorState } from './index';
+import { isGraphCommand, scopeView } from './scope';
 
 /** How long after the last keystroke a burst of edits to the same field still counts as one step. */
 export const COALESCE_MS = 1000;
@@ -15,6 +16,11 @@ const HISTORY_LIMIT = 200;
 export interface DispatchOptions {
   /** Edits with the same key within `COALESCE_MS` of each other form one undo step. */
   coalesce?: string;
+  /**
+   * The composite scope the graph commands were made in (node ids from the top; default: the open scope, `[]`
+   * at the top level). An edit in an expanded composite on the main canvas names that composite.
+   */
+  scope?: readonly string[];
 }
 
 /** Document, history and file state. */
@@ -22,6 +28,15 @@ export interface DocumentSlice {
   doc: DesignDocument;
   past: DesignDocument[];
   future: DesignDocument[];
+  /** The composite scope each undo (redo) step was made in, parallel to `past` (`future`): undo goes back there. */
+  pastScopes: string[][];
+  futureScopes: string[][];
+  /** The composite opened on the canvas: node ids from the top level inward; empty for the design itself. */
+  scope: string[];
+  /** Opens a composite of the current canvas for editing (one level deeper). */
+  enterScope(nodeId: string): void;
+  /** Shows the scope `path` (`[]`: the design; a breadcrumb click keeps a prefix). */
+  setScope(path: string[]): void;
   lastEdit: { key: string; at: number } | null;
   /** Where the document lives on disk; null for a new, unsaved design. */
   filePath: string | null;
@@ -38,16 +53,29 @@ export interface DocumentSlice {
 
 const initialDoc = emptyDocument();
 
+/** The state change that shows scope `path`: nothing when it is already shown, else a fresh selection and a fit. */
+function goTo(s: EditorState, path: string[]): Partial<EditorState> {
+  if (path.length === s.scope.length && path.every((id, i) => id === s.scope[i])) return {};
+  return { scope: path, selection: [], selectedEdges: [], fitSeq: s.fitSeq + 1 };
+}
+
 export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlice> = (set, get) => ({
   doc: initialDoc,
   past: [],
   future: [],
+  pastScopes: [],
+  futureScopes: [],
+  scope: [],
   lastEdit: null,
   filePath: null,
   savedDoc: initialDoc,
   dispatch(commands, options) {
-    const list = Array.isArray(commands) ? commands : [commands];
-    const { doc, past, lastEdit } = get();
+    const given = Array.isArray(commands) ? commands : [commands];
+    const { doc, past, pastScopes, lastEdit } = get();
+    // Graph edits on an open composite's canvas apply to its inside: one command for the whole design.
+    const scope = options?.scope ?? scopeView(doc, get().scope).levels.map((l) => l.nodeId);
+    const graph = given.filter(isGraphCommand);
+    const list = scope.length && graph.length ? [...scopedCommand(scope, graph), ...given.filter((c) => !isGraphCommand(c))] : given;
     let next: DesignDocument;
     try {
       next = performCommands(doc, list);
@@ -60,23 +88,42 @@ export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlic
     set({
       doc: next,
       past: merge ? past : [...past.slice(-HISTORY_LIMIT + 1), doc],
+      pastScopes: merge ? pastScopes : [...pastScopes.slice(-HISTORY_LIMIT + 1), [...scope]],
       future: [],
+      futureScopes: [],
       lastEdit: options?.coalesce !== undefined ? { key: options.coalesce, at: now } : null,
     });
     return true;
   },
   undo() {
-    const { past, doc, future } = get();
+    const { past, pastScopes, doc, future, futureScopes } = get();
     if (!past.length) return;
-    set({ doc: past[past.length - 1], past: past.slice(0, -1), future: [doc, ...future], lastEdit: null });
+    // Show the canvas the undone edit was made on (a scope that no longer opens falls back to its valid prefix).
+    const where = pastScopes[pastScopes.length - 1] ?? [];
+    set({ doc: past[past.length - 1], past: past.slice(0, -1), pastScopes: pastScopes.slice(0, -1), future: [doc, ...future], futureScopes: [where, ...futureScopes], lastEdit: null, ...goTo(get(), where) });
   },
   redo() {
-    const { past, doc, future } = get();
+    const { past, pastScopes, doc, future, futureScopes } = get();
     if (!future.length) return;
-    set({ doc: future[0], past: [...past, doc], future: future.slice(1), lastEdit: null });
+    const where = futureScopes[0] ?? [];
+    set({ doc: future[0], past: [...past, doc], pastScopes: [...pastScopes, where], future: future.slice(1), futureScopes: futureScopes.slice(1), lastEdit: null, ...goTo(get(), where) });
+  },
+  enterScope(nodeId) {
+    const { doc, scope } = get();
+    const path = [...scopeView(doc, scope).levels.map((l) => l.nodeId), nodeId];
+    const opened = scopeView(doc, path);
+    if (opened.levels.length !== path.length) {
+      const node = scopeView(doc, scope).doc.nodes.find((n) => n.id === nodeId);
+      get().showToast('error', `Cannot open '${node?.name ?? nodeId}': connect it to a valid input first (its layers depend on the shape it receives)`);
+      return;
+    }
+    set(goTo(get(), path));
+  },
+  setScope(path) {
+    set(goTo(get(), path));
   },
   loadDocument(doc, filePath = null, saved = true) {
-    set((s) => ({ doc, past: [], future: [], lastEdit: null, filePath, savedDoc: saved ? doc : null, selection: [], selectedEdges: [], fitSeq: s.fitSeq + 1 }));
+    set((s) => ({ doc, past: [], future: [], pastScopes: [], futureScopes: [], scope: [], lastEdit: null, filePath, savedDoc: saved ? doc : null, selection: [], selectedEdges: [], fitSeq: s.fitSeq + 1 }));
   },
   markSaved(filePath, doc) {
     set({ filePath, savedDoc: doc });

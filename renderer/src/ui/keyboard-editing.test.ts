@@ -18,6 +18,7 @@ describe('keyboard-editing keys', () => {
     ['Enter', canvas, { kind: 'editParam' }],
     ['Enter', button, null],
     ['Escape', field, { kind: 'leaveField' }],
+    ['Escape', canvas, { kind: 'scopeUp' }],
     ['ArrowDown', field, null], // keys typed in a field are the field's
     ['/', field, null],
     ['a', canvas, null],

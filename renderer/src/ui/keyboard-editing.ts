@@ -1,6 +1,7 @@
 /**
  * Keyboard-first editing keys: `/` or Space open the quick-add palette, arrows move the selection along wires,
- * Enter edits the selected node's first parameter, Escape in an inspector field returns to the canvas.
+ * Enter edits the selected node's first parameter, Escape in an inspector field returns to the canvas, Escape on
+ * the canvas of an opened composite goes up one level.
  * Listens in the capture phase so a focused React Flow node does not also move with the arrows.
  */
 import { useEffect } from 'react';
@@ -10,7 +11,7 @@ import { useEditor } from '../store';
 import { openQuickAdd, useQuickAdd } from './quick-add';
 
 /** What a key press asks for, or null when it is not a keyboard-editing key here. */
-export type KeyIntent = { kind: 'quickAdd' } | { kind: 'move'; direction: NavDirection } | { kind: 'editParam' } | { kind: 'leaveField' };
+export type KeyIntent = { kind: 'quickAdd' } | { kind: 'move'; direction: NavDirection } | { kind: 'editParam' } | { kind: 'leaveField' } | { kind: 'scopeUp' };
 
 /** Where the key was pressed. */
 export interface KeyPlace {
@@ -41,6 +42,8 @@ export function keyIntent(e: KeyPress, place: KeyPlace): KeyIntent | null {
   // Shift+arrows stay React Flow's (nudging a focused node).
   if (ARROWS[e.key] && !e.shiftKey) return { kind: 'move', direction: ARROWS[e.key] };
   if (e.key === 'Enter' && !e.shiftKey && !place.control) return { kind: 'editParam' };
+  // Leaves an opened composite for the canvas around it (nothing at the top level).
+  if (e.key === 'Escape') return { kind: 'scopeUp' };
   return null;
 }
 
@@ -75,6 +78,12 @@ export function useKeyboardEditing(): void {
         case 'leaveField':
           (e.target as HTMLElement).blur();
           break;
+        case 'scopeUp': {
+          const { scope, setScope } = useEditor.getState();
+          if (!scope.length) return;
+          setScope(scope.slice(0, -1));
+          break;
+        }
       }
       e.preventDefault();
       e.stopPropagation();

@@ -11,6 +11,7 @@ import { NODE_W } from '../canvas/layout';
 import { USER_BLOCK_PREFIX } from '../canvas/actions';
 import { blockCatalog, type CatalogEntry } from '../engine';
 import { useEditor } from '../store';
+import { viewDoc } from '../store/scope';
 import { rankBlocks } from './quick-add-search';
 import './quick-add.css';
 
@@ -75,7 +76,7 @@ function QuickAddDialog() {
   const found = useMemo(() => rankBlocks(blocks, query), [blocks, query]);
   const after = useEditor((s) => {
     const id = s.selection[s.selection.length - 1];
-    return s.doc.nodes.find((n) => n.id === id)?.name ?? null;
+    return viewDoc(s).nodes.find((n) => n.id === id)?.name ?? null;
   });
   const current = found[Math.min(active, found.length - 1)];
 
@@ -102,7 +103,7 @@ function QuickAddDialog() {
     e.preventDefault();
     e.stopPropagation();
   };
-  const doc = useEditor.getState().doc;
+  const doc = viewDoc(useEditor.getState());
   const selected = useEditor.getState().selection.at(-1) ?? null;
   const refusal = current ? insertAfterCommands(doc, selected, current.user ? 'Composite' : current.type, '_', {}, { x: 0, y: 0 }) : null;
 

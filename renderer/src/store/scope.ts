@@ -1,0 +1,84 @@
+/**
+ * Which canvas the editor shows: the design itself, or the inside of a composite opened for editing (a path of
+ * node ids, one per level: design ▸ conv2_block1 ▸ ...). The canvas, the inspector and the editing actions read
+ * the document they edit through `viewDoc`; `dispatch` wraps their commands for the open scope (see
+ * `scopedCommand` in the engine), so every edit is one step of the document's one history.
+ */
+import { editorView } from '../analysis/delta';
+import { createAnalyzer, openScopePath, type DesignAnalysis, type DesignDocument, type EditCommand, type ScopeLevel, type Shape } from '../engine';
+import { issuesOf, type Severity } from './analysis-slice';
+
+/** What a scope path opens to in a document. */
+export interface ScopeView {
+  /** The levels that could be opened (a prefix of the path when a node is gone, e.g. after an undo). */
+  levels: ScopeLevel[];
+  /** The document the canvas edits: the design, or the innermost scope document. */
+  doc: DesignDocument;
+  /** Ids of the innermost scope's boundary nodes (the composite's own ports): fixed, not editable. */
+  boundary: ReadonlySet<string>;
+}
+
+const NO_BOUNDARY: ReadonlySet<string> = new Set();
+let last: { doc: DesignDocument; scope: readonly string[]; view: ScopeView } | null = null;
+
+/** The view of `scope` in `doc` (memoized on both objects, so selectors can call it on every render). */
+export function scopeView(doc: DesignDocument, scope: readonly string[]): ScopeView {
+  if (last && last.doc === doc && last.scope === scope) return last.view;
+  let view: ScopeView;
+  if (!scope.length) view = { levels: [], doc, boundary: NO_BOUNDARY };
+  else {
+    const levels = openScopePath(doc, scope);
+    const inner = levels[levels.length - 1]?.opened;
+    view = inner
+      ? { levels, doc: inner.doc, boundary: new Set([...inner.boundary.inputs.map((b) => b.id), inner.boundary.output]) }
+      : { levels, doc, boundary: NO_BOUNDARY };
+  }
+  last = { doc, scope, view };
+  return view;
+}
+
+/** The document the canvas shows and edits (the design at the top level). */
+export function viewDoc(s: { doc: DesignDocument; scope: readonly string[] }): DesignDocument {
+  return scopeView(s.doc, s.scope).doc;
+}
+
+/** Commands that edit the graph on the canvas; inside a composite they apply to its inside. Others (training, search, notes) stay document-wide. */
+const GRAPH_COMMANDS = new Set<EditCommand['kind']>([
+  'addNode', 'removeNodes', 'removeEdges', 'removeNodeBridging', 'moveNodes', 'connect', 'setParams', 'renameNode',
+  'insertOnEdge', 'duplicateNodes', 'makeComposite', 'setCollapsed', 'editComposite',
+]);
+
+/** Whether a command edits the graph of the canvas it was made on. */
+export function isGraphCommand(c: EditCommand): boolean {
+  return GRAPH_COMMANDS.has(c.kind);
+}
+
+/** What the canvas shows of an analysis: per node and edge figures, the worst issue of each, inner shapes of expanded composites. */
+export interface CanvasAnalysis {
+  analysis: DesignAnalysis | null;
+  nodeIssues: Record<string, Severity>;
+  edgeIssues: Record<string, Severity>;
+  flatShapes: Record<string, Shape>;
+}
+
+type CanvasState = CanvasAnalysis & { doc: DesignDocument; scope: readonly string[] };
+
+const scopeAnalyzer = createAnalyzer();
+let lastScoped: { doc: DesignDocument; result: CanvasAnalysis } | null = null;
+
+/**
+ * The analysis the canvas shows: the design's (kept by the analysis runner), or inside a composite the analysis
+ * of its scope document, whose boundary inputs carry the shapes the composite receives where it is used. A scope
+ * holds one composite's layers, so it is analysed here, incrementally, once per document change.
+ */
+export function canvasAnalysis(s: CanvasState): CanvasAnalysis {
+  if (!s.scope.length) return s;
+  const doc = viewDoc(s);
+  if (doc === s.doc) return s;
+  if (lastScoped?.doc === doc) return lastScoped.result;
+  const view = editorView(scopeAnalyzer.update(doc));
+  const prev = lastScoped?.result;
+  const issues = issuesOf(view.analysis.diagnostics, prev?.nodeIssues ?? {}, prev?.edgeIssues ?? {});
+  lastScoped = { doc, result: { analysis: view.analysis, flatShapes: view.flatShapes, ...issues } };
+  return lastScoped.result;
+}
