@@ -77,6 +77,11 @@ export type StartCommand = Extract<TrainingCommand, { type: 'start' }>;
 const finite = z.number().finite();
 /** Loss and accuracy may be non-finite in the batch that trips the NaN guard; JSON carries them as null. */
 const metric = z.number().nullable();
+/**
+ * A design with several Output blocks: each output's own loss, by the Output's layer name (`aux1_output`);
+ * the event's `loss` is their weighted sum. Absent with a single output.
+ */
+const outputLosses = <T extends z.ZodType>(value: T) => z.record(z.string().min(1).max(200), value).optional();
 
 /** Error codes of the `error` event. */
 export const ERROR_CODES = ['invalid-command', 'invalid-document', 'data-mismatch', 'design-error', 'backend-unavailable', 'non-finite-loss', 'worker-crashed', 'busy', 'internal'] as const;
@@ -112,6 +117,7 @@ export const eventSchema = z.discriminatedUnion('type', [
     batches: z.number().int(),
     loss: z.array(metric),
     accuracy: z.array(metric),
+    outputLosses: outputLosses(z.array(metric)),
   }),
   z.object({
     type: z.literal('epoch-end'),
@@ -122,6 +128,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     valAccuracy: finite.nullable(),
     learningRate: finite,
     seconds: finite,
+    outputLosses: outputLosses(finite),
+    valOutputLosses: outputLosses(finite),
   }),
   z.object({ type: z.literal('throughput'), examplesPerSecond: finite, etaSeconds: finite.nullable() }),
   z.object({ type: z.literal('memory'), tensorBytes: z.number().int(), tensors: z.number().int(), rssBytes: z.number().int() }),
@@ -133,6 +141,7 @@ export const eventSchema = z.discriminatedUnion('type', [
     epochs: z.number().int(),
     testAccuracy: finite.nullable(),
     testLoss: finite.nullable(),
+    testOutputLosses: outputLosses(finite),
     confusionMatrix: z.array(z.array(z.number().int())).nullable(),
     classNames: z.array(z.string()),
     modelPath: z.string(),

@@ -7,7 +7,7 @@ import type { DesignDocument } from '../engine/schema/document';
 import { DesignError } from '../engine/errors';
 import { buildAlexNet, buildFashionCnn, buildLeNet5 } from './builders/classic';
 import { buildGhostNet } from './builders/ghostnet';
-import { buildGoogLeNet } from './builders/googlenet';
+import { buildGoogLeNet, buildGoogLeNetAux } from './builders/googlenet';
 import { buildMobileNet, buildMobileNetV2 } from './builders/mobilenet';
 import { buildResnet } from './builders/resnet';
 import { buildSeResNet50 } from './builders/se-resnet';
@@ -33,6 +33,7 @@ const ENTRIES: Entry[] = [
   { name: 'resnet101', defaultInputShape: IMAGENET, defaultClasses: 1000, build: (o) => buildResnet(101, o) },
   { name: 'resnet152', defaultInputShape: IMAGENET, defaultClasses: 1000, build: (o) => buildResnet(152, o) },
   { name: 'googlenet', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildGoogLeNet },
+  { name: 'googlenet-aux', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildGoogLeNetAux },
   { name: 'se-resnet50', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildSeResNet50 },
   { name: 'mobilenet', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildMobileNet },
   { name: 'mobilenetv2', defaultInputShape: IMAGENET, defaultClasses: 1000, build: buildMobileNetV2 },

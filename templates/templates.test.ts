@@ -33,7 +33,7 @@ const REFERENCE_TRAINABLE: Record<string, number> = {
 
 describe('template library', () => {
   it('has exactly the documented names', () => {
-    expect(TEMPLATE_NAMES).toEqual(['lenet5', 'alexnet', 'vgg11', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'googlenet', 'se-resnet50', 'mobilenet', 'mobilenetv2', 'ghostnet', 'fashion-cnn']);
+    expect(TEMPLATE_NAMES).toEqual(['lenet5', 'alexnet', 'vgg11', 'vgg16', 'vgg19', 'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'googlenet', 'googlenet-aux', 'se-resnet50', 'mobilenet', 'mobilenetv2', 'ghostnet', 'fashion-cnn']);
     expect(listTemplates().map((t) => t.name)).toEqual(TEMPLATE_NAMES);
     expect(getTemplate('nope')).toBeUndefined();
     expect(() => requireTemplate('resnet')).toThrow(/unknown template 'resnet'.*resnet18/);
@@ -82,6 +82,43 @@ describe('template library', () => {
     expect(Number(r.stdout.trim())).toBe(analyzeDesign(requireTemplate('ghostnet').build()).totals.trainableParams);
   });
 
+  it('googlenet-aux adds the paper\'s two auxiliary classifiers: parameters, outputs and loss weights', () => {
+    // Section 5 of Szegedy et al.: 5x5/3 average pooling (14x14 -> 4x4), 1x1 conv with 128 filters, FC 1024,
+    // dropout 0.7, FC to the classes; on inception 4a (512 channels) and 4d (528 channels). With biases, no BN.
+    const head = (channels: number, classes: number) => channels * 128 + 128 + 4 * 4 * 128 * 1024 + 1024 + 1024 * classes + classes;
+    expect(head(512, 1000) + head(528, 1000)).toBe(6_379_728);
+    const plain = analyzeDesign(requireTemplate('googlenet').build()).totals.params;
+    const aux = analyzeDesign(requireTemplate('googlenet-aux').build());
+    expect(plain).toBe(6_998_552);
+    // 13,378,280 = 6,998,552 + 6,379,728. torchvision's googlenet(aux_logits=True) has 13,004,888: it adds BN
+    // to every convolution (no conv biases) and uses 3x3 kernels in the "5x5" branch, so it is not the reference.
+    expect(aux.totals.params).toBe(13_378_280);
+    const outputs = aux.flat.filter((n) => n.type === 'Output');
+    expect(outputs.map((n) => [n.name, n.params.lossWeight, n.outputShape])).toEqual([
+      ['output', 1, [1000]],
+      ['aux1_output', 0.3, [1000]],
+      ['aux2_output', 0.3, [1000]],
+    ]);
+    const doc = requireTemplate('googlenet-aux').build();
+    const feeds = (name: string) => doc.edges.filter((e) => e.target.node === `${name}_avgpool_5x5_s3`).map((e) => e.source.node);
+    expect([feeds('aux1'), feeds('aux2')]).toEqual([['inception_4a'], ['inception_4d']]);
+  });
+
+  it('googlenet-aux: its auxiliary heads have the parameters of torchvision\'s, less BatchNorm for conv bias (when PyTorch is installed)', (ctx) => {
+    const tv = spawnSync('/usr/bin/python3', ['-c', 'import torchvision'], { encoding: 'utf8' });
+    if (tv.status !== 0) {
+      console.log('skipped: /usr/bin/python3 has no torchvision (Debian python3-torchvision; scripts/setup.sh installs it)');
+      ctx.skip();
+      return;
+    }
+    // torchvision's InceptionAux: 1x1 conv without bias + BatchNorm (2 x 128 weights) where the paper has a conv bias (128).
+    const code = 'import torchvision\nm = torchvision.models.googlenet(aux_logits=True, init_weights=False)\nprint(sum(p.numel() for a in (m.aux1, m.aux2) for p in a.parameters()))';
+    const r = spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const ours = analyzeDesign(requireTemplate('googlenet-aux').build()).totals.params - analyzeDesign(requireTemplate('googlenet').build()).totals.params;
+    expect(Number(r.stdout.trim()) - 2 * 128).toBe(ours);
+  });
+
   it('MobileNet reproduces the architecture of the Keras 2.2.0 model file (same parameters per layer kind)', () => {
     const file = path.resolve(dir, '../engine/import/fixtures/mobilenet_1.00_224.keras-2.2.0.json');
     const keras = JSON.parse(readFileSync(file, 'utf8')) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
@@ -101,6 +138,7 @@ describe('template library', () => {
     ['mobilenetv2', [64, 64, 1], 7],
     ['ghostnet', [32, 32, 3], 10],
     ['googlenet', [32, 32, 3], 10],
+    ['googlenet-aux', [96, 96, 3], 10],
     ['se-resnet50', [32, 32, 3], 10],
     ['lenet5', [28, 28, 1], 10],
     ['fashion-cnn', [32, 32, 3], 4],

@@ -120,7 +120,7 @@ function run(doc: DesignDocument, options: AnalyzeOptions, prev: Map<string, Cac
   return {
     nodes,
     edges,
-    flat: valid ? uniqueLayerNames(records.map((r) => r.node)) : [],
+    flat: valid ? uniqueLayerNames(endpointsInDocumentOrder(records.map((r) => r.node), doc)) : [],
     totals: { params: trainable + nonTrainable, trainableParams: trainable, nonTrainableParams: nonTrainable, macs, memory },
     diagnostics,
     valid,
@@ -159,6 +159,19 @@ function evaluateNode(node: DesignNode, key: string, inputs: DiagInput[], option
 
 function emptyAnalysis(nodeId: string): NodeAnalysis {
   return { nodeId, outputShape: null, params: { trainable: 0, nonTrainable: 0 }, macs: 0, memory: { activationBytes: 0 }, receptiveField: null };
+}
+
+/**
+ * Puts the Input layers first and the Output markers last, each in document (creation) order, so a model's
+ * inputs and outputs have a stable order however the graph branches: the compiler, the writers and training
+ * all read them from `flat`. Still a topological order: an Input has no inputs, nothing reads an Output.
+ */
+function endpointsInDocumentOrder(flat: FlatNode[], doc: DesignDocument): FlatNode[] {
+  const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
+  const byDoc = (a: FlatNode, b: FlatNode) => (index.get(a.origin) ?? 0) - (index.get(b.origin) ?? 0);
+  const inputs = flat.filter((n) => n.type === 'Input').sort(byDoc);
+  const outputs = flat.filter((n) => n.type === 'Output').sort(byDoc);
+  return [...inputs, ...flat.filter((n) => n.type !== 'Input' && n.type !== 'Output'), ...outputs];
 }
 
 /** Layer names must be unique in a model: later duplicates get `_2`, `_3`, ... (copies; cached nodes are not mutated). */

@@ -5,7 +5,14 @@ import type { PrimitiveBlock } from './types';
 
 export const inputParams = z.object({ shape: z.array(posInt(1_000_000)).min(1).max(4).default([28, 28, 1]) });
 
-export const outputParams = z.object({ loss: z.enum(LOSSES).default('categoricalCrossentropy') });
+/**
+ * `lossWeight` scales this output's loss in the model's total (Keras' `loss_weights`): with several Output blocks
+ * the total is the weighted sum, as GoogLeNet adds its auxiliary classifiers' losses at weight 0.3.
+ */
+export const outputParams = z.object({
+  loss: z.enum(LOSSES).default('categoricalCrossentropy'),
+  lossWeight: z.number({ error: 'expected a number' }).min(0, 'expected a weight of 0 or more').max(1000, 'expected at most 1000').default(1),
+});
 
 export const input: PrimitiveBlock<z.output<typeof inputParams>> = {
   kind: 'primitive',
@@ -33,10 +40,10 @@ export const output: PrimitiveBlock<z.output<typeof outputParams>> = {
   type: 'Output',
   label: 'Output',
   category: 'output',
-  description: 'Marks the model output and the loss it is trained with.',
+  description: 'Marks a model output, the loss it is trained with and that loss\'s weight in the total.',
   explain: {
-    text: 'Marks the tensor the model is trained to produce and the loss that compares it with the labels. Categorical cross-entropy with a softmax head is the usual choice for classification.',
-    formulas: { output: 'output = its input', params: '0', receptiveField: 'unchanged' },
+    text: 'Marks the tensor the model is trained to produce and the loss that compares it with the labels. Categorical cross-entropy with a softmax head is the usual choice for classification. A design may have several Outputs (auxiliary classifiers, as in GoogLeNet): the training loss is the sum of each output\'s loss times its weight.',
+    formulas: { output: 'output = its input; total loss L = Σ weightᵢ · lossᵢ over the Outputs', params: '0', receptiveField: 'unchanged' },
     diagram: 'io',
   },
   params: outputParams,

@@ -5,10 +5,10 @@
  * file means the same under tf.keras 2 and Keras 3.
  */
 import { headerLines } from './header';
-import { byId, MERGE_LAYERS, nodeRole } from './layers';
+import { byId, MERGE_LAYERS, nodeRole, outputLoss } from './layers';
 import { IdentifierAllocator, PYTHON_RESERVED, pyLiteral, pyString, snakeCase } from './sanitize';
 import { CodeWriter, type MappedCode } from './source-map';
-import type { CodegenModel } from './types';
+import type { CodegenModel, CodegenNode } from './types';
 import { describe } from './typescript';
 
 /** Python helpers for activations whose Keras string differs between versions or does not exist. */
@@ -45,7 +45,7 @@ export function generateKerasMapped(model: CodegenModel): MappedCode {
   const body = new CodeWriter();
   const inputs: string[] = [];
   const outputs: string[] = [];
-  const outputIds: string[] = [];
+  const outputNodes: CodegenNode[] = [];
 
   const activation = (name: string): string => {
     if (KERAS_ACTIVATIONS[name]) return pyString(KERAS_ACTIVATIONS[name]);
@@ -69,7 +69,7 @@ export function generateKerasMapped(model: CodegenModel): MappedCode {
       const v = varOf.get(node.inputs[0]);
       if (!v) throw new Error(`${node.name}: its input is not defined before it`);
       outputs.push(v);
-      outputIds.push(node.id);
+      outputNodes.push(node);
       continue;
     }
     const v = vars.allocate(node.layerName);
@@ -100,8 +100,16 @@ export function generateKerasMapped(model: CodegenModel): MappedCode {
   const modelName = new IdentifierAllocator(new Set()).allocate(model.name || 'model');
   const pyList = (xs: string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
   const helperCode = [...helpers].flatMap((h) => [...ACTIVATION_HELPERS[h].code, '', '']);
-  // The return line is the single output's code (with several outputs it belongs to none of them).
-  const returnOwner = outputIds.length === 1 ? outputIds[0] : undefined;
+  const heads = outputNodes.map(outputLoss);
+  // The return statement is the single output's code; with several, each output's line is its own.
+  const ret = new CodeWriter();
+  if (outputNodes.length === 1) {
+    ret.push(outputNodes[0].id, `    return keras.Model(inputs=${pyList(inputs)}, outputs=${outputs[0]}, name=${pyString(modelName)})`);
+  } else {
+    ret.plain('    return keras.Model(', `        inputs=${pyList(inputs)},`, '        outputs=[');
+    outputNodes.forEach((n, i) => ret.push(n.id, `            ${outputs[i]},  # ${n.layerName}: ${heads[i].loss}, loss weight ${heads[i].weight}`));
+    ret.plain('        ],', `        name=${pyString(modelName)},`, '    )');
+  }
   return new CodeWriter()
     .plain(
       ...headerLines(model, 'Keras (tf.keras functional API)').map((l) => `# ${l}`),
@@ -112,6 +120,11 @@ export function generateKerasMapped(model: CodegenModel): MappedCode {
       'from tensorflow import keras',
       'from tensorflow.keras import layers',
       '',
+      '#: Each output\'s loss and its weight in the total loss, in the order of the model\'s outputs; for training:',
+      '#: model.compile(optimizer="adam", loss=LOSSES, loss_weights=LOSS_WEIGHTS, metrics=["accuracy"])',
+      `LOSSES = [${heads.map((h) => pyString(snakeCase(h.loss))).join(', ')}]`,
+      `LOSS_WEIGHTS = [${heads.map((h) => pyLiteral(h.weight)).join(', ')}]`,
+      '',
       '',
       ...helperCode,
       'def build_model():',
@@ -119,7 +132,7 @@ export function generateKerasMapped(model: CodegenModel): MappedCode {
     )
     .append(body)
     .plain('')
-    .push(returnOwner, `    return keras.Model(inputs=${pyList(inputs)}, outputs=${pyList(outputs)}, name=${pyString(modelName)})`)
+    .append(ret)
     .plain('', '', 'if __name__ == "__main__":', '    build_model().summary()', '')
     .finish();
 }

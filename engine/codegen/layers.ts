@@ -33,3 +33,11 @@ export function activationOf(node: CodegenNode): string {
 export function byId(nodes: readonly CodegenNode[]): Map<string, CodegenNode> {
   return new Map(nodes.map((n) => [n.id, n]));
 }
+
+/** The loss an Output node declares and its weight in the model's total loss (defaults: categorical cross-entropy, 1). */
+export function outputLoss(node: CodegenNode): { loss: string; weight: number } {
+  return {
+    loss: typeof node.params.loss === 'string' ? node.params.loss : 'categoricalCrossentropy',
+    weight: typeof node.params.lossWeight === 'number' ? node.params.lossWeight : 1,
+  };
+}

@@ -1,6 +1,8 @@
 /**
  * `train.py` of the PyTorch export. It is the same for every design (nothing from the document is written
- * into it): it reads `INPUT_SHAPE`, `LOSS`, `FINAL_ACTIVATION` and `TRAINING` from the generated `model.py`.
+ * into it): it reads `INPUT_SHAPE(S)`, `LOSS`, `OUTPUTS` and `TRAINING` from the generated `model.py`. With several
+ * inputs each is fed the same image; with several outputs each learns the same label and the loss is the sum of
+ * each output's loss times its weight (GoogLeNet's auxiliary classifiers).
  */
 
 /** The training script: one process, or `torchrun --nproc_per_node N train.py ...` for DistributedDataParallel. */
@@ -13,6 +15,8 @@ export const TRAIN_PY = String.raw`"""Train the exported LayerLoom model, on one
 
 Images are read channels-last (N, H, W[, C]) as the design expects and transposed to channels-first.
 Integer pixel data is scaled to [0, 1]. Labels are class ids (one-hot labels are reduced with argmax).
+A model with several inputs gets the same image on each; with several outputs every output learns the same
+label and the loss is the weighted sum in model.OUTPUTS (accuracy is read from the heaviest output).
 """
 import argparse
 import gzip
@@ -25,6 +29,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
+import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data.distributed import DistributedSampler
@@ -97,12 +102,35 @@ def to_tensors(x, y):
     return xt, yt
 
 
-def make_loss():
-    if exported.LOSS in ("categoricalCrossentropy", "sparseCategoricalCrossentropy"):
-        return nn.CrossEntropyLoss()  # forward() returns logits (see model.py)
-    if exported.LOSS == "binaryCrossentropy":
-        return nn.BCEWithLogitsLoss() if exported.FINAL_ACTIVATION == "sigmoid" else nn.BCELoss()
-    return nn.MSELoss()
+CLASS_LOSSES = ("categoricalCrossentropy", "sparseCategoricalCrossentropy")
+
+
+def make_loss(spec):
+    """The loss of one output (spec: an entry of model.OUTPUTS), taking its prediction and the batch's labels."""
+    if spec["loss"] in CLASS_LOSSES:
+        fn = nn.CrossEntropyLoss()  # forward() returns logits (see model.py)
+        return lambda out, y: fn(out, y if y.dtype == torch.int64 else y.argmax(dim=1))
+    if spec["loss"] == "binaryCrossentropy":
+        fn = nn.BCEWithLogitsLoss() if spec["final_activation"] == "sigmoid" else nn.BCELoss()
+    else:
+        fn = nn.MSELoss()
+    # Class ids become one-hot rows when this output learns them with a regression-style loss.
+    return lambda out, y: fn(out, F.one_hot(y, out.shape[1]).float() if y.dtype == torch.int64 else y)
+
+
+def make_losses():
+    """(loss, weight) per output, in forward()'s order, and the index of the output accuracy is read from."""
+    losses = [(make_loss(spec), spec["weight"]) for spec in exported.OUTPUTS]
+    main = max(range(len(losses)), key=lambda i: (losses[i][1], -i))
+    return losses, main
+
+
+def check_inputs():
+    """Every input is fed the dataset's one image: refuse inputs of different shapes with the reason."""
+    shapes = [tuple(s) for s in exported.INPUT_SHAPES]
+    if any(s != shapes[0] for s in shapes):
+        raise SystemExit(f"the model has inputs of different shapes {shapes}, but the data has one image per example")
+    return len(shapes)
 
 
 def make_optimizer(params, args):
@@ -172,7 +200,8 @@ def main():
     if world > 1 and args.sync_bn:
         net = nn.SyncBatchNorm.convert_sync_batchnorm(net)
     model = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else net
-    loss_fn = make_loss()
+    n_inputs = check_inputs()
+    losses, main = make_losses()
     optimizer = make_optimizer(model.parameters(), args)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda e: lr_factor(e, args))
 
@@ -187,14 +216,15 @@ def main():
                 break
             xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
             optimizer.zero_grad(set_to_none=True)
-            out = model(xb)
-            loss = loss_fn(out, yb)
+            out = model(*([xb] * n_inputs))
+            outs = out if isinstance(out, tuple) else (out,)
+            loss = sum(weight * fn(o, yb) for (fn, weight), o in zip(losses, outs))
             loss.backward()
             optimizer.step()
             totals[0] += loss.item() * len(xb)
             totals[2] += len(xb)
             if yb.dtype == torch.int64:
-                totals[1] += (out.argmax(dim=1) == yb).sum().item()
+                totals[1] += (outs[main].argmax(dim=1) == yb).sum().item()
         scheduler.step()
         if world > 1:
             dist.all_reduce(totals)

@@ -5,9 +5,12 @@
  * Final activation: for a crossentropy loss, a softmax (or sigmoid for binary crossentropy) that is the last
  * operation is moved out of `forward` into `predict`, so `forward` returns logits for `nn.CrossEntropyLoss` /
  * `nn.BCEWithLogitsLoss` (numerically stable, the PyTorch convention). `predict(x)` returns probabilities.
+ *
+ * Several Input blocks become several `forward` arguments (in document order); several Output blocks make
+ * `forward` return a tuple (in document order), each output's loss and weight listed in `OUTPUTS` for train.py.
  */
 import { headerLines } from './header';
-import { activationOf, byId, nodeRole } from './layers';
+import { activationOf, byId, nodeRole, outputLoss } from './layers';
 import { torchOp, type OpContext } from './pytorch-ops';
 import type { OpHelper } from './torch-helpers';
 import { IdentifierAllocator, PYTHON_RESERVED, pyLiteral, pyString, TORCH_MODULE_ATTRIBUTES } from './sanitize';
@@ -24,18 +27,28 @@ const AVG_POOL_SAME = [
   '    return total / count',
 ];
 
-/** The node whose softmax/sigmoid `forward` leaves out (see the module comment), with that activation. */
-function finalActivation(model: CodegenModel): { nodeId: string; activation: string } | null {
-  const outputs = model.nodes.filter((n) => nodeRole(n) === 'output');
-  if (outputs.length !== 1) return null;
-  const loss = String(outputs[0].params.loss ?? 'categoricalCrossentropy');
-  const wanted = loss === 'binaryCrossentropy' ? 'sigmoid' : loss.endsWith('Crossentropy') ? 'softmax' : null;
-  const last = model.nodes.find((n) => n.id === outputs[0].inputs[0]);
-  if (!wanted || !last?.layer) return null;
-  const consumers = model.nodes.filter((n) => n.inputs.includes(last.id));
-  if (consumers.length !== 1) return null;
-  const act = last.layer.className === 'Softmax' ? 'softmax' : activationOf(last);
-  return act === wanted ? { nodeId: last.id, activation: act } : null;
+/**
+ * Per Output block (in order), the softmax/sigmoid that `forward` leaves out of the layer feeding it (see the
+ * module comment), or null where that layer keeps its activation (other loss, other activation, or its tensor
+ * also feeds other layers).
+ */
+function finalActivations(model: CodegenModel): Array<{ nodeId: string; activation: string } | null> {
+  return model.nodes.filter((n) => nodeRole(n) === 'output').map((out) => {
+    const loss = String(out.params.loss ?? 'categoricalCrossentropy');
+    const wanted = loss === 'binaryCrossentropy' ? 'sigmoid' : loss.endsWith('Crossentropy') ? 'softmax' : null;
+    const last = model.nodes.find((n) => n.id === out.inputs[0]);
+    if (!wanted || !last?.layer) return null;
+    const consumers = model.nodes.filter((n) => n.inputs.includes(last.id));
+    if (consumers.length !== 1) return null;
+    const act = last.layer.className === 'Softmax' ? 'softmax' : activationOf(last);
+    return act === wanted ? { nodeId: last.id, activation: act } : null;
+  });
+}
+
+/** `predict`'s expression for one output: its variable with the activation `forward` left out. */
+function probabilities(expr: string, final: { activation: string } | null): string {
+  if (!final) return expr;
+  return final.activation === 'softmax' ? `F.softmax(${expr}, dim=1)` : `torch.sigmoid(${expr})`;
 }
 
 /** A PascalCase class name from the design name (`fashion cnn` -> `FashionCnn`). */
@@ -66,12 +79,13 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
   const inputs: CodegenNode[] = [];
   const outputs: string[] = [];
   const helpers = new Set<OpHelper>();
-  const final = finalActivation(model);
+  const finals = finalActivations(model);
+  const stripped = new Map(finals.flatMap((f) => (f ? [[f.nodeId, f.activation] as const] : [])));
 
   for (const node of model.nodes) {
     const role = nodeRole(node);
     if (role === 'output') {
-      outputs.push(varOf.get(node.inputs[0]) ?? '')
+      outputs.push(varOf.get(node.inputs[0]) ?? '');
       continue;
     }
     const v = names.allocate(node.layerName);
@@ -80,8 +94,8 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       inputs.push(node);
       continue;
     }
-    const stripped = final?.nodeId === node.id;
-    const activation = stripped ? 'linear' : node.layer!.className === 'Softmax' ? 'softmax' : activationOf(node);
+    const strippedHere = stripped.get(node.id);
+    const activation = strippedHere ? 'linear' : node.layer!.className === 'Softmax' ? 'softmax' : activationOf(node);
     const ctx: OpContext = {
       node,
       ins: node.inputs.map((id) => {
@@ -95,16 +109,29 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       helpers,
     };
     const code = torchOp(ctx);
-    forward.push(node.id, `        # ${describe(node)}${stripped ? ` (${final!.activation} applied in predict())` : ''}`);
+    forward.push(node.id, `        # ${describe(node)}${strippedHere ? ` (${strippedHere} applied in predict())` : ''}`);
     if (code.init) init.push(node.id, `        self.${v} = ${code.init}`);
     forward.push(node.id, `        ${v} = ${code.forward}`);
   }
-  if (outputs.length !== 1 || !outputs[0]) throw new Error('the PyTorch export needs exactly one Output block');
-  if (inputs.length !== 1) throw new Error('the PyTorch export needs exactly one Input block');
+  if (outputs.length === 0 || outputs.some((o) => !o)) throw new Error('the PyTorch export needs an Output block fed by a layer');
+  if (inputs.length === 0) throw new Error('the PyTorch export needs an Input block');
 
   const input = inputs[0];
-  const inputVar = varOf.get(input.id)!;
-  const outNode = model.nodes.find((n) => nodeRole(n) === 'output')!;
+  const args = inputs.map((n) => varOf.get(n.id)!).join(', ');
+  const outNodes = model.nodes.filter((n) => nodeRole(n) === 'output');
+  const outNode = outNodes[0];
+  const final = finals[0];
+  const several = outNodes.length > 1;
+  // One line per output, owned by its Output block.
+  const outputSpecs = outNodes.reduce((w, n, i) => w.push(n.id, `    ${pyLiteral({
+    name: n.layerName,
+    shape: torchShape(nodes.get(n.inputs[0])!.outputShape),
+    ...outputLoss(n),
+    final_activation: finals[i]?.activation ?? null,
+  })},`), new CodeWriter().plain('OUTPUTS = ['));
+  const predictLines = several
+    ? [`        outs = self.forward(${args})`, `        return (${outputs.map((_, i) => probabilities(`outs[${i}]`, finals[i])).join(', ')},)`]
+    : [`        return ${probabilities(`self.forward(${args})`, final)}`];
   const cls = className(model.name);
   const t = model.training;
   const training = {
@@ -127,6 +154,8 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       '',
       `#: Input shape without the batch dimension, channels first (the design's ${pyLiteral(input.outputShape)} channels last).`,
       `INPUT_SHAPE = ${pyLiteral(torchShape(input.outputShape))}`,
+      `#: Every input's shape, in forward()'s argument order (train.py feeds each the same image).`,
+      `INPUT_SHAPES = ${pyLiteral(inputs.map((n) => torchShape(n.outputShape)))}`,
     )
     .push(outNode.id,
       `OUTPUT_SHAPE = ${pyLiteral(torchShape(nodes.get(outNode.inputs[0])!.outputShape))}`,
@@ -134,6 +163,12 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
     )
     .plain(
       `FINAL_ACTIVATION = ${final ? pyString(final.activation) : 'None'}`,
+      `#: Every output, in the order forward() returns them: its loss, its weight in the total loss, and the`,
+      `#: activation forward() leaves to the loss (train.py: total loss = sum of weight * loss).`,
+    )
+    .append(outputSpecs)
+    .plain(
+      ']',
       `#: Training settings stored with the design (train.py uses them as defaults).`,
       `TRAINING = ${pyLiteral(training)}`,
       `#: Parameter counts computed by LayerLoom's engine.`,
@@ -148,17 +183,17 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       '        super().__init__()',
     )
     .append(init.length ? init : new CodeWriter().plain('        pass'))
-    .plain('', `    def forward(self, ${inputVar}):`)
-    .push(input.id, `        # ${describe(input)}`)
+    .plain('', `    def forward(self, ${args}):`)
+    .append(inputs.reduce((w, n) => w.push(n.id, `        # ${describe(n)}`), new CodeWriter()))
     .append(forward)
-    .push(outNode.id, `        return ${outputs[0]}`)
+    .push(several ? undefined : outNode.id, `        return ${several ? `(${outputs.join(', ')},)` : outputs[0]}`)
     .plain(
       '',
-      `    def predict(self, ${inputVar}):`,
-      '        """Model output as designed (with the final activation that forward() leaves to the loss)."""',
-      final
-        ? `        return ${final.activation === 'softmax' ? `F.softmax(self.forward(${inputVar}), dim=1)` : `torch.sigmoid(self.forward(${inputVar}))`}`
-        : `        return self.forward(${inputVar})`,
+      `    def predict(self, ${args}):`,
+      several
+        ? '        """Model outputs as designed (a tuple, with the final activations that forward() leaves to the losses)."""'
+        : '        """Model output as designed (with the final activation that forward() leaves to the loss)."""',
+      ...predictLines,
       '',
       '',
       'def build_model():',
@@ -168,10 +203,12 @@ export function generatePyTorchMapped(model: CodegenModel): MappedCode {
       '',
       'if __name__ == "__main__":',
       '    model = build_model()',
-      '    y = model(torch.randn(2, *INPUT_SHAPE))',
+      '    y = model(*[torch.randn(2, *shape) for shape in INPUT_SHAPES])',
       '    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)',
       '    print(model)',
-      '    print(f"output {tuple(y.shape)}, trainable parameters {trainable:,}")',
+      several
+        ? '    print(f"outputs {[tuple(t.shape) for t in y]}, trainable parameters {trainable:,}")'
+        : '    print(f"output {tuple(y.shape)}, trainable parameters {trainable:,}")',
       '',
     )
     .finish();

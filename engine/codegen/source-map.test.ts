@@ -34,9 +34,10 @@ function checkDesign(doc: DesignDocument, label: string): void {
         expect(r.end, where).toBeGreaterThanOrEqual(r.start);
         const text = lines.slice(r.start - 1, r.end).join('\n');
         // Layers and inputs: every range names the layer (its comment, its attribute or its variable). The output's
-        // lines hand the model its output (the return statement) or, in PyTorch, declare its shape and loss.
+        // lines hand the model its output (the return statement, or with several outputs its line naming the Output)
+        // or, in PyTorch, declare its shape and loss.
         if (role !== 'output') expect(text, where).toContain(node.layerName);
-        else expect(text, where).toMatch(/return|OUTPUT_SHAPE/);
+        else expect(text, where).toMatch(new RegExp(`return|OUTPUT_SHAPE|${node.layerName}`));
       }
     }
     expectNoOverlap(main.sourceMap, `${label} ${target}`);

@@ -5,7 +5,7 @@
  */
 import { headerLines } from './header';
 import { LAYER_FACTORIES } from '../compile/compile';
-import { byId, MERGE_LAYERS, nodeRole } from './layers';
+import { byId, MERGE_LAYERS, nodeRole, outputLoss } from './layers';
 import { commentText, IdentifierAllocator, tsLiteral, tsString, TS_RESERVED } from './sanitize';
 import { CodeWriter, type MappedCode } from './source-map';
 import type { CodegenModel, CodegenNode } from './types';
@@ -23,13 +23,13 @@ export function generateTypeScriptMapped(model: CodegenModel): MappedCode {
   const body = new CodeWriter();
   const inputs: string[] = [];
   const outputs: string[] = [];
-  const outputIds: string[] = [];
+  const outputNodes: CodegenNode[] = [];
 
   for (const node of model.nodes) {
     const role = nodeRole(node);
     if (role === 'output') {
       outputs.push(varOf.get(node.inputs[0]) ?? missing(node));
-      outputIds.push(node.id);
+      outputNodes.push(node);
       continue;
     }
     const v = vars.allocate(node.layerName);
@@ -53,8 +53,16 @@ export function generateTypeScriptMapped(model: CodegenModel): MappedCode {
   if (outputs.length === 0) throw new Error('the design has no Output block');
 
   const modelName = new IdentifierAllocator(new Set()).allocate(model.name || 'model');
-  // The return line is the single output's code (with several outputs it belongs to none of them).
-  const returnOwner = outputIds.length === 1 ? outputIds[0] : undefined;
+  const heads = outputNodes.map(outputLoss);
+  // The return statement is the single output's code; with several, each output's line is its own.
+  const ret = new CodeWriter();
+  if (outputNodes.length === 1) {
+    ret.push(outputNodes[0].id, `  return tf.model({ inputs: [${inputs.join(', ')}], outputs: [${outputs[0]}], name: ${tsString(modelName)} });`);
+  } else {
+    ret.plain('  return tf.model({', `    inputs: [${inputs.join(', ')}],`, '    outputs: [');
+    outputNodes.forEach((n, i) => ret.push(n.id, `      ${outputs[i]}, // ${n.layerName}: ${heads[i].loss}, loss weight ${heads[i].weight}`));
+    ret.plain('    ],', `    name: ${tsString(modelName)},`, '  });');
+  }
   return new CodeWriter()
     .plain(
       ...headerLines(model, 'TensorFlow.js (TypeScript)').map((l) => `// ${l}`),
@@ -62,12 +70,17 @@ export function generateTypeScriptMapped(model: CodegenModel): MappedCode {
       '// Usage: `import { buildModel } from "./model";` or run `npx tsx model.ts` to print the summary.',
       "import * as tf from '@tensorflow/tfjs';",
       '',
+      '/** Each output\'s loss and its weight in the total loss (Σ weight · loss), in the order of the model\'s outputs.',
+      ' *  tfjs\' `model.compile` does not apply `lossWeights` (tfjs-layers 4): weigh the losses in a custom training step. */',
+      `export const LOSSES: string[] = ${tsLiteral(heads.map((h) => h.loss))};`,
+      `export const LOSS_WEIGHTS: number[] = ${tsLiteral(heads.map((h) => h.weight))};`,
+      '',
       '/** Builds the model with fresh (untrained) weights; inputs are channels-last (NHWC). */',
       'export function buildModel(): tf.LayersModel {',
     )
     .append(body)
     .plain('')
-    .push(returnOwner, `  return tf.model({ inputs: [${inputs.join(', ')}], outputs: [${outputs.join(', ')}], name: ${tsString(modelName)} });`)
+    .append(ret)
     .plain(
       '}',
       '',

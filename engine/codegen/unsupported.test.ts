@@ -15,7 +15,7 @@ describe('unsupportedFeatures', () => {
     ['BatchNorm with center but no scale', design(node('bn', 'BatchNormalization', { axis: -1, center: true, scale: false })), ['pytorch'], /one `affine` switch/],
     ['an unknown layer class', design(node('l', 'LSTM', { units: 3 })), targets, /LSTM layers cannot be exported/],
     ['an unknown activation', design(node('a', 'Activation', { activation: 'sparsemax' })), targets, /activation 'sparsemax' is not available/],
-    ['two inputs', [node('in', null, {}, []), node('in2', null, {}, []), node('m', 'Add', {}, ['in', 'in2']), node('out', null, {}, ['m'])], ['pytorch'], /exactly one Input block; the design has 2/],
+    ['two inputs and two outputs (every target takes them)', [node('in', null, {}, []), node('in2', null, {}, []), node('m', 'Add', {}, ['in', 'in2']), node('out', null, {}, ['m']), node('out2', null, {}, ['in2'])], [], /./],
     ['a plain conv', design(node('c', 'Conv2D', { filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same' })), [], /./],
   ] as const)('%s', (_label, flat, failing, message) => {
     for (const target of targets) {

@@ -1,7 +1,7 @@
 /**
  * What each export target cannot express. Every export checks this first and refuses with the whole list,
  * instead of writing code that fails (or silently means something else) in the user's hands. The generic rules
- * (layer class, activation, tensor ranks, one input and output for PyTorch) are here; what is particular to a
+ * (layer class, activation, tensor ranks) are here; what is particular to a
  * block is its own `exportLimits`.
  */
 import { getPrimitive } from '../blocks/registry';
@@ -39,10 +39,8 @@ export function unsupportedFeatures(flat: readonly CodegenNode[], target: Export
   }
 
   if (target === 'pytorch') {
+    // Several inputs and outputs are fine: forward() takes one argument per Input and returns a tuple.
     const inputs = flat.filter((n) => nodeRole(n) === 'input');
-    const outputs = flat.filter((n) => nodeRole(n) === 'output');
-    if (inputs.length !== 1) add(null, `the PyTorch export (and its train.py) supports exactly one Input block; the design has ${inputs.length}`);
-    if (outputs.length !== 1) add(null, `the PyTorch export (and its train.py) supports exactly one Output block; the design has ${outputs.length}`);
     for (const n of inputs) {
       if (n.outputShape.length > 3) add(n, `inputs of rank ${n.outputShape.length} (more than height, width, channels) cannot be exported to PyTorch`);
     }

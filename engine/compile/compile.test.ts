@@ -24,6 +24,7 @@ const SMALL: Record<string, { inputShape: number[]; classes: number }> = {
   resnet101: { inputShape: [32, 32, 3], classes: 10 },
   resnet152: { inputShape: [32, 32, 3], classes: 10 },
   googlenet: { inputShape: [64, 64, 3], classes: 10 },
+  'googlenet-aux': { inputShape: [96, 96, 3], classes: 10 },
   'se-resnet50': { inputShape: [32, 32, 3], classes: 10 },
   mobilenet: { inputShape: [64, 64, 3], classes: 10 },
   mobilenetv2: { inputShape: [64, 64, 3], classes: 10 },
@@ -134,5 +135,39 @@ describe('compileModel', () => {
     const b = new DesignBuilder('no output');
     b.add('Dense', { units: 2 }, b.input([4]), 'd');
     expect(() => compileModel(b.build(), tf)).toThrow(DesignError);
+  });
+});
+
+describe('compileModel with several inputs and outputs', () => {
+  /** Two inputs added, a head `aux` reached first in the graph but created after the main Output. */
+  function twoByTwo(auxWeight: number): DesignDocument {
+    const b = new DesignBuilder('two by two');
+    const a = b.input([6], 'in_a');
+    const sum = b.add('Add', {}, [a, b.input([6], 'in_b')], 'sum');
+    const aux = b.add('Dense', { units: 3, activation: 'softmax' }, sum, 'aux_dense');
+    const deep = b.add('Dense', { units: 3, activation: 'softmax' }, b.add('Dense', { units: 5, activation: 'relu' }, sum, 'hidden'), 'main_dense');
+    b.output(deep, {}, 'main');
+    b.output(aux, { lossWeight: auxWeight }, 'aux');
+    return b.build();
+  }
+
+  it('orders inputs and outputs as the document does (not as the graph reaches them)', () => {
+    const analysis = analyzeDesign(twoByTwo(0.25));
+    expect(analysis.flat.filter((n) => n.type === 'Input' || n.type === 'Output').map((n) => n.name)).toEqual(['in_a', 'in_b', 'main', 'aux']);
+    expect(modelOutputs(analysis).map((o) => [o.name, o.layerName, o.lossWeight])).toEqual([['main', 'main_dense', 1], ['aux', 'aux_dense', 0.25]]);
+    const model = compileModel(analysis, tf);
+    try {
+      expect(model.inputs.map((t) => t.name.split('/')[0])).toEqual(['in_a', 'in_b']);
+      expect(model.outputs.map((t) => t.sourceLayer.name)).toEqual(['main_dense', 'aux_dense']);
+      const x = [tf.randomNormal([4, 6], 0, 1, 'float32', 1), tf.randomNormal([4, 6], 0, 1, 'float32', 2)];
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+      expect(model.metricsNames.slice(1, 3)).toEqual(['main_dense_loss', 'aux_dense_loss']);
+      const preds = model.predict(x) as tf.Tensor[];
+      expect(preds.map((p) => p.shape)).toEqual([[4, 3], [4, 3]]);
+      const mine = preds.map((p) => tf.metrics.categoricalCrossentropy(y, p).mean().dataSync()[0]);
+      expect(Math.abs(mine[0] - mine[1])).toBeGreaterThan(1e-4);
+    } finally {
+      model.dispose();
+    }
   });
 });

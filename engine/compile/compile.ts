@@ -36,12 +36,28 @@ export interface CompileOptions {
   name?: string;
 }
 
-/** The outputs of a compiled design: one per Output block, in document order, with its loss. */
+/** The outputs of a compiled design: one per Output block, in document order, with its loss and its weight. */
 export interface ModelOutputSpec {
   nodeId: string;
+  /** The Output block's layer name (unique, [A-Za-z0-9_]: `aux1_output`), for per-output losses in training events. */
+  name: string;
   /** The flat node (layer) whose tensor is the output. */
   layerName: string;
   loss: string;
+  /** The loss's weight in the model's total loss (Keras `loss_weights`). */
+  lossWeight: number;
+}
+
+/** The inputs of a compiled design: one per Input block, in document order. */
+export interface ModelInputSpec {
+  nodeId: string;
+  layerName: string;
+  shape: readonly number[];
+}
+
+/** The model inputs of an analyzed design, in document order (as `compileModel` passes them to `tf.model`). */
+export function modelInputs(analysis: DesignAnalysis): ModelInputSpec[] {
+  return analysis.flat.filter((n) => n.type === 'Input').map((n) => ({ nodeId: n.id, layerName: n.layerName, shape: n.outputShape }));
 }
 
 function isAnalysis(input: DesignDocument | DesignAnalysis): input is DesignAnalysis {
@@ -62,7 +78,7 @@ export function assertCompilable(analysis: DesignAnalysis): void {
   );
 }
 
-/** The model outputs of an analyzed design: the input of every Output block, with the block's loss. */
+/** The model outputs of an analyzed design, in document order: the input of every Output block, with its loss and weight. */
 export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
   const byId = new Map(analysis.flat.map((n) => [n.id, n]));
   const outs: ModelOutputSpec[] = [];
@@ -70,7 +86,13 @@ export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
     if (n.type !== 'Output') continue;
     const src = byId.get(n.inputs[0] ?? '');
     if (!src) throw new DesignError('invalid-graph', 'an Output block needs an input', `nodes.${n.origin}`);
-    outs.push({ nodeId: n.id, layerName: src.layerName, loss: typeof n.params.loss === 'string' ? n.params.loss : 'categoricalCrossentropy' });
+    outs.push({
+      nodeId: n.id,
+      name: n.layerName,
+      layerName: src.layerName,
+      loss: typeof n.params.loss === 'string' ? n.params.loss : 'categoricalCrossentropy',
+      lossWeight: typeof n.params.lossWeight === 'number' ? n.params.lossWeight : 1,
+    });
   }
   if (outs.length === 0) throw new DesignError('invalid-graph', 'the design has no Output block; connect the last layer to an Output block');
   return outs;
@@ -130,6 +152,8 @@ export function compileModel(input: DesignDocument | DesignAnalysis, tf: Tf, opt
     model.compile({
       optimizer,
       loss: losses.length === 1 ? losses[0] : losses,
+      // No lossWeights: tfjs-layers 4 accepts but does not apply them; LayerLoom's training loop weighs the
+      // outputs' losses itself (engine/node/train/heads.ts).
       metrics: losses.every((l) => l.endsWith('Crossentropy')) ? ['accuracy'] : [],
     });
   }

@@ -24,7 +24,7 @@ import { applyWeights, weightsFromModel } from './weights';
 const SMALL: Record<string, number[]> = {
   lenet5: [32, 32, 1], alexnet: [67, 67, 3], vgg11: [32, 32, 3], vgg16: [32, 32, 3], vgg19: [32, 32, 3],
   resnet18: [32, 32, 3], resnet34: [32, 32, 3], resnet50: [32, 32, 3], resnet101: [32, 32, 3], resnet152: [32, 32, 3],
-  googlenet: [64, 64, 3], 'se-resnet50': [32, 32, 3], mobilenet: [32, 32, 3], mobilenetv2: [32, 32, 3], 'fashion-cnn': [28, 28, 1],
+  googlenet: [64, 64, 3], 'googlenet-aux': [96, 96, 3], 'se-resnet50': [32, 32, 3], mobilenet: [32, 32, 3], mobilenetv2: [32, 32, 3], 'fashion-cnn': [28, 28, 1],
 };
 
 const { ort, skip: ortSkip } = loadOrt();

@@ -22,6 +22,9 @@ export interface EpochRecord {
   valAccuracy: number | null;
   learningRate: number;
   seconds: number;
+  /** With several outputs: each one's mean training and validation loss, by Output layer name. */
+  outputLosses?: Record<string, number>;
+  valOutputLosses?: Record<string, number>;
 }
 
 /** What `state.json` holds. */

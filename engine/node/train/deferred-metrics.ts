@@ -16,6 +16,8 @@ export interface StepMetrics {
   accuracy: number;
   examples: number;
   learningRate: number;
+  /** With several outputs: each one's loss (in head order). */
+  outputLosses?: number[];
 }
 
 interface Parked {
@@ -24,6 +26,7 @@ interface Parked {
   accuracy: tfjs.Scalar;
   examples: number;
   learningRate: number;
+  outputs?: tfjs.Tensor1D;
 }
 
 /** How many steps the loop runs between metric readbacks: `$LAYERLOOM_READBACK_EVERY`, else 8 on webgpu, 1 elsewhere. */
@@ -47,9 +50,9 @@ export class DeferredMetrics {
     return this.parked.length;
   }
 
-  /** Parks one step's (kept) loss and accuracy; true when `every` steps are parked. */
-  add(batch: number, loss: tfjs.Scalar, accuracy: tfjs.Scalar, examples: number, learningRate: number): boolean {
-    this.parked.push({ batch, loss, accuracy, examples, learningRate });
+  /** Parks one step's (kept) loss, accuracy and per-output losses; true when `every` steps are parked. */
+  add(batch: number, loss: tfjs.Scalar, accuracy: tfjs.Scalar, examples: number, learningRate: number, outputs?: tfjs.Tensor1D): boolean {
+    this.parked.push({ batch, loss, accuracy, examples, learningRate, ...(outputs ? { outputs } : {}) });
     return this.parked.length >= this.every;
   }
 
@@ -72,15 +75,31 @@ export class DeferredMetrics {
           all.dispose();
         }
       }
-      return parked.map((p, i) => ({ batch: p.batch, loss: values[i], accuracy: values[parked.length + i], examples: p.examples, learningRate: p.learningRate }));
+      // Per-output losses (designs with several Output blocks) in one more readback.
+      const withOutputs = parked.filter((p) => p.outputs);
+      let outputs: Float32Array | null = null;
+      if (withOutputs.length > 0) {
+        const all = tf.concat(withOutputs.map((p) => p.outputs!));
+        try {
+          outputs = (await all.data()) as Float32Array;
+        } finally {
+          all.dispose();
+        }
+      }
+      let at = 0;
+      return parked.map((p, i) => {
+        const n = p.outputs?.size ?? 0;
+        const outputLosses = p.outputs && outputs ? Array.from(outputs.subarray(at, (at += n))) : undefined;
+        return { batch: p.batch, loss: values[i], accuracy: values[parked.length + i], examples: p.examples, learningRate: p.learningRate, ...(outputLosses ? { outputLosses } : {}) };
+      });
     } finally {
-      tf.dispose(parked.flatMap((p) => [p.loss, p.accuracy]));
+      tf.dispose(parked.flatMap((p) => [p.loss, p.accuracy, ...(p.outputs ? [p.outputs] : [])]));
     }
   }
 
   /** Frees parked tensors without reading them. */
   dispose(): void {
-    this.tf.dispose(this.parked.flatMap((p) => [p.loss, p.accuracy]));
+    this.tf.dispose(this.parked.flatMap((p) => [p.loss, p.accuracy, ...(p.outputs ? [p.outputs] : [])]));
     this.parked = [];
   }
 }

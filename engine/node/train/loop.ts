@@ -19,8 +19,10 @@ import { checkDesignFits, epochOrder, makeBatch, splitValidation } from './data/
 import { mulberry32 } from './data/random';
 import { headOf, type Dataset, type DatasetSpec, type ImageSet } from './data/types';
 import { afterEpoch, INITIAL_STATE } from './epoch-policy';
-import { evaluateSet, lossFunction, type LossFn } from './evaluate';
+import { evaluateSet, singleHead } from './evaluate';
+import { checkHeadsTrainable, headsFor, headsReport, namedLosses, type ModelHeads } from './heads';
 import { buildModelFor, fitInfoFor, lossNameFor } from './model';
+import { analyzeDesign } from '../../analysis/analyze';
 import { createTrainOptimizer, learningRateAt } from './optim';
 import { RunRecordWriter } from './run-record';
 import { trainStepKept, type TrainOptimizer } from './step';
@@ -69,7 +71,8 @@ export class TrainingRun {
   private readonly cfg: RunConfig;
   private readonly model: tfjs.LayersModel;
   private readonly classes: number;
-  private readonly lossFn: LossFn;
+  /** The model's outputs (losses, weights, the main head) and its input count. */
+  private readonly heads: ModelHeads;
   private readonly train: ImageSet;
   private readonly val: ImageSet | null;
   private readonly test: ImageSet;
@@ -93,11 +96,16 @@ export class TrainingRun {
     const { tf } = o;
     this.cfg = resolveConfig(o.document.training, o.overrides ?? {});
     this.readbackEvery = o.readbackEvery ?? readbackInterval(o.backend.name);
+    const analysis = analyzeDesign(o.document);
+    if (analysis.valid) checkHeadsTrainable(o.document, analysis);
+    if (this.cfg.distillation && analysis.valid && analysis.flat.filter((n) => n.type === 'Output' || n.type === 'Input').length > 2) {
+      throw new DesignError('invalid-params', 'knowledge distillation (a teacher) needs a design with one Input and one Output block; this one has more: remove the teacher or the extra inputs and outputs', 'teacher');
+    }
     // A resumed run gets its checkpoint's weights instead of seeded ones.
     this.model = o.buildModel ? o.buildModel(o.document, tf) : buildModelFor(o.document, tf, o.resumeFrom ? undefined : this.cfg.seed);
     checkDesignFits(fitInfoFor(o.document, this.model), o.dataset);
     this.classes = o.dataset.classNames.length;
-    this.lossFn = lossFunction(tf, lossNameFor(o.document));
+    this.heads = analysis.valid ? headsFor(tf, analysis) : singleHead(tf, lossNameFor(o.document));
     const full = this.cfg.limitTrain ? headOf(o.dataset.train, this.cfg.limitTrain) : o.dataset.train;
     this.test = this.cfg.limitTest ? headOf(o.dataset.test, this.cfg.limitTest) : o.dataset.test;
     ({ train: this.train, val: this.val } = splitValidation(full, this.cfg.validationSplit, this.cfg.seed));
@@ -120,6 +128,8 @@ export class TrainingRun {
       this.teacher = await loadTeacher(o.tf, cfg.distillation, this.train.shape, this.classes);
       o.emit({ type: 'log', level: 'info', message: `distilling from ${cfg.distillation.teacher} (T = ${cfg.distillation.temperature}, alpha = ${cfg.distillation.alpha})` });
     }
+    const feeding = headsReport(this.heads);
+    if (feeding) o.emit({ type: 'log', level: 'info', message: feeding });
     o.emit({
       type: 'started',
       dataset: o.dataset.name,
@@ -168,7 +178,7 @@ export class TrainingRun {
     const epochStart = performance.now();
     o.emit({ type: 'epoch-start', epoch, epochs: cfg.epochs, batches: this.batchesPerEpoch, learningRate: learningRateAt(cfg.optimizer.learningRate, cfg.schedule, epoch, cfg.epochs) });
     const order = epochOrder(this.train.count, cfg.seed, epoch);
-    const sums = { loss: 0, acc: 0, seen: 0 };
+    const sums = { loss: 0, acc: 0, seen: 0, outputs: new Array<number>(this.heads.heads.length).fill(0) };
     let lr = cfg.optimizer.learningRate;
     // Each step's loss and accuracy stay on the device until `readbackEvery` steps ran (webgpu: a readback drains the GPU queue).
     const metrics = new DeferredMetrics(o.tf, this.readbackEvery);
@@ -198,8 +208,8 @@ export class TrainingRun {
         this.opt.setLearningRate(lr);
         const idx = order.subarray(b * cfg.batchSize, Math.min(this.train.count, (b + 1) * cfg.batchSize));
         const batch = makeBatch(this.train, idx, this.classes, cfg.augment, rand);
-        const kept = trainStepKept({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, lossFn: this.lossFn, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr, ...(this.teacher ? { teacher: this.teacher } : {}) });
-        const due = metrics.add(b, kept.loss, kept.accuracy, batch.size, lr);
+        const kept = trainStepKept({ tf: o.tf, model: this.model, opt: this.opt, trainable: this.trainable, kernels: this.kernels, heads: this.heads, batch, exampleShape: this.train.shape, classes: this.classes, learningRate: lr, ...(this.teacher ? { teacher: this.teacher } : {}) });
+        const due = metrics.add(b, kept.loss, kept.accuracy, batch.size, lr, kept.outputLosses);
         // Read when due, at the epoch's end, and before a pause or stop takes effect (so the UI is current).
         if (due || b === this.batchesPerEpoch - 1 || o.control.paused || o.control.stopRequested) await drain();
       }
@@ -208,7 +218,9 @@ export class TrainingRun {
     }
     const seen = sums.seen;
     if (seen === 0) return 'empty';
-    const v = this.val ? await evaluateSet(o.tf, this.model, this.val, this.classes, this.lossFn) : null;
+    const v = this.val ? await evaluateSet(o.tf, this.model, this.val, this.classes, this.heads) : null;
+    const trainOutputs = namedLosses(this.heads, sums.outputs.map((x) => x / seen));
+    const valOutputs = v?.outputLosses ? namedLosses(this.heads, v.outputLosses) : undefined;
     return {
       epoch,
       loss: sums.loss / seen,
@@ -217,12 +229,14 @@ export class TrainingRun {
       valAccuracy: v ? v.accuracy : null,
       learningRate: lr,
       seconds: (performance.now() - epochStart) / 1000,
+      ...(trainOutputs ? { outputLosses: trainOutputs } : {}),
+      ...(valOutputs ? { valOutputLosses: valOutputs } : {}),
     };
   }
 
   /** Takes one step's metrics (read back): the batch events, the epoch sums, the ETA and the NaN guard. */
-  private recordStep(epoch: number, m: StepMetrics, sums: { loss: number; acc: number; seen: number }, seconds: number): void {
-    this.throttle.push(m.batch, m.loss, m.accuracy, m.examples);
+  private recordStep(epoch: number, m: StepMetrics, sums: { loss: number; acc: number; seen: number; outputs: number[] }, seconds: number): void {
+    this.throttle.push(m.batch, m.loss, m.accuracy, m.examples, m.outputLosses);
     if (!Number.isFinite(m.loss)) {
       this.flushBatches(epoch);
       throw new NonFiniteLoss(
@@ -233,6 +247,7 @@ export class TrainingRun {
     }
     sums.loss += m.loss * m.examples;
     sums.acc += m.accuracy * m.examples;
+    m.outputLosses?.forEach((v, i) => (sums.outputs[i] += v * m.examples));
     sums.seen += m.examples;
     this.stepSeconds = Number.isNaN(this.stepSeconds) ? seconds : 0.8 * this.stepSeconds + 0.2 * seconds;
     if (this.throttle.due() || m.batch === this.batchesPerEpoch - 1) this.report(epoch, m.batch);
@@ -250,7 +265,8 @@ export class TrainingRun {
 
   private flushBatches(epoch: number) {
     const flush = this.throttle.flush();
-    if (flush) this.o.emit({ type: 'batch', epoch, batch: flush.batch, batches: this.batchesPerEpoch, loss: flush.loss, accuracy: flush.accuracy });
+    const outputs = flush?.outputLosses ? Object.fromEntries(this.heads.heads.map((h, i) => [h.name, flush.outputLosses![i] ?? []])) : undefined;
+    if (flush) this.o.emit({ type: 'batch', epoch, batch: flush.batch, batches: this.batchesPerEpoch, loss: flush.loss, accuracy: flush.accuracy, ...(outputs ? { outputLosses: outputs } : {}) });
     return flush;
   }
 
@@ -275,7 +291,7 @@ export class TrainingRun {
   private async teacherReport(studentAccuracy: number | null): Promise<Record<string, unknown> | null> {
     const { o, teacher } = this;
     if (!teacher) return null;
-    const t = this.test.count ? await evaluateSet(o.tf, teacher.model, this.test, this.classes, this.lossFn) : null;
+    const t = this.test.count ? await evaluateSet(o.tf, teacher.model, this.test, this.classes, this.heads) : null;
     teacher.model.dispose();
     this.teacher = null;
     const fmt = (a: number | null) => (a === null ? 'n/a' : `${(a * 100).toFixed(2)}%`);
@@ -287,7 +303,8 @@ export class TrainingRun {
   private async finish(status: LoopStatus): Promise<TrainingEventOf<'finished'>> {
     const { o } = this;
     const evalStart = performance.now();
-    const testEval = status === 'stopped' || this.test.count === 0 ? null : await evaluateSet(o.tf, this.model, this.test, this.classes, this.lossFn, 256, true);
+    const testEval = status === 'stopped' || this.test.count === 0 ? null : await evaluateSet(o.tf, this.model, this.test, this.classes, this.heads, 256, true);
+    const testOutputs = testEval?.outputLosses ? namedLosses(this.heads, testEval.outputLosses) : undefined;
     const modelDir = path.join(o.outDir, 'model');
     await saveModelFiles(this.model, modelDir);
     // Per test example (the first `test` examples of the dataset's test split, in order): what the model
@@ -295,7 +312,7 @@ export class TrainingRun {
     if (testEval?.predictions) await writeJsonAtomic(path.join(o.outDir, PREDICTIONS_FILE), { format: 'layerloom.predictions', version: 1, ...testEval.predictions });
     const distillation = await this.teacherReport(testEval?.accuracy ?? null);
     await this.record.write(status, this.state.history, {
-      test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix } : null,
+      test: testEval ? { accuracy: testEval.accuracy, loss: testEval.loss, confusionMatrix: testEval.confusionMatrix, ...(testOutputs ? { outputLosses: testOutputs } : {}) } : null,
       evalSeconds: (performance.now() - evalStart) / 1000,
       ...(distillation ? { distillation } : {}),
     });
@@ -306,6 +323,7 @@ export class TrainingRun {
       epochs: this.state.epochsDone,
       testAccuracy: testEval?.accuracy ?? null,
       testLoss: testEval?.loss ?? null,
+      ...(testOutputs ? { testOutputLosses: testOutputs } : {}),
       confusionMatrix: testEval?.confusionMatrix ?? null,
       classNames: o.dataset.classNames,
       modelPath: modelDir,
@@ -321,6 +339,11 @@ export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finis
   if (o.backend.name === 'torch') {
     if (resolveConfig(o.document.training, o.overrides ?? {}).distillation) {
       throw new DesignError('invalid-params', 'knowledge distillation (a teacher) trains on the tfjs backends; choose a backend other than torch', 'teacher');
+    }
+    const ends = o.document.nodes.filter((n) => n.type === 'Input' || n.type === 'Output');
+    const inputs = ends.filter((n) => n.type === 'Input').length;
+    if (inputs !== 1 || ends.length - inputs !== 1) {
+      throw new DesignError('invalid-params', `the torch backend trains designs with one Input and one Output block (its trainer reads one loss); this design has ${inputs} inputs and ${ends.length - inputs} outputs: choose a tfjs backend (auto, cpu, wasm, tensorflow)`, 'backend');
     }
     return (await import('./torch/run')).runTorchTraining(o);
   }

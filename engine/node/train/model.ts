@@ -4,7 +4,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeDesign } from '../../analysis/analyze';
-import { compileModel, type Tf } from '../../compile/compile';
+import { compileModel, modelInputs, modelOutputs, type Tf } from '../../compile/compile';
 import { applyWeights, freshWeights } from '../../onnx/weights';
 import type { DesignDocument } from '../../schema/document';
 import type { DesignFitInfo } from './data/dataset';
@@ -28,18 +28,23 @@ export function lossNameFor(doc: DesignDocument): string {
   return typeof out?.params.loss === 'string' ? out.params.loss : 'categoricalCrossentropy';
 }
 
-/** The model's input shape and output width, with the document paths of the Input block and the last layer. */
+/**
+ * The model's inputs (shapes) and outputs (widths) in `model.inputs` / `model.outputs` order, with the document
+ * paths of each Input block's shape and of the Dense layer before each Output (when it is one).
+ */
 export function fitInfoFor(doc: DesignDocument, model: tfjs.LayersModel): DesignFitInfo {
-  const inputIdx = doc.nodes.findIndex((n) => n.type === 'Input');
-  const outIdx = doc.nodes.findIndex((n) => n.type === 'Output');
-  const outNode = outIdx >= 0 ? doc.nodes[outIdx] : undefined;
-  const lastId = outNode ? doc.edges.find((e) => e.target.node === outNode.id)?.source.node : undefined;
-  const lastIdx = lastId ? doc.nodes.findIndex((n) => n.id === lastId) : -1;
-  const outShape = model.outputs[0].shape;
-  return {
-    inputShape: model.inputs[0].shape.slice(1),
-    outputUnits: outShape.length === 2 ? outShape[1] : null,
-    inputPath: inputIdx >= 0 ? `nodes[${inputIdx}].params.shape` : undefined,
-    outputPath: lastIdx >= 0 && doc.nodes[lastIdx].type === 'Dense' ? `nodes[${lastIdx}].params.units` : undefined,
-  };
+  const analysis = analyzeDesign(doc);
+  const indexOf = (id: string) => doc.nodes.findIndex((n) => n.id === id);
+  const inputs = modelInputs(analysis).map((spec, i) => {
+    const idx = indexOf(spec.nodeId);
+    return { shape: model.inputs[i].shape.slice(1), ...(idx >= 0 ? { path: `nodes[${idx}].params.shape` } : {}) };
+  });
+  const outputs = modelOutputs(analysis).map((spec, i) => {
+    const shape = model.outputs[i].shape;
+    const lastId = doc.edges.find((e) => e.target.node === spec.nodeId)?.source.node;
+    const lastIdx = lastId ? indexOf(lastId) : -1;
+    const path = lastIdx >= 0 && doc.nodes[lastIdx].type === 'Dense' ? `nodes[${lastIdx}].params.units` : undefined;
+    return { units: shape.length === 2 ? shape[1] : null, name: spec.name, ...(path ? { path } : {}) };
+  });
+  return { inputs, outputs };
 }

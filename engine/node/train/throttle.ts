@@ -9,6 +9,8 @@ export interface BatchFlush {
   batch: number;
   loss: Array<number | null>;
   accuracy: Array<number | null>;
+  /** With several outputs: per output (in head order), each step's loss. */
+  outputLosses?: Array<Array<number | null>>;
   examples: number;
   seconds: number;
 }
@@ -17,6 +19,7 @@ export interface BatchFlush {
 export class BatchThrottle {
   private loss: Array<number | null> = [];
   private accuracy: Array<number | null> = [];
+  private outputs: Array<Array<number | null>> | undefined;
   private lastBatch = -1;
   private examples = 0;
   private last: number;
@@ -28,10 +31,15 @@ export class BatchThrottle {
     this.last = now();
   }
 
-  /** Records one step; non-finite values become null (JSON has no NaN). */
-  push(batch: number, loss: number, accuracy: number, examples: number): void {
-    this.loss.push(Number.isFinite(loss) ? loss : null);
-    this.accuracy.push(Number.isFinite(accuracy) ? accuracy : null);
+  /** Records one step (with several outputs, each one's loss); non-finite values become null (JSON has no NaN). */
+  push(batch: number, loss: number, accuracy: number, examples: number, outputLosses?: readonly number[]): void {
+    const finite = (v: number) => (Number.isFinite(v) ? v : null);
+    this.loss.push(finite(loss));
+    this.accuracy.push(finite(accuracy));
+    if (outputLosses) {
+      this.outputs ??= outputLosses.map(() => []);
+      outputLosses.forEach((v, i) => this.outputs![i]?.push(finite(v)));
+    }
     this.lastBatch = batch;
     this.examples += examples;
   }
@@ -45,9 +53,10 @@ export class BatchThrottle {
   flush(): BatchFlush | null {
     if (this.loss.length === 0) return null;
     const t = this.now();
-    const out: BatchFlush = { batch: this.lastBatch, loss: this.loss, accuracy: this.accuracy, examples: this.examples, seconds: (t - this.last) / 1000 };
+    const out: BatchFlush = { batch: this.lastBatch, loss: this.loss, accuracy: this.accuracy, examples: this.examples, seconds: (t - this.last) / 1000, ...(this.outputs ? { outputLosses: this.outputs } : {}) };
     this.loss = [];
     this.accuracy = [];
+    this.outputs = undefined;
     this.examples = 0;
     this.last = t;
     return out;

@@ -139,8 +139,10 @@ describe('splits, batches and fit', () => {
   });
 
   it.each([
-    [{ inputShape: [32, 32, 3], outputUnits: 10, inputPath: 'nodes[0].params.shape' }, /set Input to 28×28×1/],
-    [{ inputShape: [28, 28, 1], outputUnits: 5 }, /set the last Dense to 10 units/],
+    [{ inputs: [{ shape: [32, 32, 3], path: 'nodes[0].params.shape' }], outputs: [{ units: 10 }] }, /set Input to 28×28×1/],
+    [{ inputs: [{ shape: [28, 28, 1] }], outputs: [{ units: 5 }] }, /set the last Dense to 10 units/],
+    [{ inputs: [{ shape: [28, 28, 1] }, { shape: [28, 28, 3] }], outputs: [{ units: 10 }] }, /input is 28×28×3 .* set Input to 28×28×1/],
+    [{ inputs: [{ shape: [28, 28, 1] }], outputs: [{ units: 10, name: 'output' }, { units: 4, name: 'aux1_output' }] }, /the output 'aux1_output' has 4 values .* 10 classes/],
   ])('explains a mismatch with the fix', (design, message) => {
     const ds = loadDataset({ kind: 'default' });
     let err: unknown;

@@ -40,32 +40,34 @@ export function loadDataset(spec: DatasetSpec, inputShape?: readonly number[]): 
   }
 }
 
-/** Where the design's input and class count live, for error paths (`nodes[0].params.shape`). */
+/**
+ * The design's inputs (shape) and outputs (width), with the document paths to name in a mismatch
+ * (`nodes[0].params.shape`). Every input is fed the dataset's image and every output learns its label.
+ */
 export interface DesignFitInfo {
-  inputShape: readonly (number | null)[];
-  outputUnits: number | null;
-  inputPath?: string;
-  outputPath?: string;
+  inputs: Array<{ shape: readonly (number | null)[]; path?: string }>;
+  outputs: Array<{ units: number | null; path?: string; name?: string }>;
 }
 
-/** Throws `DesignError('data-mismatch')` with the fix when the design's input or class count does not fit the data. */
+/** Throws `DesignError('data-mismatch')` with the fix when an input or an output of the design does not fit the data. */
 export function checkDesignFits(design: DesignFitInfo, data: Dataset): void {
   const shape = data.train.shape;
-  const want = design.inputShape;
-  if (want.length !== 3 || want.some((d, i) => d !== null && d !== shape[i])) {
-    throw new DesignError(
-      'data-mismatch',
-      `the design's input is ${want.map((d) => d ?? '?').join('×')} but ${data.name} has ${shape.join('×')} images: set Input to ${shape.join('×')}`,
-      design.inputPath,
-    );
+  for (const input of design.inputs) {
+    const want = input.shape;
+    if (want.length !== 3 || want.some((d, i) => d !== null && d !== shape[i])) {
+      throw new DesignError(
+        'data-mismatch',
+        `the design's input is ${want.map((d) => d ?? '?').join('×')} but ${data.name} has ${shape.join('×')} images: set Input to ${shape.join('×')}`,
+        input.path,
+      );
+    }
   }
   const classes = data.classNames.length;
-  if (design.outputUnits !== classes) {
-    throw new DesignError(
-      'data-mismatch',
-      `the design outputs ${design.outputUnits ?? '?'} values but ${data.name} has ${classes} classes: set the last Dense to ${classes} units`,
-      design.outputPath,
-    );
+  const several = design.outputs.length > 1;
+  for (const out of design.outputs) {
+    if (out.units === classes) continue;
+    const what = several ? `the output '${out.name ?? '?'}' has ${out.units ?? '?'} values` : `the design outputs ${out.units ?? '?'} values`;
+    throw new DesignError('data-mismatch', `${what} but ${data.name} has ${classes} classes: set the ${several ? 'Dense before it' : 'last Dense'} to ${classes} units`, out.path);
   }
 }
 
