@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 const CPU: BackendInfo = { name: 'cpu', reason: 'test', skipped: [] };
 
-async function train(document: DesignDocument, backend: BackendInfo = CPU) {
+async function train(document: DesignDocument, backend: BackendInfo = CPU, readbackEvery?: number) {
   const events: TrainingEvent[] = [];
   const finished = await runTraining({
     tf,
@@ -38,6 +38,7 @@ async function train(document: DesignDocument, backend: BackendInfo = CPU) {
     backend,
     emit: (e) => events.push(eventSchema.parse(e)),
     control: new TrainingControl(),
+    ...(readbackEvery ? { readbackEvery } : {}),
   });
   return { finished, events };
 }
@@ -76,6 +77,14 @@ describe('training with several outputs and inputs', () => {
     const record = JSON.parse(readFileSync(finished.recordPath, 'utf8'));
     expect(Object.keys(record.test.outputLosses)).toEqual(['output', 'aux_output']);
     expect(finished.confusionMatrix!.flat().reduce((a, b) => a + b, 0)).toBe(64);
+  });
+
+  it('reads the per-output losses back in groups (as on webgpu) with the same values as step by step', async () => {
+    const steps = (events: TrainingEvent[]) => events.flatMap((e) => (e.type === 'batch' ? e.outputLosses!.aux_output : []));
+    const each = await train(twoHeadCnn(), CPU, 1);
+    const grouped = await train(twoHeadCnn(), CPU, 4);
+    expect(steps(grouped.events)).toHaveLength(6);
+    expect(steps(grouped.events)).toEqual(steps(each.events));
   });
 
   it('feeds the same image to two inputs of the same shape, and says so', async () => {
