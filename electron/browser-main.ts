@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { startBrowserServer, type BrowserServer } from './browser-server';
 
 export { startBrowserServer } from './browser-server';
@@ -53,6 +53,8 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<Brows
     version: pkg.version,
     port: options.port,
     trainingWorkerEntry: join(options.root, 'engine', 'node', 'train', 'worker.ts'),
+    // Dataset folders outside the documents folder the user allows at launch (e.g. /usr/share/datasets).
+    datasetDirs: (process.env.LAYERLOOM_DATASET_DIRS ?? '').split(delimiter).filter(Boolean),
   });
   console.log(`\nLayerLoom is running in browser mode at:\n\n  ${server.url}\n\n(the token in the URL is this launch's secret; keep it private). Press Ctrl+C to stop.`);
   if (options.open !== false) {

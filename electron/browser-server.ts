@@ -30,6 +30,8 @@ export interface BrowserServerOptions {
   trainingWorkerEntry?: string;
   /** Folders file paths may name (default: the documents and runs folders; see `path-guard.ts`). */
   allowedRoots?: string[];
+  /** More folders dataset paths may name (`LAYERLOOM_DATASET_DIRS`). */
+  datasetDirs?: string[];
 }
 
 /** A running browser-mode server. */
@@ -112,6 +114,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     emit: broadcast,
     trainingWorkerEntry: options.trainingWorkerEntry,
     ...(options.allowedRoots ? { allowedRoots: options.allowedRoots } : {}),
+    ...(options.datasetDirs ? { datasetDirs: options.datasetDirs } : {}),
   });
   let port = 0;
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];

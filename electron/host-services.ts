@@ -54,6 +54,11 @@ export interface HostServicesOptions {
    * folder in browser mode (no native dialogs: every path comes from the page), unconfined in Electron.
    */
   allowedRoots?: string[] | null;
+  /**
+   * More folders dataset paths may name, besides `allowedRoots` (browser mode: `LAYERLOOM_DATASET_DIRS`). Where
+   * paths are confined, dataset folders are too (training, previews, searches, a run's dataset in Inspect).
+   */
+  datasetDirs?: string[];
 }
 
 /** One async handler per channel, taking a validated request. */
@@ -142,6 +147,15 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     roots: options.allowedRoots !== undefined ? options.allowedRoots : options.mode === 'browser' ? [documentsDir, runsDir] : null,
     platform: options.platform,
   });
+  // Datasets are read-only inputs but their pixels go back to the page (previews, samples): same confinement.
+  const datasetGuard = guard.roots
+    ? createPathGuard({
+      baseDir: documentsDir,
+      roots: [...guard.roots, ...(options.datasetDirs ?? [])],
+      platform: options.platform,
+      hint: 'put the dataset there, or start LayerLoom with LAYERLOOM_DATASET_DIRS naming its folder',
+    })
+    : undefined;
   let training: TrainingService | undefined;
   const trainingService = (): TrainingService =>
     (training ??= createTrainingService({
@@ -150,14 +164,15 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       documentsDir,
       workerEntry: options.trainingWorkerEntry,
       emit: (event) => options.emit?.('trainingEvent', event),
+      datasetGuard,
     }));
 
   let search: SearchService | undefined;
   const searchService = (): SearchService =>
-    (search ??= createSearchService({ runsDir, documentsDir, emit: (event) => options.emit?.('searchEvent', event) }));
+    (search ??= createSearchService({ runsDir, documentsDir, datasetGuard, emit: (event) => options.emit?.('searchEvent', event) }));
 
   let inspect: InspectService | undefined;
-  const inspectService = (): InspectService => (inspect ??= createInspectService({ runsDir }));
+  const inspectService = (): InspectService => (inspect ??= createInspectService({ runsDir, datasetGuard }));
 
   async function addRecent(path: string): Promise<string[]> {
     return writeRecent([path, ...(await readRecent()).filter((p) => p !== path)].slice(0, MAX_RECENT_FILES));

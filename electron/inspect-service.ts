@@ -6,10 +6,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
 import type { InspectWorkerReply, InspectWorkerRequest } from '../engine/node/inspect/worker';
+import { runDataset } from '../engine/node/inspect/run-folder';
+import type { PathGuard } from './path-guard';
 
 /** Where the worker entry lives (TypeScript, run through tsx's loader). */
 export const INSPECT_WORKER_ENTRY = fileURLToPath(new URL('../engine/node/inspect/worker.ts', import.meta.url));
@@ -22,6 +24,11 @@ export interface InspectServiceOptions {
   workerEntry?: string;
   /** How long one computation may take before the worker is killed (default 120 s). */
   timeoutMs?: number;
+  /**
+   * Confines the dataset a run folder names (browser mode): run folders are files the page can write, so the
+   * dataset their `run.json`/`request.json` points at is checked before the worker loads it.
+   */
+  datasetGuard?: PathGuard;
 }
 
 /** The service's handlers. */
@@ -80,8 +87,12 @@ export function createInspectService(options: InspectServiceOptions): InspectSer
 
   return {
     async inspectCompute(request) {
-      const dir = join(options.runsDir, request.runId);
+      const runsDir = resolve(options.runsDir);
+      const dir = resolve(runsDir, request.runId);
+      if (!dir.startsWith(runsDir + sep)) throw new HostError('bad-path', `${request.runId}: not a run`, 'runId');
       if (!existsSync(dir)) throw new HostError('not-found', `no run ${request.runId} in the run history`, 'runId');
+      const spec = options.datasetGuard ? runDataset(dir).spec : null;
+      if (spec && spec.kind !== 'default') options.datasetGuard!.check(spec.dir, 'dataset');
       const id = nextId++;
       const c = worker();
       return new Promise<InvokeResponse<'inspectCompute'>>((resolve, reject) => {

@@ -41,7 +41,8 @@ function realPathOf(full: string): string {
  * Creates a guard. Relative paths resolve in `baseDir`, `~` in the home folder; with `roots` set, the result
  * (and its real path) must lie inside one of them.
  */
-export function createPathGuard(options: { baseDir: string; roots: readonly string[] | null; platform?: string }): PathGuard {
+export function createPathGuard(options: { baseDir: string; roots: readonly string[] | null; platform?: string; hint?: string }): PathGuard {
+  const hint = options.hint ?? 'open and save files there';
   const platform = options.platform ?? process.platform;
   const roots = options.roots?.map((r) => resolve(r)) ?? null;
   const realRoots = roots?.map(realPathOf) ?? null;
@@ -57,11 +58,11 @@ export function createPathGuard(options: { baseDir: string; roots: readonly stri
       if (!roots || !realRoots) return full;
       const where = roots.join(', ');
       if (!roots.some((root) => inside(full, root))) {
-        throw new HostError('permission-denied', `${raw}: outside the folder LayerLoom works in (${where}); open and save files there`, field);
+        throw new HostError('permission-denied', `${raw}: outside the folder LayerLoom works in (${where}); ${hint}`, field);
       }
       const real = realPathOf(full);
       if (!realRoots.some((root) => inside(real, root))) {
-        throw new HostError('permission-denied', `${raw}: leads through a symbolic link to ${real}, outside the folder LayerLoom works in (${where})`, field);
+        throw new HostError('permission-denied', `${raw}: leads through a symbolic link to ${real}, outside the folder LayerLoom works in (${where}); ${hint}`, field);
       }
       return full;
     },

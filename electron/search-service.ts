@@ -16,7 +16,8 @@ import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { DesignError } from '../engine/errors';
 import { parseDocument } from '../engine/schema/load';
 import { documentSpace } from '../engine/search/space';
-import { resolveDatasetSpec } from './training/dataset-preview';
+import { confineDatasetSpec } from './training/dataset-preview';
+import type { PathGuard } from './path-guard';
 import { SEARCHES_FOLDER } from './run-history';
 
 /** Where the worker entry lives (TypeScript, run through tsx's loader). */
@@ -31,6 +32,8 @@ export interface SearchServiceOptions {
   /** Receives every search event (validated). */
   emit: (event: SearchEvent) => void;
   workerEntry?: string;
+  /** Confines dataset folders to the folders the user chose (browser mode; see `confineDatasetSpec`). */
+  datasetGuard?: PathGuard;
 }
 
 /** The service's handlers. */
@@ -176,7 +179,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       const searchId = new Date().toISOString().replace(/[:.]/g, '-');
       const outDir = join(searchesDir, searchId);
       const command = searchCommandSchema.safeParse({
-        type: 'start', document: request.document, space, dataset: resolveDatasetSpec(request.dataset, options.documentsDir),
+        type: 'start', document: request.document, space, dataset: confineDatasetSpec(request.dataset, options.documentsDir, options.datasetGuard),
         run: { method: doc.search.method, budget: doc.search.budget, batches: doc.search.batches, seed: request.seed },
         overrides: request.overrides, backend: request.backend, outDir,
       });

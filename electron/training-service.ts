@@ -10,7 +10,9 @@ import { parseDatasetSpec } from '../engine/node/train/data/dataset';
 import { headOf } from '../engine/node/train/data/types';
 import type { InvokeChannel } from '../contract/channels';
 import { HostError, type InvokeRequest, type InvokeResponse, type TrainingEventPayload } from '../contract/host-contract';
-import { DatasetCache, resolveDatasetSpec, sampleImage } from './training/dataset-preview';
+import type { DatasetSpec } from '../engine/node/train/data/types';
+import type { PathGuard } from './path-guard';
+import { confineDatasetSpec, DatasetCache, sampleImage } from './training/dataset-preview';
 import { TrainingWorkerHost } from './training/worker-host';
 import { exportRunModel, listRuns, readRunEvents, readRunFiles, readRunRequest, RunLog, summarizeRun } from './run-history';
 
@@ -25,6 +27,11 @@ export interface TrainingServiceOptions {
   emit: (event: TrainingEventPayload) => void;
   /** The worker entry (`engine/node/train/worker.ts` under the repository root); bundles cannot derive it themselves. */
   workerEntry?: string;
+  /**
+   * Confines dataset folders (browser mode: the folders the user chose, see `path-guard.ts`); the embedded
+   * dataset is always allowed. Without it folders resolve against `documentsDir` unconfined.
+   */
+  datasetGuard?: PathGuard;
 }
 
 type Handler<C extends InvokeChannel> = (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
@@ -79,6 +86,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     if (!dir.startsWith(runsDir + sep)) throw new HostError('bad-path', `${runId}: not a run`, 'runId');
     return dir;
   };
+  const datasetOf = (spec: DatasetSpec): DatasetSpec => confineDatasetSpec(spec, baseDir, options.datasetGuard);
   const userPath = (raw: string) => {
     const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
     return isAbsolute(expanded) ? resolve(expanded) : resolve(baseDir, expanded);
@@ -92,7 +100,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         resumeFrom = resolve(runsDir, request.resumeFrom);
         if (!resumeFrom.startsWith(runsDir + sep)) throw new HostError('bad-path', `${request.resumeFrom}: checkpoints to resume from must be inside ${runsDir}`, 'resumeFrom');
       }
-      const dataset = resolveDatasetSpec(request.dataset, baseDir);
+      const dataset = datasetOf(request.dataset);
       const runId = newRunId();
       const outDir = join(runsDir, runId);
       const design = typeof request.document.name === 'string' ? request.document.name : 'Untitled';
@@ -123,7 +131,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       };
     },
     async preview({ dataset, perClass, inputShape }) {
-      return datasets.preview(resolveDatasetSpec(dataset, baseDir), perClass, inputShape);
+      return datasets.preview(datasetOf(dataset), perClass, inputShape);
     },
     async runs() {
       return { runsDir, runs: await listRuns(runsDir, live?.runId ?? null, live?.events) };
@@ -142,7 +150,8 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const ds = record?.dataset as { spec?: unknown } | undefined;
       if (!record || !predictions || typeof ds?.spec !== 'string') throw new HostError('not-found', `${runId}: the run has no test results (it was stopped or did not finish)`, 'runId');
       const input = (design?.nodes as Array<{ type?: string; params?: { shape?: number[] } }> | undefined)?.find((n) => n.type === 'Input')?.params?.shape;
-      const data = datasets.load(parseDatasetSpec(ds.spec), input);
+      // The record is a file in the runs folder, which the page can write in browser mode: check its dataset too.
+      const data = datasets.load(datasetOf(parseDatasetSpec(ds.spec)), input);
       const test = headOf(data.test, predictions.predicted.length);
       const picked: number[] = [];
       for (let i = 0; i < test.count; i++) {

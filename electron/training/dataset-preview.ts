@@ -10,6 +10,7 @@ import { imageSize, type Dataset, type DatasetSpec, type ImageSet } from '../../
 import { DesignError } from '../../engine/errors';
 import { HostError, type InvokeResponse } from '../../contract/host-contract';
 import type { SampleImage } from '../../contract/training-runs';
+import type { PathGuard } from '../path-guard';
 
 /** Largest side of a preview image; bigger images are shrunk (nearest neighbour) to keep messages small. */
 export const PREVIEW_MAX_SIDE = 64;
@@ -20,6 +21,16 @@ export function resolveDatasetSpec(spec: DatasetSpec, baseDir: string): DatasetS
   const raw = spec.dir.trim();
   const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
   return { kind: spec.kind, dir: isAbsolute(expanded) ? resolve(expanded) : resolve(baseDir, expanded) };
+}
+
+/**
+ * `resolveDatasetSpec` for a spec that came from the page: with `guard` set (browser mode) its folder must lie
+ * in a folder the user chose (`path-guard.ts`: `..`, absolute paths elsewhere, symlinks out, NUL bytes and
+ * Windows drive/UNC paths are refused with a `HostError` on `dataset`). The embedded dataset is always allowed.
+ */
+export function confineDatasetSpec(spec: DatasetSpec, baseDir: string, guard?: PathGuard): DatasetSpec {
+  if (spec.kind === 'default' || !guard) return resolveDatasetSpec(spec, baseDir);
+  return { kind: spec.kind, dir: guard.check(spec.dir.trim(), 'dataset') };
 }
 
 /** One image of a set as a (possibly shrunk) sample. */

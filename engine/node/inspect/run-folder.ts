@@ -61,7 +61,7 @@ export function runModelPath(dir: string): string | null {
 }
 
 /** The dataset a run trained on, from `run.json` or `request.json`; null when neither says. */
-function runDataset(dir: string): { spec: DatasetSpec | null; classNames: string[] | null } {
+export function runDataset(dir: string): { spec: DatasetSpec | null; classNames: string[] | null } {
   const record = readJson(path.join(dir, 'run.json'));
   const ds = record?.dataset as { spec?: unknown; classNames?: unknown } | undefined;
   const classNames = Array.isArray(ds?.classNames) ? ds.classNames.map(String) : null;
