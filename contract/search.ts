@@ -55,6 +55,8 @@ export const searchEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('training'), id: z.string(), round: z.number().int(), batches: z.number().int() }),
   /** A candidate finished a training; its point on the accuracy-vs-MACs plot. `run` is its run folder, relative to the search's. */
   z.object({ type: z.literal('trained'), id: z.string(), round: z.number().int(), batches: z.number().int(), accuracy: finite, seconds: finite, run: z.string() }),
+  /** A candidate's training failed (it diverged, or could not be built); the search goes on without it. */
+  z.object({ type: z.literal('failed'), id: z.string(), round: z.number().int(), message: z.string() }),
   z.object({ type: z.literal('finished'), status: z.enum(['completed', 'stopped']), front: z.array(z.string()), best: z.string().nullable(), seconds: finite }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

@@ -61,7 +61,10 @@ export function summarizeSearch(searchId: string, design: string, events: readon
   const drawn = events.find((e) => e.type === 'drawn');
   const finished = events.find((e) => e.type === 'finished');
   const accuracy = new Map<string, number>();
-  for (const e of events) if (e.type === 'trained') accuracy.set(e.id, e.accuracy);
+  for (const e of events) {
+    if (e.type === 'trained') accuracy.set(e.id, e.accuracy);
+    else if (e.type === 'failed') accuracy.delete(e.id);
+  }
   const status = live ? 'running' : finished?.type === 'finished' ? finished.status : events.some((e) => e.type === 'error') ? 'failed' : 'interrupted';
   return {
     searchId, design, status,

@@ -65,3 +65,26 @@ describe('runSearch memory check', () => {
     expect(result.candidates.find((c) => c.choice['conv.filters'] === 2)!.accuracy).not.toBeNull();
   }, 60_000);
 });
+
+describe('runSearch with a candidate that cannot train', () => {
+  it('reports its failure and goes on with the others', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'layerloom-search-'));
+    // 5 classes out of the dataset's 10: the analysis cannot know, the training refuses the data.
+    const space = searchSpaceSchema.parse({ params: [{ node: 'head', param: 'units', values: [5, 10] }] });
+    const events: string[] = [];
+    const result = await runSearch({
+      tf, document: design(), space, dataset: data, budget: 2, method: 'halving', batches: 1, seed: 1, outDir,
+      backend: { name: 'cpu', reason: 'test', skipped: [] }, overrides: { limitTrain: 64, limitTest: 32, batchSize: 16 },
+      emit: (e) => events.push(e.type === 'failed' || e.type === 'trained' ? `${e.type}:${e.id}` : e.type),
+    });
+    const bad = result.candidates.find((c) => c.choice['head.units'] === 5)!;
+    const good = result.candidates.find((c) => c.choice['head.units'] === 10)!;
+    expect(bad.failed).toMatch(/class/i);
+    expect(bad.accuracy).toBeNull();
+    expect(good.accuracy).not.toBeNull();
+    expect(result.best).toBe(good.id);
+    // Halving: the failed one drops out; the survivor trains again on twice the batches.
+    expect(events).toEqual(['drawn', 'training', `failed:${bad.id}`, 'training', `trained:${good.id}`, 'training', `trained:${good.id}`, 'finished']);
+    expect(good.batches).toBe(2);
+  }, 60_000);
+});

@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../fs-atomic';
 import { assertWithinMemoryBudget, type MemoryBudget } from '../limits';
 import { TrainingControl } from '../train/control';
 import type { Dataset, DatasetSpec } from '../train/data/types';
-import { runTraining } from '../train/loop';
+import { errorEvent, runTraining } from '../train/loop';
 import type { BackendSelection } from '../train/backends/select';
 
 /** Options of `runSearch`. */
@@ -65,8 +65,10 @@ export interface CandidateResult {
   params: number;
   macs: number;
   rejected: string | null;
-  /** Test accuracy of its last (longest) training; null when rejected. */
+  /** Test accuracy of its last (longest) training; null when rejected or failed. */
   accuracy: number | null;
+  /** Why its training failed (diverged, could not compile, ...); the search goes on without it. */
+  failed?: string;
   /** Batches of that training. */
   batches: number | null;
   runDir: string | null;
@@ -121,7 +123,16 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
         break;
       }
       emit({ type: 'training', id: c.id, round, batches });
-      const r = await trainCandidate(o, c, batches, round);
+      let r: Awaited<ReturnType<typeof trainCandidate>>;
+      try {
+        r = await trainCandidate(o, c, batches, round);
+      } catch (err) {
+        const message = errorEvent(err).message;
+        Object.assign(results.get(c.id)!, { failed: message, accuracy: null });
+        emit({ type: 'failed', id: c.id, round, message });
+        log(`round ${round}: ${c.id} ${JSON.stringify(c.choice)} failed: ${message}`);
+        continue;
+      }
       // A training cut short by Stop is not a fair point on the plot: it is left out.
       if (r.stopped) {
         stopped = true;
@@ -132,7 +143,7 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
       log(`round ${round}: ${c.id} ${JSON.stringify(c.choice)} → accuracy ${(r.accuracy * 100).toFixed(1)}% (${batches} batches, ${c.macs.toLocaleString('en-US')} MACs)`);
     }
     if (stopped || o.method === 'random' || alive.length === 1) break;
-    alive = [...alive].sort((a, b) => results.get(b.id)!.accuracy! - results.get(a.id)!.accuracy!).slice(0, Math.ceil(alive.length / 2));
+    alive = alive.filter((c) => results.get(c.id)!.accuracy !== null).sort((a, b) => results.get(b.id)!.accuracy! - results.get(a.id)!.accuracy!).slice(0, Math.ceil(alive.length / 2));
     if (alive.length === 1 && round > 1) break;
     batches *= 2;
   }

@@ -25,9 +25,16 @@ export function startSearchController(): () => void {
   let off: (() => void) | undefined;
   try {
     off = getHostClient().on('searchEvent', (e: SearchEvent) => {
-      // Events of a search this page is not showing (another past one is open) still belong to the live one.
-      if (!isSearchActive(useEditor.getState().searchView.phase)) return;
-      update((v) => applySearchEvent(v, e));
+      const shown = useEditor.getState().searchView;
+      if (!isSearchActive(shown.phase)) {
+        // A search started elsewhere (another window) takes over the view from its first event; the rest of a
+        // search this page is not showing is ignored (a kept one is open instead).
+        if (e.type !== 'drawn') return;
+        useEditor.setState({ searchView: applySearchEvent(beginSearch(null), e), searchSelected: null });
+        void getHostClient().call('searchStatus', {}).then((st) => update((v) => ({ ...v, searchId: st.searchId ?? v.searchId })), () => undefined);
+      } else {
+        update((v) => applySearchEvent(v, e));
+      }
       if (e.type === 'finished' || e.type === 'error') void refreshSearches();
     });
   } catch {

@@ -148,7 +148,7 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
             onClick={() => useEditor.getState().setSearchSelected(c.id)}
             onMouseEnter={() => onHover(c.id)}
             data-testid={`search-row-${c.id}`}
-            data-state={c.rejected ? 'rejected' : c.accuracy !== null ? 'trained' : c.training !== null ? 'training' : 'waiting'}
+            data-state={c.rejected ? 'rejected' : c.failed ? 'failed' : c.accuracy !== null ? 'trained' : c.training !== null ? 'training' : 'waiting'}
           >
             <td className="mono">
               {c.id}
@@ -164,6 +164,8 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
             <td className="mono ll-search__acc">
               {c.rejected ? (
                 <span className="ll-train__error" data-testid={`search-rejected-${c.id}`}>refused: {c.rejected}</span>
+              ) : c.failed ? (
+                <span className="ll-train__error" data-testid={`search-failed-${c.id}`}>training failed: {c.failed}</span>
               ) : c.accuracy !== null ? (
                 <span title={`after ${c.batches} batches`}>{(c.accuracy * 100).toFixed(1)}%</span>
               ) : c.training !== null ? (

@@ -32,6 +32,13 @@ describe('the search view', () => {
     expect(v.candidates.find((c) => c.id === 'c3')).toMatchObject({ accuracy: 0.8, batches: 4, training: null });
   });
 
+  it('a failed training takes the candidate off the plot and the front, with the reason', () => {
+    const v = [...events, { type: 'failed', id: 'c3', round: 2, message: 'loss became NaN' } as SearchEvent].reduce(applySearchEvent, beginSearch('s1'));
+    expect(v.candidates.find((c) => c.id === 'c3')).toMatchObject({ failed: 'loss became NaN', accuracy: null, training: null });
+    expect(v.front).toEqual(['c1']);
+    expect(plotData(v).ids).toEqual(['c1', 'c2']);
+  });
+
   it('an error ends the search with its message', () => {
     const v = applySearchEvent(beginSearch(null), { type: 'error', message: 'document.search: no param is marked searchable' });
     expect(v).toMatchObject({ phase: 'failed', error: 'document.search: no param is marked searchable' });

@@ -17,6 +17,8 @@ export interface CandidateView extends SearchCandidate {
   batches: number | null;
   /** The round it is training in now, if any. */
   training: number | null;
+  /** Why its training failed, if it did. */
+  failed: string | null;
 }
 
 /** The search tab's state. */
@@ -53,11 +55,15 @@ function trainedFront(candidates: readonly CandidateView[]): { front: string[]; 
 export function applySearchEvent(view: SearchView, e: SearchEvent): SearchView {
   switch (e.type) {
     case 'drawn':
-      return { ...view, phase: view.phase === 'stopping' ? 'stopping' : 'running', method: e.method, backend: e.backend, space: e.space, candidates: e.candidates.map((c) => ({ ...c, accuracy: null, batches: null, training: null })), front: [], best: null };
+      return { ...view, phase: view.phase === 'stopping' ? 'stopping' : 'running', method: e.method, backend: e.backend, space: e.space, candidates: e.candidates.map((c) => ({ ...c, accuracy: null, batches: null, training: null, failed: null })), front: [], best: null };
     case 'training':
       return { ...view, candidates: view.candidates.map((c) => (c.id === e.id ? { ...c, training: e.round } : c)) };
     case 'trained': {
       const candidates = view.candidates.map((c) => (c.id === e.id ? { ...c, accuracy: e.accuracy, batches: e.batches, training: null } : c));
+      return { ...view, candidates, ...trainedFront(candidates) };
+    }
+    case 'failed': {
+      const candidates = view.candidates.map((c) => (c.id === e.id ? { ...c, accuracy: null, batches: null, training: null, failed: e.message } : c));
       return { ...view, candidates, ...trainedFront(candidates) };
     }
     case 'finished':
