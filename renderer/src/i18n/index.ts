@@ -7,6 +7,8 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { blockCatalog } from '../engine';
+import { labelOf } from '../panels/param-fields';
 import enBlocks from './locales/en/blocks.json';
 import enDiagnostics from './locales/en/diagnostics.json';
 import enUi from './locales/en/ui.json';
@@ -21,9 +23,23 @@ export type Language = (typeof LANGUAGES)[number];
 /** Each language's name written in that language (the switch shows these, untranslated). */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
 
-/** The bundled language files: language -> namespace -> nested keys. */
+/**
+ * The English block texts (description, explanation, formulas) and param labels come from the engine's block
+ * files, so they are written once; other languages translate them in their blocks.json, keyed by block type.
+ */
+function engineBlockTexts() {
+  const block: Record<string, { description: string; explain?: string; formulas?: Record<string, string> }> = {};
+  const param: Record<string, string> = {};
+  for (const b of blockCatalog()) {
+    block[b.type] = { description: b.description, ...(b.explain ? { explain: b.explain.text, formulas: { ...b.explain.formulas } } : {}) };
+    for (const p of b.params) param[p.name] = labelOf(p.name);
+  }
+  return { block, param };
+}
+
+/** The language files: language -> namespace -> nested keys. */
 export const RESOURCES = {
-  en: { ui: enUi, diagnostics: enDiagnostics, blocks: enBlocks },
+  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() } },
   'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks },
 } as const;
 

@@ -1,8 +1,10 @@
 /** The inspector: the selected node's name, parameters (validated as you type) and figures; actions for a multi-selection. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleCollapsed } from '../canvas/actions';
 import { countUses, getBlock, type DesignNode } from '../engine';
+import { blockDescription, paramLabel } from '../i18n/blocks';
 import { useEditor } from '../store';
 import { canvasAnalysis, scopeView, viewDoc } from '../store/scope';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
@@ -24,6 +26,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
 }
 
 function NameField({ node }: { node: DesignNode }) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const commit = () => {
     if (draft !== null && draft.trim() && draft !== node.name) useEditor.getState().dispatch({ kind: 'renameNode', nodeId: node.id, name: draft });
@@ -39,23 +42,24 @@ function NameField({ node }: { node: DesignNode }) {
         if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
         if (e.key === 'Escape') setDraft(null);
       }}
-      aria-label="Layer name"
+      aria-label={t('inspector.layerName')}
       data-testid="inspector-name"
     />
   );
 }
 
 function NodeInspector({ node }: { node: DesignNode }) {
+  const { t } = useTranslation();
   const spec = getBlock(node.type);
   const a = useEditor((s) => canvasAnalysis(s).analysis?.nodes[node.id]);
   const diags = useEditor(useShallow((s) => (canvasAnalysis(s).analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
   const composites = useEditor((s) => s.doc.composites);
   const useCount = useEditor((s) => countUses(s.doc, String(node.params.definition)));
   const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(node.id));
-  if (!spec) return <div className="ll-empty">Unknown block type “{node.type}”.</div>;
+  if (!spec) return <div className="ll-empty">{t('inspector.unknownType', { type: node.type })}</div>;
   // A user-defined block's only param is its definition link: shown, not edited.
   const definition = node.type === 'Composite' ? composites.find((c) => c.id === node.params.definition) : undefined;
-  const fields = node.type === 'Composite' || boundary ? [] : fieldsOf(spec.params);
+  const fields = node.type === 'Composite' || boundary ? [] : fieldsOf(spec.params).map((f) => ({ ...f, label: paramLabel(f.key, f.label) }));
   const params = node.params;
   let resolved: Record<string, unknown> = params;
   const parsed = spec.params.safeParse(params);
@@ -69,61 +73,61 @@ function NodeInspector({ node }: { node: DesignNode }) {
         <span className="ll-chip">{spec.label}</span>
       </div>
       <p className="ll-inspector__desc">
-        <RichText text={spec.description} />
+        <RichText text={blockDescription(spec.type, spec.description)} />
       </p>
-      {spec.explain && !boundary && <BlockExplainView explain={spec.explain} />}
+      {spec.explain && !boundary && <BlockExplainView type={spec.type} explain={spec.explain} />}
       {boundary && (
         <p className="ll-inspector__desc" data-testid="boundary-note">
-          The block's {node.type === 'Input' ? 'input' : 'output'} port: fixed here. {node.type === 'Input' ? 'Its shape is the one the block receives where it is used.' : 'Wire the layer whose result the block returns into it.'}
+          {t(node.type === 'Input' ? 'inspector.boundaryInput' : 'inspector.boundaryOutput')}
         </p>
       )}
       {spec.kind === 'composite' && (
         <button className="ll-button is-block" onClick={() => useEditor.getState().enterScope(node.id)} data-testid="open-composite">
-          <Icon name="layers" size={14} /> Edit its layers
+          <Icon name="layers" size={14} /> {t('inspector.editLayers')}
         </button>
       )}
       {spec.kind === 'composite' && (
         <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />
-          {node.collapsed === false ? 'Collapse block' : 'Expand block in place'}
+          {node.collapsed === false ? t('inspector.collapse') : t('inspector.expand')}
         </button>
       )}
       {definition && (
         <div className="ll-stats">
           <div className="ll-stat">
-            <span>Definition</span>
+            <span>{t('inspector.definition')}</span>
             <strong>{definition.name}</strong>
           </div>
           <div className="ll-stat">
-            <span>Layers</span>
+            <span>{t('inspector.layers')}</span>
             <strong className="mono">{definition.nodes.length}</strong>
           </div>
           <div className="ll-stat">
-            <span>Uses in this design</span>
+            <span>{t('inspector.uses')}</span>
             <strong className="mono">{useCount}</strong>
           </div>
         </div>
       )}
-      {fields.length > 0 && <h3 className="ll-section-title">Parameters</h3>}
+      {fields.length > 0 && <h3 className="ll-section-title">{t('inspector.parameters')}</h3>}
       <div className="ll-fields">
         {fields.map((f) => (
           <ParamInput key={`${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} />
         ))}
       </div>
       <SearchFields node={node} />
-      <h3 className="ll-section-title">Output</h3>
+      <h3 className="ll-section-title">{t('inspector.output')}</h3>
       <div className="ll-stats">
-        <Stat label="Shape" value={a ? formatShape(a.outputShape) : '—'} testId="inspector-shape" />
-        <Stat label="Parameters" value={a ? formatInt(a.params.trainable + a.params.nonTrainable) : '—'} />
-        {a && a.params.nonTrainable > 0 && <Stat label="Non-trainable" value={formatInt(a.params.nonTrainable)} />}
-        <Stat label="MACs" value={a ? formatInt(a.macs) : '—'} />
-        <Stat label="Activations" value={a ? formatBytes(a.memory.activationBytes) : '—'} />
-        <Stat label="Receptive field" value={rf ? `${rf.lowerBound ? 'at least ' : ''}${formatPair(rf.size)} px` : '—'} />
-        {rf && <Stat label="Effective stride" value={formatPair(rf.stride)} />}
+        <Stat label={t('inspector.shape')} value={a ? formatShape(a.outputShape) : '—'} testId="inspector-shape" />
+        <Stat label={t('inspector.parameters')} value={a ? formatInt(a.params.trainable + a.params.nonTrainable) : '—'} />
+        {a && a.params.nonTrainable > 0 && <Stat label={t('inspector.nonTrainable')} value={formatInt(a.params.nonTrainable)} />}
+        <Stat label={t('inspector.macs')} value={a ? formatInt(a.macs) : '—'} />
+        <Stat label={t('inspector.activations')} value={a ? formatBytes(a.memory.activationBytes) : '—'} />
+        <Stat label={t('inspector.receptiveField')} value={rf ? t(rf.lowerBound ? 'inspector.rfAtLeast' : 'inspector.rf', { size: formatPair(rf.size) }) : '—'} />
+        {rf && <Stat label={t('inspector.effectiveStride')} value={formatPair(rf.stride)} />}
       </div>
       {diags.length > 0 && (
         <>
-          <h3 className="ll-section-title">Problems</h3>
+          <h3 className="ll-section-title">{t('inspector.problems')}</h3>
           {diags.map((d, i) => (
             <DiagnosticRow key={i} diagnostic={d} compact />
           ))}
@@ -134,27 +138,28 @@ function NodeInspector({ node }: { node: DesignNode }) {
 }
 
 function SelectionInspector({ ids }: { ids: string[] }) {
-  const [name, setName] = useState('My block');
+  const { t } = useTranslation();
+  const [name, setName] = useState(() => t('inspector.defaultBlockName'));
   return (
     <div className="ll-inspector">
       <div className="ll-inspector__header">
-        <strong>{ids.length} layers selected</strong>
+        <strong>{t('inspector.selected', { count: ids.length })}</strong>
       </div>
       <div className="ll-field">
-        <label htmlFor="ll-block-name">Make a reusable block</label>
+        <label htmlFor="ll-block-name">{t('inspector.makeReusable')}</label>
         <div className="ll-row">
           <input id="ll-block-name" className="ll-input" value={name} onChange={(e) => setName(e.target.value)} data-testid="block-name" />
           <button className="ll-button is-primary" onClick={() => makeBlockFromSelection(name)} data-testid="make-block">
-            <Icon name="box" size={14} /> Make block
+            <Icon name="box" size={14} /> {t('inspector.makeBlock')}
           </button>
         </div>
       </div>
       <div className="ll-row">
         <button className="ll-button" onClick={duplicateSelection}>
-          <Icon name="copy" size={14} /> Duplicate
+          <Icon name="copy" size={14} /> {t('inspector.duplicate')}
         </button>
         <button className="ll-button is-danger" onClick={deleteSelection}>
-          <Icon name="trash" size={14} /> Delete
+          <Icon name="trash" size={14} /> {t('inspector.delete')}
         </button>
       </div>
     </div>
@@ -162,6 +167,7 @@ function SelectionInspector({ ids }: { ids: string[] }) {
 }
 
 function DocumentInspector() {
+  const { t } = useTranslation();
   const { name, description, source, count } = useEditor(useShallow((s) => ({ name: s.doc.name, description: s.doc.description, source: s.doc.source, count: s.doc.nodes.length })));
   return (
     <div className="ll-inspector">
@@ -171,7 +177,7 @@ function DocumentInspector() {
       {description && <p className="ll-inspector__desc">{description}</p>}
       {source && <p className="ll-inspector__source">{source}</p>}
       <p className="ll-empty">
-        {count ? 'Select a layer to edit its parameters. Shift-drag to select several.' : 'Drag blocks from the left onto the canvas, or start from a template.'}
+        {count ? t('inspector.selectHint') : t('inspector.emptyHint')}
       </p>
     </div>
   );

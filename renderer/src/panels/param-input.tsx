@@ -1,5 +1,6 @@
 /** One inspector field: edits a parameter, validates as you type (zod messages), dispatches only valid values. */
 import { memo, useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { useEditor } from '../store';
 import { fromText, toText, validateField, type FieldSpec } from './param-fields';
@@ -13,6 +14,7 @@ interface Props {
 }
 
 function ParamInputImpl({ nodeId, schema, params, spec, value }: Props) {
+  const { t } = useTranslation();
   const id = useId();
   const [text, setText] = useState(() => toText(value, spec.field));
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +70,7 @@ function ParamInputImpl({ nodeId, schema, params, spec, value }: Props) {
         id={id}
         className={`ll-input mono${error ? ' is-invalid' : ''}`}
         value={text}
-        placeholder={spec.optional ? 'default' : ''}
+        placeholder={spec.optional ? t('inspector.default') : ''}
         spellCheck={false}
         onChange={(e) => onText(e.target.value)}
         onFocus={() => setFocused(true)}

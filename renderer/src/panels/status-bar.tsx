@@ -1,10 +1,12 @@
 /** The status bar: size of the design, total parameters and MACs, validity, analysis time. */
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../store';
 import { formatCompact, formatInt } from '../ui/format';
 
 /** The status bar. */
 export function StatusBar() {
+  const { t } = useTranslation();
   const s = useEditor(
     useShallow((st) => ({
       nodes: st.doc.nodes.length,
@@ -19,31 +21,29 @@ export function StatusBar() {
   );
   return (
     <footer className="ll-status">
-      <span>
-        {s.nodes} blocks · {s.edges} wires
-      </span>
+      <span>{t('status.size', { blocks: s.nodes, wires: s.edges })}</span>
       <span className="ll-status__sep" />
       <span>
-        <strong className="mono" data-testid="status-params">{s.params === undefined ? '—' : formatInt(s.params)}</strong> params
+        <strong className="mono" data-testid="status-params">{s.params === undefined ? '—' : formatInt(s.params)}</strong> {t('status.params')}
       </span>
       <span>
-        <strong className="mono">{s.macs === undefined ? '—' : formatCompact(s.macs)}</strong> MACs
+        <strong className="mono">{s.macs === undefined ? '—' : formatCompact(s.macs)}</strong> {t('status.macs')}
       </span>
       <span className="ll-status__spacer" />
       {s.nodes === 0 ? (
-        <span className="ll-status__pill">empty</span>
+        <span className="ll-status__pill">{t('status.empty')}</span>
       ) : s.errors > 0 ? (
         <button className="ll-status__pill is-error" onClick={() => useEditor.getState().setRightTab('diagnostics')}>
-          {s.errors} error{s.errors > 1 ? 's' : ''}
+          {t('status.errors', { count: s.errors })}
         </button>
       ) : s.warnings > 0 ? (
         <button className="ll-status__pill is-warning" onClick={() => useEditor.getState().setRightTab('diagnostics')}>
-          {s.warnings} warning{s.warnings > 1 ? 's' : ''}
+          {t('status.warnings', { count: s.warnings })}
         </button>
       ) : (
-        <span className="ll-status__pill is-ok">valid</span>
+        <span className="ll-status__pill is-ok">{t('status.valid')}</span>
       )}
-      <span className="mono ll-status__ms">{s.stale ? 'analysing…' : `analysis ${s.ms.toFixed(1)} ms`}</span>
+      <span className="mono ll-status__ms">{s.stale ? t('status.analysing') : t('status.analysisTime', { ms: s.ms.toFixed(1) })}</span>
     </footer>
   );
 }

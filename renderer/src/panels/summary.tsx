@@ -1,5 +1,6 @@
 /** The model summary: totals and a sortable per-layer table, like Keras `model.summary()`. */
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useEditor } from '../store';
 import { formatBytes, formatCompact, formatInt, formatShape } from '../ui/format';
 
@@ -29,17 +30,12 @@ export function sortRows(rows: SummaryRow[], key: SortKey, desc: boolean): Summa
   return out;
 }
 
-const COLUMNS: { key: SortKey; label: string; numeric?: boolean; title: string }[] = [
-  { key: 'order', label: '#', title: 'Model order' },
-  { key: 'name', label: 'Layer', title: 'Layer name and block type' },
-  { key: 'shape', label: 'Output', title: 'Output shape' },
-  { key: 'params', label: 'Params', numeric: true, title: 'Parameters' },
-  { key: 'macs', label: 'MACs', numeric: true, title: 'Multiply-accumulates per example' },
-  { key: 'rf', label: 'RF', numeric: true, title: 'Receptive field (px)' },
-];
+/** The table's columns; their labels and titles are `summary.column.<key>` and `summary.columnTitle.<key>`. */
+const COLUMNS: { key: SortKey; numeric?: boolean }[] = [{ key: 'order' }, { key: 'name' }, { key: 'shape' }, { key: 'params', numeric: true }, { key: 'macs', numeric: true }, { key: 'rf', numeric: true }];
 
 /** The summary tab. */
 export function SummaryPanel() {
+  const { t: tr } = useTranslation();
   const analysis = useEditor((s) => s.analysis);
   const doc = useEditor((s) => s.analyzedDoc);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'order', desc: false });
@@ -64,7 +60,7 @@ export function SummaryPanel() {
     return list;
   }, [analysis, doc]);
   const sorted = useMemo(() => sortRows(rows, sort.key, sort.desc), [rows, sort]);
-  if (!analysis) return <div className="ll-empty">Analysing…</div>;
+  if (!analysis) return <div className="ll-empty">{tr('diagnosticsPanel.analysing')}</div>;
   const t = analysis.totals;
   const onSort = (key: SortKey, numeric?: boolean) =>
     setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: !!numeric }));
@@ -72,18 +68,18 @@ export function SummaryPanel() {
     <div className="ll-summary" data-testid="summary">
       <div className="ll-cards">
         <div className="ll-card is-wide">
-          <span>Total parameters</span>
+          <span>{tr('summary.totalParams')}</span>
           <strong className="mono" data-testid="total-params">{formatInt(t.params)}</strong>
           <em>
-            {formatInt(t.trainableParams)} trainable · {formatInt(t.nonTrainableParams)} non-trainable
+            {tr('summary.trainableSplit', { trainable: formatInt(t.trainableParams), frozen: formatInt(t.nonTrainableParams) })}
           </em>
         </div>
         <div className="ll-card">
-          <span>MACs / example</span>
+          <span>{tr('summary.macs')}</span>
           <strong className="mono">{formatCompact(t.macs)}</strong>
         </div>
         <div className="ll-card">
-          <span>Training memory</span>
+          <span>{tr('summary.memory')}</span>
           <strong className="mono">{formatBytes(t.memory.trainingBytes)}</strong>
         </div>
       </div>
@@ -91,8 +87,8 @@ export function SummaryPanel() {
         <thead>
           <tr>
             {COLUMNS.map((c) => (
-              <th key={c.key} title={c.title} className={c.numeric ? 'is-num' : ''} onClick={() => onSort(c.key, c.numeric)} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-                {c.label}
+              <th key={c.key} title={tr(`summary.columnTitle.${c.key}`)} className={c.numeric ? 'is-num' : ''} onClick={() => onSort(c.key, c.numeric)} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                {tr(`summary.column.${c.key}`)}
                 {sort.key === c.key ? <span className="ll-sort">{sort.desc ? '↓' : '↑'}</span> : null}
               </th>
             ))}

@@ -1,10 +1,14 @@
 /**
  * A block explained for learners, in the inspector: the plain-language text, the formulas (output size,
  * parameters, receptive-field growth) and a small diagram of what the block does to a tensor. The words live in
- * each block's own file (`explain` in engine/blocks/*.ts); this only draws them.
+ * each block's own file (`explain` in engine/blocks/*.ts), other languages in the i18n `blocks` files; this only
+ * draws them.
  */
 import { memo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { BlockExplain, ExplainDiagram } from '../../../../engine/blocks/types';
+import { t as translate } from '../../i18n';
+import { blockExplain } from '../../i18n/blocks';
 import './block-explain.css';
 
 /** A grid of `n × n` cells at (x, y), `size` px each, with `lit` cells highlighted. */
@@ -159,8 +163,10 @@ function Diagram({ kind }: { kind: ExplainDiagram }) {
 }
 
 /** The explanation panel of one block (formulas folded until asked for, so the inspector stays short). */
-export const BlockExplainView = memo(function BlockExplainView({ explain }: { explain: BlockExplain }) {
+export const BlockExplainView = memo(function BlockExplainView({ type, explain: english }: { type: string; explain: BlockExplain }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const explain = blockExplain(type, english);
   return (
     <div className="ll-explain" data-testid="block-explain">
       <svg className="ll-explain__diagram" viewBox="0 0 120 66" width={120} height={66} aria-hidden>
@@ -168,15 +174,15 @@ export const BlockExplainView = memo(function BlockExplainView({ explain }: { ex
       </svg>
       <p className="ll-explain__text">{explain.text.replace(/`/g, '')}</p>
       <button className="ll-explain__toggle" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="block-explain-formulas">
-        {open ? '▾' : '▸'} Formulas
+        {open ? '▾' : '▸'} {t('explain.formulas')}
       </button>
       {open && (
         <dl className="ll-explain__formulas">
-          <dt>Output size</dt>
+          <dt>{t('explain.output')}</dt>
           <dd>{explain.formulas.output}</dd>
-          <dt>Parameters</dt>
+          <dt>{t('explain.params')}</dt>
           <dd>{explain.formulas.params}</dd>
-          <dt>Receptive field</dt>
+          <dt>{t('explain.receptiveField')}</dt>
           <dd>{explain.formulas.receptiveField}</dd>
         </dl>
       )}
@@ -185,8 +191,9 @@ export const BlockExplainView = memo(function BlockExplainView({ explain }: { ex
 });
 
 /** The palette tooltip's text for a block's explanation. */
-export function explainTooltip(explain: BlockExplain | undefined): string {
-  if (!explain) return '';
+export function explainTooltip(type: string, english: BlockExplain | undefined): string {
+  if (!english) return '';
+  const explain = blockExplain(type, english);
   const f = explain.formulas;
-  return `\n\n${explain.text.replace(/`/g, '')}\n\nOutput: ${f.output}\nParameters: ${f.params}\nReceptive field: ${f.receptiveField}`;
+  return `\n\n${explain.text.replace(/`/g, '')}\n\n${translate('explain.outputShort')}: ${f.output}\n${translate('explain.params')}: ${f.params}\n${translate('explain.receptiveField')}: ${f.receptiveField}`;
 }
