@@ -258,12 +258,15 @@ export function Canvas() {
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           minZoom={0.05}
           maxZoom={2.5}
-          onlyRenderVisibleElements={big}
+          // Zoomed out, nodes are plain boxes and most of them are on screen: rendering all of them is cheaper than
+          // mounting and unmounting those that cross the edge on every pan frame.
+          onlyRenderVisibleElements={big && !zoomedOut}
           proOptions={PRO_OPTIONS}
           defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
           connectionRadius={28}
         >
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />
+          {/* Zoomed out, the dot grid is a sub-pixel pattern: invisible, yet rasterized over the whole pane every frame. */}
+          {!zoomedOut && <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--grid-dot)" />}
           {/* Above VIRTUALIZE_ABOVE nodes the minimap's per-node subscriptions cost a frame while dragging: a
               1,000-node design keeps its minimap only while nothing is being dragged. */}
           {minimapVisible && (!big || !dragging) && <MiniMap
