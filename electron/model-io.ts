@@ -15,9 +15,9 @@ import { exportModel } from '../engine/node/export-model';
 import { importOnnxFile, isOnnxPath } from '../engine/node/onnx-files';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { parseDocument } from '../engine/schema/load';
+import { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
 
-/** Largest model file the importer reads (topologies are small; weights are not read). */
-export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+export { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
 
 type Handler<C extends 'modelExport' | 'modelImport' | 'codeFileWrite'> = (request: InvokeRequest<C>) => Promise<InvokeResponse<C>>;
 

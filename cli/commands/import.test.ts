@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_MODEL_FILE_BYTES } from '../../engine/node/limits';
 import { parseDocumentText } from '../../engine/schema/load';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,5 +58,23 @@ describe('layerloom import', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('size-checks a model file before reading it: a clear message, exit 2, nothing written', () => {
+    // Sparse files: 64 MB + 1 byte, and 5 GB (which readFile could not even hold as a string).
+    for (const [name, size] of [['big.json', MAX_MODEL_FILE_BYTES + 1], ['huge-model.json', 5 * 1024 ** 3], ['huge.onnx', 5 * 1024 ** 3]] as const) {
+      const file = path.join(tmp, name);
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, size);
+      closeSync(fd);
+      const out = path.join(tmp, `${name}.design.json`);
+      const r = cli('import', file, '-o', out);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(String(size));
+      expect(r.stderr).toMatch(name.endsWith('.onnx') ? /more than the \d+ an ONNX model may have/ : /it is [\d.]+ [MG]B \(\d+ bytes\), more than the 64\.0 MB a model topology/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+      rmSync(file);
+    }
   });
 });

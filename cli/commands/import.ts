@@ -4,6 +4,7 @@ import path from 'node:path';
 import { analyzeDesign } from '../../engine/analysis/analyze';
 import { importModelText } from '../../engine/import/import-model';
 import { writeFileAtomic } from '../../engine/node/fs-atomic';
+import { formatBytes, MAX_MODEL_FILE_BYTES } from '../../engine/node/limits';
 import { serializeDocument } from '../../engine/schema/load';
 import { parseCliArgs } from '../args';
 import { CliError } from '../cli-error';
@@ -24,6 +25,10 @@ export async function run(args: string[]): Promise<number> {
   if ((await stat(values.out).catch(() => undefined))?.isDirectory()) throw new CliError(`-o '${values.out}' is a folder; give the document's file name (e.g. ${path.join(values.out, 'design.json')}).`);
   if (isOnnxPath(file)) return importOnnxCommand(file, values.out, values.name, values.weights);
   if (values.weights) throw new CliError('--weights keeps the weights of an .onnx file; a model.json topology has none to keep.');
+  // Sized before reading, as the app's import does: a huge or hostile file is refused, not loaded into memory.
+  if (info.size > MAX_MODEL_FILE_BYTES) {
+    throw new CliError(`cannot import '${file}': it is ${formatBytes(info.size)} (${info.size} bytes), more than the ${formatBytes(MAX_MODEL_FILE_BYTES)} a model topology (model.json or Keras JSON) may have; the importer reads the topology only, not weight files.`);
+  }
   const text = await readFile(file, 'utf8');
   const doc = importModelText(text, { fileName: path.basename(file), name: values.name });
   const analysis = analyzeDesign(doc);

@@ -17,6 +17,12 @@ export const MEMORY_BUDGET_ENV = 'LAYERLOOM_MEMORY_BUDGET';
 export const IMAGE_MEGAPIXELS_ENV = 'LAYERLOOM_MAX_IMAGE_MEGAPIXELS';
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
 
+/**
+ * Largest model topology file (`model.json`, Keras JSON) read by the app's import and `layerloom import`; checked
+ * on the file's size before a byte is read (topologies are small; weights are never read by the importer).
+ */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
 /** `1.5 GB`, `640.0 MB`: sizes as people read them. */
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
