@@ -33,7 +33,9 @@ export function adamUpdate(args: Args): TensorInfo[] {
   const ox = heapF32(b, outValue), om = heapF32(b, outM), ov = heapF32(b, outV);
   // tfjs computes 1 − β^t in float32.
   const c1 = Math.fround(1 - heapF32(b, accBeta1)[0]), c2 = Math.fround(1 - heapF32(b, accBeta2)[0]);
-  const b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2, lr = learningRate;
+  const b1 = beta1, b2 = beta2, a1 = 1 - beta1, a2 = 1 - beta2;
+  // lr·(m/c1)/(√(v/c2) + ε) = k1·m/(k2·√v + ε): one division and one square root per weight.
+  const k1 = learningRate / c1, k2 = 1 / Math.sqrt(c2);
   const n = xv.length;
   for (let i = 0; i < n; i++) {
     const gi = gv[i];
@@ -41,7 +43,7 @@ export function adamUpdate(args: Args): TensorInfo[] {
     const vi = Math.fround(vv[i] * b2 + gi * gi * a2);
     om[i] = mi;
     ov[i] = vi;
-    ox[i] = xv[i] - lr * (mi / c1) / (Math.sqrt(vi / c2) + epsilon);
+    ox[i] = xv[i] - (k1 * mi) / (k2 * Math.sqrt(vi) + epsilon);
   }
   return [outValue, outM, outV];
 }

@@ -10,12 +10,14 @@
  * - filter gradient: swap the batch and channel axes of `x` and `dy` and
  *   convolve them, with the forward stride and dilation exchanged.
  * Every convolution drops the filter taps that only ever meet padding
- * (`live-taps.ts`). Any stride, padding (valid, same, explicit) and dilation.
+ * (`live-taps.ts`); on tiny maps both gradients are dense products
+ * (`dense-small-map.ts`). Any stride, padding (valid, same, explicit) and dilation.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { free, heapF32, pad, reshape, run, slice, transpose, type WasmBackendLike } from './kernel-utils';
 import { cropDeadTaps } from './live-taps';
+import { denseFilterGrad, denseInputGrad, denseWins } from './dense-small-map';
 
 type Pair = [number, number];
 type PadAttr = Parameters<typeof tfc.backend_util.computeConv2DInfo>[4];
@@ -111,6 +113,7 @@ export function conv2dBackpropInput(args: { inputs: Record<string, TensorInfo>; 
   assertNhwc('Conv2DBackpropInput', attrs);
   const info = convInfo(attrs.inputShape, filter.shape, attrs);
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  if (denseWins(info)) return denseInputGrad(b, dy, filter, info);
   if ((sh > 1 || sw > 1) && dh === 1 && dw === 1) return stridedInputGrad(b, dy, filter, info);
   const effH = (info.filterHeight - 1) * dh + 1;
   const effW = (info.filterWidth - 1) * dw + 1;
@@ -261,6 +264,7 @@ export function conv2dBackpropFilter(args: { inputs: Record<string, TensorInfo>;
   assertNhwc('Conv2DBackpropFilter', attrs);
   const info = convInfo(x.shape, attrs.filterShape, attrs);
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  if (denseWins(info)) return denseFilterGrad(b, x, dy, info);
   const p0 = info.padInfo;
   const crop = cropDeadTaps(x.shape[1], x.shape[2], info.filterHeight, info.filterWidth, [sh, sw], [dh, dw],
     [[p0.top, p0.bottom], [p0.left, p0.right]], [info.outHeight, info.outWidth]);

@@ -32,6 +32,8 @@ function convCases(seed: number, n: number, depthwise: boolean): ConvCase[] {
   out.push({ name: 'stride 3 phases, explicit pad', x: [1, 10, 11, 2], f: [4, 5, 2, 2], stride: 3, pad: [[0, 0], [2, 1], [0, 2], [0, 0]], dil: 1 });
   // Dead taps: windows that reach only padding on small maps.
   out.push({ name: 'dead taps, 1x1 map, 3x3 same', x: [3, 1, 1, 4], f: [3, 3, 4, 3], stride: 1, pad: 'same', dil: 1 });
+  out.push({ name: 'dead taps, 1x8 map (cropped, not dense)', x: [2, 1, 8, 3], f: [3, 3, 3, 4], stride: 1, pad: 'same', dil: 1 });
+  out.push({ name: 'dead taps, 2x9 map, stride 2 (phases, cropped)', x: [2, 2, 9, 3], f: [3, 3, 3, 2], stride: 2, pad: [[0, 0], [2, 2], [1, 1], [0, 0]], dil: 1 });
   out.push({ name: 'dead taps, 2x2 map, stride 2 same', x: [2, 2, 2, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same', dil: 1 });
   out.push({ name: 'dead taps, wide padding', x: [1, 3, 2, 2], f: [3, 3, 2, 2], stride: 1, pad: [[0, 0], [3, 1], [2, 2], [0, 0]], dil: 1 });
   if (!depthwise) {
@@ -103,6 +105,10 @@ describe('ResNet-18 convolutions (fused bias + relu) on wasm match cpu', () => {
     { name: '1x1 s2 projection', x: [2, 4, 4, 4], f: [1, 1, 4, 6], stride: 2, pad: 'valid' },
     { name: '3x3 s1 same on 1x1 (centre tap only)', x: [3, 1, 1, 5], f: [3, 3, 5, 4], stride: 1, pad: 'same' },
     { name: '3x3 s2 same on 2x2 → 1x1', x: [2, 2, 2, 3], f: [3, 3, 3, 4], stride: 2, pad: 'same' },
+    // Dense products (dense-small-map.ts): 2×2 and 1×3 maps, where fewer positions than taps meet.
+    { name: '3x3 s1 same on 2x2 (dense)', x: [3, 2, 2, 5], f: [3, 3, 5, 6], stride: 1, pad: 'same' },
+    { name: '3x3 s1 same on 1x3 (dense)', x: [2, 1, 3, 4], f: [3, 3, 4, 3], stride: 1, pad: 'same' },
+    { name: '5x5 s1 explicit pad on 2x3 (dense)', x: [2, 2, 3, 3], f: [5, 5, 3, 2], stride: 1, pad: [[0, 0], [2, 1], [2, 2], [0, 0]] },
   ];
   it.each(cases.map((c) => [`${c.name}: x ${c.x.join('x')} f ${c.f.join('x')}`, c] as const))('%s', async (_l, c) => {
     const r = rng(17);

@@ -6,12 +6,14 @@
  *   ~1.0); here the padding is always made explicit, as tfjs computes it, so
  *   forward and gradients agree.
  * - Filter taps that only ever meet padding are cropped away first
- *   (`live-taps.ts`): a 3×3 'same' convolution on a 1×1 map becomes 1×1.
+ *   (`live-taps.ts`): a 3×3 'same' convolution on a 1×1 map becomes 1×1;
+ *   on 2×2 maps the convolution is one dense product (`dense-small-map.ts`).
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { free, run, slice, type WasmBackendLike } from './kernel-utils';
 import { cropDeadTaps } from './live-taps';
+import { denseForward, denseWins } from './dense-small-map';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 type Pair = [number, number];
@@ -28,6 +30,7 @@ function explicitSame(name: string, depthwise: boolean) {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
     );
+    if (!depthwise && !args.inputs.preluActivationWeights && denseWins(info)) return denseForward(args.backend, name, args.inputs, args.attrs, info);
     const p = info.padInfo;
     const pads: [Pair, Pair] = [[p.top, p.bottom], [p.left, p.right]];
     const crop = cropDeadTaps(x.shape[1], x.shape[2], info.filterHeight, info.filterWidth,
