@@ -5,7 +5,11 @@
  * (28×28×1, batch 128) and ResNet-18 (32×32×3, 10 classes, batch 64, from
  * the template library) on every backend that loads — tfjs-node-gpu (CUDA),
  * WebGPU (Dawn), and the CPU path (wasm + LayerLoom kernels) — and prints
- * examples/s (median of timed windows after warm-up) for each.
+ * examples/s (median of timed windows after warm-up) for each. On WebGPU it
+ * times LayerLoom's path (WGSL conv gradients, fused Adam, batched readback)
+ * against tfjs's own in alternating windows and prints the ratio
+ * (bench/gpu-webgpu.ts). On SwiftShader (--swiftshader) the figures only show
+ * that the path runs: a CPU emulation says nothing about a GPU.
  */
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
@@ -15,8 +19,9 @@ import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends
 import { initWebGpu } from '../engine/node/train/backends/webgpu';
 import { requireTemplate } from '../templates/index';
 import { compileModel } from '../engine/compile/compile';
+import { compareWebGpuPaths } from './gpu-webgpu';
 
-interface Row { model: string; backend: string; ok: boolean; examplesPerSec?: number; windows?: number[]; batch?: number; note?: string; reason?: string }
+interface Row { model: string; backend: string; ok: boolean; examplesPerSec?: number; windows?: number[]; batch?: number; note?: string; reason?: string; peer?: { backend: string; examplesPerSec: number; ratio: number; ratios: number[] } }
 
 const json = process.argv.includes('--json');
 const log = (s: string) => { if (!json) console.log(s); };
@@ -67,6 +72,25 @@ async function timeAll(backend: string, note: string, p: TimingPlan, rows: Row[]
   }
 }
 
+/** WebGPU: LayerLoom's path against tfjs's own, interleaved (gpu-webgpu.ts). */
+async function compareWebGpu(note: string, p: TimingPlan, rows: Row[]): Promise<void> {
+  for (const name of models) {
+    const m = MODELS[name];
+    if (!m) continue;
+    const batch = Math.min(p.batch, m.batch);
+    try {
+      const r = await compareWebGpuPaths(m.build, m.data(), { ...p, batch });
+      rows.push({ model: name, backend: 'webgpu', ok: true, examplesPerSec: r.layerloom, windows: r.windows.layerloom, batch, note: `${note}; LayerLoom kernels, fused Adam, readback every ${r.readbackEvery}`, peer: { backend: 'webgpu-tfjs', examplesPerSec: r.tfjs, ratio: r.ratio, ratios: r.ratios } });
+      log(`  ${name.padEnd(10)} webgpu         ${r.layerloom.toFixed(1).padStart(9)} ex/s  batch ${batch}  LayerLoom path (conv-grad GEMMs, fused Adam, readback every ${r.readbackEvery})`);
+      log(`  ${name.padEnd(10)} webgpu-tfjs    ${r.tfjs.toFixed(1).padStart(9)} ex/s  batch ${batch}  tfjs's kernels + Adam, loss read every batch`);
+      log(`  ${name.padEnd(10)} ratio          ${r.ratio.toFixed(2).padStart(9)} ×     median of ${r.ratios.length} interleaved windows (${r.ratios.map((x) => x.toFixed(2)).join(', ')}); ${note}`);
+    } catch (e) {
+      rows.push({ model: name, backend: 'webgpu', ok: false, reason: (e as Error).message.split('\n')[0] });
+      log(`  ${name.padEnd(10)} webgpu           failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   // dawn.node holds no libuv handle while GPU work is pending: without this, Node can exit mid-await.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -96,8 +120,8 @@ async function benchAll(): Promise<void> {
       const only = models.filter((m) => m === 'reference');
       models.splice(0, models.length, ...only);
     }
-    const p = st.software ? { batch: 16, warmup: 1, batches: 1, windows: 1 } : plan;
-    await timeAll('webgpu', `${st.adapter}${st.software ? ' (software emulation)' : ''}`, p, rows);
+    const p = st.software ? { batch: 16, warmup: 1, batches: 2, windows: 1 } : plan;
+    await compareWebGpu(`${st.adapter}${st.software ? ' (software emulation: the figures only show the path runs)' : ''}`, p, rows);
     if (st.software) models.splice(0, models.length, ...opt('models', 'reference,resnet18').split(','));
   } else skipped.push({ backend: 'webgpu', reason: st.reason ?? 'unavailable' });
   if (!process.argv.includes('--no-cpu')) {

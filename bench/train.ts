@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18,mobilenetv2 --backends pytorch-loop,torch,wasm]`
+ * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18,mobilenetv2 --backends pytorch-loop,torch,wasm,webgpu] [--swiftshader]`
  *
  * Trains each network — the reference CNN (conv32-pool-conv64-pool-fc128-fc10, batch 128, Fashion-MNIST) and
  * ResNet-18 at 32×32×3 (the resnet18 template retargeted, batch 64, random pixels; MobileNetV2 the same way with
@@ -23,6 +23,9 @@ import { describeTorch, torchInfo } from '../engine/node/train/torch/python';
 import type { DesignDocument } from '../engine/schema/document';
 import { requireTemplate } from '../templates/index';
 import { FASHION_DIR, loadFashion, type Batches } from './train-lib';
+import { initWebGpu } from '../engine/node/train/backends/webgpu';
+import { compileModel } from '../engine/compile/compile';
+import { webGpuContenders } from './gpu-webgpu';
 import { torchBackendContender, torchRefContender, tfjsContender } from './train-contenders';
 import { runRounds, summarize, type Contender, type Summary } from './train-rounds';
 
@@ -115,6 +118,13 @@ async function contendersFor(plan: NetworkPlan, skipped: string[]): Promise<Cont
   if (wanted.includes('torch')) {
     if (!info.ok) skipped.push(`torch-backend: ${info.reason}`);
     else out.push(await torchBackendContender({ tf, document: plan.doc, dataset: plan.torchData(), batch: plan.batch, threads, note: `${describeTorch(info)}, ${threads} thread(s)` }));
+  }
+  if (wanted.includes('webgpu')) {
+    // LayerLoom's webgpu path against tfjs's own on the same adapter (bench/gpu-webgpu.ts); --swiftshader allows the CPU emulation.
+    const st = await initWebGpu(tf, { activate: false, swiftShaderFallback: process.argv.includes('--swiftshader') });
+    if (!st.ok) skipped.push(`webgpu: ${st.reason}`);
+    else out.push(...(await webGpuContenders(() => compileModel(plan.doc, tf, { compile: false }), plan.tfjsData(), plan.batch, `${st.adapter}${st.software ? ' (software emulation: says nothing about a GPU)' : ''}`)));
+    await tf.setBackend('cpu');
   }
   if (wanted.includes('wasm')) {
     try {

@@ -150,11 +150,11 @@ export interface SplitPlan {
 
 /**
  * Chooses the split-K factor: enough workgroups to fill a large GPU (about `targetWorkgroups`) while every
- * chunk keeps at least `minChunk` of K, so the partial sums stay small (S·M·N ≈ targetWorkgroups·TM·TN floats).
+ * chunk keeps at least `minChunk` of K and the partial sums (S·M·N floats) stay under `maxPartial`.
  */
-export function planSplitK(m: number, n: number, k: number, targetWorkgroups = 1024, minChunk = 256): SplitPlan {
+export function planSplitK(m: number, n: number, k: number, targetWorkgroups = 1024, minChunk = 256, maxPartial = 1 << 22): SplitPlan {
   const tiles = Math.ceil(m / TM) * Math.ceil(n / tileN(n));
-  const want = Math.max(1, Math.min(64, Math.ceil(targetWorkgroups / tiles), Math.floor(k / minChunk)));
+  const want = Math.max(1, Math.min(Math.ceil(targetWorkgroups / tiles), Math.floor(k / minChunk), Math.floor(maxPartial / (m * n))));
   const kChunk = Math.ceil(k / want / TK) * TK;
   return { splits: Math.ceil(k / kChunk), kChunk };
 }
