@@ -90,5 +90,10 @@ describeE2E('architecture search', () => {
     await page.getByTestId('toggle-theme').click();
     await screenshot('search-reopened-other-theme');
     await page.getByTestId('toggle-theme').click();
+    // In Chinese: the tab's own texts come from the search language file.
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await expect.poll(() => page.getByTestId('search-phase').textContent()).toBe('已完成');
+    expect(await page.getByTestId('search-apply').count() + (await page.getByText('开始搜索').count())).toBeGreaterThan(0);
+    await page.getByTestId('language-select').selectOption('en');
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 /** A block on the canvas: name, type, output shape, parameter count and receptive field; ports as handles. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getBlock, hasOutput, inputPorts, type DesignDocument, type DesignNode } from '../engine';
 import { useEditor } from '../store';
 import { canvasAnalysis, scopeView } from '../store/scope';
@@ -63,14 +64,19 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
 /** A small badge on a node whose params an architecture search varies (names them on hover). */
 const SearchBadge = memo(function SearchBadge({ id }: { id: string }) {
   const searched = useEditor((s) => (s.doc.search?.params ?? []).filter((p) => p.node === id).map((p) => p.param).join(', '));
-  if (!searched) return null;
+  return searched ? <SearchBadgeView id={id} searched={searched} /> : null;
+});
+
+/** The badge itself (its own component: only searched nodes subscribe to the interface language). */
+function SearchBadgeView({ id, searched }: { id: string; searched: string }) {
+  const { t } = useTranslation('search');
   return (
-    <span className="ll-node__search" title={`Searched: ${searched}`} data-testid={`search-badge-${id}`}>
+    <span className="ll-node__search" title={t('fields.badge', { params: searched })} data-testid={`search-badge-${id}`}>
       <Icon name="search" size={10} />
       {searched.split(', ').length}
     </span>
   );
-});
+}
 
 /** The input ports (along the top) and the output port (bottom) as React Flow handles. */
 function Ports({ node, composites }: { node: DesignNode; composites: DesignDocument['composites'] }) {

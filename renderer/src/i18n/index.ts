@@ -2,7 +2,8 @@
  * The interface's one translation layer (i18next + react-i18next). Every string the renderer shows comes from the
  * language files under ./locales/<language>/, bundled with the app (no network). Three namespaces: `ui` (chrome,
  * panels, dialogs, toasts), `diagnostics` (engine diagnostics and their fixes, keyed by code) and `blocks`
- * (palette categories, descriptions, explanations and param help, keyed by block type). The CLI does not use it:
+ * (palette categories, descriptions, explanations and param help, keyed by block type), plus `search` (the
+ * architecture search's inspector section and tab). The CLI does not use it:
  * its messages stay English.
  */
 import i18next from 'i18next';
@@ -11,9 +12,11 @@ import { blockCatalog } from '../engine';
 import { labelOf } from '../panels/param-fields';
 import enBlocks from './locales/en/blocks.json';
 import enDiagnostics from './locales/en/diagnostics.json';
+import enSearch from './locales/en/search.json';
 import enUi from './locales/en/ui.json';
 import zhBlocks from './locales/zh-CN/blocks.json';
 import zhDiagnostics from './locales/zh-CN/diagnostics.json';
+import zhSearch from './locales/zh-CN/search.json';
 import zhUi from './locales/zh-CN/ui.json';
 
 /** The interface languages, in the order the switch lists them. */
@@ -39,8 +42,8 @@ function engineBlockTexts() {
 
 /** The language files: language -> namespace -> nested keys. */
 export const RESOURCES = {
-  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() } },
-  'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks },
+  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() }, search: enSearch },
+  'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks, search: zhSearch },
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'layerloom.language';
@@ -68,7 +71,7 @@ void i18n.use(initReactI18next).init({
   resources: RESOURCES,
   lng: initialLanguage(),
   fallbackLng: 'en',
-  ns: ['ui', 'diagnostics', 'blocks'],
+  ns: ['ui', 'diagnostics', 'blocks', 'search'],
   defaultNS: 'ui',
   // Resources are bundled: initialise synchronously so the first render is already translated.
   initAsync: false,

@@ -6,6 +6,7 @@
 import type { SearchEvent } from '../../../../contract/search';
 import { searchKeyOf, type EditCommand } from '../../engine';
 import { getHostClient, HostCallError } from '../../host';
+import { t } from '../../i18n';
 import { useEditor } from '../../store';
 import { parseDatasetText } from '../training/dataset-spec';
 import { applySearchEvent, beginSearch, isSearchActive, type SearchView } from './search-view';
@@ -127,10 +128,10 @@ export function applyCandidate(id: string): boolean {
   const s = useEditor.getState();
   const commands = candidateCommands(s.searchView, id);
   if (commands.length === 0) {
-    s.showToast('error', `candidate ${id}: none of its searched layers are in the design any more`);
+    s.showToast('error', t('search:details.gone', { id }));
     return false;
   }
   const ok = s.dispatch(commands);
-  if (ok) s.showToast('info', `Applied candidate ${id} to the design (undo restores it)`);
+  if (ok) s.showToast('info', t('search:details.applied', { id }));
   return ok;
 }

@@ -4,10 +4,12 @@
  * marks the param searchable with a first guess of values; edits are undoable commands saved with the design.
  */
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { defaultSearchValues, formatSearchValues, parseSearchValues, searchableParams, type DesignNode } from '../../engine';
 import { useEditor } from '../../store';
 
 function SearchRow({ node, param }: { node: DesignNode; param: string }) {
+  const { t } = useTranslation('search');
   const values = useEditor((s) => s.doc.search?.params.find((p) => p.node === node.id && p.param === param)?.values);
   const shown = values ? formatSearchValues(values) : '';
   const [text, setText] = useState(shown);
@@ -28,15 +30,15 @@ function SearchRow({ node, param }: { node: DesignNode; param: string }) {
     <div className="ll-search-field" data-testid={`search-field-${param}`}>
       <label className="ll-check">
         <input type="checkbox" checked={values !== undefined} onChange={(e) => dispatch(e.target.checked ? defaultSearchValues(node, param) : null)} data-testid={`search-toggle-${param}`} />
-        search <span className="mono">{param}</span>
+        <Trans t={t} i18nKey="fields.toggle" values={{ param }} components={{ code: <span className="mono" /> }} />
       </label>
       {values && (
         <input
           className={`ll-input mono${error ? ' is-invalid' : ''}`}
           value={text}
-          aria-label={`Values to try for ${param}`}
+          aria-label={t('fields.valuesLabel', { param })}
           aria-invalid={error !== null}
-          title="Values to try, separated by commas (kernel sizes as 3 or 3x3)"
+          title={t('fields.valuesHint')}
           onChange={(e) => setText(e.target.value)}
           onBlur={commit}
           onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
@@ -50,12 +52,13 @@ function SearchRow({ node, param }: { node: DesignNode; param: string }) {
 
 /** The section (nothing for a block without searchable params). */
 export function SearchFields({ node }: { node: DesignNode }) {
+  const { t } = useTranslation('search');
   const params = searchableParams(node.type);
   const count = useEditor((s) => (s.doc.search?.params ?? []).filter((p) => p.node === node.id).length);
   if (params.length === 0) return null;
   return (
     <>
-      <h3 className="ll-section-title">Architecture search{count > 0 ? ` (${count} searched)` : ''}</h3>
+      <h3 className="ll-section-title">{count > 0 ? t('fields.titleCount', { count }) : t('fields.title')}</h3>
       <div className="ll-fields" data-testid="search-fields">
         {params.map((p) => (
           <SearchRow key={`${node.id}.${p}`} node={node} param={p} />

@@ -4,6 +4,7 @@
  * selects it.
  */
 import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useEditor } from '../../store';
@@ -18,6 +19,7 @@ export function SearchPlot({ onHover }: { onHover: (id: string | null) => void }
   const view = useEditor((s) => s.searchView);
   const selected = useEditor((s) => s.searchSelected);
   const theme = useEditor((s) => s.theme);
+  const { t } = useTranslation('search');
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const ids = useRef<string[]>([]);
@@ -49,7 +51,7 @@ export function SearchPlot({ onHover }: { onHover: (id: string | null) => void }
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 10 } },
         scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.max(0, Math.min(min, 1) - 0.05), Math.min(1, Math.max(max, 0) + 0.05)] } },
-        axes: [axis('MACs', (v) => formatCompact(v)), axis('test accuracy', (v) => `${Math.round(v * 100)}%`)],
+        axes: [axis(t('plot.macsAxis'), (v) => formatCompact(v)), axis(t('plot.accuracyAxis'), (v) => `${Math.round(v * 100)}%`)],
         series: [
           { label: 'MACs', value: (_u, v) => (v === null || v === undefined ? '—' : formatCompact(v)) },
           { label: 'candidates', stroke: accent, paths: noLine, points: { show: true, size: 8, fill: accent }, value: (_u, v) => pct(v) },
@@ -74,8 +76,8 @@ export function SearchPlot({ onHover }: { onHover: (id: string | null) => void }
       u?.destroy();
       plot.current = null;
     };
-    // theme: the colours come from the theme's CSS variables.
-  }, [theme]);
+    // theme: the colours come from the theme's CSS variables; t: the axis labels follow the interface language.
+  }, [theme, t]);
 
   useEffect(() => {
     plot.current?.setData(aligned);

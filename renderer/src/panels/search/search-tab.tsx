@@ -5,6 +5,7 @@
  * the reason), the selected or hovered candidate's params and "Apply to canvas", and the searches kept before.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { documentSpace, formatSearchValues, type DesignDocument } from '../../engine';
 import { useEditor } from '../../store';
@@ -27,7 +28,8 @@ function setSearch(patch: Partial<Omit<Settings, 'params'>>, key: string): void 
 }
 
 /** A constraint: empty means none; committed on blur or Enter when it is a positive number. */
-function ConstraintField({ label, value, scale = 1, name, integer }: { label: string; value: number | undefined; scale?: number; name: keyof Constraints; integer?: boolean }) {
+function ConstraintField({ value, scale = 1, name, integer }: { value: number | undefined; scale?: number; name: keyof Constraints; integer?: boolean }) {
+  const { t } = useTranslation('search');
   const shown = value === undefined ? '' : String(value / scale);
   const [text, setText] = useState(shown);
   useEffect(() => setText(shown), [shown]);
@@ -39,13 +41,14 @@ function ConstraintField({ label, value, scale = 1, name, integer }: { label: st
     if (next !== value) setSearch({ constraints: { [name]: next } }, name);
   };
   return (
-    <Field label={label}>
-      <input className={`ll-input mono${ok ? '' : ' is-invalid'}`} value={text} placeholder="none" aria-invalid={!ok} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} data-testid={`search-${name}`} />
+    <Field label={t(`settings.${name}`)}>
+      <input className={`ll-input mono${ok ? '' : ' is-invalid'}`} value={text} placeholder={t('settings.none')} aria-invalid={!ok} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} data-testid={`search-${name}`} />
     </Field>
   );
 }
 
 function SearchSettingsForm({ active }: { active: boolean }) {
+  const { t } = useTranslation('search');
   const doc = useEditor((s) => s.doc);
   const search = doc.search ?? DEFAULTS;
   const nodes = doc.nodes;
@@ -57,7 +60,7 @@ function SearchSettingsForm({ active }: { active: boolean }) {
   return (
     <div className="ll-search__settings">
       <fieldset disabled={active}>
-        <legend>Searched params</legend>
+        <legend>{t('settings.params')}</legend>
         {space ? (
           <ul className="ll-search__params" data-testid="search-params">
             {space.params.map((p) => (
@@ -68,33 +71,33 @@ function SearchSettingsForm({ active }: { active: boolean }) {
             ))}
           </ul>
         ) : (
-          <p className="ll-train__hint" data-testid="search-no-params">Select a layer and tick “search” next to its filters, kernel size or expansion in the inspector.</p>
+          <p className="ll-train__hint" data-testid="search-no-params">{t('settings.noParams')}</p>
         )}
         <div className="ll-train__grid">
-          <Field label="Method" hint="Random: every candidate trained once. Successive halving: all briefly, the better half again on twice the batches, until one is left.">
+          <Field label={t('settings.method')} hint={t('settings.methodHint')}>
             <select className="ll-input" value={search.method} onChange={(e) => setSearch({ method: e.target.value as Settings['method'] }, 'method')} data-testid="search-method">
-              <option value="random">Random search</option>
-              <option value="halving">Successive halving</option>
+              <option value="random">{t('settings.random')}</option>
+              <option value="halving">{t('settings.halving')}</option>
             </select>
           </Field>
-          <Field label="Budget (candidates)">
+          <Field label={t('settings.budget')}>
             <NumberField value={search.budget} integer valid={(v) => v >= 1 && v <= 1000} onCommit={(budget) => setSearch({ budget }, 'budget')} testId="search-budget" />
           </Field>
-          <Field label="Batches per training" hint="Each candidate trains this many batches (halving doubles them each round).">
+          <Field label={t('settings.batches')} hint={t('settings.batchesHint')}>
             <NumberField value={search.batches} integer valid={(v) => v >= 1 && v <= 100000} onCommit={(batches) => setSearch({ batches }, 'batches')} testId="search-batches" />
           </Field>
         </div>
       </fieldset>
       <fieldset disabled={active}>
-        <legend>Constraints (checked before training)</legend>
+        <legend>{t('settings.constraints')}</legend>
         <div className="ll-train__grid">
-          <ConstraintField label="Max parameters" name="maxParams" value={c.maxParams} />
-          <ConstraintField label="Max MACs" name="maxMacs" value={c.maxMacs} />
-          <ConstraintField label="Max training memory (MB)" name="maxTrainingBytes" value={c.maxTrainingBytes} scale={1048576} />
-          <ConstraintField label="Min receptive field (px)" name="minReceptiveField" value={c.minReceptiveField} integer />
+          <ConstraintField name="maxParams" value={c.maxParams} />
+          <ConstraintField name="maxMacs" value={c.maxMacs} />
+          <ConstraintField name="maxTrainingBytes" value={c.maxTrainingBytes} scale={1048576} />
+          <ConstraintField name="minReceptiveField" value={c.minReceptiveField} integer />
         </div>
       </fieldset>
-      <p className="ll-train__hint">Data: {datasetLabel} (chosen in the Setup tab).</p>
+      <p className="ll-train__hint">{t('settings.data', { dataset: datasetLabel })}</p>
     </div>
   );
 }
@@ -122,13 +125,14 @@ function useParamLabels(view: SearchView): { key: string; layer: string; param: 
 }
 
 function CandidateTable({ view, selected, onHover }: { view: SearchView; selected: string | null; onHover: (id: string | null) => void }) {
+  const { t } = useTranslation('search');
   const onFront = new Set(view.front);
   const columns = useParamLabels(view);
   return (
     <table className="ll-train__table ll-search__table" data-testid="search-candidates">
       <thead>
         <tr>
-          <th>Candidate</th>
+          <th>{t('table.candidate')}</th>
           {columns.map((c) => (
             <th key={c.key} className="mono" title={c.label}>
               {c.layer}
@@ -136,8 +140,8 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
               {c.param}
             </th>
           ))}
-          <th>MACs</th>
-          <th>Accuracy</th>
+          <th>{t('table.macs')}</th>
+          <th>{t('table.accuracy')}</th>
         </tr>
       </thead>
       <tbody onMouseLeave={() => onHover(null)}>
@@ -153,25 +157,25 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
             <td className="mono">
               {c.id}
               <div>
-                {onFront.has(c.id) && <span className="ll-search__tag" title="On the accuracy-vs-MACs Pareto front">front</span>}
-                {view.best === c.id && <span className="ll-search__tag is-best" title="The most accurate candidate">best</span>}
+                {onFront.has(c.id) && <span className="ll-search__tag" title={t('table.frontHint')}>{t('table.frontTag')}</span>}
+                {view.best === c.id && <span className="ll-search__tag is-best" title={t('table.bestHint')}>{t('table.bestTag')}</span>}
               </div>
             </td>
             {columns.map((k) => (
               <td key={k.key} className="mono">{formatSearchValues([c.choice[k.key]])}</td>
             ))}
-            <td className="mono" title={`${formatInt(c.macs)} MACs, ${formatInt(c.params)} parameters`}>{formatCompact(c.macs)}</td>
+            <td className="mono" title={t('table.costHint', { macs: formatInt(c.macs), params: formatInt(c.params) })}>{formatCompact(c.macs)}</td>
             <td className="mono ll-search__acc">
               {c.rejected ? (
-                <span className="ll-train__error" data-testid={`search-rejected-${c.id}`}>refused: {c.rejected}</span>
+                <span className="ll-train__error" data-testid={`search-rejected-${c.id}`}>{t('table.refused', { reason: c.rejected })}</span>
               ) : c.failed ? (
-                <span className="ll-train__error" data-testid={`search-failed-${c.id}`}>training failed: {c.failed}</span>
+                <span className="ll-train__error" data-testid={`search-failed-${c.id}`}>{t('table.failed', { reason: c.failed })}</span>
               ) : c.accuracy !== null ? (
-                <span title={`after ${c.batches} batches`}>{(c.accuracy * 100).toFixed(1)}%</span>
+                <span title={t('table.afterBatches', { batches: c.batches })}>{(c.accuracy * 100).toFixed(1)}%</span>
               ) : c.training !== null ? (
-                <span className="ll-train__hint">training (round {c.training})…</span>
+                <span className="ll-train__hint">{t('table.training', { round: c.training })}</span>
               ) : (
-                <span className="ll-train__hint">{isSearchActive(view.phase) ? 'waiting' : 'not trained'}</span>
+                <span className="ll-train__hint">{isSearchActive(view.phase) ? t('table.waiting') : t('table.notTrained')}</span>
               )}
             </td>
           </tr>
@@ -182,31 +186,34 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
 }
 
 function CandidateDetails({ view, id }: { view: SearchView; id: string | null }) {
+  const { t } = useTranslation('search');
   const c = view.candidates.find((x) => x.id === id);
-  if (!c) return <p className="ll-train__hint">Hover or click a point or a row to see a candidate’s params.</p>;
+  if (!c) return <p className="ll-train__hint">{t('details.hint')}</p>;
   return (
     <div className="ll-search__details" data-testid="search-details">
       <strong className="mono">{c.id}</strong>
       <Choice view={view} c={c} />
-      <span className="mono ll-train__hint">{formatCompact(c.macs)} MACs · {formatInt(c.params)} parameters{c.accuracy !== null ? ` · ${(c.accuracy * 100).toFixed(1)}%` : ''}</span>
+      <span className="mono ll-train__hint">{t('details.cost', { macs: formatCompact(c.macs), params: formatInt(c.params) })}{c.accuracy !== null ? ` · ${(c.accuracy * 100).toFixed(1)}%` : ''}</span>
       <button className="ll-button is-small is-primary" onClick={() => applyCandidate(c.id)} data-testid="search-apply">
-        Apply to canvas
+        {t('details.apply')}
       </button>
     </div>
   );
 }
 
 function PastSearches({ active }: { active: boolean }) {
+  const { t } = useTranslation('search');
   const { list, current } = useEditor(useShallow((s) => ({ list: s.searchList, current: s.searchView.searchId })));
   useEffect(() => void refreshSearches(), []);
   if (list.length === 0) return null;
   return (
-    <Field label="Searches kept">
+    <Field label={t('run.kept')}>
       <select className="ll-input" value={current ?? ''} disabled={active} onChange={(e) => e.target.value && void openSearch(e.target.value)} data-testid="search-history">
         {current === null && <option value="">—</option>}
         {list.map((s) => (
           <option key={s.searchId} value={s.searchId}>
-            {s.searchId.slice(0, 19).replace('T', ' ')} · {s.design} · {s.status} · {s.trained}/{s.candidates} trained{s.bestAccuracy !== null ? ` · best ${(s.bestAccuracy * 100).toFixed(1)}%` : ''}
+            {t('run.keptItem', { date: s.searchId.slice(0, 19).replace('T', ' '), design: s.design, status: t(`run.phase.${s.status}`), trained: s.trained, candidates: s.candidates })}
+            {s.bestAccuracy !== null ? t('run.keptBest', { accuracy: `${(s.bestAccuracy * 100).toFixed(1)}%` }) : ''}
           </option>
         ))}
       </select>
@@ -216,6 +223,7 @@ function PastSearches({ active }: { active: boolean }) {
 
 /** The Search tab. */
 export function SearchTab() {
+  const { t } = useTranslation('search');
   const view = useEditor((s) => s.searchView);
   const selected = useEditor((s) => s.searchSelected);
   const hasSpace = useEditor((s) => documentSpace(s.doc) !== null);
@@ -229,18 +237,18 @@ export function SearchTab() {
       <div className="ll-search__results">
         <div className="ll-train__toolbar">
           {!active ? (
-            <button className="ll-button is-small is-primary" disabled={!hasSpace} title={hasSpace ? 'Train the candidates of the searched params' : 'Mark params as searchable in the inspector first'} onClick={() => void startSearch()} data-testid="search-start">
-              <Icon name="search" size={12} /> Start search
+            <button className="ll-button is-small is-primary" disabled={!hasSpace} title={hasSpace ? t('run.startHint') : t('run.startDisabled')} onClick={() => void startSearch()} data-testid="search-start">
+              <Icon name="search" size={12} /> {t('run.start')}
             </button>
           ) : (
             <button className="ll-button is-small is-danger" disabled={view.phase === 'stopping'} onClick={() => void stopSearch()} data-testid="search-stop">
-              {view.phase === 'stopping' ? 'Stopping…' : 'Stop'}
+              {view.phase === 'stopping' ? t('run.stopping') : t('run.stop')}
             </button>
           )}
-          <span className={`ll-train__phase is-${view.phase === 'failed' ? 'error' : view.phase}`} data-testid="search-phase">{view.phase === 'finished' ? view.status : view.phase}</span>
+          <span className={`ll-train__phase is-${view.phase === 'failed' ? 'error' : view.phase}`} data-testid="search-phase">{t(`run.phase.${view.phase === 'finished' ? (view.status ?? 'completed') : view.phase}`)}</span>
           {view.candidates.length > 0 && (
             <span className="ll-train__hint mono" data-testid="search-counts">
-              {trained} trained · {refused} refused · {view.candidates.length} drawn{view.backend ? ` · ${view.backend}` : ''}{view.seconds !== null ? ` · ${view.seconds.toFixed(1)} s` : ''}
+              {t('run.counts', { trained, refused, drawn: view.candidates.length })}{view.backend ? ` · ${view.backend}` : ''}{view.seconds !== null ? ` · ${view.seconds.toFixed(1)} s` : ''}
             </span>
           )}
           <PastSearches active={active} />
@@ -249,19 +257,21 @@ export function SearchTab() {
           <div className="ll-train__failure" role="alert" data-testid="search-error">
             <Icon name="alert" size={14} />
             <div>
-              <strong>The search failed</strong>
+              <strong>{t('run.failedTitle')}</strong>
               <div>{view.error}</div>
             </div>
           </div>
         )}
         <div className="ll-search__grid">
           <figure>
-            <figcaption>Test accuracy vs MACs: <span className="ll-search__key is-point">●</span> candidates, <span className="ll-search__key is-front">●</span> Pareto front</figcaption>
+            <figcaption>
+              {t('plot.caption')} <span className="ll-search__key is-point">●</span> {t('plot.candidates')}, <span className="ll-search__key is-front">●</span> {t('plot.front')}
+            </figcaption>
             <SearchPlot onHover={setHovered} />
             <CandidateDetails view={view} id={hovered ?? selected} />
           </figure>
           <div className="ll-search__table-wrap">
-            {view.candidates.length > 0 ? <CandidateTable view={view} selected={selected} onHover={setHovered} /> : <p className="ll-train__empty">No candidates yet: mark params as searchable, then start a search.</p>}
+            {view.candidates.length > 0 ? <CandidateTable view={view} selected={selected} onHover={setHovered} /> : <p className="ll-train__empty">{t('table.empty')}</p>}
           </div>
         </div>
       </div>
