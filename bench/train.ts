@@ -9,7 +9,9 @@
  * Adam and the same thread count. The contenders are interleaved: each of ≥ 5 rounds times one window of ≥ 2 s
  * per contender (`train-rounds.ts`), and each row reports the median examples/s, the median of the per-round
  * ratios to the peer with their spread (min–max), and the achieved GFLOP/s (6 × the analysis' MACs per
- * example: forward, and the two products of the backward pass).
+ * example: forward, and the two products of the backward pass). With wasm among the contenders it also measures
+ * the wasm ceiling in the same run (XNNPACK's forward convolution on one 3×3×128→128 layer) and prints each
+ * network's wasm GFLOP/s as a share of it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends
 import { describeTorch, torchInfo } from '../engine/node/train/torch/python';
 import type { DesignDocument } from '../engine/schema/document';
 import { requireTemplate } from '../templates/index';
-import { FASHION_DIR, loadFashion, type Batches } from './train-lib';
+import { FASHION_DIR, loadFashion, median, type Batches } from './train-lib';
 import { initWebGpu } from '../engine/node/train/backends/webgpu';
 import { compileModel } from '../engine/compile/compile';
 import { webGpuContenders } from './gpu-webgpu';
@@ -137,6 +139,25 @@ async function contendersFor(plan: NetworkPlan, skipped: string[]): Promise<Cont
   return out;
 }
 
+/**
+ * The wasm path's ceiling, measured in the same run: XNNPACK's forward 3×3×128→128 convolution over 32×28×28
+ * (the shape the issue quotes: 31 GFLOP/s on 2 threads there), median of 3 calls after a warm-up. A network
+ * whose every FLOP ran at that speed would train at ceiling / (6 × MACs per example) examples/s.
+ */
+async function convCeilingGflops(): Promise<number> {
+  const x = tf.randomUniform([32, 28, 28, 128], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const f = tf.randomUniform([3, 3, 128, 128], -0.1, 0.1, 'float32', 4) as tf.Tensor4D;
+  const flop = 2 * 32 * 28 * 28 * 9 * 128 * 128;
+  const times: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    tf.conv2d(x, f, 1, 'same').dispose();
+    if (i > 0) times.push((performance.now() - t0) / 1000);
+  }
+  tf.dispose([x, f]);
+  return flop / median(times) / 1e9;
+}
+
 function row(s: Summary): string {
   const ratio = s.ratio ? `${s.ratio.median.toFixed(3)} (${s.ratio.min.toFixed(3)}–${s.ratio.max.toFixed(3)})` : 'peer';
   return `  ${s.name.padEnd(14)} ${s.examplesPerSec.toFixed(1).padStart(9)} ex/s  ${(s.gflops ?? 0).toFixed(2).padStart(7)} GFLOP/s  ratio ${ratio.padEnd(22)} ${s.note}`;
@@ -154,14 +175,22 @@ async function main(): Promise<void> {
     const skipped: string[] = [];
     const contenders = await contendersFor(plan, skipped);
     for (const s of skipped) log(`  skipped ${s}`);
+    let ceiling: number | null = null;
+    if (contenders.some((c) => c.name === 'wasm')) {
+      const before = tf.getBackend();
+      await tf.setBackend('wasm');
+      ceiling = await convCeilingGflops();
+      await tf.setBackend(before);
+      log(`  ceiling: XNNPACK forward conv 3×3×128→128 over 32×28×28 here: ${ceiling.toFixed(1)} GFLOP/s → at that speed ${((ceiling * 1e9) / (6 * macs)).toFixed(0)} ex/s`);
+    }
     let results: Summary[] = [];
     try {
       results = summarize(await runRounds(contenders, rounds, seconds, log), contenders.some((c) => c.name === 'pytorch-loop') ? 'pytorch-loop' : null, 6 * macs);
     } finally {
       for (const c of contenders) await c.close();
     }
-    for (const s of results) log(row(s));
-    report.push({ network: plan.key, title: plan.title, batch: plan.batch, macsPerExample: macs, peer: 'pytorch-loop', skipped, results });
+    for (const s of results) log(row(s) + (ceiling && s.name === 'wasm' ? `  (${((100 * (s.gflops ?? 0)) / ceiling).toFixed(0)}% of the conv ceiling)` : ''));
+    report.push({ network: plan.key, title: plan.title, batch: plan.batch, macsPerExample: macs, peer: 'pytorch-loop', skipped, results, convCeilingGflops: ceiling });
   }
   if (json) console.log(JSON.stringify({ rounds, seconds, threads, cpus: os.cpus().length, load: os.loadavg()[0], networks: report }));
 }
