@@ -166,4 +166,37 @@ describeE2E('composites edited in place', () => {
     await expect(ed.shapeOf('inner_conv')).resolves.toBe('8×8×4');
     await screenshot('undone-back-inside-a');
   });
+
+  test('a layer of a block expanded on the design is edited in place from the inspector; undo stays on the design', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('resnet18');
+    await ed.settled();
+    const before = digits(await ed.totalParams());
+    await ed.focus('conv2_block2');
+    await ed.node('conv2_block2').getByRole('button', { name: 'Expand' }).click();
+    await ed.settled();
+    const layer = page.getByTestId('inner-conv2_block2/1_conv');
+    await layer.waitFor();
+    await expect(layer.innerText()).resolves.toContain('56×56×64');
+    await layer.click();
+    await expect(page.getByTestId('inner-note').innerText()).resolves.toContain('A layer of the expanded block conv2_block2');
+    await ed.setParam('filters', '32');
+    await page.getByTestId('param-filters').press('Enter');
+    await ed.settled();
+    // The expanded frame shows the new shape; the design has fewer parameters (1_conv, 1_bn and 2_conv shrink).
+    await expect.poll(() => layer.innerText()).toContain('56×56×32');
+    const saved = 9 * 64 * 32 + 4 * 32 + 9 * 32 * 64;
+    expect(digits(await ed.totalParams())).toBe(before - saved);
+    expect((await ed.document()).nodes.find((n) => n.id === 'conv2_block2')!.type).toBe('Composite');
+    await expect(page.getByTestId('scope-bar').count()).resolves.toBe(0);
+    await screenshot('expanded-layer-edited');
+
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Control+z');
+    await ed.settled();
+    expect(digits(await ed.totalParams())).toBe(before);
+    // The edit was made on the design's canvas, so undo stays there.
+    await expect(page.getByTestId('scope-bar').count()).resolves.toBe(0);
+    await expect.poll(() => layer.innerText()).toContain('56×56×64');
+  });
 });

@@ -36,8 +36,9 @@ export interface OpenedComposite {
   uses: number;
 }
 
-const INNER_W = 190;
-const INNER_H = 70;
+/** The editor's block size (renderer/src/canvas/layout.ts), for laying a built-in's layers out as a definition. */
+const INNER_W = 212;
+const INNER_H = 96;
 
 /** The shapes feeding a node, in port order, from the analysis of `doc`; null when any is unknown. */
 export function inputShapesOf(doc: DesignDocument, nodeId: string): Shape[] | null {

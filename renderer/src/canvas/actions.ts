@@ -5,7 +5,7 @@
 import type { Connection } from '@xyflow/react';
 import { canConnect, defaultName, defaultParams, freshId, getBlock, layoutGraph, performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
-import { canvasAnalysis, viewDoc } from '../store/scope';
+import { canvasAnalysis, innerSelection, viewDoc } from '../store/scope';
 import { expandForView, expandedViews, inputShapesOf } from './expand-view';
 import { NODE_H, NODE_W } from './layout';
 
@@ -64,6 +64,12 @@ export function deleteSelection(): void {
   const ids = new Set(viewDoc(state).nodes.map((n) => n.id));
   const nodeIds = state.selection.filter((id) => ids.has(id));
   const edgeIds = state.selectedEdges.filter((id) => viewDoc(state).edges.some((e) => e.id === id));
+  // A layer of an expanded composite: removed from its block, its neighbours joined (one undo step).
+  const inner = !nodeIds.length && !edgeIds.length ? innerSelection(state) : null;
+  if (inner) {
+    if (state.dispatch({ kind: 'removeNodeBridging', nodeId: inner.node.id }, { scope: inner.path })) state.setSelection([]);
+    return;
+  }
   if (!nodeIds.length && !edgeIds.length) return;
   state.dispatch([
     ...(edgeIds.length ? [{ kind: 'removeEdges' as const, edgeIds }] : []),

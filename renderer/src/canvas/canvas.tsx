@@ -59,13 +59,15 @@ function readableFit(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>):
   const bounds = flow.getNodesBounds(nodes);
   const pane = document.querySelector('.ll-canvas')?.getBoundingClientRect();
   if (!pane) return;
-  const zoom = Math.min(pane.width / (bounds.width * 1.15), pane.height / (bounds.height * 1.15));
+  // An opened composite's breadcrumb bar covers the top of the canvas: keep the blocks below it.
+  const top = document.querySelector('.ll-scopebar')?.getBoundingClientRect().height ?? 0;
+  const zoom = Math.min(pane.width / (bounds.width * 1.15), (pane.height - top) / (bounds.height * 1.15));
   if (zoom >= READABLE_ZOOM) {
-    void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.1 });
+    void flow.fitView({ padding: top ? { top: `${Math.round(top + 24)}px`, bottom: '5%', left: '8%', right: '8%' } : 0.15, duration: 200, maxZoom: 1.1 });
     return;
   }
   const z = Math.min(0.85, Math.max(READABLE_ZOOM, pane.width / (bounds.width * 1.15)));
-  void flow.setViewport({ x: pane.width / 2 - (bounds.x + bounds.width / 2) * z, y: 48 - bounds.y * z, zoom: z }, { duration: 200 });
+  void flow.setViewport({ x: pane.width / 2 - (bounds.x + bounds.width / 2) * z, y: 48 + top - bounds.y * z, zoom: z }, { duration: 200 });
 }
 
 function EmptyState() {

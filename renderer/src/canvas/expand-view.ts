@@ -83,7 +83,7 @@ export function expandForView(node: DesignNode, inputs: Shape[], composites: Des
   return { width, height: maxY + GROUP_PAD, inner, edges };
 }
 
-const viewCache = new Map<string, { node: DesignNode; key: string; view: ExpandedView | null }>();
+const viewCache = new Map<string, { node: DesignNode; def: unknown; key: string; view: ExpandedView | null }>();
 let lastViews = new Map<string, ExpandedView>();
 
 /** Expanded views of every expanded composite in the document, cached per node and input shapes. */
@@ -94,13 +94,15 @@ export function expandedViews(doc: DesignDocument, analysis: DesignAnalysis | nu
     const shapes = inputShapesOf(doc, analysis, node.id);
     const key = JSON.stringify(shapes);
     const cached = viewCache.get(node.id);
+    // A linked block's layers live in its definition: an edit there (on any use) changes this view too.
+    const def = node.type === 'Composite' ? doc.composites.find((d) => d.id === node.params.definition) : undefined;
     let view: ExpandedView | null;
-    if (cached && cached.node === node && cached.key === key) view = cached.view;
+    if (cached && cached.node === node && cached.def === def && cached.key === key) view = cached.view;
     else {
       view = expandForView(node, shapes, doc.composites);
       // Keep the last good view while shapes are momentarily unknown (mid-edit), so the frame does not flicker.
       if (!view && cached?.view && cached.node.id === node.id) view = cached.view;
-      viewCache.set(node.id, { node, key, view });
+      viewCache.set(node.id, { node, def, key, view });
     }
     if (view) out.set(node.id, view);
   }

@@ -8,7 +8,7 @@ import { formatShape } from '../ui/format';
 import { useZoomedOut } from './detail';
 import type { InnerFlowNode } from './to-flow';
 
-function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
+function InnerNodeImpl({ id, data, selected }: NodeProps<InnerFlowNode>) {
   const spec = getBlock(data.type);
   const shape = useEditor((s) => canvasAnalysis(s).flatShapes[`${data.compositeId}/${data.innerId}`]);
   const zoomedOut = useZoomedOut();
@@ -22,7 +22,7 @@ function InnerNodeImpl({ data }: NodeProps<InnerFlowNode>) {
     );
   }
   return (
-    <div className="ll-inner" style={accent}>
+    <div className={`ll-inner${selected ? ' is-selected' : ''}`} style={accent} data-testid={`inner-${id}`}>
       <Handle id="in" type="target" position={Position.Top} className="ll-handle is-inner" isConnectable={false} />
       <div className="ll-inner__row">
         <span className="ll-node__dot" />

@@ -10,7 +10,7 @@ import type { ExpandedView } from './expand-view';
 export type BlockNodeData = { node: DesignNode };
 /** Data of an expanded composite's frame. */
 export type GroupNodeData = { node: DesignNode; view: ExpandedView };
-/** Data of a block inside an expanded composite (read-only). */
+/** Data of a block inside an expanded composite (its params are edited in the inspector; its wiring on the composite's own canvas). */
 export type InnerNodeData = { compositeId: string; innerId: string; type: string; name: string };
 
 export type BlockFlowNode = Node<BlockNodeData, 'block'>;
@@ -57,7 +57,8 @@ export function toFlowNodes(
       );
       for (const inner of view.inner) {
         const o = prevById.get(inner.id);
-        const keep = o && o.type === 'inner' && o.parentId === node.id && o.position.x === inner.x && o.position.y === inner.y && o.data.name === inner.name;
+        const innerSelected = selection.has(inner.id);
+        const keep = o && o.type === 'inner' && o.parentId === node.id && o.position.x === inner.x && o.position.y === inner.y && o.data.name === inner.name && o.data.type === inner.type && !!o.selected === innerSelected;
         out.push(
           keep
             ? o
@@ -67,9 +68,11 @@ export function toFlowNodes(
                 parentId: node.id,
                 extent: 'parent',
                 position: { x: inner.x, y: inner.y },
+                selected: innerSelected,
                 data: { compositeId: node.id, innerId: inner.innerId, type: inner.type, name: inner.name },
                 draggable: false,
-                selectable: false,
+                // Selectable: the inspector edits an inner layer of an expanded composite in place.
+                selectable: true,
                 connectable: false,
               },
         );

@@ -6,7 +6,7 @@ import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleColl
 import { countUses, getBlock, type DesignNode } from '../engine';
 import { blockDescription, paramLabel } from '../i18n/blocks';
 import { useEditor } from '../store';
-import { canvasAnalysis, scopeView, viewDoc } from '../store/scope';
+import { canvasAnalysis, innerSelection, scopeView, viewDoc, type InnerSelection } from '../store/scope';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
@@ -25,11 +25,11 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
-function NameField({ node }: { node: DesignNode }) {
+function NameField({ node, scope }: { node: DesignNode; scope?: readonly string[] }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const commit = () => {
-    if (draft !== null && draft.trim() && draft !== node.name) useEditor.getState().dispatch({ kind: 'renameNode', nodeId: node.id, name: draft });
+    if (draft !== null && draft.trim() && draft !== node.name) useEditor.getState().dispatch({ kind: 'renameNode', nodeId: node.id, name: draft }, scope ? { scope } : undefined);
     setDraft(null);
   };
   return (
@@ -48,11 +48,16 @@ function NameField({ node }: { node: DesignNode }) {
   );
 }
 
-function NodeInspector({ node }: { node: DesignNode }) {
+/**
+ * The inspector of one node. `inner`: the node is a layer of a composite expanded on the canvas, edited in place
+ * (its commands go to that composite's scope, its figures come from the analysis of that scope).
+ */
+function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelection }) {
   const { t } = useTranslation();
   const spec = getBlock(node.type);
-  const a = useEditor((s) => canvasAnalysis(s).analysis?.nodes[node.id]);
-  const diags = useEditor(useShallow((s) => (canvasAnalysis(s).analysis?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
+  const a = useEditor((s) => (inner ? inner.analysis : canvasAnalysis(s).analysis)?.nodes[node.id]);
+  const diags = useEditor(useShallow((s) => ((inner ? inner.analysis : canvasAnalysis(s).analysis)?.diagnostics ?? []).filter((d) => d.nodeId === node.id)));
+  const scope = inner?.path;
   const composites = useEditor((s) => s.doc.composites);
   const useCount = useEditor((s) => countUses(s.doc, String(node.params.definition)));
   const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(node.id));
@@ -69,7 +74,7 @@ function NodeInspector({ node }: { node: DesignNode }) {
     <div className="ll-inspector" data-testid="inspector">
       <div className="ll-inspector__header" style={{ ['--node-accent' as string]: `var(--cat-${spec.category})` }}>
         <span className="ll-node__dot" />
-        <NameField node={node} />
+        <NameField node={node} scope={scope} />
         <span className="ll-chip">{spec.label}</span>
       </div>
       <p className="ll-inspector__desc">
@@ -81,12 +86,20 @@ function NodeInspector({ node }: { node: DesignNode }) {
           {t(node.type === 'Input' ? 'inspector.boundaryInput' : 'inspector.boundaryOutput')}
         </p>
       )}
-      {spec.kind === 'composite' && (
+      {inner && (
+        <p className="ll-inspector__desc" data-testid="inner-note">
+          A layer of the expanded block <strong>{inner.path[inner.path.length - 1]}</strong>: edits here change that block (a built-in becomes a block of its own).{' '}
+          <button className="ll-button" onClick={() => useEditor.getState().enterScope(inner.path[inner.path.length - 1])} data-testid="open-parent">
+            <Icon name="layers" size={12} /> Open the block
+          </button>
+        </p>
+      )}
+      {spec.kind === 'composite' && !inner && (
         <button className="ll-button is-block" onClick={() => useEditor.getState().enterScope(node.id)} data-testid="open-composite">
           <Icon name="layers" size={14} /> {t('inspector.editLayers')}
         </button>
       )}
-      {spec.kind === 'composite' && (
+      {spec.kind === 'composite' && !inner && (
         <button className="ll-button is-block" onClick={() => toggleCollapsed(node.id)}>
           <Icon name={node.collapsed === false ? 'collapse' : 'expand'} size={14} />
           {node.collapsed === false ? t('inspector.collapse') : t('inspector.expand')}
@@ -111,7 +124,7 @@ function NodeInspector({ node }: { node: DesignNode }) {
       {fields.length > 0 && <h3 className="ll-section-title">{t('inspector.parameters')}</h3>}
       <div className="ll-fields">
         {fields.map((f) => (
-          <ParamInput key={`${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} />
+          <ParamInput key={`${scope?.join('/') ?? ''}/${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} scope={scope} />
         ))}
       </div>
       <SearchFields node={node} />
@@ -187,7 +200,9 @@ function DocumentInspector() {
 export function Inspector() {
   const selection = useEditor((s) => s.selection);
   const node = useEditor((s) => (s.selection.length === 1 ? viewDoc(s).nodes.find((n) => n.id === s.selection[0]) : undefined));
+  const inner = useEditor(innerSelection);
   if (node) return <NodeInspector node={node} />;
+  if (inner) return <NodeInspector key={inner.path.join('/')} node={inner.node} inner={inner} />;
   if (selection.length > 1) return <SelectionInspector ids={selection} />;
   return <DocumentInspector />;
 }

@@ -11,9 +11,11 @@ interface Props {
   params: Record<string, unknown>;
   spec: FieldSpec;
   value: unknown;
+  /** The composite scope the node is in, when it is an inner layer of a composite expanded on the design's canvas. */
+  scope?: readonly string[];
 }
 
-function ParamInputImpl({ nodeId, schema, params, spec, value }: Props) {
+function ParamInputImpl({ nodeId, schema, params, spec, value, scope }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [text, setText] = useState(() => toText(value, spec.field));
@@ -30,7 +32,7 @@ function ParamInputImpl({ nodeId, schema, params, spec, value }: Props) {
   const commit = (next: unknown) => {
     const message = validateField(schema, params, spec.key, next);
     setError(message);
-    if (message === null) useEditor.getState().dispatch({ kind: 'setParams', nodeId, params: { [spec.key]: next } }, { coalesce: `${nodeId}.${spec.key}` });
+    if (message === null) useEditor.getState().dispatch({ kind: 'setParams', nodeId, params: { [spec.key]: next } }, { coalesce: `${scope?.join('/') ?? ''}/${nodeId}.${spec.key}`, ...(scope ? { scope } : {}) });
   };
 
   const onText = (t: string) => {

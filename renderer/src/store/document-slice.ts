@@ -28,7 +28,7 @@ export interface DocumentSlice {
   doc: DesignDocument;
   past: DesignDocument[];
   future: DesignDocument[];
-  /** The composite scope each undo (redo) step was made in, parallel to `past` (`future`): undo goes back there. */
+  /** The canvas (composite scope) each undo (redo) step was made on, parallel to `past` (`future`): undo goes back there. */
   pastScopes: string[][];
   futureScopes: string[][];
   /** The composite opened on the canvas: node ids from the top level inward; empty for the design itself. */
@@ -88,7 +88,8 @@ export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlic
     set({
       doc: next,
       past: merge ? past : [...past.slice(-HISTORY_LIMIT + 1), doc],
-      pastScopes: merge ? pastScopes : [...pastScopes.slice(-HISTORY_LIMIT + 1), [...scope]],
+      // The canvas the edit was made on (an edit in a composite expanded on the design's canvas is the design's).
+      pastScopes: merge ? pastScopes : [...pastScopes.slice(-HISTORY_LIMIT + 1), [...get().scope]],
       future: [],
       futureScopes: [],
       lastEdit: options?.coalesce !== undefined ? { key: options.coalesce, at: now } : null,

@@ -5,7 +5,7 @@
  * `scopedCommand` in the engine), so every edit is one step of the document's one history.
  */
 import { editorView } from '../analysis/delta';
-import { createAnalyzer, openScopePath, type DesignAnalysis, type DesignDocument, type EditCommand, type ScopeLevel, type Shape } from '../engine';
+import { analyzeDesign, createAnalyzer, openScopePath, type DesignAnalysis, type DesignDocument, type EditCommand, type ScopeLevel, type Shape } from '../engine';
 import { issuesOf, type Severity } from './analysis-slice';
 
 /** What a scope path opens to in a document. */
@@ -81,4 +81,33 @@ export function canvasAnalysis(s: CanvasState): CanvasAnalysis {
   const issues = issuesOf(view.analysis.diagnostics, prev?.nodeIssues ?? {}, prev?.edgeIssues ?? {});
   lastScoped = { doc, result: { analysis: view.analysis, flatShapes: view.flatShapes, ...issues } };
   return lastScoped.result;
+}
+
+/** An inner layer of a composite expanded on the current canvas, opened for the inspector. */
+export interface InnerSelection {
+  /** The composite scope the layer is in: the canvas' scope plus the expanded composite. */
+  path: string[];
+  /** The layer, as a node of that scope's document. */
+  node: DesignDocument['nodes'][number];
+  /** The scope document's analysis (the layer's shapes where the composite is used). */
+  analysis: DesignAnalysis;
+}
+
+let lastInner: { doc: DesignDocument; scope: readonly string[]; id: string; result: InnerSelection | null } | null = null;
+
+/**
+ * The selected inner layer of an expanded composite (its flow id is `<composite id>/<inner id>`), or null. Memoized
+ * on the document, the scope and the id, so the inspector can select it on every render.
+ */
+export function innerSelection(s: { doc: DesignDocument; scope: readonly string[]; selection: readonly string[] }): InnerSelection | null {
+  const id = s.selection.length === 1 ? s.selection[0] : '';
+  const cut = id.lastIndexOf('/');
+  if (cut <= 0) return null;
+  if (lastInner && lastInner.doc === s.doc && lastInner.scope === s.scope && lastInner.id === id) return lastInner.result;
+  const path = [...scopeView(s.doc, s.scope).levels.map((l) => l.nodeId), id.slice(0, cut)];
+  const levels = openScopePath(s.doc, path);
+  const node = levels.length === path.length ? levels[levels.length - 1].opened.doc.nodes.find((n) => n.id === id.slice(cut + 1)) : undefined;
+  const result = node ? { path, node, analysis: analyzeDesign(levels[levels.length - 1].opened.doc) } : null;
+  lastInner = { doc: s.doc, scope: s.scope, id, result };
+  return result;
 }
