@@ -7,6 +7,7 @@
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { useBiasActivationKernels } from './bias-act-grads';
 import { ConvFilterGradProgram, ConvInputGradProgram, SplitKReduceProgram, geometryUniforms, planSplitK, type ConvGeometry, type GpuProgram } from './gemm';
 
 /** The part of tfjs-backend-webgpu's `WebGPUBackend` the kernels use. */
@@ -93,8 +94,9 @@ const inputGradKernel: KernelConfig = {
 export const webGpuKernels: KernelConfig[] = [filterGradKernel, inputGradKernel];
 
 /**
- * Registers LayerLoom's kernels for `webgpu` (`enabled`, the default) or puts tfjs's shipped ones back
- * (`false`: the bench's peer). Needs `@tensorflow/tfjs-backend-webgpu` imported; idempotent.
+ * Registers LayerLoom's kernels for `webgpu` (`enabled`, the default) — these two, and the bias and ReLU
+ * gradients of bias-act-grads.ts — or puts tfjs's shipped ones back (`false`: the bench's peer). Needs
+ * `@tensorflow/tfjs-backend-webgpu` imported; idempotent.
  */
 export function useWebGpuKernels(enabled = true): void {
   for (const k of webGpuKernels) {
@@ -104,4 +106,5 @@ export function useWebGpuKernels(enabled = true): void {
     const orig = shipped.get(k.kernelName);
     tfc.registerKernel(enabled || !orig ? k : orig);
   }
+  useBiasActivationKernels(enabled);
 }
