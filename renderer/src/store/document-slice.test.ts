@@ -86,6 +86,22 @@ describe('document history', () => {
     expect(useEditor.getState().doc.training.epochs).toBe(3);
   });
 
+  it('focusing a node of the design (a problem clicked in the list) leaves an opened composite; a node inside it keeps it open', () => {
+    const s = useEditor.getState();
+    s.loadDocument(emptyDocument());
+    s.dispatch([
+      { kind: 'addNode', id: 'in', type: 'Input', params: { shape: [8, 8, 4] }, position: { x: 0, y: 0 } },
+      { kind: 'addNode', id: 'res', type: 'Residual', params: { filters: 4 }, position: { x: 0, y: 100 } },
+      { kind: 'connect', source: { node: 'in' }, target: { node: 'res' } },
+    ]);
+    useEditor.getState().enterScope('res');
+    useEditor.getState().focusNode('1_conv');
+    expect(useEditor.getState().scope).toEqual(['res']);
+    useEditor.getState().focusNode('in');
+    expect(useEditor.getState().scope).toEqual([]);
+    expect(useEditor.getState().selection).toEqual(['in']);
+  });
+
   it('refuses to open a composite whose input is not connected, saying why', () => {
     const s = useEditor.getState();
     s.loadDocument(emptyDocument());

@@ -2,6 +2,7 @@
 import type { StateCreator } from 'zustand';
 import { applyLanguage, initialLanguage, LANGUAGE_STORAGE_KEY, type Language } from '../i18n';
 import type { EditorState } from './index';
+import { viewDoc } from './scope';
 
 export type Theme = 'dark' | 'light';
 /** What the node colour encodes: nothing (block category) or a heat scale of a per-node metric. */
@@ -116,7 +117,11 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
     set({ toast: null });
   },
   focusNode(nodeId) {
-    set({ focus: { nodeId, seq: ++focusSeq }, selection: [nodeId], selectedEdges: [], rightTab: 'inspector' });
+    // A node of the design asked for while a composite is open (a problem clicked in the list): back to the design.
+    set((s) => ({
+      focus: { nodeId, seq: ++focusSeq }, selection: [nodeId], selectedEdges: [], rightTab: 'inspector',
+      ...(s.scope.length && !viewDoc(s).nodes.some((n) => n.id === nodeId) && s.doc.nodes.some((n) => n.id === nodeId) ? { scope: [] } : {}),
+    }));
   },
   setClipboard(clipboard) {
     set({ clipboard });
