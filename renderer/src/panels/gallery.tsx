@@ -4,6 +4,7 @@ import { listTemplates, type TemplateInfo } from '../../../templates';
 import { analyzeDesign, type DesignDocument } from '../engine';
 import { layoutDocument } from '../canvas/actions';
 import { useEditor } from '../store';
+import { useDialogFocus } from '../ui/dialog-focus';
 import { formatCompact, formatInt } from '../ui/format';
 import { Icon } from '../ui/icons';
 
@@ -102,16 +103,17 @@ export function Gallery() {
     timer = setTimeout(step, 30);
     return () => clearTimeout(timer);
   }, [open, cards]);
-  if (!open) return null;
   const close = () => useEditor.getState().setGalleryOpen(false);
+  const dialog = useDialogFocus<HTMLDivElement>(open, close);
+  if (!open) return null;
   const pick = (d: CardData) => {
     const state = useEditor.getState();
     state.loadDocument(layoutDocument(d.info.build()), null, false);
     state.setGalleryOpen(false);
   };
   return (
-    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <div className="ll-gallery" role="dialog" aria-label="Templates" data-testid="gallery">
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="ll-gallery" role="dialog" aria-modal="true" aria-label="Templates" tabIndex={-1} ref={dialog} data-testid="gallery">
         <header>
           <div>
             <h2>Start from a template</h2>

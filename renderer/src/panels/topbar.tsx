@@ -159,7 +159,7 @@ export function TopBar({ fitView }: { fitView: () => void }) {
         </button>
         <div className="ll-docname" title={filePath ?? t('topbar.notSaved')} data-testid="doc-name">
           <span>{name}</span>
-          {dirty && <span className="ll-dirty" aria-label={t('topbar.unsaved')} />}
+          {dirty && <span className="ll-dirty" role="img" aria-label={t('topbar.unsaved')} />}
         </div>
       </div>
       <div className="ll-topbar__center">

@@ -1,5 +1,6 @@
 /** The keyboard shortcuts sheet (the ? button, or Help > Keyboard Shortcuts in Electron). */
 import { create } from 'zustand';
+import { useDialogFocus } from './dialog-focus';
 import { SHORTCUTS } from './shortcuts';
 
 /** Whether the sheet is open. */
@@ -10,11 +11,12 @@ const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform)
 /** Renders the sheet while open. */
 export function ShortcutsDialog() {
   const open = useShortcutsSheet((s) => s.open);
-  if (!open) return null;
   const close = () => useShortcutsSheet.setState({ open: false });
+  const dialog = useDialogFocus<HTMLDivElement>(open, close);
+  if (!open) return null;
   return (
-    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <div className="ll-dialog" role="dialog" aria-label="Keyboard shortcuts">
+    <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="ll-dialog" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" tabIndex={-1} ref={dialog}>
         <h2>Keyboard shortcuts</h2>
         <dl className="ll-keys">
           {SHORTCUTS.map((s) => (

@@ -31,7 +31,7 @@ export function TrainingToggle() {
   const { open, active } = useEditor(useShallow((s) => ({ open: s.trainingOpen, active: isActive(s.trainingRun.phase) })));
   return (
     <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => useEditor.getState().setTrainingOpen(!open)} aria-pressed={open} data-testid="toggle-training" title="Train this design (data, settings, live curves, results, run history)">
-      <Icon name="sliders" size={14} /> Train{active && <span className="ll-dirty" aria-label="A run is in progress" />}
+      <Icon name="sliders" size={14} /> Train{active && <span className="ll-dirty" role="img" aria-label="A run is in progress" />}
     </button>
   );
 }
