@@ -110,7 +110,7 @@ function focusState(page: Page) {
 }
 
 describeE2E('keyboard only', () => {
-  test('Tab reaches the top bar, the palette, the canvas and the inspector, with a visible focus ring at every stop', async ({ page }) => {
+  test('Tab reaches the top bar, the palette, the canvas and the inspector, with a visible focus ring at every stop', async ({ page, screenshot }) => {
     const ed = editor(page);
     await ed.loadTemplate('lenet5');
     await ed.settled();
@@ -121,7 +121,10 @@ describeE2E('keyboard only', () => {
       await page.keyboard.press('Tab');
       const f = await focusState(page);
       if (!f) continue;
-      if (f.region !== 'other') reached.add(f.region);
+      if (f.region !== 'other' && !reached.has(f.region)) {
+        reached.add(f.region);
+        await screenshot(`focus-${f.region.replace(' ', '-')}`);
+      }
       if (!f.ringed) unringed.push(`${f.region}: ${f.name}`);
     }
     expect([...reached].sort()).toEqual(['canvas', 'inspector', 'palette', 'top bar']);
