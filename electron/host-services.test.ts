@@ -81,6 +81,23 @@ describe('host services', () => {
     expect((await host.recentFilesClear({})).files).toEqual([]);
   });
 
+  it('keeps every concurrent recent-file change, writing once per burst and not at all when nothing changes', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `c${i}.json`);
+    const answers = await Promise.all(names.map((path) => host.recentFilesAdd({ path })));
+    const expected = names.map((n) => join(dir, 'docs', n)).reverse();
+    // Every entry kept (a read-modify-write per call would lose some), the last call's first.
+    expect((await host.recentFilesGet({})).files).toEqual(expected);
+    expect(JSON.parse(await readFile(join(dir, 'user', 'recent-files.json'), 'utf8'))).toEqual(expected);
+    expect(answers.at(-1)!.files).toEqual(expected);
+    // The first call's write, then one write for the seven that queued behind it.
+    expect(recentEvents).toHaveLength(2);
+    // Opening the file that is already first changes nothing: no write.
+    await host.recentFilesAdd({ path: 'c7.json' });
+    await host.writeDocument({ path: 'c7.json', text: '{}' });
+    await host.readDocument({ path: 'c7.json' });
+    expect(recentEvents).toHaveLength(2);
+  });
+
   it('autosaves, restores and clears a crash-recovery snapshot', async () => {
     expect(await host.autosaveRead({})).toEqual({ autosave: null });
     const { savedAt } = await host.autosaveWrite({ text: '{"x":1}', path: null });

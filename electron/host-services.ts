@@ -133,10 +133,41 @@ export function createHostServices(options: HostServicesOptions): HostServices {
     }
   }
 
-  async function writeRecent(files: string[]): Promise<string[]> {
-    await writeFileAtomic(recentPath, JSON.stringify(files, null, 2) + '\n', { mkdirs: true });
-    options.onRecentFilesChanged?.(files);
-    return files;
+  /**
+   * Recent-file changes are group-committed: calls arriving while a write is in flight are applied together by
+   * the next one (read, apply in order, write only when the list changed), so concurrent opens and saves never
+   * lose each other's entries and a burst costs one write, not one per call. The list is a convenience, so it
+   * is written without fsync (every document read and write updates it; see bench:server).
+   */
+  type RecentChange = { add?: string; clear?: true; resolve: (files: string[]) => void; reject: (err: unknown) => void };
+  let recentQueue: RecentChange[] = [];
+  let recentWriting = false;
+  async function commitRecent(): Promise<void> {
+    if (recentWriting) return;
+    recentWriting = true;
+    while (recentQueue.length) {
+      const batch = recentQueue;
+      recentQueue = [];
+      try {
+        const before = await readRecent();
+        let files = before;
+        for (const change of batch) files = change.clear ? [] : [change.add!, ...files.filter((p) => p !== change.add)].slice(0, MAX_RECENT_FILES);
+        if (files.length !== before.length || files.some((p, i) => p !== before[i])) {
+          await writeFileAtomic(recentPath, JSON.stringify(files, null, 2) + '\n', { mkdirs: true, fsync: false });
+          options.onRecentFilesChanged?.(files);
+        }
+        for (const change of batch) change.resolve(files);
+      } catch (err) {
+        for (const change of batch) change.reject(err);
+      }
+    }
+    recentWriting = false;
+  }
+  function changeRecent(change: { add: string } | { clear: true }): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      recentQueue.push({ ...change, resolve, reject });
+      void commitRecent();
+    });
   }
 
   // Browser mode keeps runs beside the user's documents (it has no app data folder of its own); Electron in its data folder.
@@ -174,9 +205,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   let inspect: InspectService | undefined;
   const inspectService = (): InspectService => (inspect ??= createInspectService({ runsDir, datasetGuard }));
 
-  async function addRecent(path: string): Promise<string[]> {
-    return writeRecent([path, ...(await readRecent()).filter((p) => p !== path)].slice(0, MAX_RECENT_FILES));
-  }
+  const addRecent = (path: string): Promise<string[]> => changeRecent({ add: path });
 
   return {
     // Model files go through the same confinement as documents (the export's run folder too).
@@ -237,7 +266,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       return { files: await addRecent(documentPath(path)) };
     },
     async recentFilesClear() {
-      return { files: await writeRecent([]) };
+      return { files: await changeRecent({ clear: true }) };
     },
     async autosaveWrite({ text, path }) {
       const savedAt = new Date().toISOString();

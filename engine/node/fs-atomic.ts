@@ -17,6 +17,12 @@ export interface AtomicWriteOptions {
    * there is a mistake to report, not to paper over.
    */
   mkdirs?: boolean;
+  /**
+   * Flush the data to disk before the rename (default true). Only a file that is cheap to lose may pass false
+   * (the recent-files list): the rename still makes a crashed process leave the old or the new file, but a power
+   * cut can leave it empty.
+   */
+  fsync?: boolean;
 }
 
 /** How old a leftover temporary file must be before a sweep removes it (a live save keeps its file fresh). */
@@ -102,7 +108,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     const handle = await open(tmp, 'wx', 0o644);
     try {
       await handle.writeFile(bytes);
-      await handle.sync();
+      if (options.fsync !== false) await handle.sync();
     } finally {
       await handle.close();
     }
