@@ -22,19 +22,48 @@ export const BatchNormTrainingGrad = 'LayerLoomBatchNormTrainingGrad';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 
+/**
+ * Per channel k of `a` and `b` viewed as [rows, c]: sa[k] = Σ a, sab[k] = Σ a·(b − shift[k]) (b may be a).
+ * Four channels per pass with scalar float64 accumulators, which V8 keeps in registers (an accumulator
+ * array in the inner loop runs several times slower; see cheap-kernels' columnSums).
+ */
+function channelSums(a: Float32Array, b: Float32Array, shift: ArrayLike<number>, rows: number, c: number, sa: Float64Array, sab: Float64Array): void {
+  const n = rows * c;
+  let k = 0;
+  for (; k + 4 <= c; k += 4) {
+    const m0 = shift[k], m1 = shift[k + 1], m2 = shift[k + 2], m3 = shift[k + 3];
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (let i = k; i < n; i += c) {
+      const a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+      s0 += a0; s1 += a1; s2 += a2; s3 += a3;
+      t0 += a0 * (b[i] - m0); t1 += a1 * (b[i + 1] - m1); t2 += a2 * (b[i + 2] - m2); t3 += a3 * (b[i + 3] - m3);
+    }
+    sa[k] = s0; sa[k + 1] = s1; sa[k + 2] = s2; sa[k + 3] = s3;
+    sab[k] = t0; sab[k + 1] = t1; sab[k + 2] = t2; sab[k + 3] = t3;
+  }
+  for (; k < c; k++) {
+    let s = 0, t = 0;
+    const m = shift[k];
+    for (let i = k; i < n; i += c) {
+      s += a[i];
+      t += a[i] * (b[i] - m);
+    }
+    sa[k] = s;
+    sab[k] = t;
+  }
+}
+
 /** Per-channel mean and (biased) variance of x viewed as [rows, c]: two passes, float64 accumulators. */
 function moments(x: Float32Array, rows: number, c: number): { mean: Float64Array; variance: Float64Array } {
-  const mean = new Float64Array(c), variance = new Float64Array(c);
-  const n = rows * c;
-  for (let i = 0; i < n; i += c) for (let k = 0; k < c; k++) mean[k] += x[i + k];
-  for (let k = 0; k < c; k++) mean[k] /= rows;
-  for (let i = 0; i < n; i += c) {
-    for (let k = 0; k < c; k++) {
-      const d = x[i + k] - mean[k];
-      variance[k] += d * d;
-    }
-  }
-  for (let k = 0; k < c; k++) variance[k] /= rows;
+  const mean = new Float64Array(c), variance = new Float64Array(c), sums = new Float64Array(c);
+  // Pass 1: Σx (channelSums also forms Σx², unused: `variance` is only scratch here).
+  channelSums(x, x, new Float64Array(c), rows, c, sums, variance);
+  for (let k = 0; k < c; k++) mean[k] = sums[k] / rows;
+  // Pass 2: Σx·(x − μ), relative to the mean, so no cancellation between large sums.
+  const centered = new Float64Array(c), cross = new Float64Array(c);
+  channelSums(x, x, mean, rows, c, centered, cross); // centered = Σx again, cross = Σx·(x − μ)
+  // Σ(x − μ)² = Σx·(x − μ) − μ·Σ(x − μ) = cross − μ·(Σx − rows·μ).
+  for (let k = 0; k < c; k++) variance[k] = Math.max(0, cross[k] - mean[k] * (centered[k] - rows * mean[k])) / rows;
   return { mean, variance };
 }
 
@@ -74,13 +103,7 @@ export function batchNormTrainingGrad(args: Args): TensorInfo[] {
   const dg = b.makeOutput([c], 'float32'), db = b.makeOutput([c], 'float32');
   const dyv = heapF32(b, dy), xv = heapF32(b, x), mu = heapF32(b, mean), va = heapF32(b, variance), g = heapF32(b, gamma);
   const sdy = new Float64Array(c), sdyx = new Float64Array(c);
-  for (let i = 0; i < n; i += c) {
-    for (let k = 0; k < c; k++) {
-      const d = dyv[i + k];
-      sdy[k] += d;
-      sdyx[k] += d * (xv[i + k] - mu[k]);
-    }
-  }
+  channelSums(dyv, xv, mu, rows, c, sdy, sdyx);
   // dx = k1·dy + k2·x + k3 per channel.
   const k1 = new Float32Array(c), k2 = new Float32Array(c), k3 = new Float32Array(c);
   const dgv = heapF32(b, dg), dbv = heapF32(b, db);
