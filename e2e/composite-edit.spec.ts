@@ -114,6 +114,13 @@ describeE2E('composites edited in place', () => {
     await page.getByTestId('crumb-conv3_block1').waitFor();
     await ed.settled();
     expect(digits(await ed.totalParams())).toBe(before - saved);
+
+    // A problem inside shows on the inner layer: 64 channels from 2_conv cannot be added to the 128 of the shortcut.
+    await setInner(page, ed, '2_conv', 'filters', '64');
+    await expect.poll(() => ed.node('add').getAttribute('class')).toContain('has-error');
+    await ed.select('add');
+    await expect(page.getByTestId('inspector').innerText()).resolves.toContain('needs inputs of the same shape');
+    await screenshot('inner-problem');
   });
 
   test('a linked block used twice: apply to every use, then make this one unique; undo goes back through both', async ({ page, screenshot }) => {
