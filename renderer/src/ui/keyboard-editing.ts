@@ -62,6 +62,8 @@ export function useKeyboardEditing(): void {
       if (useQuickAdd.getState().open || document.querySelector('.ll-overlay')) return;
       const intent = keyIntent(e, placeOf(e.target));
       if (!intent) return;
+      // Escape is only ours inside an opened composite; elsewhere it stays with whoever else listens.
+      if (intent.kind === 'scopeUp' && !useEditor.getState().scope.length) return;
       // A block reached with Tab is the one the keys act on (these keys never reach React Flow's own handler).
       const focusedId = e.target instanceof HTMLElement ? e.target.closest('.react-flow__node')?.getAttribute('data-id') : null;
       if (focusedId && !useEditor.getState().selection.includes(focusedId)) useEditor.getState().setSelection([focusedId]);
@@ -80,7 +82,6 @@ export function useKeyboardEditing(): void {
           break;
         case 'scopeUp': {
           const { scope, setScope } = useEditor.getState();
-          if (!scope.length) return;
           setScope(scope.slice(0, -1));
           break;
         }

@@ -19,7 +19,7 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: '↑ / ↓', label: 'Select the source / target along the wire' },
   { keys: '← / →', label: 'Select the previous / next sibling' },
   { keys: 'Enter', label: 'Edit the first parameter of the selection' },
-  { keys: 'Esc', label: 'Back to the canvas from a field; clear the selection' },
+  { keys: 'Esc', label: 'Back to the canvas from a field; clear the selection; up one level from an opened block' },
   { keys: 'Delete', label: 'Delete selection (a node with one input and one output: reconnect its neighbours)' },
   { keys: 'Shift+N / Shift+F', label: 'Add a note / a frame (around the selection); Enter edits its text' },
   { keys: 'Mod+O / Mod+S', label: 'Open / save' },
