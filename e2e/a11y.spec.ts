@@ -48,7 +48,7 @@ async function setTheme(page: Page, theme: 'dark' | 'light') {
 }
 
 describeE2E('accessibility', () => {
-  test('axe finds no serious or critical violations on the main views, light and dark', async ({ page }) => {
+  test('axe finds no serious or critical violations on the main views, light and dark', async ({ page, screenshot }) => {
     const ed = editor(page);
     await ed.loadTemplate('resnet18');
     await ed.settled();
@@ -67,6 +67,7 @@ describeE2E('accessibility', () => {
         await open();
         await page.waitForTimeout(400);
         const found = await seriousViolations(page);
+        if (theme === 'dark') await screenshot(`${name}-${theme}`); // the light ones look as in the other specs
         if (found.length) problems.push(report(`${name} (${theme})`, found));
         await close();
         await page.waitForTimeout(200);
@@ -129,5 +130,23 @@ describeE2E('keyboard only', () => {
     }
     expect([...reached].sort()).toEqual(['canvas', 'inspector', 'palette', 'top bar']);
     expect(unringed).toEqual([]);
+  });
+
+  test('a dialog opened from the keyboard holds the focus, closes on Escape and gives the focus back', async ({ page }) => {
+    const inDialog = () => page.evaluate(() => !!(globalThis as unknown as FocusGlobals).document.activeElement?.closest('[role="dialog"]'));
+    const focusedTestId = () => page.evaluate(() => (globalThis as unknown as FocusGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
+    for (const [opener, dialog] of [['shortcuts', 'Keyboard shortcuts'], ['open-gallery', 'Templates']] as const) {
+      await page.getByTestId(opener).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: dialog }).waitFor();
+      expect(await inDialog()).toBe(true);
+      for (let i = 0; i < 30; i++) {
+        await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
+        expect(await inDialog()).toBe(true);
+      }
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+      expect(await focusedTestId()).toBe(opener);
+    }
   });
 });

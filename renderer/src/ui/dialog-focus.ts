@@ -16,7 +16,8 @@ export function useDialogFocus<T extends HTMLElement>(open: boolean, close: () =
     if (!open || !dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const focusables = () => [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
-    // An autoFocus child already has it; otherwise the first control, or the dialog itself.
+    // The first control, or the dialog itself. (No autoFocus inside: it would move the focus before this effect
+    // and the opener would be lost.)
     if (!dialog.contains(document.activeElement)) (focusables()[0] ?? dialog).focus();
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {

@@ -31,7 +31,7 @@ export function ShortcutsDialog() {
           ))}
         </dl>
         <div className="ll-dialog__actions">
-          <button className="ll-button" onClick={close} autoFocus>
+          <button className="ll-button" onClick={close}>
             Close
           </button>
         </div>
