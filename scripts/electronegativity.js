@@ -37,23 +37,41 @@ export function summarize(findings) {
   return { counts, failing };
 }
 
+/**
+ * Runs electronegativity on `dir` (a folder of sources) for our Electron version; resolves to its findings
+ * (paths relative to `dir`) and the files it could not parse. `excludeChecks`: check class names to skip
+ * (the tests skip the one that needs the network).
+ */
+export async function scan(dir, { excludeChecks = [] } = {}) {
+  // Called as a library: its CLI writes the CSV header and the rows with two racing writes.
+  const run = createRequire(import.meta.url)('@doyensec/electronegativity');
+  const result = await run({
+    input: dir, output: undefined, isSarif: false, customScan: [], excludeFromScan: excludeChecks.map((c) => c.toLowerCase()),
+    severitySet: undefined, confidenceSet: undefined, isRelative: true, isVerbose: false, electronUpgrade: undefined,
+    electronVersionOverride: ELECTRON_VERSION, parserPlugins: [],
+  });
+  const findings = toFindings(result.issues).map((f) => ({ ...f, file: f.file.startsWith(dir) ? relative(dir, f.file) : f.file }));
+  return { findings, errors: (result.errors ?? []).map((e) => ({ file: relative(dir, e.file ?? ''), message: e.message })) };
+}
+
+/** The summary lines the test log shows. */
+export function report(findings) {
+  const { counts, failing } = summarize(findings);
+  const lines = [`electronegativity summary: ${SEVERITIES.map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ')}`];
+  for (const f of findings) lines.push(`  ${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id}  ${f.file}:${f.location}  ${f.description}`);
+  return { lines, failing };
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'layerloom-electronegativity-'));
   try {
     const src = join(work, 'layerloom');
     cpSync(ROOT, src, { recursive: true, filter: (from) => !(SKIP_DIRS.has(basename(from)) || basename(from).startsWith('dist-')) || from === ROOT });
     console.log(`electronegativity: scanning ${relative(process.cwd(), ROOT) || '.'} (without node_modules and build output) for Electron ${ELECTRON_VERSION}`);
-    // Called as a library: its CLI writes the CSV header and the rows with two racing writes.
-    const run = createRequire(import.meta.url)('@doyensec/electronegativity');
-    const result = await run({
-      input: src, output: undefined, isSarif: false, customScan: [], excludeFromScan: [], severitySet: undefined, confidenceSet: undefined,
-      isRelative: true, isVerbose: false, electronUpgrade: undefined, electronVersionOverride: ELECTRON_VERSION, parserPlugins: [],
-    });
-    for (const e of result.errors ?? []) console.log(`  (could not parse ${relative(src, e.file)}: ${e.message})`);
-    const findings = toFindings(result.issues).map((f) => ({ ...f, file: f.file.startsWith(src) ? relative(src, f.file) : f.file }));
-    const { counts, failing } = summarize(findings);
-    console.log(`electronegativity summary: ${SEVERITIES.map((s) => `${counts[s]} ${s.toLowerCase()}`).join(', ')}`);
-    for (const f of findings) console.log(`  ${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.id}  ${f.file}:${f.location}  ${f.description}`);
+    const { findings, errors } = await scan(src);
+    for (const e of errors) console.log(`  (could not parse ${e.file}: ${e.message})`);
+    const { lines, failing } = report(findings);
+    for (const line of lines) console.log(line);
     if (failing.length) {
       console.error(`electronegativity: ${failing.length} high/medium finding(s) — fix them, or review and annotate as its wiki describes`);
       return 1;
