@@ -40,11 +40,16 @@ export interface OpenedComposite {
 const INNER_W = 212;
 const INNER_H = 96;
 
+/** Edge shapes per document object: the editor opens the scope of the document it then edits, so one analysis serves both. */
+const edgeShapes = new WeakMap<DesignDocument, { incoming: ReturnType<typeof buildGraph>['incoming']; edges: ReturnType<typeof analyzeDesign>['edges'] }>();
+
 /** The shapes feeding a node, in port order, from the analysis of `doc`; null when any is unknown. */
 export function inputShapesOf(doc: DesignDocument, nodeId: string): Shape[] | null {
-  const incoming = buildGraph(doc).incoming.get(nodeId);
+  let known = edgeShapes.get(doc);
+  if (!known) edgeShapes.set(doc, (known = { incoming: buildGraph(doc).incoming, edges: analyzeDesign(doc).edges }));
+  const incoming = known.incoming.get(nodeId);
   if (!incoming?.length) return null;
-  const edges = analyzeDesign(doc).edges;
+  const edges = known.edges;
   const shapes = incoming.map((e) => edges[e.edgeId]?.shape ?? null);
   return shapes.every((s): s is Shape => !!s) ? shapes : null;
 }
@@ -100,6 +105,8 @@ export function materializeComposite(doc: DesignDocument, node: DesignNode, inSh
   };
 }
 
+const materialized = new WeakMap<DesignNode, { key: string; definition: CompositeDefinition }>();
+
 /**
  * Opens composite node `nodeId` of `doc` for editing (see `OpenedComposite`). Throws a `DesignError` naming why it
  * cannot. `root` is the whole design when `doc` is itself a scope document (uses are counted there).
@@ -114,7 +121,11 @@ export function openComposite(doc: DesignDocument, nodeId: string, root: DesignD
   const builtIn = node.type !== 'Composite';
   if (builtIn) {
     if (!shapes) throw new DesignError('invalid-graph', `connect '${node.name}' to a valid input first: its layers depend on the input shape`);
-    definition = materializeComposite(doc, node, shapes);
+    // The same node on the same shapes expands the same (laying it out is the costly part): once per node object.
+    const key = JSON.stringify(shapes);
+    const hit = materialized.get(node);
+    definition = hit?.key === key ? hit.definition : materializeComposite(doc, node, shapes);
+    materialized.set(node, { key, definition });
   } else {
     const found = doc.composites.find((d) => d.id === node.params.definition);
     if (!found) throw new DesignError('unknown-block', `no composite definition '${String(node.params.definition)}' in this document`);
