@@ -44,9 +44,10 @@ describe.skipIf(!electron.path)('Electron shell', () => {
     expect(await page.title()).toMatch(/LayerLoom/);
     const globals = await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals;
-      return { bridge: typeof g.layerloom, require: typeof g.require, process: typeof g.process };
+      return { bridge: typeof g.layerloom, keys: Object.keys(g.layerloom ?? {}).sort(), require: typeof g.require, process: typeof g.process };
     });
-    expect(globals).toEqual({ bridge: 'object', require: 'undefined', process: 'undefined' });
+    // The preload exposes the typed API only (preload-bridge.test.ts checks the same without the binary).
+    expect(globals).toEqual({ bridge: 'object', keys: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
   });
 
   it('answers host calls over IPC and validates them in main', async () => {
