@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyDocument } from '../engine';
 import { useEditor } from './index';
 import { COALESCE_MS } from './document-slice';
-import { viewDoc } from './scope';
+import { scopeView, viewDoc } from './scope';
 
 const add = (id: string) => ({ kind: 'addNode' as const, id, type: 'Conv2D', params: { filters: 8 }, position: { x: 0, y: 0 } });
 const filters = () => useEditor.getState().doc.nodes[0]?.params.filters;
@@ -100,6 +100,39 @@ describe('document history', () => {
     useEditor.getState().focusNode('in');
     expect(useEditor.getState().scope).toEqual([]);
     expect(useEditor.getState().selection).toEqual(['in']);
+  });
+
+  it('opens a composite inside a composite: edits there reach the design through both levels, as one step', () => {
+    const s = useEditor.getState();
+    s.loadDocument(emptyDocument());
+    s.dispatch([
+      { kind: 'addNode', id: 'in', type: 'Input', params: { shape: [8, 8, 4] }, position: { x: 0, y: 0 } },
+      { kind: 'addNode', id: 'res', type: 'Residual', params: { filters: 4 }, position: { x: 0, y: 100 } },
+      { kind: 'addNode', id: 'act', type: 'Activation', params: { activation: 'relu' }, position: { x: 0, y: 200 } },
+      { kind: 'addNode', id: 'out', type: 'Output', position: { x: 0, y: 300 } },
+      { kind: 'connect', source: { node: 'in' }, target: { node: 'res' } },
+      { kind: 'connect', source: { node: 'res' }, target: { node: 'act' } },
+      { kind: 'connect', source: { node: 'act' }, target: { node: 'out' } },
+      { kind: 'makeComposite', nodeIds: ['res', 'act'], name: 'outer' },
+    ]);
+    const outer = useEditor.getState().doc.nodes.find((n) => n.type === 'Composite')!;
+    useEditor.getState().enterScope(outer.id);
+    useEditor.getState().enterScope('res');
+    const view = scopeView(useEditor.getState().doc, useEditor.getState().scope);
+    expect(view.levels.map((l) => l.name)).toEqual(['outer', 'residual']);
+    expect(view.levels[0].opened.uses).toBe(1);
+    const steps = useEditor.getState().past.length;
+    expect(useEditor.getState().dispatch({ kind: 'setParams', nodeId: '2_conv', params: { kernelSize: [1, 1] } })).toBe(true);
+    expect(useEditor.getState().past.length).toBe(steps + 1);
+    const doc = useEditor.getState().doc;
+    const outerDef = doc.composites.find((d) => d.id === outer.params.definition)!;
+    const res = outerDef.nodes.find((n) => n.id === 'res')!;
+    expect(res.type).toBe('Composite');
+    expect(doc.composites.find((d) => d.id === res.params.definition)!.nodes.find((n) => n.id === '2_conv')!.params.kernelSize).toEqual([1, 1]);
+    useEditor.getState().setScope([outer.id]);
+    useEditor.getState().undo();
+    expect(useEditor.getState().scope).toEqual([outer.id, 'res']);
+    expect(useEditor.getState().doc.composites).toHaveLength(1);
   });
 
   it('refuses to open a composite whose input is not connected, saying why', () => {
