@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeDesign } from '../analysis/analyze';
+import { compileModel, modelOutputs } from '../compile/compile';
+import { twoHeadCnn } from '../node/train/test-fixtures';
 import { DesignError } from '../errors';
 import { parseDocument } from '../schema/load';
 import { IMPORT_LAYOUT, importModel, importModelText } from './import-model';
@@ -173,5 +175,36 @@ describe('importModel layer mapping', () => {
     ['an input without a fixed shape', JSON.stringify(functional([{ class_name: 'Flatten', config: { name: 'f' } }], [null as unknown as number, 8, 3])), /input layer 'in' needs a fixed shape/],
   ])('rejects %s clearly', (_what, text, message) => {
     expect(() => importModelText(text, { fileName: 'x.json' })).toThrow(message);
+  });
+});
+
+describe('importModel with several inputs and outputs', () => {
+  it('a tfjs model with two inputs and two outputs imports as such, with the file\'s losses and loss weights', () => {
+    const source = twoHeadCnn({ twoInputs: [28, 28, 1], auxWeight: 0.3 });
+    const model = compileModel(source, tf, { compile: false });
+    const topology = model.toJSON(null, false) as Record<string, unknown>;
+    const sourceParams = model.countParams();
+    model.dispose();
+    const doc = importModel({ modelTopology: topology, trainingConfig: { loss: ['categorical_crossentropy', 'mean_squared_error'], loss_weights: [1, 0.3] } });
+    expect(doc.nodes.filter((n) => n.type === 'Input').map((n) => [n.name, n.params.shape])).toEqual([['input', [28, 28, 1]], ['input_b', [28, 28, 1]]]);
+    const outputs = doc.nodes.filter((n) => n.type === 'Output');
+    expect(outputs.map((n) => [n.name, n.params])).toEqual([
+      ['logits_output', { loss: 'categoricalCrossentropy', lossWeight: 1 }],
+      ['aux_logits_output', { loss: 'meanSquaredError', lossWeight: 0.3 }],
+    ]);
+    const analysis = analyzeDesign(doc);
+    expect(analysis.valid).toBe(true);
+    expect(analysis.totals.params).toBe(sourceParams);
+    // The imported design compiles back to a model with the same inputs and outputs, in the same order.
+    expect(modelOutputs(analysis).map((o) => o.layerName)).toEqual(['logits', 'aux_logits']);
+  });
+
+  it('reads loss weights given by output name and ignores unusable ones', () => {
+    const source = twoHeadCnn();
+    const model = compileModel(source, tf, { compile: false });
+    const topology = model.toJSON(null, false) as Record<string, unknown>;
+    model.dispose();
+    const doc = importModel({ modelTopology: topology, trainingConfig: { loss: 'categorical_crossentropy', loss_weights: { aux_logits: 0.5, logits: -1 } } });
+    expect(doc.nodes.filter((n) => n.type === 'Output').map((n) => n.params.lossWeight)).toEqual([undefined, 0.5]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * tfjs Layers `model.json` / Keras JSON topology -> design document, laid out top to bottom with dagre.
  * Every layer becomes a primitive block named after the layer; each model output gets an Output block (with
- * the loss from the file's training config when there is one). Unsupported layers fail with a
+ * the loss and loss weight from the file's training config when there is one; a model with several inputs or
+ * outputs keeps them all). Unsupported layers fail with a
  * `DesignError('import-failed')` that names the layer and class.
  */
 import { DesignError } from '../errors';
@@ -41,6 +42,12 @@ function lossFor(loss: unknown, output: string, index: number): string | undefin
   if (Array.isArray(loss)) return mapLoss(loss[index]);
   if (loss && typeof loss === 'object') return mapLoss((loss as Record<string, unknown>)[output]);
   return mapLoss(loss);
+}
+
+/** An output's Keras loss weight (list in output order, or by output name), when the file gives a usable one. */
+function lossWeightFor(weights: unknown, output: string, index: number): number | undefined {
+  const w = Array.isArray(weights) ? weights[index] : weights && typeof weights === 'object' ? (weights as Record<string, unknown>)[output] : undefined;
+  return typeof w === 'number' && Number.isFinite(w) && w >= 0 && w <= 1000 ? w : undefined;
 }
 
 /** Builds a design document from a layer graph read by `readTopology`. */
@@ -87,8 +94,9 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
     const src = lastOf.get(out);
     if (!src) throw new DesignError('import-failed', `output '${out}' is not a layer of this model`, 'output_layers');
     const loss = lossFor(topo.loss, out, i);
+    const lossWeight = lossWeightFor(topo.lossWeights, out, i);
     const id = uniqueId(topo.outputs.length === 1 ? 'output' : `${out}_output`);
-    nodes.push({ id, type: 'Output', name: id, params: loss ? { loss } : {} });
+    nodes.push({ id, type: 'Output', name: id, params: { ...(loss ? { loss } : {}), ...(lossWeight !== undefined ? { lossWeight } : {}) } });
     edges.push([src, id]);
   });
   const positions = layoutGraph(

@@ -20,6 +20,8 @@ export interface ModelTopology {
   layers: TopologyLayer[];
   outputs: string[];
   loss: unknown;
+  /** Keras `loss_weights` of a compiled model with several outputs (a list in output order, or by output name). */
+  lossWeights?: unknown;
 }
 
 type Json = Record<string, unknown>;
@@ -101,8 +103,11 @@ export function readTopology(raw: unknown): ModelTopology {
   let where = '';
   let topo: Json = raw;
   let loss: unknown;
+  let lossWeights: unknown;
   const training = (t: unknown) => (isObj(t) ? (t.loss ?? undefined) : undefined);
+  const weights = (t: unknown) => (isObj(t) ? (t.loss_weights ?? t.lossWeights ?? undefined) : undefined);
   loss = training(raw.trainingConfig) ?? training(raw.training_config);
+  lossWeights = weights(raw.trainingConfig) ?? weights(raw.training_config);
   if (isObj(raw.modelTopology)) {
     topo = raw.modelTopology;
     where = 'modelTopology';
@@ -110,6 +115,7 @@ export function readTopology(raw: unknown): ModelTopology {
     return fail('this is a tfjs graph model (converted from a SavedModel); only layers models carry a layer topology');
   }
   loss ??= training(topo.training_config) ?? training(topo.trainingConfig);
+  lossWeights ??= weights(topo.training_config) ?? weights(topo.trainingConfig);
   if (isObj(topo.model_config)) {
     topo = topo.model_config;
     where = where ? `${where}.model_config` : 'model_config';
@@ -119,7 +125,7 @@ export function readTopology(raw: unknown): ModelTopology {
   const at = (k: string) => (where ? `${where}.${k}` : k);
   if (className === 'Sequential') {
     const seq = sequential(config, at('config'));
-    return { name: seq.name ?? 'Imported model', ...seq, loss };
+    return { name: seq.name ?? 'Imported model', ...seq, loss, lossWeights };
   }
   if (className !== 'Model' && className !== 'Functional') {
     return fail(`expected a Keras/tfjs layers model (class_name Model, Functional or Sequential), got ${JSON.stringify(className ?? null)}`, at('class_name'));
@@ -133,5 +139,5 @@ export function readTopology(raw: unknown): ModelTopology {
     return { name, className: String(l.class_name ?? l.className), config: lc, inputs: layerInputs(l, w) };
   });
   const outputs = outputNames(config.output_layers ?? config.outputLayers, at('config.output_layers'));
-  return { name: typeof config.name === 'string' ? config.name : 'Imported model', layers, outputs, loss };
+  return { name: typeof config.name === 'string' ? config.name : 'Imported model', layers, outputs, loss, lossWeights };
 }
