@@ -1,4 +1,7 @@
-/** The model summary: totals and a sortable per-layer table, like Keras `model.summary()`. */
+/**
+ * The model summary: totals and a sortable per-layer table, like Keras `model.summary()`; a design with several
+ * Input or Output blocks also lists each with its shape (outputs: loss and loss weight).
+ */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useEditor } from '../store';
@@ -60,6 +63,19 @@ export function SummaryPanel() {
     return list;
   }, [analysis, doc]);
   const sorted = useMemo(() => sortRows(rows, sort.key, sort.desc), [rows, sort]);
+  const ends = useMemo(() => {
+    if (!analysis || !doc) return null;
+    const shape = (id: string) => formatShape(analysis.nodes[id]?.outputShape ?? null);
+    const inputs = doc.nodes.filter((n) => n.type === 'Input').map((n) => ({ id: n.id, name: n.name || n.id, shape: shape(n.id) }));
+    const outputs = doc.nodes.filter((n) => n.type === 'Output').map((n) => ({
+      id: n.id,
+      name: n.name || n.id,
+      shape: shape(n.id),
+      loss: typeof n.params.loss === 'string' ? n.params.loss : 'categoricalCrossentropy',
+      weight: typeof n.params.lossWeight === 'number' ? n.params.lossWeight : 1,
+    }));
+    return inputs.length > 1 || outputs.length > 1 ? { inputs, outputs } : null;
+  }, [analysis, doc]);
   if (!analysis) return <div className="ll-empty">{tr('diagnosticsPanel.analysing')}</div>;
   const t = analysis.totals;
   const onSort = (key: SortKey, numeric?: boolean) =>
@@ -82,6 +98,23 @@ export function SummaryPanel() {
           <span>{tr('summary.memory')}</span>
           <strong className="mono">{formatBytes(t.memory.trainingBytes)}</strong>
         </div>
+        {ends && (
+          <div className="ll-card is-wide" data-testid="summary-endpoints">
+            <span>
+              {tr('summary.endpoints', { inputs: ends.inputs.length, outputs: ends.outputs.length })}
+            </span>
+            <ul className="ll-endpoints">
+              {ends.inputs.map((i) => (
+                <li key={i.id} className="mono">in {i.name} {i.shape}</li>
+              ))}
+              {ends.outputs.map((o) => (
+                <li key={o.id} className="mono" data-testid={`summary-output-${o.id}`}>
+                  out {o.name} {o.shape} · {o.loss} × {o.weight}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </div>
       <table className="ll-table">
         <thead>

@@ -1,8 +1,10 @@
 /**
  * Live curves: batch loss (raw and smoothed) over steps, per-epoch training/validation loss with validation
  * accuracy, and the learning rate. Display data is decimated; every point stays in the run's events log.
+ * A design with several Output blocks also gets each output's smoothed loss on the batch chart and a table
+ * of each output's latest losses (the total is their weighted sum).
  */
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { useEditor } from '../../store';
 import { runFeed } from '../../store/training-slice';
@@ -21,9 +23,41 @@ interface StreamProbe {
 const version = () => runFeed.version;
 const epochVersion = () => runFeed.epochVersion;
 
-function batchData(): uPlot.AlignedData {
+/** The batch chart's columns: loss, smoothed loss, then each named output's smoothed loss. */
+function batchData(outputs: readonly string[]): uPlot.AlignedData {
   const s = runFeed.series;
-  return decimate(s.step, [s.loss, s.smooth], s.step.length, MAX_DRAWN_POINTS, [true, false]) as uPlot.AlignedData;
+  const extra = outputs.map((name) => s.outputSmooth[name] ?? []);
+  return decimate(s.step, [s.loss, s.smooth, ...extra], s.step.length, MAX_DRAWN_POINTS, [true, false, ...extra.map(() => false)]) as uPlot.AlignedData;
+}
+
+/** Line colours of the outputs' curves (after the accent of the total). */
+const OUTPUT_COLORS = ['--ok', '--warning', '--danger', '--text-muted'];
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(4));
+
+/** Each output's latest batch, epoch and validation loss (only for designs with several Output blocks). */
+function OutputLosses() {
+  const last = useEditor((s) => s.trainingRun.lastOutputLosses);
+  const epoch = useEditor((s) => s.trainingRun.epochs.at(-1));
+  if (!last) return null;
+  return (
+    <table className="ll-train__outputs" data-testid="train-output-losses">
+      <caption>Loss per output (the total is their weighted sum)</caption>
+      <thead>
+        <tr><th>Output</th><th>last batch</th><th>epoch</th><th>validation</th></tr>
+      </thead>
+      <tbody>
+        {Object.entries(last).map(([name, loss]) => (
+          <tr key={name} data-testid={`train-output-${name}`}>
+            <td className="mono">{name}</td>
+            <td className="mono">{fmt(loss)}</td>
+            <td className="mono">{fmt(epoch?.outputLosses?.[name])}</td>
+            <td className="mono">{fmt(epoch?.valOutputLosses?.[name])}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 function epochData(): uPlot.AlignedData {
@@ -44,13 +78,18 @@ function probeDrawn(): void {
 export function CurvesTab() {
   const theme = useEditor((s) => s.theme);
   const points = useEditor((s) => s.trainingRun.points);
+  // A string, so the chart is rebuilt only when the set of outputs changes (not on every batch).
+  const outputKey = useEditor((s) => Object.keys(s.trainingRun.lastOutputLosses ?? {}).join('\n'));
+  const outputs = useMemo(() => (outputKey ? outputKey.split('\n') : []), [outputKey]);
+  const getBatchData = useCallback(() => batchData(outputs), [outputs]);
   const [log, setLog] = useState(false);
   const specs = useMemo(() => {
     const accent = themeColor('--accent', '#7c83ff');
     const muted = themeColor('--text-faint', '#888');
     const ok = themeColor('--ok', '#3fb97a');
     const warn = themeColor('--warning', '#e5a53a');
-    const batch: ChartSpec = { xLabel: 'step', yLabel: 'loss', log, series: [{ label: 'loss', color: muted, width: 1 }, { label: 'smoothed', color: accent, width: 2 }] };
+    const perOutput = outputs.map((name, i) => ({ label: `${name} (smoothed)`, color: themeColor(OUTPUT_COLORS[i % OUTPUT_COLORS.length], '#999'), width: 1.5 }));
+    const batch: ChartSpec = { xLabel: 'step', yLabel: 'loss', log, series: [{ label: 'loss', color: muted, width: 1 }, { label: outputs.length ? 'total (smoothed)' : 'smoothed', color: accent, width: 2 }, ...perOutput] };
     const epoch: ChartSpec = {
       xLabel: 'epoch',
       yLabel: 'loss',
@@ -65,7 +104,7 @@ export function CurvesTab() {
     const lr: ChartSpec = { xLabel: 'epoch', yLabel: 'learning rate', series: [{ label: 'learning rate', color: ok, points: true }] };
     return { batch, epoch, lr };
     // theme: the colours come from the theme's CSS variables.
-  }, [log, theme]);
+  }, [log, theme, outputs]);
   return (
     <div className="ll-train__curves">
       <div className="ll-train__toolbar">
@@ -75,10 +114,11 @@ export function CurvesTab() {
         <span className="ll-train__hint">Drag to zoom, double-click to reset; hover for values.</span>
         <span className="ll-train__hint" data-testid="train-points">{points.toLocaleString('en-US')} batch points</span>
       </div>
+      <OutputLosses />
       <div className="ll-train__charts">
         <figure>
           <figcaption>Training loss per batch</figcaption>
-          <Chart spec={specs.batch} getData={batchData} subscribe={onFeedFrame} version={version} testId="chart-batch-loss" onDrawn={probeDrawn} />
+          <Chart spec={specs.batch} getData={getBatchData} subscribe={onFeedFrame} version={version} testId="chart-batch-loss" onDrawn={probeDrawn} />
         </figure>
         <figure>
           <figcaption>Per epoch: loss and validation accuracy</figcaption>

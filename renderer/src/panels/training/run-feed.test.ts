@@ -42,6 +42,20 @@ describe('the live run feed', () => {
     expect(feed.view()).toMatchObject({ points: 5, batchesDone: 5, lastLoss: 1, epoch: 1 });
   });
 
+  it('keeps each output\'s smoothed batch loss beside the total, and the last values', () => {
+    const feed = new RunFeed();
+    feed.begin(null);
+    feed.ingest(started());
+    feed.ingest({ ...(batch(0, 1, [2, 1.2]) as Extract<TrainingEventPayload, { type: 'batch' }>), outputLosses: { output: [1.7, 1], aux_output: [1, 0.6] } });
+    feed.ingest({ ...(batch(0, 2, [0.9]) as Extract<TrainingEventPayload, { type: 'batch' }>), outputLosses: { output: [0.75], aux_output: [null] } });
+    const s = feed.series;
+    expect(Object.keys(s.outputSmooth)).toEqual(['output', 'aux_output']);
+    expect(s.outputSmooth.output).toHaveLength(s.step.length);
+    expect(s.outputSmooth.output[0]).toBe(1.7);
+    expect(s.outputSmooth.aux_output[2]).toBeNull();
+    expect(feed.view().lastOutputLosses).toEqual({ output: 0.75, aux_output: null });
+  });
+
   it('records epochs with their learning rate, and an error ends the run', () => {
     const feed = new RunFeed();
     feed.begin(null);

@@ -34,6 +34,8 @@ export interface RunView {
   /** Batch points recorded so far. */
   points: number;
   lastLoss: number | null;
+  /** A design with several Output blocks: each output's loss in the last batch, by Output layer name. */
+  lastOutputLosses: Record<string, number | null> | null;
 }
 
 const ACTIVE: readonly RunPhase[] = ['starting', 'running', 'paused', 'stopping'];
@@ -54,12 +56,14 @@ export interface RunSeries {
   valLoss: (number | null)[];
   valAccuracy: (number | null)[];
   learningRate: number[];
+  /** Several outputs: each output's smoothed batch loss, aligned with `step` (by Output layer name, in event order). */
+  outputSmooth: Record<string, (number | null)[]>;
 }
 
-const emptySeries = (): RunSeries => ({ step: [], loss: [], smooth: [], accuracy: [], epoch: [], trainLoss: [], valLoss: [], valAccuracy: [], learningRate: [] });
+const emptySeries = (): RunSeries => ({ step: [], loss: [], smooth: [], accuracy: [], epoch: [], trainLoss: [], valLoss: [], valAccuracy: [], learningRate: [], outputSmooth: {} });
 
 function initialView(phase: RunPhase = 'idle', runId: string | null = null): RunView {
-  return { phase, runId, backend: null, started: null, epoch: 0, batchesDone: 0, examplesPerSecond: null, etaSeconds: null, memory: null, epochs: [], finished: null, error: null, logs: [], points: 0, lastLoss: null };
+  return { phase, runId, backend: null, started: null, epoch: 0, batchesDone: 0, examplesPerSecond: null, etaSeconds: null, memory: null, epochs: [], finished: null, error: null, logs: [], points: 0, lastLoss: null, lastOutputLosses: null };
 }
 
 /** The live run's state and curves. */
@@ -71,6 +75,7 @@ export class RunFeed {
   epochVersion = 0;
   private v: RunView = initialView();
   private smoother = new Smoother();
+  private outputSmoothers = new Map<string, Smoother>();
   private batches = 1;
 
   /** The current summary (a new object after each change). */
@@ -87,6 +92,7 @@ export class RunFeed {
   reset(phase: RunPhase = 'idle', runId: string | null = null): void {
     this.series = emptySeries();
     this.smoother = new Smoother();
+    this.outputSmoothers.clear();
     this.v = initialView(phase, runId);
     this.version++;
     this.epochVersion++;
@@ -95,6 +101,21 @@ export class RunFeed {
   /** Sets the run id of the live run (known once the host answers `trainingStart`). */
   setRunId(runId: string): void {
     this.v = { ...this.v, runId };
+  }
+
+  /** Appends each output's smoothed losses (padding an output missing from earlier events); returns the last values. */
+  private ingestOutputs(outputs: Record<string, (number | null)[]>, n: number): Record<string, number | null> {
+    const s = this.series;
+    const last: Record<string, number | null> = {};
+    for (const [name, values] of Object.entries(outputs)) {
+      let smoother = this.outputSmoothers.get(name);
+      if (!smoother) this.outputSmoothers.set(name, (smoother = new Smoother()));
+      const series = (s.outputSmooth[name] ??= []);
+      while (series.length < s.step.length - n) series.push(null);
+      for (let i = 0; i < n; i++) series.push(smoother.push(values[i] ?? null));
+      last[name] = values.at(-1) ?? null;
+    }
+    return last;
   }
 
   /** Applies one worker event. */
@@ -126,8 +147,9 @@ export class RunFeed {
           s.smooth.push(this.smoother.push(loss));
           s.accuracy.push(e.accuracy[i] ?? null);
         }
+        const lastOutputLosses = e.outputLosses ? this.ingestOutputs(e.outputLosses, e.loss.length) : v.lastOutputLosses;
         this.version++;
-        this.v = { ...v, epoch: e.epoch, batchesDone: e.batch + 1, points: s.step.length, lastLoss: e.loss.at(-1) ?? null };
+        this.v = { ...v, epoch: e.epoch, batchesDone: e.batch + 1, points: s.step.length, lastLoss: e.loss.at(-1) ?? null, lastOutputLosses };
         return;
       }
       case 'epoch-end': {
