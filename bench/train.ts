@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18,mobilenetv2 --backends pytorch-loop,torch,wasm,webgpu] [--swiftshader]`
+ * `npm run bench:train [-- --json] [-- --rounds 5 --seconds 2 --threads 2 --networks cnn,resnet18,mobilenetv2 --backends pytorch-loop,torch,wasm,webgpu] [--swiftshader] [--batch N]`
  *
  * Trains each network — the reference CNN (conv32-pool-conv64-pool-fc128-fc10, batch 128, Fashion-MNIST) and
  * ResNet-18 at 32×32×3 (the resnet18 template retargeted, batch 64, random pixels; MobileNetV2 the same way with
@@ -170,6 +170,8 @@ async function main(): Promise<void> {
     const make = PLANS[key];
     if (!make) throw new Error(`unknown network '${key}' (known: ${Object.keys(PLANS).join(', ')})`);
     const plan = make();
+    // --batch N: a smaller batch (a smoke run on SwiftShader, say); the default is each network's own.
+    if (process.argv.includes('--batch')) plan.batch = Math.max(1, Number(arg('batch', String(plan.batch))));
     const macs = analyzeDesign(plan.doc).totals.macs;
     log(`\n${plan.title}, batch ${plan.batch}, Adam; ${(macs / 1e6).toFixed(1)} M MACs per example forward → ${((6 * macs) / 1e6).toFixed(0)} MFLOP per training example`);
     const skipped: string[] = [];
@@ -185,12 +187,12 @@ async function main(): Promise<void> {
     }
     let results: Summary[] = [];
     try {
-      results = summarize(await runRounds(contenders, rounds, seconds, log), contenders.some((c) => c.name === 'pytorch-loop') ? 'pytorch-loop' : null, 6 * macs);
+      results = summarize(await runRounds(contenders, rounds, seconds, log), contenders.some((c) => c.name === 'pytorch-loop') ? 'pytorch-loop' : contenders.some((c) => c.name === 'webgpu-tfjs') ? 'webgpu-tfjs' : null, 6 * macs);
     } finally {
       for (const c of contenders) await c.close();
     }
     for (const s of results) log(row(s) + (ceiling && s.name === 'wasm' ? `  (${((100 * (s.gflops ?? 0)) / ceiling).toFixed(0)}% of the conv ceiling)` : ''));
-    report.push({ network: plan.key, title: plan.title, batch: plan.batch, macsPerExample: macs, peer: 'pytorch-loop', skipped, results, convCeilingGflops: ceiling });
+    report.push({ network: plan.key, title: plan.title, batch: plan.batch, macsPerExample: macs, peer: contenders.some((c) => c.name === 'pytorch-loop') ? 'pytorch-loop' : contenders.some((c) => c.name === 'webgpu-tfjs') ? 'webgpu-tfjs' : null, skipped, results, convCeilingGflops: ceiling });
   }
   if (json) console.log(JSON.stringify({ rounds, seconds, threads, cpus: os.cpus().length, load: os.loadavg()[0], networks: report }));
 }

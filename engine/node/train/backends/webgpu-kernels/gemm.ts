@@ -3,8 +3,8 @@
  * (`WebGPUProgram`: tfjs prepends the bindings — `result`, one `array<f32>` per variable name, `uniforms` —
  * and calls our `main()` from its `_start` entry point).
  *
- * One GEMM core serves both gradients: a 16×16 workgroup computes a TM×TN tile of C = A·B (each thread a
- * RM×RN block, rows and columns strided by 16 so neighbouring threads touch neighbouring shared-memory words),
+ * One GEMM core serves both gradients: a 16×16 workgroup computes a TM×TN tile of C = A·B (TM, TN ∈ 16, 32, 64
+ * by the matrix's size; each thread a RM×RN block, rows and columns strided by 16 so neighbouring threads touch neighbouring shared-memory words),
  * staging TK-deep slices of A and B in workgroup memory. The operands are never materialized: `mmReadA` /
  * `mmReadB` compute the im2col element (or the transposed-convolution element) from the tensors on the fly
  * (an implicit GEMM).
@@ -48,13 +48,12 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-const TM = 64;
 const TK = 16;
 /** Threads per workgroup along each of its two axes. */
 const WG = 16;
 
-/** Tile width for N columns: the smallest of 16, 32, 64 that covers N (64 beyond). */
-export function tileN(n: number): number {
+/** Tile size for a GEMM side of `n`: the smallest of 16, 32, 64 that covers it (64 beyond), so small sides waste little. */
+export function tileSide(n: number): number {
   return n <= 16 ? 16 : n <= 32 ? 32 : 64;
 }
 
@@ -62,21 +61,21 @@ export function tileN(n: number): number {
  * The GEMM core. `aKFast`/`bKFast` choose which index varies fastest across threads while a tile is staged,
  * so that consecutive threads read consecutive addresses of the underlying tensor (coalesced loads).
  */
-function gemmCore(tn: number, aKFast: boolean, bKFast: boolean): string {
-  const rm = TM / WG;
+function gemmCore(tm: number, tn: number, aKFast: boolean, bKFast: boolean): string {
+  const rm = tm / WG;
   const rn = tn / WG;
   const threads = WG * WG;
   const idx = (kFast: boolean, width: number) =>
     kFast ? `let kk = e % ${TK}; let mm = e / ${TK};` : `let kk = e / ${width}; let mm = e % ${width};`;
   return `
-  var<workgroup> tileA : array<f32, ${TK * TM}>;
+  var<workgroup> tileA : array<f32, ${TK * tm}>;
   var<workgroup> tileB : array<f32, ${TK * tn}>;
 
   fn main() {
     let tx = i32(localId.x);
     let ty = i32(localId.y);
     let tid = ty * ${WG} + tx;
-    let row0 = i32(workgroupId.y) * ${TM};
+    let row0 = i32(workgroupId.y) * ${tm};
     let col0 = i32(workgroupId.x) * ${tn};
     let split = i32(workgroupId.z);
     let kBegin = split * uniforms.kChunk;
@@ -86,14 +85,14 @@ function gemmCore(tn: number, aKFast: boolean, bKFast: boolean): string {
     // The trip count is a uniform, as workgroupBarrier() requires; the K bounds are checked in the loads.
     for (var t = 0; t < uniforms.tilesPerSplit; t++) {
       let k0 = kBegin + t * ${TK};
-      for (var i = 0; i < ${(TK * TM) / threads}; i++) {
+      for (var i = 0; i < ${Math.max(1, (TK * tm) / threads)}; i++) {
         let e = tid + i * ${threads};
-        ${idx(aKFast, TM)}
+        ${idx(aKFast, tm)}
         let k = k0 + kk;
         let m = row0 + mm;
         var v = 0.0;
         if (k < kEnd && m < uniforms.dimM) { v = mmReadA(m, k); }
-        tileA[kk * ${TM} + mm] = v;
+        tileA[kk * ${tm} + mm] = v;
       }
       for (var i = 0; i < ${Math.max(1, (TK * tn) / threads)}; i++) {
         let e = tid + i * ${threads};
@@ -108,7 +107,7 @@ function gemmCore(tn: number, aKFast: boolean, bKFast: boolean): string {
       for (var kk = 0; kk < ${TK}; kk++) {
         var a : array<f32, ${rm}>;
         var b : array<f32, ${rn}>;
-        for (var r = 0; r < ${rm}; r++) { a[r] = tileA[kk * ${TM} + ty + r * ${WG}]; }
+        for (var r = 0; r < ${rm}; r++) { a[r] = tileA[kk * ${tm} + ty + r * ${WG}]; }
         for (var c = 0; c < ${rn}; c++) { b[c] = tileB[kk * ${tn} + tx + c * ${WG}]; }
         for (var r = 0; r < ${rm}; r++) {
           for (var c = 0; c < ${rn}; c++) { acc[r * ${rn} + c] = fma(a[r], b[c], acc[r * ${rn} + c]); }
@@ -153,7 +152,7 @@ export interface SplitPlan {
  * chunk keeps at least `minChunk` of K and the partial sums (S·M·N floats) stay under `maxPartial`.
  */
 export function planSplitK(m: number, n: number, k: number, targetWorkgroups = 1024, minChunk = 256, maxPartial = 1 << 22): SplitPlan {
-  const tiles = Math.ceil(m / TM) * Math.ceil(n / tileN(n));
+  const tiles = Math.ceil(m / tileSide(m)) * Math.ceil(n / tileSide(n));
   const want = Math.max(1, Math.min(Math.ceil(targetWorkgroups / tiles), Math.floor(k / minChunk), Math.floor(maxPartial / (m * n))));
   const kChunk = Math.ceil(k / want / TK) * TK;
   return { splits: Math.ceil(k / kChunk), kChunk };
@@ -168,14 +167,16 @@ export class ConvFilterGradProgram implements GpuProgram {
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [WG, WG, 1];
+  private readonly tm: number;
   private readonly tn: number;
 
   /** `filterShape` is the output's shape when there is one split (no reduce pass follows). */
   constructor(m: number, n: number, plan: SplitPlan, filterShape: number[]) {
-    this.tn = tileN(n);
+    this.tm = tileSide(m);
+    this.tn = tileSide(n);
     this.outputShape = plan.splits === 1 ? filterShape : [plan.splits, m, n];
-    this.dispatch = [Math.ceil(n / this.tn), Math.ceil(m / TM), plan.splits];
-    this.shaderKey = `layerloomConvFilterGrad_${this.tn}`;
+    this.dispatch = [Math.ceil(n / this.tn), Math.ceil(m / this.tm), plan.splits];
+    this.shaderKey = `layerloomConvFilterGrad_${this.tm}_${this.tn}`;
   }
 
   getUserCode(): string {
@@ -198,7 +199,7 @@ export class ConvFilterGradProgram implements GpuProgram {
   fn mmReadB(k : i32, n : i32) -> f32 {
     return dy[k * uniforms.outC + n];
   }
-  ${gemmCore(this.tn, false, false)}`;
+  ${gemmCore(this.tm, this.tn, false, false)}`;
   }
 }
 
@@ -211,13 +212,16 @@ export class ConvInputGradProgram implements GpuProgram {
   dispatchLayout = { x: [0], y: [1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [WG, WG, 1];
+  private readonly tm: number;
   private readonly tn: number;
 
   constructor(g: ConvGeometry) {
-    this.tn = tileN(g.inC);
+    const m = g.batch * g.inH * g.inW;
+    this.tm = tileSide(m);
+    this.tn = tileSide(g.inC);
     this.outputShape = [g.batch, g.inH, g.inW, g.inC];
-    this.dispatch = [Math.ceil(g.inC / this.tn), Math.ceil((g.batch * g.inH * g.inW) / TM), 1];
-    this.shaderKey = `layerloomConvInputGrad_${this.tn}`;
+    this.dispatch = [Math.ceil(g.inC / this.tn), Math.ceil(m / this.tm), 1];
+    this.shaderKey = `layerloomConvInputGrad_${this.tm}_${this.tn}`;
   }
 
   getUserCode(): string {
@@ -245,7 +249,7 @@ export class ConvInputGradProgram implements GpuProgram {
     let tap = k / uniforms.outC;
     return W[(tap * uniforms.inC + n) * uniforms.outC + co];
   }
-  ${gemmCore(this.tn, true, true)}`;
+  ${gemmCore(this.tm, this.tn, true, true)}`;
   }
 }
 
