@@ -130,7 +130,8 @@ describeE2E('composites edited in place', () => {
     expect(await shape('b')).toEqual([8, 8, 4]);
 
     await open(page, ed, 'a');
-    await expect(page.getByTestId('scope-mode').innerText()).resolves.toContain('2 uses: edits apply to every use');
+    await expect(page.getByTestId('scope-mode').innerText()).resolves.toContain('Linked block conv unit, 2 uses');
+    await expect(page.getByTestId('apply-every-use').getAttribute('aria-checked')).resolves.toBe('true');
     await expect(ed.shapeOf('inner_conv')).resolves.toBe('8×8×4');
     await setInner(page, ed, 'inner_conv', 'filters', '6');
     await expect(ed.shapeOf('inner_conv')).resolves.toBe('8×8×6');

@@ -53,11 +53,17 @@ export function ScopeBar() {
         ) : opened.uses > 1 ? (
           <>
             <span>
-              Linked block <strong>{opened.definition.name}</strong>, {opened.uses} uses: edits apply to every use.
+              Linked block <strong>{opened.definition.name}</strong>, {opened.uses} uses:
             </span>
-            <button className="ll-button" onClick={makeUnique} data-testid="make-unique" title="Copy the definition for this use, so edits here change only this one">
-              Make this one unique
-            </button>
+            {/* Where edits go: the shared definition (every use) until this use is given a copy of its own. */}
+            <div className="ll-segmented" role="radiogroup" aria-label="Where edits go">
+              <button role="radio" aria-checked className="is-active" data-testid="apply-every-use" title="Edits change the shared definition, so every use">
+                Apply to every use
+              </button>
+              <button role="radio" aria-checked={false} onClick={makeUnique} data-testid="make-unique" title="Copy the definition for this use, so edits here change only this one">
+                Make this one unique
+              </button>
+            </div>
           </>
         ) : (
           <span>
