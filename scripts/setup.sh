@@ -5,6 +5,7 @@
 #  - python3-torch: PyTorch CPU, only to check the PyTorch export and as the benchmark's peer
 #  - python3-torchvision: torchvision.ops.DeformConv2d, which the PyTorch export of DeformableConv2D uses
 #  - python3-onnx, libonnx-testdata: ONNX's checker and its backend node tests, for the ONNX export/import tests
+#  - fonts-noto-cjk: a Chinese font, so the Simplified Chinese interface renders in e2e screenshots
 #  - libvulkan1: the Vulkan loader Dawn (the `webgpu` package) needs to find an adapter; with Chromium's SwiftShader
 #    ICD the WebGPU training tests run on the CPU in CI instead of skipping
 # Packages that cannot be installed (no root, no apt) are reported; the tests that need them print why they skip.
@@ -19,6 +20,7 @@ want=()
 /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || want+=(python3-onnx)
 [ -d /usr/share/libonnx-testdata/data/node ] || want+=(libonnx-testdata)
 dpkg -s libvulkan1 >/dev/null 2>&1 || want+=(libvulkan1)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || want+=(fonts-noto-cjk)
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${want[*]}"

@@ -5,6 +5,7 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { FRAME_SIZE, NOTE_SIZE, freshAnnotationId } from '../engine';
 import { useEditor } from '../store';
 import { useAnnotationEditing } from './annotation-nodes';
@@ -49,6 +50,7 @@ function isTyping(el: Element | null): boolean {
 
 /** The add-note / add-frame buttons over the canvas; must sit inside the `ReactFlowProvider`. */
 export function AnnotationTools() {
+  const { t } = useTranslation();
   const flow = useReactFlow();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -62,12 +64,12 @@ export function AnnotationTools() {
     return () => window.removeEventListener('keydown', onKey);
   }, [flow]);
   return (
-    <div className="ll-annot-tools" role="toolbar" aria-label="Annotations">
-      <button className="ll-button" onClick={() => addAnnotation(flow, 'note')} title="Add a note (Shift+N)" data-testid="add-note">
-        Note
+    <div className="ll-annot-tools" role="toolbar" aria-label={t('annotations.label')}>
+      <button className="ll-button" onClick={() => addAnnotation(flow, 'note')} title={t('annotations.noteTitle')} data-testid="add-note">
+        {t('annotations.note')}
       </button>
-      <button className="ll-button" onClick={() => addAnnotation(flow, 'frame')} title="Add a frame, around the selection if any (Shift+F)" data-testid="add-frame">
-        Frame
+      <button className="ll-button" onClick={() => addAnnotation(flow, 'frame')} title={t('annotations.frameTitle')} data-testid="add-frame">
+        {t('annotations.frame')}
       </button>
     </div>
   );

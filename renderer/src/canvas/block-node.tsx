@@ -37,6 +37,7 @@ function useHeat(id: string): string | null {
  * re-renders these few lines and not the node's head and ports.
  */
 const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
+  const { t } = useTranslation();
   const a = useNodeAnalysis(id);
   const colorBy = useEditor((s) => s.colorBy);
   const params = a ? a.params.trainable + a.params.nonTrainable : 0;
@@ -45,14 +46,14 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
     <div className="ll-node__body">
       <div className="ll-node__shape mono" data-testid="node-shape">{a ? formatShape(a.outputShape) : '…'}</div>
       <div className="ll-node__stats mono">
-        <span className={colorBy === 'params' ? 'is-metric' : ''} title={a ? `${formatInt(params)} parameters` : ''}>
-          {formatCompact(params)} <em>params</em>
+        <span className={colorBy === 'params' ? 'is-metric' : ''} title={a ? t('node.paramsTitle', { count: params, formatted: formatInt(params) }) : ''}>
+          {formatCompact(params)} <em>{t('node.params')}</em>
         </span>
         {colorBy === 'macs' ? (
           <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
         ) : (
-          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? `receptive field ${rf.lowerBound ? 'at least ' : ''}${formatPair(rf.size)}${rf.lowerBound ? ' (deformable sampling can reach further)' : ''}, effective stride ${formatPair(rf.stride)}` : 'no spatial receptive field'}>
-            <em>RF</em> {rf ? `${rf.lowerBound ? '≥' : ''}${formatPair(rf.size)}` : '–'}
+          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? t(rf.lowerBound ? 'node.rfTitleAtLeast' : 'node.rfTitle', { size: formatPair(rf.size), stride: formatPair(rf.stride) }) : t('node.noRf')}>
+            <em>{t('node.rf')}</em> {rf ? `${rf.lowerBound ? '≥' : ''}${formatPair(rf.size)}` : '–'}
             {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
           </span>
         )}
@@ -100,6 +101,7 @@ function Ports({ node, composites }: { node: DesignNode; composites: DesignDocum
 }
 
 function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
+  const { t } = useTranslation();
   const node = data.node;
   const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
@@ -128,15 +130,15 @@ function BlockNodeImpl({ id, data, selected }: NodeProps<BlockFlowNode>) {
       <div className="ll-node__head">
         <span className="ll-node__dot" />
         <span className="ll-node__name" title={node.name}>{node.name}</span>
-        <span className="ll-node__type">{boundary ? (node.type === 'Input' ? 'Block input' : 'Block output') : title}</span>
+        <span className="ll-node__type">{boundary ? t(node.type === 'Input' ? 'node.blockInput' : 'node.blockOutput') : title}</span>
         <SearchBadge id={id} />
         {isComposite && (
-          <button className="ll-node__toggle nodrag nokey" title="Edit its layers (double-click)" aria-label="Open" onClick={() => useEditor.getState().enterScope(id)}>
+          <button className="ll-node__toggle nodrag nokey" title={t('node.editLayers')} aria-label={t('node.open')} onClick={() => useEditor.getState().enterScope(id)}>
             <Icon name="layers" size={12} />
           </button>
         )}
         {isComposite && (
-          <button className="ll-node__toggle nodrag nokey" title="Expand block in place" aria-label="Expand" onClick={() => toggleCollapsed(id)}>
+          <button className="ll-node__toggle nodrag nokey" title={t('inspector.expand')} aria-label={t('node.expand')} onClick={() => toggleCollapsed(id)}>
             <Icon name="expand" size={12} />
           </button>
         )}

@@ -15,8 +15,10 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { canConnect, frameContents, getBlock, type DesignDocument } from '../engine';
+import { t as translate } from '../i18n';
 import { useEditor } from '../store';
 import { canvasAnalysis, viewDoc } from '../store/scope';
 import { Icon } from '../ui/icons';
@@ -71,14 +73,15 @@ function readableFit(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>):
 }
 
 function EmptyState() {
+  const { t } = useTranslation();
   return (
     <div className="ll-emptystate">
       <div className="ll-emptystate__card">
         <Icon name="layers" size={22} />
-        <h2>Design a network</h2>
-        <p>Drag blocks from the palette onto the canvas and wire them. Shapes, parameters and receptive fields update as you go.</p>
+        <h2>{t('canvas.emptyTitle')}</h2>
+        <p>{t('canvas.emptyText')}</p>
         <button className="ll-button is-primary" onClick={() => useEditor.getState().setGalleryOpen(true)} data-testid="empty-templates">
-          <Icon name="grid" size={14} /> Start from a template
+          <Icon name="grid" size={14} /> {t('gallery.title')}
         </button>
       </div>
     </div>
@@ -204,7 +207,7 @@ export function Canvas() {
     connectPorts(c);
   }, []);
   const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.toNode && !state.isValid && lastRefusal.current) useEditor.getState().showToast('error', `Connection refused: ${lastRefusal.current}`);
+    if (state.toNode && !state.isValid && lastRefusal.current) useEditor.getState().showToast('error', translate('canvas.refused', { reason: lastRefusal.current }));
     lastRefusal.current = null;
     setLiveHint(null);
   }, []);

@@ -1,10 +1,10 @@
 /**
  * The interface's one translation layer (i18next + react-i18next). Every string the renderer shows comes from the
- * language files under ./locales/<language>/, bundled with the app (no network). Three namespaces: `ui` (chrome,
- * panels, dialogs, toasts), `diagnostics` (engine diagnostics and their fixes, keyed by code) and `blocks`
- * (palette categories, descriptions, explanations and param help, keyed by block type), plus `search` (the
- * architecture search's inspector section and tab). The CLI does not use it:
- * its messages stay English.
+ * language files under ./locales/<language>/, bundled with the app (no network). Namespaces: `ui` (chrome,
+ * panels, dialogs, toasts), `diagnostics` (engine diagnostics and their fixes, keyed by code), `blocks` (palette
+ * categories, descriptions, explanations and param labels, keyed by block type), `templates` (the gallery's
+ * titles and descriptions, keyed by template name) and `search` (the architecture search's inspector section and
+ * tab). The CLI does not use it: its messages stay English.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
@@ -13,11 +13,14 @@ import { labelOf } from '../panels/param-fields';
 import enBlocks from './locales/en/blocks.json';
 import enDiagnostics from './locales/en/diagnostics.json';
 import enSearch from './locales/en/search.json';
+import enTemplates from './locales/en/templates.json';
 import enUi from './locales/en/ui.json';
 import zhBlocks from './locales/zh-CN/blocks.json';
 import zhDiagnostics from './locales/zh-CN/diagnostics.json';
 import zhSearch from './locales/zh-CN/search.json';
+import zhTemplates from './locales/zh-CN/templates.json';
 import zhUi from './locales/zh-CN/ui.json';
+import { listTemplates } from '../../../templates';
 
 /** The interface languages, in the order the switch lists them. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -40,10 +43,15 @@ function engineBlockTexts() {
   return { block, param };
 }
 
+/** The English template titles and descriptions come from the templates themselves. */
+function templateTexts() {
+  return { template: Object.fromEntries(listTemplates().map((t) => [t.name, { title: t.title, description: t.description }])) };
+}
+
 /** The language files: language -> namespace -> nested keys. */
 export const RESOURCES = {
-  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() }, search: enSearch },
-  'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks, search: zhSearch },
+  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() }, templates: { ...enTemplates, ...templateTexts() }, search: enSearch },
+  'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks, templates: zhTemplates, search: zhSearch },
 } as const;
 
 export const LANGUAGE_STORAGE_KEY = 'layerloom.language';
@@ -71,7 +79,7 @@ void i18n.use(initReactI18next).init({
   resources: RESOURCES,
   lng: initialLanguage(),
   fallbackLng: 'en',
-  ns: ['ui', 'diagnostics', 'blocks', 'search'],
+  ns: ['ui', 'diagnostics', 'blocks', 'templates', 'search'],
   defaultNS: 'ui',
   // Resources are bundled: initialise synchronously so the first render is already translated.
   initAsync: false,

@@ -1,5 +1,6 @@
 /** The template gallery: name, description, parameter count and a small preview of every template. */
 import { memo, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { listTemplates, type TemplateInfo } from '../../../templates';
 import { analyzeDesign, type DesignDocument } from '../engine';
 import { layoutDocument } from '../canvas/actions';
@@ -58,6 +59,8 @@ interface CardData {
 const paramCache = new Map<string, number>();
 
 const TemplateCard = memo(function TemplateCard({ data, params, onPick }: { data: CardData; params: number | undefined; onPick: (d: CardData) => void }) {
+  const { t } = useTranslation();
+  const name = data.info.name;
   return (
     <button className="ll-tcard" onClick={() => onPick(data)} data-testid={`template-${data.info.name}`}>
       <div className="ll-tcard__preview">
@@ -65,15 +68,13 @@ const TemplateCard = memo(function TemplateCard({ data, params, onPick }: { data
       </div>
       <div className="ll-tcard__body">
         <div className="ll-tcard__title">
-          <strong>{data.info.title}</strong>
-          <span className="ll-chip mono" title={params === undefined ? '' : `${formatInt(params)} parameters`}>
-            {params === undefined ? '…' : `${formatCompact(params)} params`}
+          <strong>{t(`templates:template.${name}.title`, { defaultValue: data.info.title })}</strong>
+          <span className="ll-chip mono" title={params === undefined ? '' : t('gallery.paramsTitle', { count: params, formatted: formatInt(params) })}>
+            {params === undefined ? '…' : t('gallery.params', { formatted: formatCompact(params) })}
           </span>
         </div>
-        <p>{data.info.description}</p>
-        <span className="ll-tcard__meta">
-          {data.doc.nodes.length} blocks · {data.info.defaultInputShape.join('×')} input
-        </span>
+        <p>{t(`templates:template.${name}.description`, { defaultValue: data.info.description })}</p>
+        <span className="ll-tcard__meta">{t('gallery.meta', { blocks: data.doc.nodes.length, input: data.info.defaultInputShape.join('×') })}</span>
       </div>
     </button>
   );
@@ -81,6 +82,7 @@ const TemplateCard = memo(function TemplateCard({ data, params, onPick }: { data
 
 /** The gallery modal. */
 export function Gallery() {
+  const { t } = useTranslation();
   const open = useEditor((s) => s.galleryOpen);
   const [params, setParams] = useState<Record<string, number>>(() => Object.fromEntries(paramCache));
   const cards = useMemo<CardData[]>(() => (open ? listTemplates().map((info) => ({ info, doc: info.build() })) : []), [open]);
@@ -113,13 +115,13 @@ export function Gallery() {
   };
   return (
     <div className="ll-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="ll-gallery" role="dialog" aria-modal="true" aria-label="Templates" tabIndex={-1} ref={dialog} data-testid="gallery">
+      <div className="ll-gallery" role="dialog" aria-modal="true" aria-label={t('gallery.label')} tabIndex={-1} ref={dialog} data-testid="gallery">
         <header>
           <div>
-            <h2>Start from a template</h2>
-            <p>Classic architectures, ready to edit. Shapes, parameters and receptive fields update as you change them.</p>
+            <h2>{t('gallery.title')}</h2>
+            <p>{t('gallery.intro')}</p>
           </div>
-          <button className="ll-tool" onClick={close} aria-label="Close">
+          <button className="ll-tool" onClick={close} aria-label={t('common.close')}>
             <Icon name="x" size={16} />
           </button>
         </header>

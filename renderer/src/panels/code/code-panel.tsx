@@ -5,6 +5,7 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { canvasNodeOf, expandedComposites } from '../../../../engine/codegen/source-map';
 import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
@@ -25,6 +26,7 @@ function loadMonaco(): Promise<MonacoModule> {
 }
 
 function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: 'unsupported' }>; reveal(id: string): void }) {
+  const { t } = useTranslation();
   const doc = useEditor((s) => s.doc);
   // train.py belongs to the PyTorch export: what PyTorch cannot express is why it is not shown.
   const label = result.tab === 'train' ? 'PyTorch' : CODE_TABS.find((t) => t.id === result.tab)!.label;
@@ -32,7 +34,7 @@ function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: '
   return (
     <div className="ll-code__message" data-testid="code-unsupported">
       <p>
-        <strong>{label}</strong> cannot express {result.features.length === 1 ? 'this feature' : `these ${result.features.length} features`} of the design:
+        <strong>{label}</strong> {t('code.cannotExpress', { count: result.features.length })}
       </p>
       <ul>
         {result.features.map((f, i) => (
@@ -52,6 +54,7 @@ function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: '
 
 /** The panel (renders nothing while closed). */
 export function CodePanel() {
+  const { t } = useTranslation();
   const { open, tab, result, width } = useCodePanel();
   const theme = useEditor((s) => s.theme);
   const [api, setApi] = useState<MonacoModule['monaco'] | null>(null);
@@ -67,12 +70,12 @@ export function CodePanel() {
   const meta = CODE_TABS.find((t) => t.id === tab)!;
   const code = result?.kind === 'code' && result.tab === tab ? result : null;
   return (
-    <section className="ll-code" aria-label="Code" data-testid="code-panel" ref={section} style={width ? { width } : undefined}>
+    <section className="ll-code" aria-label={t('topbar.code')} data-testid="code-panel" ref={section} style={width ? { width } : undefined}>
       <div
         className="ll-code__resize"
         role="separator"
         aria-orientation="vertical"
-        aria-label="Resize the code panel"
+        aria-label={t('code.resize')}
         data-testid="code-resize"
         onPointerDown={(e) => {
           const el = section.current;
@@ -102,8 +105,8 @@ export function CodePanel() {
         <div className="ll-code__actions">
           <button
             className="ll-tool"
-            title="Copy"
-            aria-label="Copy code"
+            title={t('code.copy')}
+            aria-label={t('code.copyCode')}
             disabled={!code}
             data-testid="code-copy"
             onClick={() => {
@@ -113,16 +116,16 @@ export function CodePanel() {
                   setCopied(true);
                   setTimeout(() => setCopied(false), 1200);
                 },
-                () => useEditor.getState().showToast('error', 'Could not copy: the clipboard is not available'),
+                () => useEditor.getState().showToast('error', t('code.copyFailed')),
               );
             }}
           >
             <Icon name={copied ? 'check' : 'copy'} size={15} />
           </button>
-          <button className="ll-tool" title="Save as…" aria-label="Save code as" disabled={!code} data-testid="code-save-as" onClick={() => code && void saveCodeAs(meta.file, code.text)}>
+          <button className="ll-tool" title={t('menu.saveAs')} aria-label={t('code.saveAs')} disabled={!code} data-testid="code-save-as" onClick={() => code && void saveCodeAs(meta.file, code.text)}>
             <Icon name="save" size={15} />
           </button>
-          <button className="ll-tool" title="Close code panel" aria-label="Close code panel" data-testid="code-close" onClick={() => useCodePanel.getState().setOpen(false)}>
+          <button className="ll-tool" title={t('code.close')} aria-label={t('code.close')} data-testid="code-close" onClick={() => useCodePanel.getState().setOpen(false)}>
             <Icon name="x" size={15} />
           </button>
         </div>
@@ -134,7 +137,7 @@ export function CodePanel() {
             {result.message}
           </div>
         )}
-        {!result && <div className="ll-code__message is-faint">Generating…</div>}
+        {!result && <div className="ll-code__message is-faint">{t('code.generating')}</div>}
         {api && code && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={code.sourceMap} theme={theme} onLineNode={reveal} />}
       </div>
     </section>

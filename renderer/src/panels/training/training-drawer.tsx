@@ -4,7 +4,9 @@
  * on first open, keeping the editor's start-up bundle as it was.
  */
 import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
+import { t as translate } from '../../i18n';
 import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
 import { startTrainingController } from './controller';
@@ -20,7 +22,7 @@ export function TrainingDrawer() {
   useEffect(() => startSearchController(), []);
   if (!open) return null;
   return (
-    <Suspense fallback={<section className="ll-train-loading">Loading the training panel…</section>}>
+    <Suspense fallback={<section className="ll-train-loading">{translate('training.loading')}</section>}>
       <TrainingPanel />
     </Suspense>
   );
@@ -28,10 +30,12 @@ export function TrainingDrawer() {
 
 /** The top-bar button that opens and closes the training panel (with a dot while a run is live). */
 export function TrainingToggle() {
+  const { t } = useTranslation();
   const { open, active } = useEditor(useShallow((s) => ({ open: s.trainingOpen, active: isActive(s.trainingRun.phase) })));
   return (
-    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => useEditor.getState().setTrainingOpen(!open)} aria-pressed={open} data-testid="toggle-training" title="Train this design (data, settings, live curves, results, run history)">
-      <Icon name="sliders" size={14} /> Train{active && <span className="ll-dirty" role="img" aria-label="A run is in progress" />}
+    <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => useEditor.getState().setTrainingOpen(!open)} aria-pressed={open} data-testid="toggle-training" title={t('training.toggleTitle')}>
+      <Icon name="sliders" size={14} /> {t('training.train')}
+      {active && <span className="ll-dirty" role="img" aria-label={t('training.inProgress')} />}
     </button>
   );
 }

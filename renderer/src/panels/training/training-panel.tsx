@@ -3,6 +3,7 @@
  * run controls, progress, examples/s, ETA and memory always in its header, and four tabs: setup (dataset,
  * settings, backend), curves, results and history. Failures show as a message with their cause.
  */
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useEditor } from '../../store';
 import type { TrainingTab } from '../../store/training-slice';
@@ -17,14 +18,10 @@ import { isActive, type RunView } from './run-feed';
 import { SettingsForm } from './settings-form';
 import { SearchTab } from '../search/search-tab';
 import './training.css';
+import { t as translate } from '../../i18n';
 
-const TABS: { tab: TrainingTab; label: string }[] = [
-  { tab: 'setup', label: 'Setup' },
-  { tab: 'curves', label: 'Curves' },
-  { tab: 'results', label: 'Results' },
-  { tab: 'history', label: 'History' },
-  { tab: 'search', label: 'Search' },
-];
+/** The tabs; their labels are `training.tab.<tab>`. */
+const TABS: TrainingTab[] = ['setup', 'curves', 'results', 'history', 'search'];
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
@@ -33,26 +30,27 @@ export function errorTitle(e: NonNullable<RunView['error']>): string {
   switch (e.code) {
     case 'data-mismatch':
       // The same code covers data that cannot be read and a design that does not fit it; only the latter names the design.
-      return /design/i.test(e.message) ? 'The design does not fit the data' : 'The dataset could not be loaded';
+      return /design/i.test(e.message) ? translate('training.error.dataDesign') : translate('training.error.dataLoad');
     case 'non-finite-loss':
-      return 'Training diverged (the loss became NaN or infinite)';
+      return translate('training.error.diverged');
     case 'worker-crashed':
-      return /SIGKILL|out of memory|heap/i.test(e.message) ? 'The training worker was killed (out of memory, or ended from outside)' : 'The training worker stopped unexpectedly';
+      return /SIGKILL|out of memory|heap/i.test(e.message) ? translate('training.error.killed') : translate('training.error.crashed');
     case 'backend-unavailable':
-      return 'The chosen backend is not available here';
+      return translate('training.error.backend');
     case 'invalid-document':
     case 'design-error':
-      return 'The design cannot be trained';
+      return translate('training.error.design');
     case 'busy':
-      return 'A run is already in progress';
+      return translate('training.error.busy');
     case 'invalid-command':
-      return 'The run could not start';
+      return translate('training.error.start');
     case 'internal':
-      return 'Training failed';
+      return translate('training.error.failed');
   }
 }
 
 function Progress({ run }: { run: RunView }) {
+  const { t } = useTranslation();
   const st = run.started;
   const total = st ? st.epochs * st.batchesPerEpoch : 0;
   const done = st ? run.epoch * st.batchesPerEpoch + run.batchesDone : 0;
@@ -63,38 +61,39 @@ function Progress({ run }: { run: RunView }) {
         <div className="ll-train__bar-inner" style={{ width: `${frac * 100}%` }} />
       </div>
       <span className="mono">
-        {st ? `epoch ${Math.min(run.epoch + 1, st.epochs)}/${st.epochs} · batch ${run.batchesDone}/${st.batchesPerEpoch}` : run.phase === 'starting' ? 'starting the worker…' : ''}
+        {st ? t('training.progress', { epoch: Math.min(run.epoch + 1, st.epochs), epochs: st.epochs, batch: run.batchesDone, batches: st.batchesPerEpoch }) : run.phase === 'starting' ? t('training.startingWorker') : ''}
       </span>
-      {run.examplesPerSecond !== null && <span className="mono" data-testid="train-speed">{Math.round(run.examplesPerSecond).toLocaleString('en-US')} ex/s</span>}
-      {isActive(run.phase) && run.etaSeconds !== null && <span className="mono">ETA {formatDuration(run.etaSeconds)}</span>}
-      {run.memory && <span className="mono" title={`${run.memory.tensors} tensors, ${mb(run.memory.tensorBytes)} in tensors`}>RSS {mb(run.memory.rssBytes)}</span>}
-      {run.lastLoss !== null && <span className="mono">loss {run.lastLoss.toFixed(4)}</span>}
+      {run.examplesPerSecond !== null && <span className="mono" data-testid="train-speed">{t('training.speed', { value: Math.round(run.examplesPerSecond).toLocaleString('en-US') })}</span>}
+      {isActive(run.phase) && run.etaSeconds !== null && <span className="mono">{t('training.eta', { time: formatDuration(run.etaSeconds) })}</span>}
+      {run.memory && <span className="mono" title={t('training.memoryTitle', { tensors: run.memory.tensors, bytes: mb(run.memory.tensorBytes) })}>RSS {mb(run.memory.rssBytes)}</span>}
+      {run.lastLoss !== null && <span className="mono">{t('training.loss', { value: run.lastLoss.toFixed(4) })}</span>}
     </div>
   );
 }
 
 function Controls({ run }: { run: RunView }) {
+  const { t } = useTranslation();
   const active = isActive(run.phase);
   return (
     <div className="ll-train__controls">
       {!active && (
         <button className="ll-button is-small is-primary" onClick={() => void startTraining()} data-testid="train-start">
-          Train
+          {t('training.train')}
         </button>
       )}
       {run.phase === 'running' && (
         <button className="ll-button is-small" onClick={() => void pauseTraining()} data-testid="train-pause">
-          Pause
+          {t('training.pause')}
         </button>
       )}
       {run.phase === 'paused' && (
         <button className="ll-button is-small is-primary" onClick={() => void resumeTraining()} data-testid="train-resume">
-          Resume
+          {t('training.resume')}
         </button>
       )}
       {active && (
         <button className="ll-button is-small is-danger" disabled={run.phase === 'stopping' || run.phase === 'starting'} onClick={() => void stopTraining()} data-testid="train-stop">
-          {run.phase === 'stopping' ? 'Stopping…' : 'Stop'}
+          {run.phase === 'stopping' ? t('training.stopping') : t('training.stop')}
         </button>
       )}
     </div>
@@ -114,17 +113,18 @@ function useDesignChanged(): boolean {
 
 /** The training drawer (rendered only while open). */
 export function TrainingPanel() {
+  const { t } = useTranslation();
   const { tab, run } = useEditor(useShallow((s) => ({ tab: s.trainingTab, run: s.trainingRun })));
   const changed = useDesignChanged();
   const s = useEditor.getState();
   const active = isActive(run.phase);
   return (
-    <section className="ll-train" data-testid="training-panel" data-phase={run.phase} aria-label="Training">
+    <section className="ll-train" data-testid="training-panel" data-phase={run.phase} aria-label={t('training.label')}>
       <header className="ll-train__head">
         <div className="ll-tabs" role="tablist">
-          {TABS.map((t) => (
-            <button key={t.tab} role="tab" aria-selected={tab === t.tab} className={tab === t.tab ? 'is-active' : ''} onClick={() => s.setTrainingTab(t.tab)} data-testid={`train-tab-${t.tab}`}>
-              {t.label}
+          {TABS.map((x) => (
+            <button key={x} role="tab" aria-selected={tab === x} className={tab === x ? 'is-active' : ''} onClick={() => s.setTrainingTab(x)} data-testid={`train-tab-${x}`}>
+              {t(`training.tab.${x}`)}
             </button>
           ))}
         </div>
@@ -132,13 +132,13 @@ export function TrainingPanel() {
         {tab === 'search' ? <span className="ll-train__progress" /> : (
           <>
             <span className={`ll-train__phase is-${run.phase}`} data-testid="train-phase">
-              {run.phase === 'finished' ? run.finished?.status ?? 'finished' : run.phase}
+              {t(`training.phase.${run.phase === 'finished' ? run.finished?.status ?? 'finished' : run.phase}`)}
             </span>
             <Progress run={run} />
             <Controls run={run} />
           </>
         )}
-        <button className="ll-tool" onClick={() => s.setTrainingOpen(false)} title="Close the training panel" aria-label="Close the training panel" data-testid="train-close">
+        <button className="ll-tool" onClick={() => s.setTrainingOpen(false)} title={t('training.close')} aria-label={t('training.close')} data-testid="train-close">
           <Icon name="x" size={14} />
         </button>
       </header>
@@ -148,14 +148,15 @@ export function TrainingPanel() {
           <div>
             <strong>{errorTitle(run.error)}</strong>
             <div>{run.error.message}</div>
-            {run.error.path && <div className="ll-train__hint">at {run.error.path}</div>}
+            {run.error.path && <div className="ll-train__hint">{t('training.at', { path: run.error.path })}</div>}
           </div>
         </div>
       )}
       {changed && (
         <div className="ll-train__notice" data-testid="train-design-changed">
           <Icon name="info" size={14} />
-          {active ? ' The design has changed since this run started; the run goes on training the design as it was.' : ' The design has changed since this run; its curves and results are for the design as it was.'}
+          {' '}
+          {active ? t('training.changedActive') : t('training.changedDone')}
         </div>
       )}
       <div className="ll-train__body">

@@ -1,0 +1,138 @@
+/**
+ * The interface in Simplified Chinese, as a user gets it: switch the language in the top bar, then build a
+ * design, meet a shape error and fix it, read a block's explanation, open the training and code panels and the
+ * template gallery, all in Chinese, with no raw translation key and no English interface string from the language
+ * files left on screen; switch back to English; a reload keeps the choice; a Chinese browser starts in Chinese.
+ * Screenshots of the Chinese interface in light and dark themes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { ROOT } from '../scripts/build-app';
+import { describeE2E, test } from './fixtures';
+import { waitForApp } from './helpers/app-page';
+import { editor } from './helpers/canvas';
+
+type Tree = { [k: string]: string | Tree };
+const localeFile = (lang: string): Tree => JSON.parse(readFileSync(join(ROOT, 'renderer', 'src', 'i18n', 'locales', lang, 'ui.json'), 'utf8'));
+
+function leaves(tree: Tree, prefix = ''): [string, string][] {
+  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
+}
+
+const en = new Map(leaves(localeFile('en')));
+const zh = new Map(leaves(localeFile('zh-CN')));
+/** Every interface key, as it would show if a lookup failed (e.g. `topbar.templates`). */
+const RAW_KEYS = [...en.keys()].map((k) => k.replace(/_(one|other)$/, ''));
+/**
+ * English interface strings that must not survive a switch to Chinese: the language files' English texts of two
+ * words or more without placeholders, whose Chinese differs (single words like "MACs" may be the same in both).
+ */
+const ENGLISH_UI = [...en].filter(([k, v]) => !/\{\{|</.test(v) && v.trim().split(/\s+/).length >= 2 && zh.get(k) !== v).map(([, v]) => v);
+
+/** Fails naming what leaked: a raw key or an English string from the language files in the visible page text. */
+async function expectAllChinese(page: Page, where: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  const raw = RAW_KEYS.filter((k) => text.includes(k));
+  expect(raw, `${where}: raw translation keys on screen`).toEqual([]);
+  const english = ENGLISH_UI.filter((s) => text.includes(s));
+  expect(english, `${where}: English interface strings on screen`).toEqual([]);
+  expect(text, where).toMatch(/[\u4e00-\u9fff]/);
+}
+
+async function switchTo(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
+  await page.getByTestId('language-select').selectOption(lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+describeE2E('interface languages', () => {
+  test('switch to Chinese in the top bar; build, fix, explain, train, code and templates in Chinese; back to English', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('Templates');
+    await switchTo(page, 'zh-CN');
+    await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('模板');
+    await expect(page.getByTestId('palette-search').getAttribute('placeholder')).resolves.toBe('搜索块');
+    await expectAllChinese(page, 'empty editor');
+
+    // Build Input -> Conv2D -> Dense -> Output from the palette: Dense gets an image and needs Flatten.
+    const ids: string[] = [];
+    for (const [i, type] of ['Input', 'Conv2D', 'Dense', 'Output'].entries()) ids.push(await ed.dropBlock(type, { x: 420, y: 40 + i * 140 }));
+    for (let i = 0; i + 1 < ids.length; i++) await ed.connect(ids[i], ids[i + 1]);
+    await ed.settled();
+    await page.getByTestId('tab-diagnostics').click();
+    const diag = page.locator('[data-testid="diagnostic"][data-code="needs-flatten"]');
+    await expect(diag.innerText()).resolves.toContain('Dense 需要向量输入');
+    await expect(diag.getByTestId('apply-fix').first().innerText()).resolves.toContain('在它前面插入 Flatten');
+    await expectAllChinese(page, 'shape error');
+    await screenshot('zh-shape-error');
+    await diag.getByTestId('apply-fix').first().click();
+    await ed.settled();
+    expect((await ed.analysis()).valid).toBe(true);
+    await expect(page.locator('.ll-status__pill').innerText()).resolves.toBe('有效');
+
+    // The convolution's inspector: Chinese labels, explanation and formulas.
+    await ed.select(ids[1]);
+    await page.getByTestId('tab-inspector').click();
+    await page.getByTestId('block-explain-formulas').click();
+    const explain = await page.getByTestId('block-explain').innerText();
+    expect(explain).toContain('卷积核');
+    expect(explain).toContain('感受野');
+    expect(await page.getByTestId('inspector').innerText()).toContain('卷积核大小');
+    await expectAllChinese(page, 'inspector');
+    await screenshot('zh-light');
+    await page.getByTestId('toggle-theme').click();
+    await screenshot('zh-dark');
+    await page.getByTestId('toggle-theme').click();
+
+    // Training panel, code panel, template gallery.
+    await page.getByTestId('toggle-training').click();
+    await page.getByTestId('training-panel').waitFor();
+    await expectAllChinese(page, 'training panel');
+    await screenshot('zh-training');
+    await page.getByTestId('toggle-training').click();
+    await page.getByTestId('toggle-code').click();
+    await page.getByTestId('code-panel').locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
+    await expectAllChinese(page, 'code panel');
+    await screenshot('zh-code');
+    await page.getByTestId('toggle-code').click();
+    await page.getByTestId('open-gallery').click();
+    const gallery = page.getByTestId('gallery');
+    await expect(gallery.innerText()).resolves.toContain('从模板开始');
+    await expect(page.getByTestId('template-lenet5').innerText()).resolves.toContain('经典的手写数字识别网络');
+    await expectAllChinese(page, 'template gallery');
+    await screenshot('zh-gallery');
+    await gallery.getByRole('button', { name: '关闭' }).click();
+
+    // Back to English, at once and without a reload.
+    await switchTo(page, 'en');
+    await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('Templates');
+    await page.getByTestId('tab-diagnostics').click();
+    await expect(page.locator('.ll-allclear').innerText()).resolves.toContain('No problems');
+    expect(await page.locator('body').innerText()).not.toMatch(/[\u4e00-\u9fff]{2}/);
+  });
+
+  test('a reload keeps the chosen language', async ({ page }) => {
+    await switchTo(page, 'zh-CN');
+    await page.reload();
+    await waitForApp(page);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('模板');
+    await expect(page.getByTestId('language-select').inputValue()).resolves.toBe('zh-CN');
+    await switchTo(page, 'en');
+    await page.reload();
+    await waitForApp(page);
+    await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('Templates');
+  });
+
+  test('a browser set to Chinese starts in Chinese; one set to English in English', async ({ browser, app }) => {
+    for (const [locale, label] of [['zh-CN', '模板'], ['en-US', 'Templates']] as const) {
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await waitForApp(page);
+      await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain(label);
+      await context.close();
+    }
+  });
+});
