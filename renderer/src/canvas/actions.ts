@@ -2,6 +2,8 @@
  * Editor actions that turn a user gesture into engine commands (one dispatch = one undo step). Shared by the
  * canvas, the toolbar, keyboard shortcuts and the test hook, so each gesture is implemented once.
  */
+import { t as translate } from '../i18n';
+import { fixLabel } from '../i18n/messages';
 import type { Connection } from '@xyflow/react';
 import { canConnect, defaultName, defaultParams, freshId, getBlock, layoutGraph, performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
@@ -48,7 +50,7 @@ export function connectPorts(c: Connection): boolean {
   const state = useEditor.getState();
   const verdict = canConnect(viewDoc(state), c);
   if (!verdict.ok) {
-    state.showToast('error', `Connection refused: ${verdict.reason}`);
+    state.showToast('error', translate('canvas.refused', { reason: verdict.reason }));
     return false;
   }
   const commands = [
@@ -165,12 +167,12 @@ export function makeBlockFromSelection(name: string): void {
   if (state.dispatch({ kind: 'makeComposite', nodeIds: state.selection, name })) {
     const created = viewDoc(useEditor.getState()).nodes.filter((n) => !before.has(n.id)).map((n) => n.id);
     state.setSelection(created);
-    state.showToast('success', `Made block '${name}' from ${state.selection.length} layers`);
+    state.showToast('success', translate('canvas.madeBlock', { name, count: state.selection.length }));
   }
 }
 
 /** Applies a diagnostic's suggested fix as one step. */
 export function applyFix(fix: Fix): void {
   const state = useEditor.getState();
-  if (state.dispatch(fix.commands)) state.showToast('success', `Applied: ${fix.label}`);
+  if (state.dispatch(fix.commands)) state.showToast('success', translate('canvas.applied', { fix: fixLabel(fix) }));
 }

@@ -4,7 +4,9 @@
  * fix (the engine's `retarget` command). Folders are typed through the in-app path prompt.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getHostClient, HostCallError, type InvokeResponse } from '../../host';
+import { t as translate } from '../../i18n';
 import { useEditor } from '../../store';
 import { askText } from '../../ui/prompt';
 import { DATASET_KINDS, formatDatasetText, parseDatasetText, type DatasetKind } from './dataset-spec';
@@ -25,6 +27,7 @@ function useDesignFit(): { input: number[] | null; classes: number | null } {
 
 /** The dataset part of the setup tab. */
 export function DatasetSection({ disabled }: { disabled: boolean }) {
+  const { t } = useTranslation();
   const text = useEditor((s) => s.doc.training.dataset);
   const spec = parseDatasetText(text);
   const fit = useDesignFit();
@@ -56,30 +59,29 @@ export function DatasetSection({ disabled }: { disabled: boolean }) {
   const choose = async (kind: DatasetKind) => {
     const set = useEditor.getState().updateTrainingSettings;
     if (kind === 'default') return set({ dataset: 'default' });
-    const info = DATASET_KINDS.find((k) => k.kind === kind)!;
-    const dir = await askText(`${info.label}: which folder?`, { hint: `${info.hint}. A relative path starts in your documents folder.`, initial: spec.kind === kind ? spec.dir : '', confirm: 'Use folder' });
+    const dir = await askText(t('dataset.whichFolder', { kind: t(`dataset.kind.${kind}`) }), { hint: t('dataset.folderHint', { hint: t(`dataset.kindHint.${kind}`) }), initial: spec.kind === kind ? spec.dir : '', confirm: t('dataset.useFolder') });
     if (dir) set({ dataset: formatDatasetText({ kind, dir }) });
   };
 
   const mismatch = preview ? fitProblems(fit, preview) : [];
   return (
     <fieldset className="ll-train__dataset" disabled={disabled}>
-      <legend>Dataset</legend>
+      <legend>{t('dataset.title')}</legend>
       <div className="ll-row">
         <select className="ll-input" value={spec.kind} onChange={(e) => void choose(e.target.value as DatasetKind)} aria-label="Dataset source" data-testid="train-dataset-kind">
           {DATASET_KINDS.map((k) => (
             <option key={k.kind} value={k.kind}>
-              {k.label}
+              {t(`dataset.kind.${k.kind}`)}
             </option>
           ))}
         </select>
         {spec.kind !== 'default' && (
           <button className="ll-button is-small" type="button" onClick={() => void choose(spec.kind)} data-testid="train-dataset-folder">
-            {spec.dir.length > 40 ? `…${spec.dir.slice(-40)}` : spec.dir} — change…
+            {spec.dir.length > 40 ? `…${spec.dir.slice(-40)}` : spec.dir} — {t('dataset.change')}
           </button>
         )}
       </div>
-      {loading && <p className="ll-train__hint">Loading the dataset…</p>}
+      {loading && <p className="ll-train__hint">{t('dataset.loading')}</p>}
       {error && (
         <p className="ll-train__error" role="alert" data-testid="train-dataset-error">
           {error}
@@ -88,23 +90,23 @@ export function DatasetSection({ disabled }: { disabled: boolean }) {
       {preview && (
         <>
           <p className="ll-train__hint" data-testid="train-dataset-summary">
-            {preview.name}: {preview.shape.join('×')} images, {preview.classNames.length} classes, {sum(preview.trainCounts).toLocaleString('en-US')} train / {sum(preview.testCounts).toLocaleString('en-US')} test
+            {t('dataset.summary', { name: preview.name, shape: preview.shape.join('×'), classes: preview.classNames.length, train: sum(preview.trainCounts).toLocaleString('en-US'), test: sum(preview.testCounts).toLocaleString('en-US') })}
           </p>
           {mismatch.length > 0 ? (
             <div className="ll-train__warn" role="alert" data-testid="train-fit-problem">
-              <span>{mismatch.join('; ')}.</span>
+              <span>{t('dataset.problems', { list: mismatch.join(t('dataset.separator')) })}</span>
               <button
                 type="button"
                 className="ll-button is-small is-primary"
                 onClick={() => useEditor.getState().dispatch({ kind: 'retarget', inputShape: preview.shape, classes: preview.classNames.length })}
                 data-testid="train-fit-fix"
               >
-                Retarget the design to {preview.shape.join('×')}, {preview.classNames.length} classes
+                {t('dataset.retarget', { shape: preview.shape.join('×'), classes: preview.classNames.length })}
               </button>
             </div>
           ) : (
             <p className="ll-train__ok" data-testid="train-fit-ok">
-              The design fits: input {preview.shape.join('×')}, {preview.classNames.length} outputs.
+              {t('dataset.fits', { shape: preview.shape.join('×'), classes: preview.classNames.length })}
             </p>
           )}
           <PreviewGrid preview={preview} />
@@ -121,8 +123,8 @@ function sum(xs: number[]): number {
 /** What does not fit, in words. */
 export function fitProblems(fit: { input: number[] | null; classes: number | null }, preview: Pick<Preview, 'shape' | 'classNames'>): string[] {
   const out: string[] = [];
-  if (!fit.input || fit.input.join() !== preview.shape.join()) out.push(`the design's input is ${fit.input?.join('×') ?? 'missing'} but the images are ${preview.shape.join('×')}`);
-  if (fit.classes !== preview.classNames.length) out.push(`the design outputs ${fit.classes ?? '?'} values but the data has ${preview.classNames.length} classes`);
+  if (!fit.input || fit.input.join() !== preview.shape.join()) out.push(translate(fit.input ? 'dataset.inputMismatch' : 'dataset.inputMissing', { input: fit.input?.join('×'), shape: preview.shape.join('×') }));
+  if (fit.classes !== preview.classNames.length) out.push(translate('dataset.classMismatch', { outputs: fit.classes ?? '?', classes: preview.classNames.length }));
   return out;
 }
 

@@ -4,6 +4,7 @@
  * document's `training.distillation` through the setTraining command, like every setting.
  */
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RunSummary } from '../../../../contract/training-runs';
 import { getHostClient } from '../../host';
 import { useEditor } from '../../store';
@@ -17,6 +18,7 @@ export function runFolder(runsDir: string, runId: string): string {
 
 /** The teacher select with T and α when one is chosen. */
 export function DistillationField() {
+  const { t } = useTranslation();
   const distillation = useEditor((s) => s.doc.training.distillation);
   const [history, setHistory] = useState<{ runsDir: string; runs: RunSummary[] } | null>(null);
   useEffect(() => {
@@ -32,15 +34,15 @@ export function DistillationField() {
   const chosen = distillation ? teachers.find((r) => folder(r) === distillation.teacher) : undefined;
   return (
     <>
-      <Field label="Teacher (distillation)" hint="Learn from a trained run's softened predictions as well as the labels (knowledge distillation)">
+      <Field label={t('training.teacher')} hint={t('training.teacherHint')}>
         <select
           className="ll-input"
           value={distillation?.teacher ?? ''}
           onChange={(e) => set({ distillation: e.target.value ? { teacher: e.target.value, temperature: distillation?.temperature ?? 4, alpha: distillation?.alpha ?? 0.9 } : undefined })}
           data-testid="train-teacher"
-          aria-label="Teacher run for knowledge distillation"
+          aria-label={t('training.teacherLabel')}
         >
-          <option value="">None</option>
+          <option value="">{t('training.none')}</option>
           {distillation && !chosen && <option value={distillation.teacher}>{distillation.teacher}</option>}
           {teachers.map((r) => (
             <option key={r.runId} value={folder(r)}>
@@ -50,7 +52,7 @@ export function DistillationField() {
         </select>
       </Field>
       {distillation && (
-        <Field label="Temperature T · weight α" hint="T softens both models' predictions; α weighs the teacher's term against the labels' (0 = labels only)">
+        <Field label={t('training.temperature')} hint={t('training.temperatureHint')}>
           <span className="ll-row">
             <NumberField value={distillation.temperature} valid={(v) => v > 0 && v <= 100} onCommit={(v) => set({ distillation: { ...distillation, temperature: v } }, 'kd-t')} testId="train-kd-temperature" />
             <NumberField value={distillation.alpha} valid={(v) => v >= 0 && v <= 1} onCommit={(v) => set({ distillation: { ...distillation, alpha: v } }, 'kd-alpha')} testId="train-kd-alpha" />
