@@ -41,9 +41,12 @@ async function expectAllChinese(page: Page, where: string): Promise<void> {
   expect(text, where).toMatch(/[\u4e00-\u9fff]/);
 }
 
+/** The page's `<html lang>` (evaluated in the page; the e2e project has no DOM types). */
+const htmlLang = () => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang;
+
 async function switchTo(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
   await page.getByTestId('language-select').selectOption(lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await page.waitForFunction((l) => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang === l, lang);
 }
 
 describeE2E('interface languages', () => {
@@ -117,7 +120,7 @@ describeE2E('interface languages', () => {
     await switchTo(page, 'zh-CN');
     await page.reload();
     await waitForApp(page);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.evaluate(htmlLang)).toBe('zh-CN');
     await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('模板');
     await expect(page.getByTestId('language-select').inputValue()).resolves.toBe('zh-CN');
     await switchTo(page, 'en');
