@@ -50,7 +50,7 @@ async function switchTo(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
 }
 
 describeE2E('interface languages', () => {
-  test('switch to Chinese in the top bar; build, fix, explain, train, code and templates in Chinese; back to English', async ({ page, screenshot }) => {
+  test('switch to Chinese in the top bar; build, fix, explain, train, code, shortcuts and templates in Chinese; back to English', async ({ page, screenshot }) => {
     const ed = editor(page);
     await expect(page.getByTestId('open-gallery').innerText()).resolves.toContain('Templates');
     await switchTo(page, 'zh-CN');
@@ -74,6 +74,7 @@ describeE2E('interface languages', () => {
     expect((await ed.analysis()).valid).toBe(true);
     await expect(page.locator('.ll-status__pill').innerText()).resolves.toBe('有效');
 
+    await page.getByTestId('auto-layout').click();
     // The convolution's inspector: Chinese labels, explanation and formulas.
     await ed.select(ids[1]);
     await page.getByTestId('tab-inspector').click();
@@ -99,6 +100,11 @@ describeE2E('interface languages', () => {
     await expectAllChinese(page, 'code panel');
     await screenshot('zh-code');
     await page.getByTestId('toggle-code').click();
+    await page.getByTestId('shortcuts').click();
+    const sheet = page.getByRole('dialog', { name: '键盘快捷键' });
+    await expect(sheet.innerText()).resolves.toContain('在选中内容之后快速添加一个块');
+    await expectAllChinese(page, 'shortcuts');
+    await sheet.getByRole('button', { name: '关闭' }).click();
     await page.getByTestId('open-gallery').click();
     const gallery = page.getByTestId('gallery');
     await expect(gallery.innerText()).resolves.toContain('从模板开始');

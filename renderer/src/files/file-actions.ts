@@ -2,6 +2,7 @@
  * Open, save, save-as, recent files and autosave with crash recovery, through the host client (Electron IPC or
  * the browser-mode server). Native dialogs where the host has them, the in-app path prompt elsewhere.
  */
+import { t } from '../i18n';
 import { emptyDocument, parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
 import { getHostClient, type AppInfo } from '../host';
 import { useEditor } from '../store';
@@ -28,10 +29,10 @@ async function pickPath(kind: 'open' | 'save', suggested?: string): Promise<stri
     const res = await host.call(kind === 'open' ? 'showOpenDialog' : 'showSaveDialog', suggested ? { defaultPath: suggested } : {});
     if (res.supported) return res.path;
   }
-  return askText(kind === 'open' ? 'Open design' : 'Save design as', {
-    hint: `A path to a .layerloom.json file; relative paths resolve in ${app.documentsDir}.`,
+  return askText(t(kind === 'open' ? 'files.openTitle' : 'files.saveTitle'), {
+    hint: t('files.pathHint', { dir: app.documentsDir }),
     initial: suggested ?? '',
-    confirm: kind === 'open' ? 'Open' : 'Save',
+    confirm: t(kind === 'open' ? 'files.open' : 'files.save'),
   });
 }
 
@@ -49,10 +50,10 @@ export async function openFile(path?: string): Promise<boolean> {
     const doc = parseDocumentText(res.text, res.path);
     useEditor.getState().loadDocument(doc, res.path);
     await host.call('recentFilesAdd', { path: res.path });
-    useEditor.getState().showToast('success', `Opened ${res.path}`);
+    useEditor.getState().showToast('success', t('files.opened', { path: res.path }));
     return true;
   } catch (err) {
-    fail('Could not open the design', err);
+    fail(t('files.openFailed'), err);
     return false;
   }
 }
@@ -64,7 +65,7 @@ async function writeTo(path: string): Promise<boolean> {
   useEditor.getState().markSaved(res.path, doc);
   await host.call('recentFilesAdd', { path: res.path });
   await host.call('autosaveClear', {});
-  useEditor.getState().showToast('success', `Saved ${res.path}`);
+  useEditor.getState().showToast('success', t('files.saved', { path: res.path }));
   return true;
 }
 
@@ -75,7 +76,7 @@ export async function saveFile(): Promise<boolean> {
   try {
     return await writeTo(path);
   } catch (err) {
-    fail('Could not save', err);
+    fail(t('files.saveFailed'), err);
     return false;
   }
 }
@@ -88,7 +89,7 @@ export async function saveFileAs(): Promise<boolean> {
     if (!path) return false;
     return await writeTo(/\.json$/i.test(path) ? path : `${path}.layerloom.json`);
   } catch (err) {
-    fail('Could not save', err);
+    fail(t('files.saveFailed'), err);
     return false;
   }
 }

@@ -1,6 +1,8 @@
 /** A small in-app text prompt (browser mode has no native file dialogs): `askText(...)` resolves to the text or null. */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
+import { t } from '../i18n';
 
 interface PromptRequest {
   id: number;
@@ -18,7 +20,7 @@ const usePrompt = create<{ request: PromptRequest | null }>(() => ({ request: nu
 export function askText(title: string, options: { hint?: string; initial?: string; confirm?: string } = {}): Promise<string | null> {
   return new Promise((resolve) => {
     usePrompt.getState().request?.resolve(null);
-    usePrompt.setState({ request: { id: nextId++, title, hint: options.hint ?? '', initial: options.initial ?? '', confirm: options.confirm ?? 'OK', resolve } });
+    usePrompt.setState({ request: { id: nextId++, title, hint: options.hint ?? '', initial: options.initial ?? '', confirm: options.confirm ?? t('common.ok'), resolve } });
   });
 }
 
@@ -31,6 +33,7 @@ export function PromptDialog() {
 }
 
 function PromptForm({ request }: { request: PromptRequest }) {
+  const { t } = useTranslation();
   const [value, setValue] = useState(request.initial);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -56,7 +59,7 @@ function PromptForm({ request }: { request: PromptRequest }) {
         <input ref={input} className="ll-input mono" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && close(null)} data-testid="prompt-input" />
         <div className="ll-dialog__actions">
           <button type="button" className="ll-button" onClick={() => close(null)}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="ll-button is-primary" data-testid="prompt-confirm">
             {request.confirm}

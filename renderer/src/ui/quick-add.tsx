@@ -4,6 +4,7 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { insertAfterCommands } from '../canvas/keyboard-nav';
 import { insertAfterSelection } from '../canvas/keyboard-actions';
@@ -60,6 +61,7 @@ export function QuickAdd() {
 }
 
 function QuickAddDialog() {
+  const { t } = useTranslation();
   const flow = useReactFlow();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
@@ -109,16 +111,16 @@ function QuickAddDialog() {
 
   return (
     <div className="ll-overlay ll-quickadd-overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="ll-dialog ll-quickadd" role="dialog" aria-label="Quick add a block" data-testid="quick-add">
+      <div className="ll-dialog ll-quickadd" role="dialog" aria-label={t('quickAdd.label')} data-testid="quick-add">
         <input
           className="ll-input ll-quickadd__input"
           autoFocus
           value={query}
-          placeholder={after ? `Add after ${after}…` : 'Add a block…'}
+          placeholder={after ? t('quickAdd.addAfter', { node: after }) : t('quickAdd.add')}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKeyDown}
           role="combobox"
-          aria-label="Block to add"
+          aria-label={t('quickAdd.input')}
           aria-expanded
           aria-controls={LIST_ID}
           aria-autocomplete="list"
@@ -130,10 +132,10 @@ function QuickAddDialog() {
           {found.map((spec) => (
             <Option key={spec.payload} spec={spec} active={spec === current} onPick={pick} />
           ))}
-          {!found.length && <li className="ll-quickadd__empty">No block matches “{query}”</li>}
+          {!found.length && <li className="ll-quickadd__empty">{t('palette.noMatch', { query })}</li>}
         </ul>
         <p className="ll-quickadd__hint" data-testid="quick-add-hint">
-          {refusal && !refusal.ok ? refusal.reason : after ? `Enter inserts after ${after} and wires it` : 'Enter adds it to the canvas'} · ↑↓ choose · Esc closes
+          {refusal && !refusal.ok ? refusal.reason : after ? t('quickAdd.insertsAfter', { node: after }) : t('quickAdd.adds')} · {t('quickAdd.keys')}
         </p>
       </div>
     </div>

@@ -8,27 +8,27 @@ import { useEditor } from '../store';
 import { useKeyboardEditing } from './keyboard-editing';
 import { useShortcutsSheet } from './shortcuts-dialog';
 
-/** The shortcut table, shown in the help overlay and used by the handler. */
+/** The shortcut table, shown in the help overlay and used by the handler; `label` is its `shortcuts.action.<label>` text. */
 export const SHORTCUTS: { keys: string; label: string }[] = [
-  { keys: 'Mod+Z', label: 'Undo' },
-  { keys: 'Mod+Shift+Z', label: 'Redo' },
-  { keys: 'Mod+C / Mod+V', label: 'Copy / paste' },
-  { keys: 'Mod+D', label: 'Duplicate' },
-  { keys: 'Mod+A', label: 'Select all' },
-  { keys: '/ / Space', label: 'Quick-add a block after the selection' },
-  { keys: '↑ / ↓', label: 'Select the source / target along the wire' },
-  { keys: '← / →', label: 'Select the previous / next sibling' },
-  { keys: 'Enter', label: 'Edit the first parameter of the selection' },
-  { keys: 'Esc', label: 'Back to the canvas from a field; clear the selection; up one level from an opened block' },
-  { keys: 'Delete', label: 'Delete selection (a node with one input and one output: reconnect its neighbours)' },
-  { keys: 'Shift+N / Shift+F', label: 'Add a note / a frame (around the selection); Enter edits its text' },
-  { keys: 'Mod+O / Mod+S', label: 'Open / save' },
-  { keys: 'Shift+L', label: 'Auto-layout' },
-  { keys: 'Shift+1', label: 'Fit view' },
-  { keys: 'Shift+M', label: 'Show / hide the minimap' },
-  { keys: 'Mod+Shift+K', label: 'Show / hide the code panel' },
-  { keys: 'Shift+T', label: 'Show / hide the training panel' },
-  { keys: '?', label: 'This list' },
+  { keys: 'Mod+Z', label: 'undo' },
+  { keys: 'Mod+Shift+Z', label: 'redo' },
+  { keys: 'Mod+C / Mod+V', label: 'copyPaste' },
+  { keys: 'Mod+D', label: 'duplicate' },
+  { keys: 'Mod+A', label: 'selectAll' },
+  { keys: '/ / Space', label: 'quickAdd' },
+  { keys: '↑ / ↓', label: 'alongWire' },
+  { keys: '← / →', label: 'sibling' },
+  { keys: 'Enter', label: 'editFirst' },
+  { keys: 'Esc', label: 'escape' },
+  { keys: 'Delete', label: 'delete' },
+  { keys: 'Shift+N / Shift+F', label: 'annotate' },
+  { keys: 'Mod+O / Mod+S', label: 'openSave' },
+  { keys: 'Shift+L', label: 'autoLayout' },
+  { keys: 'Shift+1', label: 'fitView' },
+  { keys: 'Shift+M', label: 'minimap' },
+  { keys: 'Mod+Shift+K', label: 'code' },
+  { keys: 'Shift+T', label: 'training' },
+  { keys: '?', label: 'list' },
 ];
 
 function isTyping(target: EventTarget | null): boolean {
