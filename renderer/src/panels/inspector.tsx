@@ -61,6 +61,7 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
   const composites = useEditor((s) => s.doc.composites);
   const useCount = useEditor((s) => countUses(s.doc, String(node.params.definition)));
   const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(node.id));
+  const inScope = useEditor((s) => s.scope.length > 0);
   if (!spec) return <div className="ll-empty">{t('inspector.unknownType', { type: node.type })}</div>;
   // A user-defined block's only param is its definition link: shown, not edited.
   const definition = node.type === 'Composite' ? composites.find((c) => c.id === node.params.definition) : undefined;
@@ -127,7 +128,8 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
           <ParamInput key={`${scope?.join('/') ?? ''}/${node.id}.${f.key}`} nodeId={node.id} schema={spec.params} params={params} spec={f} value={resolved[f.key]} scope={scope} />
         ))}
       </div>
-      <SearchFields node={node} />
+      {/* The search space names the design's own nodes: not the layers inside a composite. */}
+      {!inner && !inScope && <SearchFields node={node} />}
       <h3 className="ll-section-title">{t('inspector.output')}</h3>
       <div className="ll-stats">
         <Stat label={t('inspector.shape')} value={a ? formatShape(a.outputShape) : '—'} testId="inspector-shape" />
