@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, it } from 'vitest';
 import { registerWasmTraining } from './index';
-import { rng, values } from './test-helpers';
+import { relErr, rng, values } from './test-helpers';
+import { compileModel } from '../../../../compile/compile';
+import { requireTemplate } from '../../../../../templates/index';
 
 /** The reference CNN of bench/train.ts, with fixed initial weights passed in. */
 function referenceCnn(weights?: tf.Tensor[]): tf.LayersModel {
@@ -61,3 +63,40 @@ it('the reference CNN trains on wasm along the cpu backend\'s loss curve (same i
     expect(d).toBeLessThan(1e-4);
   });
 });
+
+/**
+ * Loss and gradients of the resnet18 template at 16×16 (maps 8, 4, 2, 1, 1 after the stem: stride phases, 2×2
+ * dense products, 1×1 crops, BatchNormalization, the unfused training Conv2D), with given initial weights.
+ * Gradients, not Adam steps: Adam's first step is lr·sign(g), so float32 noise in near-zero gradients flips
+ * whole updates and a step-by-step comparison would test that noise, not the kernels.
+ */
+async function resnetGradients(backend: string, init: Float32Array[] | null, x: Float32Array, y: Float32Array, batch: number) {
+  await tf.setBackend(backend);
+  const model = compileModel(requireTemplate('resnet18').build({ inputShape: [16, 16, 3], classes: 10 }), tf, { compile: false });
+  const shapes = model.getWeights().map((w) => w.shape);
+  if (init) model.setWeights(init.map((v, i) => tf.tensor(v, shapes[i])));
+  const start = model.getWeights().map((w) => w.dataSync() as Float32Array);
+  const xs = tf.tensor4d(x, [batch, 16, 16, 3]), ys = tf.tensor2d(y, [batch, 10]);
+  const vars = model.trainableWeights.map((v) => (v as unknown as { val: tf.Variable }).val);
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+  const out = { loss: value.dataSync()[0], grads: vars.map((v) => grads[v.name].dataSync() as Float32Array), start };
+  tf.dispose([xs, ys, value, ...Object.values(grads)]);
+  model.dispose();
+  return out;
+}
+
+it('ResNet-18 (template, 16×16 input): loss and every gradient on wasm match the cpu backend', async () => {
+  const batch = 4;
+  const r = rng(77);
+  const x = values(r, batch * 16 * 16 * 3);
+  const y = new Float32Array(batch * 10);
+  for (let i = 0; i < batch; i++) y[i * 10 + ((3 * i) % 10)] = 1;
+  const cpu = await resnetGradients('cpu', null, x, y, batch);
+  const wasm = await resnetGradients('wasm', cpu.start, x, y, batch);
+  expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-3 * Math.max(1, cpu.loss));
+  expect(wasm.grads.length).toBe(cpu.grads.length);
+  // float32 through 18 layers and 20 BatchNormalizations over 4 examples (on the 1×1 maps, statistics of 4 values):
+  // up to ~3e-3 of a tensor's largest entry; a wrong tap or phase is ~1e-1.
+  wasm.grads.forEach((g, i) => expect(relErr(g, cpu.grads[i]), `gradient ${i}`).toBeLessThan(1e-2));
+}, 120_000);
