@@ -54,11 +54,17 @@ describeE2E('accessibility', () => {
     await ed.settled();
     const views: [string, () => Promise<void>, () => Promise<void>][] = [
       ['editor with a template', async () => {}, async () => {}],
-      ['inspector with a layer selected', async () => ed.select((await ed.document()).nodes[1].id), async () => {}],
+      // Selected through the hook: other views (the inspect panel) may leave the canvas zoomed out, where nodes have no text to click.
+      ['inspector with a layer selected', async () => page.evaluate((id) => (globalThis as unknown as { __layerloom: { select(ids: string[]): void } }).__layerloom.select([id]), (await ed.document()).nodes[1].id), async () => {}],
       ['code panel', async () => page.getByTestId('toggle-code').click(), async () => page.getByTestId('toggle-code').click()],
       ['training drawer', async () => page.getByTestId('toggle-training').click(), async () => page.getByTestId('toggle-training').click()],
       ['template gallery', async () => page.getByTestId('open-gallery').click(), async () => page.keyboard.press('Escape')],
       ['shortcuts sheet', async () => page.getByTestId('shortcuts').click(), async () => page.keyboard.press('Escape')],
+      ['problems tab', async () => page.getByTestId('tab-diagnostics').click(), async () => page.getByTestId('tab-inspector').click()],
+      ['summary tab', async () => page.getByTestId('tab-summary').click(), async () => page.getByTestId('tab-inspector').click()],
+      ['file menu', async () => page.getByTestId('file-menu').click(), async () => page.keyboard.press('Escape')],
+      ['inspect panel', async () => page.getByTestId('toggle-inspect').click(), async () => page.getByTestId('toggle-inspect').click()],
+      ['quick add', async () => { await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } }); await page.keyboard.press('/'); }, async () => page.keyboard.press('Escape')],
     ];
     const problems: string[] = [];
     for (const theme of ['light', 'dark'] as const) {
@@ -132,7 +138,7 @@ describeE2E('keyboard only', () => {
     expect(unringed).toEqual([]);
   });
 
-  test('a dialog opened from the keyboard holds the focus, closes on Escape and gives the focus back', async ({ page }) => {
+  test('a dialog or menu opened from the keyboard holds the focus, closes on Escape and gives the focus back', async ({ page }) => {
     const inDialog = () => page.evaluate(() => !!(globalThis as unknown as FocusGlobals).document.activeElement?.closest('[role="dialog"]'));
     const focusedTestId = () => page.evaluate(() => (globalThis as unknown as FocusGlobals).document.activeElement?.getAttribute('data-testid') ?? null);
     for (const [opener, dialog] of [['shortcuts', 'Keyboard shortcuts'], ['open-gallery', 'Templates']] as const) {
@@ -148,5 +154,18 @@ describeE2E('keyboard only', () => {
       await expect(page.getByRole('dialog').count()).resolves.toBe(0);
       expect(await focusedTestId()).toBe(opener);
     }
+    // The File menu: Enter opens it on its first item, the arrows move, Escape closes it back onto its button.
+    await page.getByTestId('file-menu').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('menu').count()).resolves.toBe(1);
+    expect(await focusedTestId()).toBe('menu-new');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedTestId()).toBe('menu-open');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedTestId()).not.toBe('menu-new'); // wrapped round to the last item
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('menu').count()).resolves.toBe(0);
+    expect(await focusedTestId()).toBe('file-menu');
   });
 });

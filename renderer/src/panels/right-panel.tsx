@@ -26,7 +26,8 @@ export function RightPanel() {
           </button>
         ))}
       </nav>
-      <div className="ll-right__body">
+      {/* Focusable so the keyboard can scroll a long summary or list of problems. */}
+      <div className="ll-right__body" tabIndex={0}>
         {tab === 'inspector' && <Inspector />}
         {tab === 'diagnostics' && <DiagnosticsPanel />}
         {tab === 'summary' && <SummaryPanel />}

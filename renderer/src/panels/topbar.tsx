@@ -28,14 +28,30 @@ function FileMenu() {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
     void recentFiles().then(setRecent);
     const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
     window.addEventListener('mousedown', close);
     return () => window.removeEventListener('mousedown', close);
   }, [open]);
+  // Menu keys (WAI-ARIA menu button): arrows move among the items, Escape closes and returns to the trigger.
+  const menuKeys = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      setOpen(false);
+      ref.current?.querySelector<HTMLElement>('.ll-menu__trigger')?.focus();
+    }
+  };
   const item = (label: string, keys: string, fn: () => unknown, testId?: string) => (
     <button
       className="ll-menu__item"
+      role="menuitem"
       onClick={() => {
         setOpen(false);
         void fn();
@@ -48,22 +64,23 @@ function FileMenu() {
   );
   return (
     <div className="ll-menu" ref={ref}>
-      <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => setOpen((o) => !o)} data-testid="file-menu">
+      <button className={`ll-menu__trigger${open ? ' is-open' : ''}`} onClick={() => setOpen((o) => !o)} aria-haspopup="menu" aria-expanded={open} data-testid="file-menu">
         {t('topbar.file')} <Icon name="chevronDown" size={12} />
       </button>
       {open && (
-        <div className="ll-menu__pop" role="menu">
+        <div className="ll-menu__pop" role="menu" onKeyDown={menuKeys}>
           {item(t('menu.new'), '', newFile, 'menu-new')}
           {item(t('menu.open'), 'Ctrl O', () => openFile(), 'menu-open')}
           {item(t('menu.save'), 'Ctrl S', saveFile, 'menu-save')}
           {item(t('menu.saveAs'), 'Ctrl ⇧ S', saveFileAs, 'menu-save-as')}
-          <div className="ll-menu__sep" />
+          <div className="ll-menu__sep" role="separator" />
           {item(t('menu.export'), '', openExportDialog, 'menu-export')}
           {item(t('menu.importModel'), '', () => importModelFile(), 'menu-import-model')}
-          {recent.length > 0 && <div className="ll-menu__sep">{t('menu.recent')}</div>}
+          {recent.length > 0 && <div className="ll-menu__sep" role="separator">{t('menu.recent')}</div>}
           {recent.slice(0, 6).map((p) => (
             <button
               key={p}
+              role="menuitem"
               className="ll-menu__item is-recent"
               title={p}
               onClick={() => {

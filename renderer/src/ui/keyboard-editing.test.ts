@@ -6,6 +6,7 @@ const press = (key: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean;
 const canvas: KeyPlace = { typing: false, control: false, inInspector: false };
 const button: KeyPlace = { typing: false, control: true, inInspector: false };
 const field: KeyPlace = { typing: true, control: false, inInspector: true };
+const menuItem: KeyPlace = { typing: false, control: true, inInspector: false, arrowsOwned: true };
 
 describe('keyboard-editing keys', () => {
   it.each([
@@ -15,6 +16,8 @@ describe('keyboard-editing keys', () => {
     ['/', button, { kind: 'quickAdd' }],
     ['ArrowUp', canvas, { kind: 'move', direction: 'up' }],
     ['ArrowRight', button, { kind: 'move', direction: 'right' }],
+    ['ArrowDown', menuItem, null], // a menu's arrows move among its items
+    ['/', menuItem, { kind: 'quickAdd' }],
     ['Enter', canvas, { kind: 'editParam' }],
     ['Enter', button, null],
     ['Escape', field, { kind: 'leaveField' }],

@@ -21,6 +21,8 @@ export interface KeyPlace {
   control: boolean;
   /** Inside the inspector panel. */
   inInspector: boolean;
+  /** Inside a widget that moves its own focus with the arrows (a menu or list box). */
+  arrowsOwned?: boolean;
 }
 
 /** Modifier state and key of a press. */
@@ -40,7 +42,7 @@ export function keyIntent(e: KeyPress, place: KeyPlace): KeyIntent | null {
   if (place.typing) return e.key === 'Escape' && place.inInspector ? { kind: 'leaveField' } : null;
   if (e.key === '/' || (e.key === ' ' && !place.control)) return { kind: 'quickAdd' };
   // Shift+arrows stay React Flow's (nudging a focused node).
-  if (ARROWS[e.key] && !e.shiftKey) return { kind: 'move', direction: ARROWS[e.key] };
+  if (ARROWS[e.key] && !e.shiftKey && !place.arrowsOwned) return { kind: 'move', direction: ARROWS[e.key] };
   if (e.key === 'Enter' && !e.shiftKey && !place.control) return { kind: 'editParam' };
   // Leaves an opened composite for the canvas around it (nothing at the top level).
   if (e.key === 'Escape') return { kind: 'scopeUp' };
@@ -51,7 +53,8 @@ function placeOf(target: EventTarget | null): KeyPlace {
   const el = target instanceof HTMLElement ? target : null;
   const typing = !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
   const control = !!el && !el.closest('.react-flow__node') && (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) || !!el.closest('[role="button"],[role="tab"],[role="menuitem"],[role="option"],[role="switch"],[role="checkbox"]'));
-  return { typing, control, inInspector: !!el?.closest('[data-testid="inspector"]') };
+  const arrowsOwned = !!el?.closest('[role="menu"],[role="listbox"]');
+  return { typing, control, inInspector: !!el?.closest('[data-testid="inspector"]'), arrowsOwned };
 }
 
 /** Installs the keyboard-editing keys on the window for the app's lifetime. */
