@@ -6,6 +6,7 @@ import { kernelAt, kernelsOf } from './kernels';
 import { inspectableLayers, lastConvolution, resolveLayer } from './layers';
 import { randomInput, randomModel, skipDesign } from './test-models';
 import { analyzeDesign } from '../analysis/analyze';
+import { twoHeadCnn } from '../node/train/test-fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -31,6 +32,16 @@ describe('layer-by-layer trace', () => {
       ref.dispose();
     }
     expect(maxAbsDiff(trace.prediction.dataSync(), (model.predict(x) as tf.Tensor).dataSync())).toBeLessThan(1e-6);
+    trace.dispose();
+  });
+
+  it('traces a model with two inputs and two outputs: the image on both inputs, the first output as the prediction', () => {
+    const model = randomModel(tf, twoHeadCnn({ twoInputs: [28, 28, 1] }));
+    const x = randomInput(tf, 2, [28, 28, 1]);
+    const trace = traceModel(tf, model, x);
+    const [main, aux] = model.predict([x, x]) as tf.Tensor[];
+    expect(maxAbsDiff(trace.prediction.dataSync(), main.dataSync())).toBeLessThan(1e-6);
+    expect(maxAbsDiff(trace.output('aux_logits').dataSync(), aux.dataSync())).toBeLessThan(1e-6);
     trace.dispose();
   });
 

@@ -69,10 +69,13 @@ export interface Trace {
   dispose(): void;
 }
 
-/** Runs `model` on `x` ([n, h, w, c]) in inference mode and keeps every layer's output. */
+/**
+ * Runs `model` on `x` ([n, h, w, c]) in inference mode and keeps every layer's output. A model with several
+ * inputs gets `x` on each (as training feeds them); `prediction` is its first output.
+ */
 export function traceModel(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor): Trace {
   const values = new Map<number, tfjs.Tensor>();
-  values.set(model.inputs[0].id, tf.keep(x.clone()));
+  for (const input of model.inputs) values.set(input.id, tf.keep(x.clone()));
   const byName = new Map<string, number>();
   for (const step of stepsOf(model)) {
     const out = tf.tidy(() => callLayer(tf, step.layer, step.inputs.map((s) => valueOf(values, s)), false));
