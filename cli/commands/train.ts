@@ -77,7 +77,9 @@ function humanPrinter(out: NodeJS.WriteStream) {
         line(
           `epoch ${e.epoch + 1}/${epochs}: loss ${e.loss.toFixed(4)} acc ${e.accuracy.toFixed(4)}` +
             (e.valLoss !== null ? ` | val loss ${e.valLoss.toFixed(4)} val acc ${e.valAccuracy?.toFixed(4)}` : '') +
-            ` | ${e.seconds.toFixed(1)} s, ${Math.round(speed)} ex/s, lr ${e.learningRate.toExponential(2)}`,
+            ` | ${e.seconds.toFixed(1)} s, ${Math.round(speed)} ex/s, lr ${e.learningRate.toExponential(2)}` +
+            // Several Output blocks: each one's loss (the loss above is their weighted sum).
+            (e.outputLosses ? ` | ${Object.entries(e.outputLosses).map(([name, l]) => `${name} ${l.toFixed(4)}`).join(', ')}` : ''),
         );
         if (tty) out.write('\n');
         break;
