@@ -5,6 +5,7 @@
  */
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useEditor } from '../../store';
 import type { InspectTab } from '../../store/inspect-slice';
 import { FieldView } from './field-view';
@@ -14,14 +15,15 @@ import { WhyView } from './why-view';
 import './inspect.css';
 
 const TABS: Array<{ id: InspectTab; label: string }> = [
-  { id: 'field', label: 'Receptive field' },
-  { id: 'kernels', label: 'Kernels' },
-  { id: 'features', label: 'Features' },
-  { id: 'cam', label: 'CAM' },
-  { id: 'why', label: 'Why it works' },
+  { id: 'field', label: 'inspect.tab.field' },
+  { id: 'kernels', label: 'inspect.tab.kernels' },
+  { id: 'features', label: 'inspect.tab.features' },
+  { id: 'cam', label: 'inspect.tab.cam' },
+  { id: 'why', label: 'inspect.tab.why' },
 ];
 
 function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
+  const { t } = useTranslation();
   const q = useEditor((s) => s.inspectQuery);
   const result = useEditor((s) => s.inspectResult);
   const busy = useEditor((s) => s.inspectBusy);
@@ -43,18 +45,18 @@ function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
   return (
     <>
       <RunPickers view={view} />
-      {!q.runId && <p className="ll-inspect__empty">Train the design (Train ▸ Start) to see what it learned; runs with a model or a checkpoint appear here.</p>}
+      {!q.runId && <p className="ll-inspect__empty">{t('inspect.empty')}</p>}
       {error && (
         <p className="ll-inspect__note is-error" role="alert" data-testid="inspect-error">
           {error}
         </p>
       )}
-      {busy && <p className="ll-inspect__busy" data-testid="inspect-busy">computing in the inspect worker…</p>}
+      {busy && <p className="ll-inspect__busy" data-testid="inspect-busy">{t('inspect.busy')}</p>}
       {fresh && (
         <div className={busy ? 'is-stale' : undefined}>
           {result.modelSource === 'checkpoint' && (
             <p className="ll-inspect__hint" data-testid="inspect-checkpoint">
-              Still training: showing the last epoch's checkpoint; refreshed at each epoch end.
+              {t('inspect.checkpoint')}
             </p>
           )}
           {view === 'kernels' && <KernelsView result={result} />}
@@ -68,6 +70,7 @@ function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
 
 /** The drawer (renders nothing while closed). */
 export function InspectPanel() {
+  const { t } = useTranslation();
   const open = useEditor((s) => s.inspectOpen);
   const tab = useEditor((s) => s.inspectTab);
   const setTab = useEditor((s) => s.setInspectTab);
@@ -82,16 +85,16 @@ export function InspectPanel() {
   }, [open, flow]);
   if (!open) return null;
   return (
-    <section className="ll-inspect" aria-label="Inspect" data-testid="inspect-panel" ref={section}>
+    <section className="ll-inspect" aria-label={t('topbar.inspect')} data-testid="inspect-panel" ref={section}>
       <div className="ll-inspect__bar">
         <div className="ll-tabs" role="tablist">
-          {TABS.map((t) => (
-            <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'is-active' : undefined} onClick={() => setTab(t.id)} data-testid={`inspect-tab-${t.id}`}>
-              {t.label}
+          {TABS.map((x) => (
+            <button key={x.id} role="tab" aria-selected={tab === x.id} className={tab === x.id ? 'is-active' : undefined} onClick={() => setTab(x.id)} data-testid={`inspect-tab-${x.id}`}>
+              {t(x.label)}
             </button>
           ))}
         </div>
-        <button className="ll-button is-small" onClick={() => setOpen(false)} aria-label="Close the inspect panel">
+        <button className="ll-button is-small" onClick={() => setOpen(false)} aria-label={t('inspect.close')}>
           ✕
         </button>
       </div>

@@ -5,6 +5,7 @@
  * of each output's latest losses (the total is their weighted sum).
  */
 import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import { useEditor } from '../../store';
 import { runFeed } from '../../store/training-slice';
@@ -37,14 +38,15 @@ const fmt = (v: number | null | undefined) => (v === null || v === undefined || 
 
 /** Each output's latest batch, epoch and validation loss (only for designs with several Output blocks). */
 function OutputLosses() {
+  const { t } = useTranslation();
   const last = useEditor((s) => s.trainingRun.lastOutputLosses);
   const epoch = useEditor((s) => s.trainingRun.epochs.at(-1));
   if (!last) return null;
   return (
     <table className="ll-train__outputs" data-testid="train-output-losses">
-      <caption>Loss per output (the total is their weighted sum)</caption>
+      <caption>{t('curves.perOutput')}</caption>
       <thead>
-        <tr><th>Output</th><th>last batch</th><th>epoch</th><th>validation</th></tr>
+        <tr><th>{t('curves.output')}</th><th>{t('curves.lastBatch')}</th><th>{t('curves.epoch')}</th><th>{t('curves.validation')}</th></tr>
       </thead>
       <tbody>
         {Object.entries(last).map(([name, loss]) => (
@@ -76,6 +78,7 @@ function probeDrawn(): void {
 
 /** The curves tab. */
 export function CurvesTab() {
+  const { t } = useTranslation();
   const theme = useEditor((s) => s.theme);
   const points = useEditor((s) => s.trainingRun.points);
   // A string, so the chart is rebuilt only when the set of outputs changes (not on every batch).
@@ -109,23 +112,23 @@ export function CurvesTab() {
     <div className="ll-train__curves">
       <div className="ll-train__toolbar">
         <label className="ll-check">
-          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="train-log-scale" /> Log scale
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="train-log-scale" /> {t('curves.log')}
         </label>
-        <span className="ll-train__hint">Drag to zoom, double-click to reset; hover for values.</span>
+        <span className="ll-train__hint">{t('curves.hint')}</span>
         <span className="ll-train__hint" data-testid="train-points">{points.toLocaleString('en-US')} batch points</span>
       </div>
       <OutputLosses />
       <div className="ll-train__charts">
         <figure>
-          <figcaption>Training loss per batch</figcaption>
+          <figcaption>{t('curves.batchLoss')}</figcaption>
           <Chart spec={specs.batch} getData={getBatchData} subscribe={onFeedFrame} version={version} testId="chart-batch-loss" onDrawn={probeDrawn} />
         </figure>
         <figure>
-          <figcaption>Per epoch: loss and validation accuracy</figcaption>
+          <figcaption>{t('curves.epochs')}</figcaption>
           <Chart spec={specs.epoch} getData={epochData} subscribe={onFeedFrame} version={epochVersion} testId="chart-epochs" />
         </figure>
         <figure>
-          <figcaption>Learning rate</figcaption>
+          <figcaption>{t('training.settings.learningRate')}</figcaption>
           <Chart spec={specs.lr} getData={lrData} subscribe={onFeedFrame} version={epochVersion} testId="chart-lr" />
         </figure>
       </div>

@@ -3,9 +3,11 @@
  * design snapshot as a design; resume a run from its last checkpoint; show its results; export its model.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RunSummary } from '../../../../contract/training-runs';
 import { parseDocument, type DesignDocument } from '../../engine';
 import { getHostClient, HostCallError } from '../../host';
+import { t as translate } from '../../i18n';
 import { useEditor } from '../../store';
 import { askText } from '../../ui/prompt';
 import { refreshRuns, startTraining } from './controller';
@@ -14,13 +16,13 @@ import { RunOverlay } from './overlay';
 import { isActive } from './run-feed';
 
 const COLUMNS: { key: SortKey; label: string }[] = [
-  { key: 'startedAt', label: 'Date' },
-  { key: 'design', label: 'Design' },
-  { key: 'dataset', label: 'Dataset' },
-  { key: 'status', label: 'Status' },
-  { key: 'testAccuracy', label: 'Test acc.' },
-  { key: 'seconds', label: 'Time' },
-  { key: 'backend', label: 'Backend' },
+  { key: 'startedAt', label: 'history.col.date' },
+  { key: 'design', label: 'history.col.design' },
+  { key: 'dataset', label: 'history.col.dataset' },
+  { key: 'status', label: 'history.col.status' },
+  { key: 'testAccuracy', label: 'history.col.accuracy' },
+  { key: 'seconds', label: 'history.col.time' },
+  { key: 'backend', label: 'history.col.backend' },
 ];
 
 function fail(err: unknown): void {
@@ -37,7 +39,7 @@ async function openDesign(run: RunSummary): Promise<void> {
     if (!design) throw new Error(`run ${run.runId} has no design snapshot (it was trained from the command line)`);
     const doc = parseDocument(design);
     useEditor.getState().loadDocument({ ...doc, name: `${doc.name} (run ${run.runId.slice(0, 16)})` }, null, false);
-    useEditor.getState().showToast('success', `Opened the design of run ${run.runId} as a new, unsaved design`);
+    useEditor.getState().showToast('success', translate('history.opened', { run: run.runId }));
   } catch (err) {
     fail(err);
   }
@@ -71,11 +73,11 @@ async function showResults(run: RunSummary): Promise<void> {
 }
 
 async function exportModel(run: RunSummary): Promise<void> {
-  const dir = await askText('Export the trained model (tfjs model.json + weights.bin) to which folder?', { hint: 'A relative path starts in your documents folder.', initial: `${run.design.replace(/[^\w.-]+/g, '-')}-model`, confirm: 'Export' });
+  const dir = await askText(translate('history.exportTitle'), { hint: translate('history.exportHint'), initial: `${run.design.replace(/[^\w.-]+/g, '-')}-model`, confirm: translate('history.export') });
   if (!dir) return;
   try {
     const out = await getHostClient().call('trainingRunExport', { runId: run.runId, dir });
-    useEditor.getState().showToast('success', `Exported ${out.files.length} files to ${out.dir}`);
+    useEditor.getState().showToast('success', translate('history.exported', { count: out.files.length, dir: out.dir }));
   } catch (err) {
     fail(err);
   }
@@ -83,6 +85,7 @@ async function exportModel(run: RunSummary): Promise<void> {
 
 /** The history tab. */
 export function HistoryTab() {
+  const { t } = useTranslation();
   const runs = useEditor((s) => s.trainingRuns);
   const busy = useEditor((s) => isActive(s.trainingRun.phase));
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: 'startedAt', asc: false });
@@ -97,15 +100,15 @@ export function HistoryTab() {
     <div className="ll-train__history">
       <div className="ll-train__toolbar">
         <button className="ll-button is-small" onClick={() => void refreshRuns()} data-testid="train-history-refresh">
-          Refresh
+          {t('history.refresh')}
         </button>
         <button className="ll-button is-small is-primary" disabled={picked.length < 2} onClick={() => setOverlay([...picked])} data-testid="train-overlay-button">
-          Overlay {picked.length >= 2 ? `${picked.length} runs` : '(pick 2+)'}
+          {picked.length >= 2 ? t('history.overlayRuns', { count: picked.length }) : t('history.overlayPick')}
         </button>
-        <span className="ll-train__hint">{runs.length} runs</span>
+        <span className="ll-train__hint">{t('history.runs', { count: runs.length })}</span>
       </div>
       {runs.length === 0 ? (
-        <p className="ll-train__empty">No runs yet.</p>
+        <p className="ll-train__empty">{t('history.none')}</p>
       ) : (
         <table className="ll-train__table is-runs" data-testid="train-runs">
           <thead>
@@ -113,7 +116,7 @@ export function HistoryTab() {
               <th />
               {COLUMNS.map((c) => (
                 <th key={c.key} onClick={() => setSort((s) => ({ key: c.key, asc: s.key === c.key ? !s.asc : c.key === 'design' || c.key === 'dataset' }))} className="is-sortable" data-testid={`sort-${c.key}`}>
-                  {c.label}
+                  {t(c.label)}
                   {sort.key === c.key ? (sort.asc ? ' ▲' : ' ▼') : ''}
                 </th>
               ))}
@@ -137,16 +140,16 @@ export function HistoryTab() {
                 <td>{r.backend ?? '—'}</td>
                 <td className="ll-train__actions">
                   <button className="ll-button is-small" disabled={r.testAccuracy === null} onClick={() => void showResults(r)}>
-                    Results
+                    {t('training.tab.results')}
                   </button>
                   <button className="ll-button is-small" onClick={() => void openDesign(r)} data-testid="train-run-open">
-                    Open design
+                    {t('history.openDesign')}
                   </button>
                   <button className="ll-button is-small" disabled={!r.canResume || busy} onClick={() => void resumeRun(r)} data-testid="train-run-resume">
-                    Resume
+                    {t('training.resume')}
                   </button>
                   <button className="ll-button is-small" disabled={!r.hasModel} onClick={() => void exportModel(r)} data-testid="train-run-export">
-                    Export
+                    {t('history.export')}
                   </button>
                 </td>
               </tr>

@@ -3,6 +3,7 @@
  * cell to see its samples) and the worst-classified test samples with true/predicted labels and confidence.
  */
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getHostClient, HostCallError, type InvokeResponse } from '../../host';
 import { useEditor } from '../../store';
 import { perClassMetrics } from './metrics';
@@ -63,12 +64,14 @@ function SampleGrid({ samples, testId }: { samples: Samples; testId: string }) {
 
 /** The results tab. */
 export function ResultsTab() {
+  const { t } = useTranslation();
   const results = useEditor((s) => s.trainingResults);
-  if (!results) return <p className="ll-train__empty">No results yet: a run that finishes (not stopped) is evaluated on the test set.</p>;
+  if (!results) return <p className="ll-train__empty">{t('results.none')}</p>;
   return <Results key={results.runId} results={results} />;
 }
 
 function Results({ results }: { results: RunResults }) {
+  const { t } = useTranslation();
   const [cell, setCell] = useState<{ actual: number; predicted: number } | null>(null);
   const worst = useSamples(results.runId, { kind: 'worst' }, 24);
   const cellSamples = useSamples(results.runId, cell ? { kind: 'cell', ...cell } : null, 48);
@@ -78,14 +81,14 @@ function Results({ results }: { results: RunResults }) {
   return (
     <div className="ll-train__results">
       <div className="ll-train__headline" data-testid="train-test-accuracy">
-        Test accuracy <strong>{pct(results.testAccuracy)}</strong>
-        {results.testLoss !== null && <span> · loss {results.testLoss.toFixed(4)}</span>}
-        <span className="ll-train__hint"> · run {results.runId}</span>
+        {t('results.accuracy')} <strong>{pct(results.testAccuracy)}</strong>
+        {results.testLoss !== null && <span> · {t('training.loss', { value: results.testLoss.toFixed(4) })}</span>}
+        <span className="ll-train__hint"> · {t('results.run', { run: results.runId })}</span>
       </div>
       <div className="ll-train__results-row">
         <section>
-          <h3>Confusion matrix</h3>
-          <p className="ll-train__hint">Rows: true class; columns: predicted. Click a cell for its samples.</p>
+          <h3>{t('results.confusion')}</h3>
+          <p className="ll-train__hint">{t('results.confusionHint')}</p>
           <table className="ll-train__cm" data-testid="train-confusion">
             <thead>
               <tr>
@@ -128,14 +131,14 @@ function Results({ results }: { results: RunResults }) {
           </table>
         </section>
         <section>
-          <h3>Per class</h3>
+          <h3>{t('results.perClass')}</h3>
           <table className="ll-train__table" data-testid="train-per-class">
             <thead>
               <tr>
-                <th>class</th>
-                <th>precision</th>
-                <th>recall</th>
-                <th>test examples</th>
+                <th>{t('results.class')}</th>
+                <th>{t('results.precision')}</th>
+                <th>{t('results.recall')}</th>
+                <th>{t('results.examples')}</th>
               </tr>
             </thead>
             <tbody>
@@ -154,14 +157,14 @@ function Results({ results }: { results: RunResults }) {
       {cell && (
         <section>
           <h3>
-            True {names[cell.actual]}, predicted {names[cell.predicted]} {cellSamples.data && `(${cellSamples.data.total})`}
+            {t('results.cell', { actual: names[cell.actual], predicted: names[cell.predicted] })} {cellSamples.data && `(${cellSamples.data.total})`}
           </h3>
           {cellSamples.error && <p className="ll-train__error">{cellSamples.error}</p>}
           {cellSamples.data && <SampleGrid samples={cellSamples.data} testId="train-cell-samples" />}
         </section>
       )}
       <section>
-        <h3>Worst classified {worst.data && `(${worst.data.total} wrong, most confident first)`}</h3>
+        <h3>{worst.data ? t('results.worstCount', { count: worst.data.total }) : t('results.worst')}</h3>
         {worst.error && <p className="ll-train__error">{worst.error}</p>}
         {worst.data && <SampleGrid samples={worst.data} testId="train-worst" />}
       </section>
