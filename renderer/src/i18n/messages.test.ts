@@ -9,7 +9,7 @@ import { analyzeDesign, DIAGNOSTIC_CODES, FIX_CODES, type Diagnostic } from '../
 import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
-import { diagnosticText, fixLabel } from './messages';
+import { diagnosticText, fixLabel, translateDetail } from './messages';
 
 function design(shape: number[], body: (b: DesignBuilder, x: string) => string): DesignDocument {
   const b = new DesignBuilder('t');
@@ -124,6 +124,17 @@ describe('engine messages in the interface languages', () => {
         expect(fixLabel(f), f.label).toMatch(/[\u4e00-\u9fff]/);
       }
     }
+  });
+
+  it('validation messages of the schemas are translated, numbers and index paths kept; unknown ones stay', async () => {
+    await i18n.changeLanguage('zh-CN');
+    expect(translateDetail('expected a positive integer')).toBe('应为正整数');
+    expect(translateDetail('[1]: expected at most 65536')).toBe('[1]: 应不大于 65536');
+    expect(translateDetail('something zod says')).toBe('something zod says');
+    const zero = diagnostics.find((d) => d.subject?.name === 'zero')!;
+    expect(diagnosticText(zero)).toBe('“zero”（Conv2D）：params.filters：应为正整数，实际为 0；params.kernelSize[0]：应为正整数，实际为 0');
+    await i18n.changeLanguage('en');
+    expect(translateDetail('[1]: expected at most 65536')).toBe('[1]: expected at most 65536');
   });
 
   it('a diagnostic from an engine newer than the language files shows its English', () => {

@@ -8,11 +8,34 @@ import { i18n } from './index';
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 const current: Translate = (key, options) => String(i18n.t(key, options as never));
 
+/** `detail.*` texts of the language file as patterns over the English (zod's messages of the engine's schemas). */
+let detailPatterns: { key: string; re: RegExp; names: string[] }[] | null = null;
+
+/**
+ * A validation message (the engine's zod schemas write them in English) in the current language, when the language
+ * files know it; otherwise unchanged.
+ */
+export function translateDetail(english: string): string {
+  detailPatterns ??= Object.entries((i18n.getResourceBundle('en', 'diagnostics') as { detail?: Record<string, string> }).detail ?? {}).map(([key, text]) => {
+    const names = [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]);
+    const source = text.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)');
+    // A leading part (an index path like `[0]: `) is kept as it is.
+    return { key, re: new RegExp(`^(.*?)${source}$`), names };
+  });
+  for (const p of detailPatterns) {
+    const m = p.re.exec(english);
+    if (m) return m[1] + current(`diagnostics:detail.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, m[i + 2]])));
+  }
+  return english;
+}
+
 /** The values with each list written item by item (`item.<code>.<list>`) and joined by the language's separator. */
 function flatten(code: string, values: MessageValues | undefined, t: Translate): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(values ?? {})) {
-    out[k] = Array.isArray(v) ? v.map((item) => t(`diagnostics:item.${code}.${k}`, item)).join(t(`diagnostics:item.${code}.${k}Separator`)) : v;
+    out[k] = Array.isArray(v)
+      ? v.map((item) => t(`diagnostics:item.${code}.${k}`, typeof item.detail === 'string' ? { ...item, detail: translateDetail(item.detail) } : item)).join(t(`diagnostics:item.${code}.${k}Separator`))
+      : v;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { memo, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
+import { translateDetail } from '../i18n/messages';
 import { useEditor } from '../store';
 import { fromText, toText, validateField, type FieldSpec } from './param-fields';
 
@@ -31,7 +32,7 @@ function ParamInputImpl({ nodeId, schema, params, spec, value, scope }: Props) {
 
   const commit = (next: unknown) => {
     const message = validateField(schema, params, spec.key, next);
-    setError(message);
+    setError(message === null ? null : translateDetail(message));
     if (message === null) useEditor.getState().dispatch({ kind: 'setParams', nodeId, params: { [spec.key]: next } }, { coalesce: `${scope?.join('/') ?? ''}/${nodeId}.${spec.key}`, ...(scope ? { scope } : {}) });
   };
 
