@@ -36,6 +36,7 @@ const roundsIndex = process.argv.indexOf('--rounds');
 const ROUNDS = roundsIndex > 0 ? Number(process.argv[roundsIndex + 1]) : 4;
 const PEER_DIR = join(ROOT, 'dist', 'bench-peer');
 const PEER_ORIGIN = 'http://peer.bench.invalid';
+const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
 const GOAL_FRAME_MS = 16.7;
 const GOAL_EDIT_MS = 50;
 
@@ -110,11 +111,22 @@ async function openPeer(browser, doc, size) {
   return page;
 }
 
-/** Pans `page` once it is the front tab; the first two deltas (the recorder starting) are dropped. */
+/**
+ * Pans `page` once it is the front tab; the first two deltas (the recorder starting) are dropped. Also returns the
+ * page's main-thread busy time over the pan (Chromium's TaskDuration, in ms), which a loaded machine skews less than
+ * the frame deltas.
+ */
 async function panFront(page) {
   await page.bringToFront();
   await page.waitForTimeout(300);
-  return (await pan(page)).slice(2);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
+  const before = await busy();
+  const deltas = (await pan(page)).slice(2);
+  const busyMs = (await busy()) - before;
+  await cdp.detach();
+  return { deltas, busyMs };
 }
 
 if (chromiumMissing) {
@@ -147,17 +159,23 @@ try {
   const peerRendered = await peerPage.locator('.react-flow__node').count();
   const oursFit = [];
   const bare = [];
+  const busy = { ours: 0, bare: 0 };
   for (let r = 0; r < ROUNDS; r++) {
-    oursFit.push(...(await panFront(page)));
-    bare.push(...(await panFront(peerPage)));
+    const o = await panFront(page);
+    oursFit.push(...o.deltas);
+    busy.ours += o.busyMs;
+    const b = await panFront(peerPage);
+    bare.push(...b.deltas);
+    busy.bare += b.busyMs;
   }
   const oursFitStats = stats(oursFit);
   const bareStats = stats(bare);
   console.log(`\nfit view (${fit.canvas.width}×${fit.canvas.height} canvas, zoom ${fit.zoom.toFixed(3)}), ${ROUNDS} interleaved pans each:`);
   console.log(`  ours, ${fit.rendered} nodes rendered        pan frames ${fmt(oursFitStats)}`);
   console.log(`  bare React Flow, ${peerRendered} default nodes  pan frames ${fmt(bareStats)}`);
+  const perFrame = (ms, n) => (ms / n).toFixed(1);
+  console.log(`  main-thread busy per frame: ours ${perFrame(busy.ours, oursFit.length)} ms, bare React Flow ${perFrame(busy.bare, bare.length)} ms (${ratio(busy.ours / oursFit.length, busy.bare / bare.length)}×)`);
   await peerPage.close();
-  const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
   console.log(`\nratios 1,000 nodes / ResNet-152 template (medians): pan ${ratio(big.panFrames.median, peer.panFrames.median)}×, drag ${ratio(big.dragFrames.median, peer.dragFrames.median)}×, edit ${ratio(big.edit.median, peer.edit.median)}×`);
   // rAF timestamps are clamped to 0.1 ms and jitter around the 16.67 ms vsync: allow half a millisecond.
   const ok = (v, goal, slack = 0) => (v <= goal + slack ? 'meets' : 'MISSES');
