@@ -14,15 +14,20 @@ import { SampleImage } from './sample-image';
 
 type Preview = InvokeResponse<'trainingDatasetPreview'>;
 
-/** The design's input shape and class count (from its Input block and the analysed Output), or null where unknown. */
-function useDesignFit(): { input: number[] | null; classes: number | null } {
+/**
+ * The design's input shape and each output's class count (from its Input block and the analysed Outputs, in
+ * document order; null where unknown). Every output learns the dataset's label, so each must match its classes.
+ */
+function useDesignFit(): { input: number[] | null; classes: (number | null)[] } {
   const inputKey = useEditor((s) => JSON.stringify(s.doc.nodes.find((n) => n.type === 'Input')?.params.shape ?? null));
-  const classes = useEditor((s) => {
-    const out = s.doc.nodes.find((n) => n.type === 'Output');
-    const shape = out ? s.analysis?.nodes[out.id]?.outputShape : null;
-    return shape && shape.length === 1 ? shape[0] : null;
-  });
-  return useMemo(() => ({ input: JSON.parse(inputKey) as number[] | null, classes }), [inputKey, classes]);
+  // A string, so the selector's value is stable between renders.
+  const classesKey = useEditor((s) =>
+    JSON.stringify(s.doc.nodes.filter((n) => n.type === 'Output').map((out) => {
+      const shape = s.analysis?.nodes[out.id]?.outputShape;
+      return shape && shape.length === 1 ? shape[0] : null;
+    })),
+  );
+  return useMemo(() => ({ input: JSON.parse(inputKey) as number[] | null, classes: JSON.parse(classesKey) as (number | null)[] }), [inputKey, classesKey]);
 }
 
 /** The dataset part of the setup tab. */
@@ -121,10 +126,12 @@ function sum(xs: number[]): number {
 }
 
 /** What does not fit, in words. */
-export function fitProblems(fit: { input: number[] | null; classes: number | null }, preview: Pick<Preview, 'shape' | 'classNames'>): string[] {
+export function fitProblems(fit: { input: number[] | null; classes: (number | null)[] }, preview: Pick<Preview, 'shape' | 'classNames'>): string[] {
   const out: string[] = [];
   if (!fit.input || fit.input.join() !== preview.shape.join()) out.push(translate(fit.input ? 'dataset.inputMismatch' : 'dataset.inputMissing', { input: fit.input?.join('×'), shape: preview.shape.join('×') }));
-  if (fit.classes !== preview.classNames.length) out.push(translate('dataset.classMismatch', { outputs: fit.classes ?? '?', classes: preview.classNames.length }));
+  const wrong = fit.classes.length ? fit.classes.filter((c) => c !== preview.classNames.length) : [null];
+  // One line per distinct wrong width (GoogLeNet's three heads retargeted together say it once).
+  for (const c of new Set(wrong)) out.push(translate('dataset.classMismatch', { outputs: c ?? '?', classes: preview.classNames.length }));
   return out;
 }
 
