@@ -1,6 +1,7 @@
 /** File ▸ Export…: the format (one list, contract/model-io.ts), where to write, and a run folder for trained weights. */
 import { EXPORT_FORMATS, WEIGHTS_FORMATS } from '../../../../contract/model-io';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { appInfo } from '../../files/file-actions';
 import { getHostClient } from '../../host';
 import { useEditor } from '../../store';
@@ -8,6 +9,7 @@ import { runExport, suggestedPath, useExportDialog } from './model-io-actions';
 
 /** Electron: a native save dialog fills the path (browser mode has none; the path is typed). */
 function BrowseButton() {
+  const { t } = useTranslation();
   const [native, setNative] = useState(false);
   useEffect(() => {
     void appInfo().then((a) => setNative(a.nativeDialogs), () => setNative(false));
@@ -22,13 +24,14 @@ function BrowseButton() {
         if (res.supported && res.path) useExportDialog.setState({ path: res.path });
       }}
     >
-      Browse…
+      {t('export.browse')}
     </button>
   );
 }
 
 /** The export dialog (renders nothing while closed). */
 export function ExportDialog() {
+  const { t } = useTranslation();
   const s = useExportDialog();
   if (!s.open) return null;
   const close = () => useExportDialog.setState({ open: false });
@@ -38,7 +41,7 @@ export function ExportDialog() {
       <form
         className="ll-dialog"
         role="dialog"
-        aria-label="Export"
+        aria-label={t('export.title')}
         data-testid="export-dialog"
         onSubmit={(e) => {
           e.preventDefault();
@@ -46,9 +49,9 @@ export function ExportDialog() {
         }}
         onKeyDown={(e) => e.key === 'Escape' && close()}
       >
-        <h2>Export</h2>
-        <p className="ll-dialog__hint">Writes the design as code, as a tfjs model or as an ONNX file. Relative paths resolve in your documents folder.</p>
-        <div className="ll-export__formats" role="radiogroup" aria-label="Format">
+        <h2>{t('export.title')}</h2>
+        <p className="ll-dialog__hint">{t('export.hint')}</p>
+        <div className="ll-export__formats" role="radiogroup" aria-label={t('export.format')}>
           {EXPORT_FORMATS.map((f) => (
             <label key={f.id} className={`ll-export__format${s.format === f.id ? ' is-active' : ''}`}>
               <input
@@ -65,13 +68,13 @@ export function ExportDialog() {
               />
               <span>
                 <strong>{f.label}</strong>
-                <small>{f.describe}</small>
+                <small>{t(`export.describe.${f.id}`, { defaultValue: f.describe })}</small>
               </span>
             </label>
           ))}
         </div>
         <label className="ll-export__field">
-          <span>{format.output === 'folder' ? 'Folder' : 'File'}</span>
+          <span>{format.output === 'folder' ? t('export.folder') : t('export.file')}</span>
           <span className="ll-export__row">
             <input className="ll-input mono" value={s.path} onChange={(e) => useExportDialog.setState({ path: e.target.value })} data-testid="export-path" autoFocus />
             <BrowseButton />
@@ -79,8 +82,8 @@ export function ExportDialog() {
         </label>
         {WEIGHTS_FORMATS.has(s.format) && (
           <label className="ll-export__field">
-            <span>Trained weights from run folder (optional)</span>
-            <input className="ll-input mono" value={s.runDir} placeholder="fresh weights" onChange={(e) => useExportDialog.setState({ runDir: e.target.value })} data-testid="export-run" />
+            <span>{t('export.weights')}</span>
+            <input className="ll-input mono" value={s.runDir} placeholder={t('export.fresh')} onChange={(e) => useExportDialog.setState({ runDir: e.target.value })} data-testid="export-run" />
           </label>
         )}
         {s.error && (
@@ -90,10 +93,10 @@ export function ExportDialog() {
         )}
         <div className="ll-dialog__actions">
           <button type="button" className="ll-button" onClick={close}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="ll-button is-primary" disabled={!s.path.trim() || s.busy} data-testid="export-confirm">
-            {s.busy ? 'Exporting…' : 'Export'}
+            {s.busy ? t('export.busy') : t('export.title')}
           </button>
         </div>
       </form>
