@@ -64,11 +64,11 @@ describeE2E('canvas level of detail', () => {
 
     await page.getByTestId('fit-view').click();
     await page.waitForFunction(() => (globalThis as unknown as Globals).document.querySelector('.ll-canvas.is-zoomed-out') !== null);
-    await page.waitForTimeout(400); // the fit animation
-    expect(await zoom(page)).toBeLessThan(0.1);
+    // The fit animation and the mounting of the nodes that come on screen take a few frames (more on a loaded machine).
+    await expect.poll(() => zoom(page), { timeout: 10_000 }).toBeLessThan(0.1);
     // Every node is on screen, all in the simple form: no text anywhere on the canvas, no wire labels, ports hidden.
-    expect(await page.locator('.react-flow__node').count()).toBe(doc.nodes.length);
-    expect(await page.locator('.ll-node.is-simple').count()).toBe(doc.nodes.length);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(doc.nodes.length);
+    await expect.poll(() => page.locator('.ll-node.is-simple').count(), { timeout: 10_000 }).toBe(doc.nodes.length);
     expect(await page.locator('.react-flow__node .ll-node__name, .react-flow__node [data-testid="node-shape"]').count()).toBe(0);
     expect(await page.locator('.ll-edge-label').count()).toBe(0);
     const far = await nodeView(page, 'n1');
@@ -83,7 +83,7 @@ describeE2E('canvas level of detail', () => {
 
     // Selecting and dragging work on the simple form.
     await ed.node('n500').click();
-    await expect(page.locator('.ll-node.is-simple.is-selected').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('.ll-node.is-simple.is-selected').count()).toBe(1);
     const before = (await ed.document()).nodes.find((n) => n.id === 'n500')!.position;
     const box = (await ed.node('n500').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -104,12 +104,12 @@ describeE2E('canvas level of detail', () => {
     }
     await ed.settled();
     expect(await zoom(page)).toBeGreaterThanOrEqual(0.4);
-    expect(await page.locator('.ll-canvas.is-zoomed-out').count()).toBe(0);
+    await expect.poll(() => page.locator('.ll-canvas.is-zoomed-out').count()).toBe(0);
     const back = await nodeView(page, 'n500');
     expect(back).toMatchObject({ simple: false, text: 2, handles: 2, visibleHandles: 2 });
     expect(back.size).toEqual(near.size);
     expect(await ed.shapeOf('n500')).toMatch(/^\d+×\d+×\d+$/);
-    expect(await page.locator('.ll-edge-label').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.ll-edge-label').count()).toBeGreaterThan(0);
     await screenshot('zoomed-in-detail');
   });
 });
