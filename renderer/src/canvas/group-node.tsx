@@ -1,6 +1,7 @@
 /** An expanded composite: a frame around its inner blocks, with the composite's own ports and a collapse button. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getBlock, inputPorts } from '../engine';
 import { useEditor } from '../store';
 import { canvasAnalysis } from '../store/scope';
@@ -12,6 +13,7 @@ import { useZoomedOut } from './detail';
 import type { GroupFlowNode } from './to-flow';
 
 function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
+  const { t } = useTranslation();
   const node = data.node;
   const spec = getBlock(node.type);
   const composites = useEditor((s) => s.doc.composites);
@@ -35,15 +37,15 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
           <div className="ll-group__title">
             <span className="ll-node__dot" />
             <span className="ll-node__name">{node.name}</span>
-            <button className="ll-node__toggle nodrag nokey" title="Edit its layers on their own canvas (double-click)" aria-label="Open" onClick={() => useEditor.getState().enterScope(id)}>
+            <button className="ll-node__toggle nodrag nokey" title={t('node.editLayersCanvas')} aria-label={t('node.open')} onClick={() => useEditor.getState().enterScope(id)}>
               <Icon name="layers" size={12} />
             </button>
-            <button className="ll-node__toggle nodrag nokey" title="Collapse block" aria-label="Collapse" onClick={() => toggleCollapsed(id)}>
+            <button className="ll-node__toggle nodrag nokey" title={t('inspector.collapse')} aria-label={t('node.collapse')} onClick={() => toggleCollapsed(id)}>
               <Icon name="collapse" size={12} />
             </button>
           </div>
           <div className="ll-group__meta mono">
-            <span>{spec?.label ?? node.type}</span> · {data.view.inner.length} layers · {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} params
+            <span>{spec?.label ?? node.type}</span> · {t('palette.layers', { count: data.view.inner.length })} · {a ? formatShape(a.outputShape) : '…'} · {formatCompact(params)} {t('node.params')}
           </div>
         </div>
       )}

@@ -7,6 +7,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canvasNodeOf, expandedComposites } from '../../../../engine/codegen/source-map';
+import { diagnosticText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { Icon } from '../../ui/icons';
 import { CodeEditor } from './code-editor';
@@ -134,7 +135,7 @@ export function CodePanel() {
         {result?.kind === 'unsupported' && <Unsupported result={result} reveal={reveal} />}
         {result?.kind === 'invalid' && (
           <div className="ll-code__message" data-testid="code-invalid">
-            {result.message}
+            {result.error ? t(result.more ? 'code.invalidMore' : 'code.invalid', { error: diagnosticText(result.error), more: result.more }) : result.message}
           </div>
         )}
         {!result && <div className="ll-code__message is-faint">{t('code.generating')}</div>}

@@ -18,7 +18,8 @@ export function generateCodeTab(req: CodeRequest, analyze: (doc: DesignDocument)
     if (!analysis.valid) {
       const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
       const first = errors[0]?.message ?? 'the design is not valid';
-      return { kind: 'invalid', seq, tab, message: `No code while the design has errors: ${first}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, ms: ms() };
+      const more = Math.max(0, errors.length - 1);
+      return { kind: 'invalid', seq, tab, message: `No code while the design has errors: ${first}${more ? ` (and ${more} more)` : ''}`, ...(errors[0] ? { error: errors[0], more } : {}), ms: ms() };
     }
     const target = tab === 'train' ? 'pytorch' : tab;
     const features = unsupportedFeatures(analysis.flat, target);

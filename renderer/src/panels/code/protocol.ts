@@ -1,5 +1,5 @@
 /** Messages between the code panel and its code-generation worker. */
-import type { DesignDocument } from '../../engine';
+import type { DesignDocument, Diagnostic } from '../../engine';
 import type { SourceMap, UnsupportedFeature } from '../../../../engine/codegen';
 
 /** The panel's tabs: the three code targets and the PyTorch export's training script. */
@@ -24,4 +24,5 @@ export interface CodeRequest {
 export type CodeResult =
   | { kind: 'code'; seq: number; tab: CodeTab; text: string; sourceMap: SourceMap; ms: number }
   | { kind: 'unsupported'; seq: number; tab: CodeTab; features: UnsupportedFeature[]; ms: number }
-  | { kind: 'invalid'; seq: number; tab: CodeTab; message: string; ms: number };
+  /** `message` in English; `error` and `more` (the first error and how many follow) let the panel write it in the interface language. */
+  | { kind: 'invalid'; seq: number; tab: CodeTab; message: string; error?: Diagnostic; more?: number; ms: number };
