@@ -3,8 +3,10 @@
  * that level (Escape goes up one), and a line says where edits go: a built-in block becomes a block of its own
  * at the first edit; a linked block changes for every use unless this use is made unique.
  */
+import { Trans, useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { getBlock } from '../engine';
+import { t as translate } from '../i18n';
 import { useEditor } from '../store';
 import { scopeView } from '../store/scope';
 import { Icon } from '../ui/icons';
@@ -17,12 +19,13 @@ function makeUnique(): void {
   if (!path.length) return;
   // The command is the open composite's, made on the canvas around it.
   if (dispatch({ kind: 'editComposite', nodeId: path[path.length - 1], commands: [], applyTo: 'unique' }, { scope: path.slice(0, -1) })) {
-    showToast('success', `'${levels[levels.length - 1].name}' now has a definition of its own`);
+    showToast('success', translate('scope.madeUnique', { name: levels[levels.length - 1].name }));
   }
 }
 
 /** The breadcrumb bar; renders nothing at the top level. */
 export function ScopeBar() {
+  const { t } = useTranslation();
   const { doc, scope, setScope } = useEditor(useShallow((s) => ({ doc: s.doc, scope: s.scope, setScope: s.setScope })));
   const { levels } = scopeView(doc, scope);
   if (!levels.length) return null;
@@ -32,9 +35,9 @@ export function ScopeBar() {
   const { opened } = here;
   return (
     <div className="ll-scopebar" data-testid="scope-bar">
-      <nav className="ll-scopebar__crumbs" aria-label="Breadcrumb">
-        <button className="ll-scopebar__crumb" onClick={() => setScope([])} data-testid="crumb-design" title="Back to the design (Escape goes up one level)">
-          <Icon name="layers" size={12} /> design
+      <nav className="ll-scopebar__crumbs" aria-label={t('scope.breadcrumb')}>
+        <button className="ll-scopebar__crumb" onClick={() => setScope([])} data-testid="crumb-design" title={t('scope.backTitle')}>
+          <Icon name="layers" size={12} /> {t('scope.design')}
         </button>
         {levels.map((l, i) => (
           <span key={l.nodeId} className="ll-scopebar__step">
@@ -49,29 +52,29 @@ export function ScopeBar() {
       </nav>
       <div className="ll-scopebar__mode" data-testid="scope-mode">
         {opened.builtIn ? (
-          <span>{label}: your first edit makes this use a block of its own (the other uses keep the built-in).</span>
+          <span>{t('scope.builtIn', { label })}</span>
         ) : opened.uses > 1 ? (
           <>
             <span>
-              Linked block <strong>{opened.definition.name}</strong>, {opened.uses} uses:
+              <Trans t={t} i18nKey="scope.linked" values={{ name: opened.definition.name, uses: opened.uses }} components={{ strong: <strong /> }} />
             </span>
             {/* Where edits go: the shared definition (every use) until this use is given a copy of its own. */}
-            <div className="ll-segmented" role="radiogroup" aria-label="Where edits go">
-              <button role="radio" aria-checked className="is-active" data-testid="apply-every-use" title="Edits change the shared definition, so every use">
-                Apply to every use
+            <div className="ll-segmented" role="radiogroup" aria-label={t('scope.where')}>
+              <button role="radio" aria-checked className="is-active" data-testid="apply-every-use" title={t('scope.everyUseTitle')}>
+                {t('scope.everyUse')}
               </button>
-              <button role="radio" aria-checked={false} onClick={makeUnique} data-testid="make-unique" title="Copy the definition for this use, so edits here change only this one">
-                Make this one unique
+              <button role="radio" aria-checked={false} onClick={makeUnique} data-testid="make-unique" title={t('scope.uniqueTitle')}>
+                {t('scope.unique')}
               </button>
             </div>
           </>
         ) : (
           <span>
-            Block <strong>{opened.definition.name}</strong>, used once: edits change this use.
+            <Trans t={t} i18nKey="scope.once" values={{ name: opened.definition.name }} components={{ strong: <strong /> }} />
           </span>
         )}
-        <button className="ll-button" onClick={() => setScope(scope.slice(0, -1))} data-testid="scope-up" title="Up one level (Escape)">
-          <Icon name="collapse" size={12} /> Up
+        <button className="ll-button" onClick={() => setScope(scope.slice(0, -1))} data-testid="scope-up" title={t('scope.upTitle')}>
+          <Icon name="collapse" size={12} /> {t('scope.up')}
         </button>
       </div>
     </div>
