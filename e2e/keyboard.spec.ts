@@ -12,6 +12,12 @@ type Hook = { document: { activeElement: { getAttribute(n: string): string | nul
 const focused = (page: Page) => page.evaluate(() => (globalThis as unknown as Hook).document.activeElement?.getAttribute('data-testid') ?? null);
 const selected = (page: Page) => page.locator('.react-flow__node.selected').getAttribute('data-id');
 
+/** A node and a wire of a design document loaded through the test hook (a vertical chain at x = 0). */
+const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });
+const e = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
+/** A version-2 design document of these nodes and wires. */
+const design = (nodes: ReturnType<typeof n>[], edges: ReturnType<typeof e>[]) => ({ format: 'layerloom.design', version: 2, nodes, edges });
+
 /** Opens the quick-add palette with `key`, types `query` and presses Enter on the first (or `down`-th next) match. */
 async function quickAdd(page: Page, query: string, key = '/', down = 0): Promise<void> {
   await page.keyboard.press(key);
@@ -116,14 +122,10 @@ describeE2E('keyboard-first editing', () => {
 
   test("the design's own blocks are offered by name and inserted as linked uses", async ({ page, screenshot }) => {
     const ed = editor(page);
-    const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });
-    const e = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
-    await ed.load({
-      format: 'layerloom.design',
-      version: 2,
-      nodes: [n('in', 'Input', 0, { shape: [16, 16, 3] }), n('c1', 'Conv2D', 150, { filters: 8, padding: 'same' }), n('bn', 'BatchNormalization', 300), n('out', 'Output', 450)],
-      edges: [e('e1', 'in', 'c1'), e('e2', 'c1', 'bn'), e('e3', 'bn', 'out')],
-    });
+    await ed.load(design(
+      [n('in', 'Input', 0, { shape: [16, 16, 3] }), n('c1', 'Conv2D', 150, { filters: 8, padding: 'same' }), n('bn', 'BatchNormalization', 300), n('out', 'Output', 450)],
+      [e('e1', 'in', 'c1'), e('e2', 'c1', 'bn'), e('e3', 'bn', 'out')],
+    ));
     await page.evaluate(() => (globalThis as unknown as { __layerloom: { dispatch(c: unknown): boolean } }).__layerloom.dispatch({ kind: 'makeComposite', nodeIds: ['c1', 'bn'], name: 'conv_bn' }));
     let doc = await ed.document();
     const use = doc.nodes.find((x) => x.type === 'Composite')!;
@@ -151,15 +153,11 @@ describeE2E('keyboard-first editing', () => {
 
   test('Delete where the neighbours cannot be joined removes the node alone and says why', async ({ page, screenshot }) => {
     const ed = editor(page);
-    const n = (id: string, type: string, y: number, params = {}) => ({ id, type, name: id, params, position: { x: 0, y } });
-    const e = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
     // in -> conv -> add and in -> add: joining around conv would wire 'in' into 'add' twice.
-    await ed.load({
-      format: 'layerloom.design',
-      version: 2,
-      nodes: [n('in', 'Input', 0, { shape: [8, 8, 4] }), n('conv', 'Conv2D', 150, { filters: 4, padding: 'same' }), n('add', 'Add', 300), n('out', 'Output', 450)],
-      edges: [e('e1', 'in', 'conv'), e('e2', 'conv', 'add'), e('e3', 'in', 'add'), e('e4', 'add', 'out')],
-    });
+    await ed.load(design(
+      [n('in', 'Input', 0, { shape: [8, 8, 4] }), n('conv', 'Conv2D', 150, { filters: 4, padding: 'same' }), n('add', 'Add', 300), n('out', 'Output', 450)],
+      [e('e1', 'in', 'conv'), e('e2', 'conv', 'add'), e('e3', 'in', 'add'), e('e4', 'add', 'out')],
+    ));
     await ed.select('conv');
     await page.keyboard.press('Delete');
     const doc = await ed.document();
