@@ -13,6 +13,7 @@ describe('why does this design work', () => {
     // conv1 3×3 → 3, pool 2 → 4 (stride 2), conv2 3×3 → 4 + 2·2 = 8.
     expect(s.lastConv?.size).toEqual([8, 8]);
     expect(s.fieldVerdict).toMatch(/only 8×8 px of the 28×28 input/);
+    expect(s.fieldVerdictCode).toBe('local');
     expect(s.stages.map((st) => st.label)).toEqual(['26×26', '13×13', '11×11', '5×5', 'head']);
     expect(s.stages.reduce((n, st) => n + st.params, 0)).toBe(a.totals.params);
     expect(s.stages.reduce((n, st) => n + st.macs, 0)).toBe(a.totals.macs);
@@ -25,6 +26,7 @@ describe('why does this design work', () => {
     const s = designStory(doc, analyzeDesign(doc));
     expect(s.lastConv!.coverage).toBe(1);
     expect(s.fieldVerdict).toMatch(/whole 224×224 input/);
+    expect(s.fieldVerdictCode).toBe('whole');
     expect(s.stages.at(-1)!.label).toBe('head');
   });
 });

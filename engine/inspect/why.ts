@@ -4,7 +4,7 @@
  * resolution; everything after the last image-shaped tensor is the head), and the warnings that matter.
  */
 import { listBlocks } from '../blocks/registry';
-import type { DesignAnalysis } from '../analysis/types';
+import type { DesignAnalysis, Diagnostic } from '../analysis/types';
 import type { DesignDocument } from '../schema/document';
 
 /** One stage of the design. */
@@ -23,12 +23,14 @@ export interface DesignStory {
   input: [number, number, number] | null;
   /** The last node with a convolution kernel, and its field. */
   lastConv: { nodeId: string; name: string; size: [number, number]; stride: [number, number]; coverage: number } | null;
-  /** One sentence on the field vs the input. */
+  /** One sentence on the field vs the input (English, for the CLI and tests). */
   fieldVerdict: string;
+  /** Which sentence, for the interface's language files (`inspect.why.verdict.<code>`); the numbers are in `lastConv` and `input`. */
+  fieldVerdictCode: 'none' | 'whole' | 'large' | 'local';
   stages: DesignStage[];
   totals: { params: number; macs: number };
   /** Warnings and errors, most severe first. */
-  warnings: Array<{ severity: 'error' | 'warning'; nodeId?: string; message: string }>;
+  warnings: Array<{ severity: 'error' | 'warning'; nodeId?: string; message: string; diagnostic: Diagnostic }>;
 }
 
 /** Block types of the convolution category (the registry's, so a new convolution counts without a list to edit). */
@@ -59,11 +61,13 @@ export function designStory(doc: DesignDocument, analysis: DesignAnalysis): Desi
   const last = [...nodes].reverse().find((n) => isConv(n) && analysis.nodes[n.id]?.receptiveField);
   let lastConv: DesignStory['lastConv'] = null;
   let fieldVerdict = 'No convolution: nothing looks at a neighbourhood of pixels.';
+  let fieldVerdictCode: DesignStory['fieldVerdictCode'] = 'none';
   if (last && input) {
     const rf = analysis.nodes[last.id].receptiveField!;
     const coverage = Math.min(1, rf.size[0] / input[0]) * Math.min(1, rf.size[1] / input[1]);
     lastConv = { nodeId: last.id, name: last.name || last.id, size: rf.size, stride: rf.stride, coverage };
     const side = Math.max(rf.size[0] / input[0], rf.size[1] / input[1]);
+    fieldVerdictCode = side >= 1 ? 'whole' : side >= 0.5 ? 'large' : 'local';
     fieldVerdict =
       side >= 1
         ? `Each unit of ${lastConv.name} sees ${rf.size[0]}×${rf.size[1]} px, the whole ${input[0]}×${input[1]} input: the last convolution can combine evidence from anywhere in the image.`
@@ -93,6 +97,6 @@ export function designStory(doc: DesignDocument, analysis: DesignAnalysis): Desi
   const warnings = analysis.diagnostics
     .filter((d): d is typeof d & { severity: 'error' | 'warning' } => d.severity !== 'info')
     .sort((a, b) => rank[a.severity] - rank[b.severity])
-    .map((d) => ({ severity: d.severity, ...(d.nodeId ? { nodeId: d.nodeId } : {}), message: d.message }));
-  return { input, lastConv, fieldVerdict, stages, totals: { params: analysis.totals.params, macs: analysis.totals.macs }, warnings };
+    .map((d) => ({ severity: d.severity, ...(d.nodeId ? { nodeId: d.nodeId } : {}), message: d.message, diagnostic: d }));
+  return { input, lastConv, fieldVerdict, fieldVerdictCode, stages, totals: { params: analysis.totals.params, macs: analysis.totals.macs }, warnings };
 }

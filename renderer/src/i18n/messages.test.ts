@@ -9,7 +9,9 @@ import { analyzeDesign, DIAGNOSTIC_CODES, FIX_CODES, type Diagnostic } from '../
 import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
-import { diagnosticText, fixLabel, translateDetail } from './messages';
+import { diagnosticText, fieldVerdictText, fixLabel, translateDetail } from './messages';
+import { designStory } from '../../../engine/inspect/why';
+import { requireTemplate } from '../../../templates';
 
 function design(shape: number[], body: (b: DesignBuilder, x: string) => string): DesignDocument {
   const b = new DesignBuilder('t');
@@ -140,5 +142,24 @@ describe('engine messages in the interface languages', () => {
   it('a diagnostic from an engine newer than the language files shows its English', () => {
     const d = { severity: 'error', code: 'from-the-future', message: 'something new went wrong' } as unknown as Diagnostic;
     expect(diagnosticText(d)).toBe('something new went wrong');
+  });
+
+  it("the 'why it works' field sentence: the English written from code + numbers is the engine's, for each verdict; the Chinese keeps the numbers", async () => {
+    const cases: [string, DesignDocument][] = [
+      ['local', requireTemplate('fashion-cnn').build()],
+      ['whole', requireTemplate('resnet18').build()],
+      ['none', design([8, 8, 1], (b, x) => b.add('Dense', { units: 3 }, b.add('Flatten', {}, x, 'flat'), 'fc'))],
+      ['large', design([12, 12, 1], (b, x) => b.add('Conv2D', { filters: 2, kernelSize: [7, 7] }, x, 'wide'))],
+    ];
+    for (const [code, doc] of cases) {
+      const story = designStory(doc, analyzeDesign(doc));
+      expect(story.fieldVerdictCode, code).toBe(code);
+      expect(fieldVerdictText(story)).toBe(story.fieldVerdict);
+      await i18n.changeLanguage('zh-CN');
+      const zh = fieldVerdictText(story);
+      await i18n.changeLanguage('en');
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      for (const n of story.fieldVerdict.match(/\d+×\d+/g) ?? []) expect(zh, story.fieldVerdict).toContain(n);
+    }
   });
 });

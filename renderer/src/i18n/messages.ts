@@ -3,6 +3,7 @@
  * the `diagnostics` language file; one without a text there (an older or newer engine) shows its English.
  */
 import type { Diagnostic, Fix, MessageValues } from '../engine';
+import type { DesignStory } from '../../../engine/inspect/why';
 import { i18n } from './index';
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -62,4 +63,17 @@ export function fixLabel(f: Fix, t: Translate = current): string {
   const values = flatten(f.code, f.values, t);
   const key = `diagnostics:fix.${f.code}`;
   return known(key, values) ? t(key, values) : f.label;
+}
+
+/** The "why it works" sentence on the last convolution's field, from the story's code and numbers. */
+export function fieldVerdictText(story: DesignStory, t: Translate = current): string {
+  const c = story.lastConv;
+  return t(`ui:inspect.why.verdict.${story.fieldVerdictCode}`, {
+    name: c?.name,
+    fh: c?.size[0],
+    fw: c?.size[1],
+    h: story.input?.[0],
+    w: story.input?.[1],
+    pct: Math.round((c?.coverage ?? 0) * 100),
+  });
 }

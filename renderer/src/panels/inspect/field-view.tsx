@@ -5,8 +5,10 @@
  * analysis keeps the largest field, and a note says when the merged paths are misaligned.
  */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SampleImage as Sample } from '../../../../contract/training-runs';
 import { getHostClient } from '../../host';
+import { diagnosticText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { parseDatasetText } from '../training/dataset-spec';
 import { toRgba } from '../training/sample-image';
@@ -58,6 +60,7 @@ function blankSample(h: number, w: number): Sample {
 /** The receptive-field tab. */
 export const FieldView = memo(function FieldView() {
   const doc = useEditor((s) => s.doc);
+  const { t } = useTranslation();
   const analysis = useEditor((s) => s.analysis);
   const selection = useEditor((s) => s.selection);
   const hovered = useHoveredNode();
@@ -149,7 +152,7 @@ export const FieldView = memo(function FieldView() {
     ctx.fill();
   }, [image, rf, rows, cols, shownUnit.row, shownUnit.col, H, W, scale]);
 
-  if (!analysis || !H || !W) return <p className="ll-inspect__empty">The receptive field needs a valid design with an image input (H×W×C).</p>;
+  if (!analysis || !H || !W) return <p className="ll-inspect__empty">{t('inspect.field.needsInput')}</p>;
   return (
     <div className="ll-inspect__view ll-inspect__row" data-testid="inspect-field">
       <div
@@ -158,7 +161,7 @@ export const FieldView = memo(function FieldView() {
         onDrop={(e) => {
           e.preventDefault();
           const file = e.dataTransfer.files[0];
-          if (file) void fileToSample(file, H, W, C === 3 ? 3 : 1).then(setDropped).catch(() => useEditor.getState().showToast('error', `${file.name} is not an image this browser can read`));
+          if (file) void fileToSample(file, H, W, C === 3 ? 3 : 1).then(setDropped).catch(() => useEditor.getState().showToast('error', t('inspect.field.notImage', { file: file.name })));
         }}
       >
         <canvas
@@ -174,11 +177,11 @@ export const FieldView = memo(function FieldView() {
         />
         <div className="ll-inspect__thumbs">
           {samples.slice(0, 10).map((s, i) => (
-            <button key={i} className={!dropped && i === pick ? 'is-active' : undefined} onClick={() => { setDropped(null); setPick(i); }} aria-label={`Sample ${i + 1}`}>
+            <button key={i} className={!dropped && i === pick ? 'is-active' : undefined} onClick={() => { setDropped(null); setPick(i); }} aria-label={t('inspect.field.sample', { n: i + 1 })}>
               <canvas width={s.width} height={s.height} ref={(el) => el?.getContext('2d')?.putImageData(new ImageData(toRgba(s), s.width, s.height), 0, 0)} />
             </button>
           ))}
-          <span className="ll-inspect__hint">or drop an image here</span>
+          <span className="ll-inspect__hint">{t('inspect.field.dropHere')}</span>
         </div>
       </div>
       <div className="ll-inspect__facts" data-testid="inspect-field-facts">
@@ -188,29 +191,21 @@ export const FieldView = memo(function FieldView() {
               {node.name} <small>{node.type}</small>
             </h4>
             <dl>
-              <dt>Field size</dt>
-              <dd>
-                {rf.size[0]}×{rf.size[1]} px of the {H}×{W} input ({Math.round((100 * Math.min(rf.size[0], H) * Math.min(rf.size[1], W)) / (H * W))}% of it)
-              </dd>
-              <dt>Effective stride</dt>
-              <dd>
-                {rf.stride[0]}×{rf.stride[1]} px between neighbouring units
-              </dd>
-              <dt>Effective padding</dt>
-              <dd>
-                {rf.padding[0]}×{rf.padding[1]} px before the first pixel
-              </dd>
-              <dt>Unit</dt>
-              <dd>
-                row {shownUnit.row}, column {shownUnit.col} of {rows}×{cols}
-              </dd>
+              <dt>{t('inspect.field.size')}</dt>
+              <dd>{t('inspect.field.sizeValue', { fh: rf.size[0], fw: rf.size[1], h: H, w: W, pct: Math.round((100 * Math.min(rf.size[0], H) * Math.min(rf.size[1], W)) / (H * W)) })}</dd>
+              <dt>{t('inspect.field.stride')}</dt>
+              <dd>{t('inspect.field.strideValue', { sh: rf.stride[0], sw: rf.stride[1] })}</dd>
+              <dt>{t('inspect.field.padding')}</dt>
+              <dd>{t('inspect.field.paddingValue', { ph: rf.padding[0], pw: rf.padding[1] })}</dd>
+              <dt>{t('inspect.field.unit')}</dt>
+              <dd>{t('inspect.field.unitValue', { row: shownUnit.row, col: shownUnit.col, rows, cols })}</dd>
             </dl>
             <p className="ll-inspect__formula">RF<sub>new</sub> = RF<sub>old</sub> + (k − 1) · S<sub>eff</sub>, S<sub>eff,new</sub> = S<sub>eff</sub> · s</p>
-            {misaligned && <p className="ll-inspect__note is-warning" data-testid="inspect-field-misaligned">Paths merge here: the largest field is drawn. {misaligned.message}</p>}
-            <p className="ll-inspect__hint">Hover or select a node on the canvas; move the pointer over the image to move the unit.</p>
+            {misaligned && <p className="ll-inspect__note is-warning" data-testid="inspect-field-misaligned">{t('inspect.field.misaligned', { text: diagnosticText(misaligned) })}</p>}
+            <p className="ll-inspect__hint">{t('inspect.field.hint')}</p>
           </>
         ) : (
-          <p className="ll-inspect__hint">Hover or select a node with an image-shaped output to see what one of its units sees.</p>
+          <p className="ll-inspect__hint">{t('inspect.field.pick')}</p>
         )}
       </div>
     </div>

@@ -3,15 +3,18 @@
  * feature maps and class activation map the host's inspect worker computed (PNG pictures, drawn pixelated).
  */
 import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
 import type { InspectComputeResponse } from '../../../../contract/inspect';
 import { useEditor } from '../../store';
 import { SampleImage } from '../training/sample-image';
 import { inspectableRuns } from './inspect-controller';
 
-const className = (r: InspectComputeResponse, k: number) => r.classNames?.[k] ?? `class ${k}`;
+const className = (r: InspectComputeResponse, k: number) => r.classNames?.[k] ?? String(i18n.t('inspect.run.className', { k }));
 
 /** Run, node, sample (and class for CAM) pickers. */
 export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
+  const { t } = useTranslation();
   const runs = useEditor((s) => s.trainingRuns);
   const q = useEditor((s) => s.inspectQuery);
   const result = useEditor((s) => s.inspectResult);
@@ -22,9 +25,9 @@ export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
   return (
     <div className="ll-inspect__pickers">
       <label>
-        Run
+        {t('inspect.run.run')}
         <select value={q.runId ?? ''} onChange={(e) => setQuery({ runId: e.target.value || null })} data-testid="inspect-run">
-          {usable.length === 0 && <option value="">no trained run yet</option>}
+          {usable.length === 0 && <option value="">{t('inspect.run.noRun')}</option>}
           {usable.map((r) => (
             <option key={r.runId} value={r.runId}>
               {r.design} · {r.startedAt.slice(0, 16).replace('T', ' ')} · {r.status}
@@ -34,7 +37,7 @@ export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
         </select>
       </label>
       <label>
-        Node
+        {t('inspect.run.node')}
         <select value={q.layer ?? result?.layer.layerName ?? ''} onChange={(e) => setQuery({ layer: e.target.value || null })} data-testid="inspect-node">
           {layers.map((l) => (
             <option key={l.layerName} value={l.layerName}>
@@ -45,19 +48,19 @@ export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
       </label>
       {view !== 'kernels' && (
         <label>
-          Test sample
+          {t('inspect.run.sample')}
           <span className="ll-inspect__stepper">
-            <button className="ll-button is-small" disabled={q.sample <= 0} onClick={() => setQuery({ sample: q.sample - 1 })} aria-label="Previous sample">‹</button>
+            <button className="ll-button is-small" disabled={q.sample <= 0} onClick={() => setQuery({ sample: q.sample - 1 })} aria-label={t('inspect.run.previous')}>‹</button>
             <input type="number" min={0} max={Math.max(0, count - 1)} value={q.sample} onChange={(e) => setQuery({ sample: Math.max(0, Math.min(count - 1, Number(e.target.value) || 0)) })} data-testid="inspect-sample" />
-            <button className="ll-button is-small" disabled={count > 0 && q.sample >= count - 1} onClick={() => setQuery({ sample: q.sample + 1 })} aria-label="Next sample">›</button>
+            <button className="ll-button is-small" disabled={count > 0 && q.sample >= count - 1} onClick={() => setQuery({ sample: q.sample + 1 })} aria-label={t('inspect.run.next')}>›</button>
           </span>
         </label>
       )}
       {view === 'cam' && result?.cam && (
         <label>
-          Explain class
+          {t('inspect.run.explainClass')}
           <select value={q.classIndex ?? ''} onChange={(e) => setQuery({ classIndex: e.target.value === '' ? null : Number(e.target.value) })} data-testid="inspect-class">
-            <option value="">predicted ({className(result, result.cam.predicted)})</option>
+            <option value="">{t('inspect.run.predictedOption', { name: className(result, result.cam.predicted) })}</option>
             {result.cam.probabilities.map((_, k) => (
               <option key={k} value={k}>
                 {k}: {className(result, k)}
@@ -72,13 +75,14 @@ export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
 
 /** The pinned sample with its label. */
 function PinnedSample({ result }: { result: InspectComputeResponse }) {
+  const { t } = useTranslation();
   if (!result.sample) return null;
   return (
     <figure className="ll-inspect__pinned">
-      <SampleImage image={result.sample.image} size={112} title={`test sample ${result.sample.index}`} />
+      <SampleImage image={result.sample.image} size={112} title={t('inspect.run.sampleTitle', { index: result.sample.index })} />
       <figcaption>
-        test #{result.sample.index}
-        {result.sample.label !== null ? ` · true: ${className(result, result.sample.label)}` : ''}
+        {t('inspect.run.sampleCaption', { index: result.sample.index })}
+        {result.sample.label !== null ? t('inspect.run.trueLabel', { name: className(result, result.sample.label) }) : ''}
       </figcaption>
     </figure>
   );
@@ -86,24 +90,24 @@ function PinnedSample({ result }: { result: InspectComputeResponse }) {
 
 /** A convolution's filters. */
 export const KernelsView = memo(function KernelsView({ result }: { result: InspectComputeResponse }) {
+  const { t } = useTranslation();
   const k = result.kernels;
   if (!k) return null;
   const [kh, kw, cin, cout] = k.shape;
   return (
     <div className="ll-inspect__view" data-testid="inspect-kernels">
       <p className="ll-inspect__caption">
-        <strong>{result.layer.nodeName ?? result.layer.layerName}</strong>: {cout} filters of {kh}×{kw}×{cin}
-        {k.shown < cout ? ` (first ${k.shown} shown)` : ''}.{' '}
-        {cin === 3 ? 'A first layer on colour input: each filter drawn in colour.' : 'Each filter averaged over its input channels: red positive, blue negative, white zero.'} Early filters
-        often become edge and blob detectors, like Sobel filters.
+        <strong>{result.layer.nodeName ?? result.layer.layerName}</strong>: {t('inspect.run.kernels', { cout, kh, kw, cin })}
+        {k.shown < cout ? t('inspect.run.kernelsShown', { shown: k.shown }) : ''}. {cin === 3 ? t('inspect.run.kernelsColour') : t('inspect.run.kernelsMean')} {t('inspect.run.kernelsEarly')}
       </p>
-      <img className="ll-inspect__pixelated ll-inspect__kernels" src={k.image} alt={`kernels of ${result.layer.layerName}`} />
+      <img className="ll-inspect__pixelated ll-inspect__kernels" src={k.image} alt={t('inspect.run.kernelsAlt', { layer: result.layer.layerName })} />
     </div>
   );
 });
 
 /** The strongest feature maps of a layer for the pinned sample. */
 export const FeaturesView = memo(function FeaturesView({ result }: { result: InspectComputeResponse }) {
+  const { t } = useTranslation();
   const f = result.features;
   if (!f) return null;
   return (
@@ -111,12 +115,12 @@ export const FeaturesView = memo(function FeaturesView({ result }: { result: Ins
       <PinnedSample result={result} />
       <div>
         <p className="ll-inspect__caption">
-          <strong>{result.layer.nodeName ?? result.layer.layerName}</strong>: the {f.channels.length} of {f.totalChannels} channels with the highest mean activation ({f.height}×{f.width} each; bright = strong).
+          <strong>{result.layer.nodeName ?? result.layer.layerName}</strong>: {t('inspect.run.features', { shown: f.channels.length, total: f.totalChannels, h: f.height, w: f.width })}
         </p>
         <div className="ll-inspect__maps">
           {f.channels.map((c) => (
             <figure key={c.index}>
-              <img className="ll-inspect__pixelated" src={c.image} alt={`channel ${c.index}`} />
+              <img className="ll-inspect__pixelated" src={c.image} alt={t('inspect.run.channelAlt', { index: c.index })} />
               <figcaption>
                 #{c.index} · {c.mean.toFixed(2)}
               </figcaption>
@@ -130,6 +134,7 @@ export const FeaturesView = memo(function FeaturesView({ result }: { result: Ins
 
 /** The class activation map over the pinned sample, and the class probabilities. */
 export const CamView = memo(function CamView({ result }: { result: InspectComputeResponse }) {
+  const { t } = useTranslation();
   const c = result.cam;
   if (!c) return null;
   const top = c.probabilities.map((p, k) => ({ p, k })).sort((a, b) => b.p - a.p).slice(0, 5);
@@ -137,14 +142,14 @@ export const CamView = memo(function CamView({ result }: { result: InspectComput
     <div className="ll-inspect__view ll-inspect__row" data-testid="inspect-cam">
       <PinnedSample result={result} />
       <figure className="ll-inspect__cam">
-        <img src={c.overlay} alt={`class activation map for ${className(result, c.classIndex)}`} />
+        <img src={c.overlay} alt={t('inspect.run.camAlt', { name: className(result, c.classIndex) })} />
         <figcaption>
-          {c.method === 'cam' ? 'CAM' : 'Grad-CAM'} at <strong>{result.layer.nodeName ?? result.layer.layerName}</strong> ({c.coarse.height}×{c.coarse.width}) for <strong>{className(result, c.classIndex)}</strong>
-          {c.classIndex === c.predicted ? ' (predicted)' : ` (predicted: ${className(result, c.predicted)})`}.{' '}
-          {c.peak > 0 ? 'Red = where the evidence for this class is.' : 'The map is zero everywhere: nothing in this image speaks for this class at this layer.'}
+          {t('inspect.run.camAt', { method: c.method === 'cam' ? 'CAM' : 'Grad-CAM' })} <strong>{result.layer.nodeName ?? result.layer.layerName}</strong> ({c.coarse.height}×{c.coarse.width}) {t('inspect.run.camFor')}{' '}
+          <strong>{className(result, c.classIndex)}</strong>
+          {c.classIndex === c.predicted ? t('inspect.run.predicted') : t('inspect.run.predictedOther', { name: className(result, c.predicted) })}. {c.peak > 0 ? t('inspect.run.camEvidence') : t('inspect.run.camZero')}
         </figcaption>
       </figure>
-      <ol className="ll-inspect__probs" aria-label="Class probabilities">
+      <ol className="ll-inspect__probs" aria-label={t('inspect.run.probabilities')}>
         {top.map(({ p, k }) => (
           <li key={k} className={k === c.classIndex ? 'is-chosen' : undefined}>
             <span>{className(result, k)}</span>

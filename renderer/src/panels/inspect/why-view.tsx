@@ -1,6 +1,8 @@
 /** "Why does this design work": the last convolution's field vs the input, parameters and compute per stage, the warnings that matter. */
 import { memo, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { designStory } from '../../../../engine/inspect/why';
+import { diagnosticText, fieldVerdictText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { formatCompact } from '../../ui/format';
 
@@ -9,38 +11,39 @@ export const WhyView = memo(function WhyView() {
   const doc = useEditor((s) => s.doc);
   const analysis = useEditor((s) => s.analysis);
   const focusNode = useEditor((s) => s.focusNode);
+  const { t } = useTranslation();
   const story = useMemo(() => (analysis ? designStory(doc, analysis) : null), [doc, analysis]);
-  if (!story) return <p className="ll-inspect__empty">Waiting for the analysis…</p>;
+  if (!story) return <p className="ll-inspect__empty">{t('inspect.why.waiting')}</p>;
   const maxParams = Math.max(1, ...story.stages.map((s) => s.params));
   const maxMacs = Math.max(1, ...story.stages.map((s) => s.macs));
   const pct = (v: number, total: number) => `${total ? Math.round((100 * v) / total) : 0}%`;
   return (
     <div className="ll-inspect__view ll-inspect__why" data-testid="inspect-why">
       <section>
-        <h4>Receptive field at the last convolution</h4>
+        <h4>{t('inspect.why.field')}</h4>
         {story.lastConv && story.input && (
           <div className="ll-inspect__rfbar" aria-hidden>
             <div style={{ width: `${Math.min(100, (100 * story.lastConv.size[1]) / story.input[1])}%` }} />
           </div>
         )}
-        <p>{story.fieldVerdict}</p>
+        <p>{fieldVerdictText(story)}</p>
       </section>
       <section>
-        <h4>Where the parameters and the compute are</h4>
+        <h4>{t('inspect.why.where')}</h4>
         <table className="ll-inspect__stages">
           <thead>
             <tr>
-              <th>Stage</th>
-              <th>Layers</th>
-              <th>Channels</th>
-              <th>Parameters</th>
-              <th>Multiply-adds</th>
+              <th>{t('inspect.why.stage')}</th>
+              <th>{t('inspect.why.layers')}</th>
+              <th>{t('inspect.why.channels')}</th>
+              <th>{t('inspect.why.parameters')}</th>
+              <th>{t('inspect.why.macs')}</th>
             </tr>
           </thead>
           <tbody>
             {story.stages.map((s) => (
               <tr key={s.label + s.nodeIds[0]}>
-                <td>{s.label}</td>
+                <td>{s.label === 'head' ? t('inspect.why.head') : s.label}</td>
                 <td>{s.nodeIds.map((id) => doc.nodes.find((n) => n.id === id)?.name ?? id).join(', ')}</td>
                 <td>{s.channels ?? '—'}</td>
                 <td>
@@ -53,12 +56,12 @@ export const WhyView = memo(function WhyView() {
             ))}
           </tbody>
         </table>
-        <p className="ll-inspect__hint">Convolutions at high resolution cost compute; dense layers after flattening cost parameters.</p>
+        <p className="ll-inspect__hint">{t('inspect.why.costHint')}</p>
       </section>
       <section>
-        <h4>Warnings that matter</h4>
+        <h4>{t('inspect.why.warnings')}</h4>
         {story.warnings.length === 0 ? (
-          <p>None: shapes fit, fields are aligned where paths merge.</p>
+          <p>{t('inspect.why.noWarnings')}</p>
         ) : (
           <ul className="ll-inspect__warnings">
             {story.warnings.map((w, i) => (
@@ -68,7 +71,7 @@ export const WhyView = memo(function WhyView() {
                     {doc.nodes.find((n) => n.id === w.nodeId)?.name ?? w.nodeId}
                   </button>
                 ) : null}{' '}
-                {w.message}
+                {diagnosticText(w.diagnostic)}
               </li>
             ))}
           </ul>
