@@ -54,6 +54,19 @@ export const FIX_CODES = [
 ] as const;
 export type FixCode = (typeof FIX_CODES)[number];
 
+/** Codes of a refused wire (`canConnect`): the editor shows the reason in its language (`diagnostics:connect.<code>`). */
+export const CONNECT_CODES = [
+  'connect-missing-end',
+  'connect-self',
+  'connect-from-output',
+  'connect-no-output-port',
+  'connect-into-input',
+  'connect-no-input-port',
+  'connect-duplicate',
+  'connect-cycle',
+] as const;
+export type ConnectCode = (typeof CONNECT_CODES)[number];
+
 /** One item of a list value (e.g. each input of a merge with its shape), written with the language's item text. */
 export type MessageItem = Record<string, string | number>;
 

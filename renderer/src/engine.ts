@@ -9,7 +9,7 @@ export { ANNOTATION_COLORS, type Annotation, type AnnotationColor } from '../../
 export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export { documentSpace, keyOf as searchKeyOf, paretoFront, type SearchSpace } from '../../engine/search/space';
 export { defaultSearchValues, formatSearchValues, parseSearchValues, searchableParams } from '../../engine/search/searchable';
-export { DIAGNOSTIC_CODES, FIX_CODES, type MessageValues } from '../../engine/messages';
+export { CONNECT_CODES, DIAGNOSTIC_CODES, FIX_CODES, type MessageValues } from '../../engine/messages';
 export {
   canConnect,
   defaultName,

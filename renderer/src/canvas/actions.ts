@@ -3,7 +3,7 @@
  * canvas, the toolbar, keyboard shortcuts and the test hook, so each gesture is implemented once.
  */
 import { t as translate } from '../i18n';
-import { fixLabel } from '../i18n/messages';
+import { connectRefusalText, fixLabel } from '../i18n/messages';
 import type { Connection } from '@xyflow/react';
 import { canConnect, defaultName, defaultParams, freshId, getBlock, layoutGraph, performCommand, type DesignDocument, type Fix } from '../engine';
 import { useEditor } from '../store';
@@ -50,7 +50,7 @@ export function connectPorts(c: Connection): boolean {
   const state = useEditor.getState();
   const verdict = canConnect(viewDoc(state), c);
   if (!verdict.ok) {
-    state.showToast('error', translate('canvas.refused', { reason: verdict.reason }));
+    state.showToast('error', translate('canvas.refused', { reason: connectRefusalText(verdict) }));
     return false;
   }
   const commands = [

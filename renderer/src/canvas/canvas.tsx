@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { canConnect, frameContents, getBlock, type DesignDocument } from '../engine';
 import { t as translate } from '../i18n';
+import { connectRefusalText } from '../i18n/messages';
 import { useEditor } from '../store';
 import { canvasAnalysis, viewDoc } from '../store/scope';
 import { Icon } from '../ui/icons';
@@ -199,7 +200,7 @@ export function Canvas() {
   const [liveHint, setLiveHint] = useState<string | null>(null);
   const isValidConnection: IsValidConnection = useCallback((c) => {
     const verdict = canConnect(viewDoc(useEditor.getState()), c as Connection);
-    lastRefusal.current = verdict.ok ? null : verdict.reason;
+    lastRefusal.current = verdict.ok ? null : connectRefusalText(verdict);
     setLiveHint(lastRefusal.current);
     return verdict.ok;
   }, []);

@@ -5,11 +5,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DesignBuilder } from '../../../engine/build/design-builder';
-import { analyzeDesign, DIAGNOSTIC_CODES, FIX_CODES, type Diagnostic } from '../engine';
+import { analyzeDesign, canConnect, CONNECT_CODES, DIAGNOSTIC_CODES, FIX_CODES, type Diagnostic } from '../engine';
+import { parseDocument } from '../../../engine/schema/load';
 import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
-import { diagnosticText, fieldVerdictText, fixLabel, translateDetail } from './messages';
+import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, translateDetail } from './messages';
 import { designStory } from '../../../engine/inspect/why';
 import { requireTemplate } from '../../../templates';
 
@@ -161,5 +162,40 @@ describe('engine messages in the interface languages', () => {
       expect(zh).toMatch(/[\u4e00-\u9fff]/);
       for (const n of story.fieldVerdict.match(/\d+×\d+/g) ?? []) expect(zh, story.fieldVerdict).toContain(n);
     }
+  });
+
+  it('refused wires: every connect code is met; the English from code + values is the engine reason; the Chinese keeps the names', async () => {
+    const node = (id: string, type: string) => ({ id, type, name: id, params: {}, position: { x: 0, y: 0 } });
+    const edge = (id: string, s: string, t: string) => ({ id, source: { node: s, port: 'out' }, target: { node: t, port: 'in' } });
+    const doc = parseDocument({
+      format: 'layerloom.design',
+      version: 1,
+      nodes: [node('in', 'Input'), node('a', 'Conv2D'), node('b', 'Conv2D'), node('add', 'Add'), node('out', 'Output')],
+      edges: [edge('e1', 'in', 'a'), edge('e2', 'a', 'b'), edge('e3', 'b', 'add')],
+    });
+    const attempts = [
+      { source: 'a', target: 'a' },
+      { source: 'b', target: 'a' },
+      { source: 'out', target: 'a' },
+      { source: 'a', target: 'in' },
+      { source: 'in', target: 'a' },
+      { source: 'a', target: 'b', targetHandle: 'nope' },
+      { source: 'a', sourceHandle: 'aux', target: 'add' },
+      { source: 'ghost', target: 'a' },
+    ];
+    const seen = new Set<string>();
+    for (const attempt of attempts) {
+      const verdict = canConnect(doc, attempt);
+      if (verdict.ok) throw new Error(`${JSON.stringify(attempt)} was allowed`);
+      seen.add(verdict.code);
+      expect(connectRefusalText(verdict)).toBe(verdict.reason);
+      await i18n.changeLanguage('zh-CN');
+      const zh = connectRefusalText(verdict);
+      await i18n.changeLanguage('en');
+      expect(zh, verdict.reason).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toMatch(/\{\{|\}\}/);
+      for (const quoted of verdict.reason.match(/'[A-Za-z0-9_]+'/g) ?? []) expect(zh, verdict.reason).toContain(quoted.slice(1, -1));
+    }
+    expect([...seen].sort()).toEqual([...CONNECT_CODES].sort());
   });
 });

@@ -77,3 +77,9 @@ export function fieldVerdictText(story: DesignStory, t: Translate = current): st
     pct: Math.round((c?.coverage ?? 0) * 100),
   });
 }
+
+/** Why a wire is refused, in the current language (the engine's English when the language files lack its code). */
+export function connectRefusalText(verdict: { reason: string; code?: string; values?: Record<string, string> }, t: Translate = current): string {
+  const key = `diagnostics:connect.${verdict.code}`;
+  return verdict.code && known(key, verdict.values ?? {}) ? t(key, verdict.values) : verdict.reason;
+}
