@@ -3,6 +3,7 @@
  * design, meet a shape error and fix it, read a block's explanation, open the training and code panels and the
  * template gallery, all in Chinese, with no raw translation key and no English interface string from the language
  * files left on screen; switch back to English; a reload keeps the choice; a Chinese browser starts in Chinese.
+ * The inspect panel's receptive field and "why it works" views and a refused wire's toast in Chinese.
  * Screenshots of the Chinese interface in light and dark themes.
  */
 import { readFileSync } from 'node:fs';
@@ -120,6 +121,41 @@ describeE2E('interface languages', () => {
     await expect(page.locator('.ll-allclear').innerText()).resolves.toContain('No problems');
     // Only the language switch names Chinese in Chinese.
     expect((await page.locator('body').innerText()).replace('简体中文', '')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('in Chinese: the inspect panel (receptive field, why it works) and the toast of a refused wire', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('fashion-cnn');
+    await ed.settled();
+    const doc = await ed.document();
+    const id = (name: string) => doc.nodes.find((n) => n.name === name)!.id;
+    await switchTo(page, 'zh-CN');
+    await page.getByTestId('toggle-inspect').click();
+    await page.getByTestId('inspect-panel').waitFor();
+    await page.waitForTimeout(400); // the canvas re-fits into the part the drawer leaves visible
+    const facts = page.getByTestId('inspect-field-facts');
+    await page.getByTestId(`node-${id('conv2')}`).hover();
+    await expect.poll(() => facts.innerText()).toMatch(/28×28 输入中的 8×8 像素/);
+    expect(await facts.innerText()).toMatch(/11×11 中的第 \d+ 行、第 \d+ 列/);
+    await expectAllChinese(page, 'inspect: receptive field');
+    await screenshot('zh-inspect-field');
+    await page.getByTestId('inspect-tab-why').click();
+    const why = page.getByTestId('inspect-why');
+    await expect.poll(() => why.innerText()).toMatch(/conv2 的每个单元只看到 28×28 输入中的 8×8 像素/);
+    expect(await why.locator('thead').innerText()).toMatch(/阶段[\s\S]*乘加次数/);
+    expect(await why.locator('tbody tr').last().innerText()).toContain('头部');
+    await expectAllChinese(page, 'inspect: why it works');
+    await page.getByTestId('toggle-theme').click();
+    await screenshot('zh-inspect-why-dark');
+    await page.getByTestId('toggle-theme').click();
+    await page.getByTestId('inspect-panel').getByLabel('关闭透视面板').click();
+
+    // A wire back from conv2 to conv1 would close a cycle: refused, the reason in Chinese.
+    await ed.connect(id('conv2'), id('conv1'));
+    await expect(page.getByTestId('toast').innerText()).resolves.toContain('会形成环：“conv1”已经流向“conv2”');
+    await expectAllChinese(page, 'refused wire');
+    await screenshot('zh-refused-wire');
+    expect((await ed.document()).edges).toHaveLength(doc.edges.length);
   });
 
   test('a reload keeps the chosen language', async ({ page }) => {
