@@ -21,10 +21,10 @@ export function resolveBlockPayload(payload: string): { type: string; params: Re
   if (payload.startsWith(USER_BLOCK_PREFIX)) {
     const defId = payload.slice(USER_BLOCK_PREFIX.length);
     const def = viewDoc(useEditor.getState()).composites.find((c) => c.id === defId);
-    return def ? { type: 'Composite', params: { definition: def.id }, name: def.name } : { error: `no user block '${defId}' in this design` };
+    return def ? { type: 'Composite', params: { definition: def.id }, name: def.name } : { error: translate('canvas.insert.noUserBlock', { id: defId }) };
   }
   // Params without defaults are left out: the inspector shows what is missing.
-  return getBlock(payload) ? { type: payload, params: defaultParams(payload) } : { error: `unknown block type '${payload}'` };
+  return getBlock(payload) ? { type: payload, params: defaultParams(payload) } : { error: translate('canvas.insert.unknownType', { type: payload }) };
 }
 
 /**
@@ -149,7 +149,7 @@ export function toggleCollapsed(nodeId: string): void {
     ? expandForView(node, inputShapesOf(viewDoc(state), canvasAnalysis(state).analysis, nodeId), viewDoc(state).composites)
     : expandedViews(viewDoc(state), canvasAnalysis(state).analysis).get(nodeId) ?? null;
   if (expanding && !view) {
-    state.showToast('error', `Connect '${node.name}' to a valid input first: its layers depend on the input shape`);
+    state.showToast('error', translate('canvas.needsInput', { name: node.name }));
     return;
   }
   const delta = view ? (view.height - NODE_H) * (expanding ? 1 : -1) : 0;

@@ -4,6 +4,7 @@
  * keyboard-nav.ts; these only read the store and dispatch.
  */
 import { defaultName, freshId, performCommand } from '../engine';
+import { t } from '../i18n';
 import { useEditor } from '../store';
 import { viewDoc } from '../store/scope';
 import { deleteSelection, resolveBlockPayload } from './actions';
@@ -43,13 +44,13 @@ export function insertAfterSelection(payload: string, fallback: { x: number; y: 
   const state = useEditor.getState();
   const block = resolveBlockPayload(payload);
   if ('error' in block) {
-    state.showToast('error', `Cannot insert: ${block.error}`);
+    state.showToast('error', t('canvas.insert.cannot', { reason: block.error }));
     return null;
   }
   const id = freshId(viewDoc(state), defaultName(block.type));
   const plan = insertAfterCommands(viewDoc(state), selectedNode(), block.type, id, block.params, fallback, block.name);
   if (!plan.ok) {
-    state.showToast('error', `Cannot insert: ${plan.reason}`);
+    state.showToast('error', t('canvas.insert.cannot', { reason: plan.reason }));
     return null;
   }
   if (!state.dispatch(plan.commands)) return null;
@@ -120,7 +121,7 @@ export function deleteSelectionBridging(): void {
     performCommand(viewDoc(state), bridging);
   } catch (err) {
     deleteSelection();
-    state.showToast('info', `Deleted; its neighbours were not reconnected: ${(err as Error).message}`);
+    state.showToast('info', t('canvas.notReconnected', { reason: (err as Error).message }));
     return;
   }
   const target = viewDoc(state).edges.find((e) => e.source.node === nodeId)!.target.node;

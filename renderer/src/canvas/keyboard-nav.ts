@@ -3,6 +3,7 @@
  * engine commands insert a block after the selected node (one dispatch, so one undo step).
  */
 import { getBlock, hasOutput, type DesignDocument, type EditCommand } from '../engine';
+import { t } from '../i18n';
 import { NODE_H, NODE_W } from './layout';
 
 /** An arrow key: up/down follow wires to a source/target, left/right move among siblings. */
@@ -72,11 +73,11 @@ export function insertAfterCommands(
 ): InsertPlan {
   const named = name ? { name } : {};
   const spec = getBlock(type);
-  if (!spec) return { ok: false, reason: `unknown block type '${type}'` };
+  if (!spec) return { ok: false, reason: t('canvas.insert.unknownType', { type }) };
   const after = afterId ? doc.nodes.find((n) => n.id === afterId) : undefined;
   if (!after) return { ok: true, commands: [{ kind: 'addNode', id: newId, type, params, position: fallback, ...named }] };
-  if (!hasOutput(after.type)) return { ok: false, reason: `'${after.name}' is the model output: nothing can come after it` };
-  if (!spec.inputs.length) return { ok: false, reason: `${spec.label} takes no input, so it cannot go after '${after.name}'` };
+  if (!hasOutput(after.type)) return { ok: false, reason: t('canvas.insert.afterOutput', { name: after.name }) };
+  if (!spec.inputs.length) return { ok: false, reason: t('canvas.insert.noInput', { block: spec.label, name: after.name }) };
   const outgoing = doc.edges.filter((e) => e.source.node === after.id);
   const below = { x: after.position.x, y: after.position.y + INSERT_STEP };
   if (outgoing.length === 1 && type !== 'Output') {

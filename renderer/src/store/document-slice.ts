@@ -5,6 +5,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { emptyDocument, performCommands, scopedCommand, type DesignDocument, type EditCommand } from '../engine';
+import { t } from '../i18n';
 import type { EditorState } from './index';
 import { isGraphCommand, scopeView } from './scope';
 
@@ -115,7 +116,7 @@ export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlic
     const opened = scopeView(doc, path);
     if (opened.levels.length !== path.length) {
       const node = scopeView(doc, scope).doc.nodes.find((n) => n.id === nodeId);
-      get().showToast('error', `Cannot open '${node?.name ?? nodeId}': connect it to a valid input first (its layers depend on the shape it receives)`);
+      get().showToast('error', t('canvas.cannotOpen', { name: node?.name ?? nodeId }));
       return;
     }
     set(goTo(get(), path));
