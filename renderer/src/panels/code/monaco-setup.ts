@@ -36,7 +36,17 @@ monaco.editor.defineTheme('layerloom-dark', {
 monaco.editor.defineTheme('layerloom-light', {
   base: 'vs',
   inherit: true,
-  rules: [],
+  // vs's teal types (#008080, 4.2:1), green numbers (#098658, 4.0:1), grey annotations and bright reds fall under 4.5:1
+  // on the tinted background of the selected node's lines (#efeffe) and of the cursor line; darker shades of the same hues pass.
+  rules: [
+    { token: 'type', foreground: '006b6b' },
+    { token: 'number', foreground: '07704a' },
+    { token: 'comment', foreground: '006f00' },
+    { token: 'annotation', foreground: '6b6b6b' },
+    { token: 'attribute.name', foreground: 'c00000' },
+    { token: 'metatag', foreground: 'c00000' },
+    { token: 'constant', foreground: 'c00000' },
+  ],
   colors: {
     'editor.background': '#ffffff',
     'editor.lineHighlightBackground': '#f1f2f4',
