@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile-train.ts [--network resnet18|cnn] [--batch 64] [--steps 3] [--threads 2]`
+ * `npx tsx bench/profile-train.ts [--network resnet18|cnn|<template>] [--batch 64] [--steps 3] [--threads 2]`
  *
  * Profiles training steps of a network on the wasm backend with `tf.profile`: kernel time summed by kernel name
  * over the last `--steps` steps (after two warm-up steps), largest first. Kernel times are wall time between a
@@ -8,24 +8,41 @@
 import * as tf from '@tensorflow/tfjs';
 import { compileModel } from '../engine/compile/compile';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
+import { DesignBuilder } from '../engine/build/design-builder';
 import { requireTemplate } from '../templates/index';
+
+/** bench/train.ts' reference CNN (28×28×1, batch 128 there). */
+function referenceCnn() {
+  const b = new DesignBuilder('reference CNN');
+  let x = b.input([28, 28, 1]);
+  x = b.add('Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }, x, 'conv1');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool1');
+  x = b.add('Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }, x, 'conv2');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool2');
+  x = b.add('Flatten', {}, x, 'flatten');
+  x = b.add('Dense', { units: 128, activation: 'relu' }, x, 'fc1');
+  x = b.add('Dense', { units: 10, activation: 'softmax' }, x, 'fc2');
+  b.output(x);
+  return b.build();
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const network = arg('network', 'resnet18');
-const batch = Number(arg('batch', '64'));
+const batch = Number(arg('batch', network === 'cnn' ? '128' : '64'));
 const steps = Number(arg('steps', '3'));
 /** Kernel names (comma-separated) whose time is broken down by input shapes. */
 const detail = arg('detail', '');
 
 async function main(): Promise<void> {
   await registerWasmTraining(tf, { threads: Number(arg('threads', '2')) });
-  const doc = requireTemplate(network).build({ inputShape: [32, 32, 3], classes: 10 });
+  const doc = network === 'cnn' ? referenceCnn() : requireTemplate(network).build({ inputShape: [32, 32, 3], classes: 10 });
+  const shape: [number, number, number] = network === 'cnn' ? [28, 28, 1] : [32, 32, 3];
   const model = compileModel(doc, tf, { compile: false });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  const xs = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1);
+  const xs = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 1);
   const ys = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10).toFloat();
   for (let i = 0; i < 2; i++) await model.trainOnBatch(xs, ys);
   const byName = new Map<string, { ms: number; calls: number }>();
