@@ -5,6 +5,7 @@
  */
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { ANNOTATION_COLORS, type Annotation } from '../engine';
 import { useEditor } from '../store';
@@ -20,6 +21,7 @@ function dispatch(...args: Parameters<ReturnType<typeof useEditor.getState>['dis
 
 /** The text while editing: committed on blur or Enter (Shift+Enter: new line in a note), dropped on Escape. */
 function TextEditor({ a, multiline }: { a: Annotation; multiline: boolean }) {
+  const { t } = useTranslation();
   const [text, setText] = useState(a.text);
   const ref = useRef<HTMLTextAreaElement & HTMLInputElement>(null);
   const cancelled = useRef(false);
@@ -48,20 +50,21 @@ function TextEditor({ a, multiline }: { a: Annotation; multiline: boolean }) {
     onChange: (e: React.ChangeEvent<HTMLTextAreaElement & HTMLInputElement>) => setText(e.target.value),
     onBlur: done,
     onKeyDown,
-    'aria-label': multiline ? 'Note text' : 'Frame title',
+    'aria-label': multiline ? t('annotations.noteText') : t('annotations.frameText'),
     'data-testid': `annotation-edit-${a.id}`,
   };
   return multiline ? <textarea {...props} /> : <input {...props} />;
 }
 
 function Swatches({ a }: { a: Annotation }) {
+  const { t } = useTranslation();
   return (
-    <div className="ll-annot__swatches nodrag" role="group" aria-label="Colour">
+    <div className="ll-annot__swatches nodrag" role="group" aria-label={t('annotations.colour')}>
       {ANNOTATION_COLORS.map((c) => (
         <button
           key={c}
           className={`ll-annot__swatch ann-${c}${c === a.color ? ' is-on' : ''}`}
-          aria-label={`Colour ${c}`}
+          aria-label={t('annotations.colourNamed', { color: c })}
           aria-pressed={c === a.color}
           onClick={() => c !== a.color && dispatch({ kind: 'editAnnotation', id: a.id, color: c })}
           data-testid={`annotation-color-${c}`}
@@ -85,6 +88,7 @@ function Resizer({ a, selected }: { a: Annotation; selected: boolean }) {
 }
 
 function NoteNodeImpl({ data, selected }: NodeProps<NoteFlowNode>) {
+  const { t } = useTranslation();
   const a = data.annotation;
   const editing = useAnnotationEditing((s) => s.id === a.id);
   return (
@@ -92,24 +96,25 @@ function NoteNodeImpl({ data, selected }: NodeProps<NoteFlowNode>) {
       className={`ll-annot ll-note ann-${a.color}`}
       onDoubleClick={() => useAnnotationEditing.setState({ id: a.id })}
       role="note"
-      aria-label={`Note: ${a.text || 'empty'}`}
+      aria-label={t('annotations.noteLabel', { text: a.text || t('annotations.empty') })}
       data-testid={`note-${a.id}`}
     >
       <Resizer a={a} selected={!!selected} />
-      {editing ? <TextEditor a={a} multiline /> : <div className="ll-note__text">{a.text || <span className="ll-annot__placeholder">Double-click to write</span>}</div>}
+      {editing ? <TextEditor a={a} multiline /> : <div className="ll-note__text">{a.text || <span className="ll-annot__placeholder">{t('annotations.notePlaceholder')}</span>}</div>}
       {selected && !editing && <Swatches a={a} />}
     </div>
   );
 }
 
 function FrameNodeImpl({ data, selected }: NodeProps<FrameFlowNode>) {
+  const { t } = useTranslation();
   const a = data.annotation;
   const editing = useAnnotationEditing((s) => s.id === a.id);
   return (
-    <div className={`ll-annot ll-frame ann-${a.color}`} role="group" aria-label={`Frame: ${a.text || 'untitled'}`} data-testid={`frame-${a.id}`}>
+    <div className={`ll-annot ll-frame ann-${a.color}`} role="group" aria-label={t('annotations.frameLabel', { text: a.text || t('annotations.untitled') })} data-testid={`frame-${a.id}`}>
       <Resizer a={a} selected={!!selected} />
       <div className="ll-frame__title" onDoubleClick={() => useAnnotationEditing.setState({ id: a.id })}>
-        {editing ? <TextEditor a={a} multiline={false} /> : a.text || <span className="ll-annot__placeholder">Untitled frame</span>}
+        {editing ? <TextEditor a={a} multiline={false} /> : a.text || <span className="ll-annot__placeholder">{t('annotations.framePlaceholder')}</span>}
       </div>
       {selected && !editing && <Swatches a={a} />}
     </div>

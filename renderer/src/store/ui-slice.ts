@@ -62,7 +62,7 @@ function initialTheme(): Theme {
 let toastSeq = 0;
 let focusSeq = 0;
 
-export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) => ({
+export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, get) => ({
   selection: [],
   selectedEdges: [],
   theme: initialTheme(),
@@ -96,7 +96,8 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
       // storage unavailable: the language applies to this session only
     }
     applyLanguage(language);
-    set({ language });
+    // A toast on screen was written in the previous language: it goes (a message is never left half-translated).
+    set({ language, ...(get().language !== language ? { toast: null } : {}) });
   },
   toggleMinimap() {
     set((s) => ({ minimapVisible: !s.minimapVisible }));

@@ -54,9 +54,9 @@ export function SearchPlot({ onHover }: { onHover: (id: string | null) => void }
         axes: [axis(t('plot.macsAxis'), (v) => formatCompact(v)), axis(t('plot.accuracyAxis'), (v) => `${Math.round(v * 100)}%`)],
         series: [
           { label: 'MACs', value: (_u, v) => (v === null || v === undefined ? '—' : formatCompact(v)) },
-          { label: 'candidates', stroke: accent, paths: noLine, points: { show: true, size: 8, fill: accent }, value: (_u, v) => pct(v) },
-          { label: 'Pareto front', stroke: ok, width: 2, spanGaps: true, points: { show: true, size: 11, fill: ok }, value: (_u, v) => pct(v) },
-          { label: 'selected', stroke: themeColor('--text', '#ddd'), width: 2, paths: noLine, points: { show: true, size: 16, fill: 'transparent' }, value: (_u, v) => pct(v) },
+          { label: t('plot.candidates'), stroke: accent, paths: noLine, points: { show: true, size: 8, fill: accent }, value: (_u, v) => pct(v) },
+          { label: t('plot.front'), stroke: ok, width: 2, spanGaps: true, points: { show: true, size: 11, fill: ok }, value: (_u, v) => pct(v) },
+          { label: t('plot.selected'), stroke: themeColor('--text', '#ddd'), width: 2, paths: noLine, points: { show: true, size: 16, fill: 'transparent' }, value: (_u, v) => pct(v) },
         ],
         hooks: {
           setCursor: [(p) => hover.current(p.cursor.idx === null || p.cursor.idx === undefined ? null : (ids.current[p.cursor.idx] ?? null))],

@@ -12,7 +12,7 @@ import { useEditor } from '../../store';
 import { formatCompact, formatInt } from '../../ui/format';
 import { Icon } from '../../ui/icons';
 import { Field, NumberField } from '../training/fields';
-import { DATASET_KINDS, parseDatasetText } from '../training/dataset-spec';
+import { parseDatasetText } from '../training/dataset-spec';
 import { applyCandidate, openSearch, refreshSearches, startSearch, stopSearch } from './search-controller';
 import { SearchPlot } from './search-plot';
 import './search.css';
@@ -55,7 +55,7 @@ function SearchSettingsForm({ active }: { active: boolean }) {
   const dataset = doc.training.dataset;
   const space = useMemo(() => documentSpace(doc), [doc]);
   const spec = parseDatasetText(dataset);
-  const datasetLabel = spec.kind === 'default' ? DATASET_KINDS[0].label : dataset;
+  const datasetLabel = spec.kind === 'default' ? t('ui:dataset.kind.default') : dataset;
   const c = search.constraints;
   return (
     <div className="ll-search__settings">

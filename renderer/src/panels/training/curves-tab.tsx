@@ -91,23 +91,23 @@ export function CurvesTab() {
     const muted = themeColor('--text-faint', '#888');
     const ok = themeColor('--ok', '#3fb97a');
     const warn = themeColor('--warning', '#e5a53a');
-    const perOutput = outputs.map((name, i) => ({ label: `${name} (smoothed)`, color: themeColor(OUTPUT_COLORS[i % OUTPUT_COLORS.length], '#999'), width: 1.5 }));
-    const batch: ChartSpec = { xLabel: 'step', yLabel: 'loss', log, series: [{ label: 'loss', color: muted, width: 1 }, { label: outputs.length ? 'total (smoothed)' : 'smoothed', color: accent, width: 2 }, ...perOutput] };
+    const perOutput = outputs.map((name, i) => ({ label: t('curves.series.outputSmoothed', { name }), color: themeColor(OUTPUT_COLORS[i % OUTPUT_COLORS.length], '#999'), width: 1.5 }));
+    const batch: ChartSpec = { xLabel: t('curves.axis.step'), yLabel: t('curves.axis.loss'), log, series: [{ label: t('curves.series.loss'), color: muted, width: 1 }, { label: outputs.length ? t('curves.series.totalSmoothed') : t('curves.series.smoothed'), color: accent, width: 2 }, ...perOutput] };
     const epoch: ChartSpec = {
-      xLabel: 'epoch',
-      yLabel: 'loss',
-      rightLabel: 'accuracy',
+      xLabel: t('curves.axis.epoch'),
+      yLabel: t('curves.axis.loss'),
+      rightLabel: t('curves.axis.accuracy'),
       log,
       series: [
-        { label: 'train loss', color: accent, points: true },
-        { label: 'val loss', color: warn, points: true },
-        { label: 'val accuracy', color: ok, points: true, right: true, dash: [4, 3] },
+        { label: t('curves.series.trainLoss'), color: accent, points: true },
+        { label: t('curves.series.valLoss'), color: warn, points: true },
+        { label: t('curves.series.valAccuracy'), color: ok, points: true, right: true, dash: [4, 3] },
       ],
     };
-    const lr: ChartSpec = { xLabel: 'epoch', yLabel: 'learning rate', series: [{ label: 'learning rate', color: ok, points: true }] };
+    const lr: ChartSpec = { xLabel: t('curves.axis.epoch'), yLabel: t('curves.axis.learningRate'), series: [{ label: t('curves.series.learningRate'), color: ok, points: true }] };
     return { batch, epoch, lr };
     // theme: the colours come from the theme's CSS variables.
-  }, [log, theme, outputs]);
+  }, [log, theme, outputs, t]);
   return (
     <div className="ll-train__curves">
       <div className="ll-train__toolbar">

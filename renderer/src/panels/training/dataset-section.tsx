@@ -73,7 +73,7 @@ export function DatasetSection({ disabled }: { disabled: boolean }) {
     <fieldset className="ll-train__dataset" disabled={disabled}>
       <legend>{t('dataset.title')}</legend>
       <div className="ll-row">
-        <select className="ll-input" value={spec.kind} onChange={(e) => void choose(e.target.value as DatasetKind)} aria-label="Dataset source" data-testid="train-dataset-kind">
+        <select className="ll-input" value={spec.kind} onChange={(e) => void choose(e.target.value as DatasetKind)} aria-label={t('dataset.source')} data-testid="train-dataset-kind">
           {DATASET_KINDS.map((k) => (
             <option key={k.kind} value={k.kind}>
               {t(`dataset.kind.${k.kind}`)}

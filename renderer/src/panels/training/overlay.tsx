@@ -1,5 +1,6 @@
 /** Curves of two or more runs on shared axes: smoothed batch loss over steps and validation accuracy per epoch. */
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
 import { getHostClient } from '../../host';
 import { useEditor } from '../../store';
@@ -38,6 +39,7 @@ const fixedVersion = () => 0;
 
 /** The overlay of the runs in `runIds`. */
 export function RunOverlay({ runIds }: { runIds: string[] }) {
+  const { t } = useTranslation();
   const theme = useEditor((s) => s.theme);
   const [curves, setCurves] = useState<RunCurves[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -64,15 +66,15 @@ export function RunOverlay({ runIds }: { runIds: string[] }) {
   }, [key]);
   const charts = useMemo(() => {
     if (!curves) return null;
-    const loss: ChartSpec = { xLabel: 'step', yLabel: 'smoothed loss', series: curves.map((c, i) => ({ label: c.label, color: PALETTE[i % PALETTE.length], width: 2 })) };
-    const acc: ChartSpec = { xLabel: 'epoch', yLabel: 'val accuracy', series: curves.map((c, i) => ({ label: c.label, color: PALETTE[i % PALETTE.length], points: true })) };
+    const loss: ChartSpec = { xLabel: t('curves.axis.step'), yLabel: t('curves.axis.smoothedLoss'), series: curves.map((c, i) => ({ label: c.label, color: PALETTE[i % PALETTE.length], width: 2 })) };
+    const acc: ChartSpec = { xLabel: t('curves.axis.epoch'), yLabel: t('curves.series.valAccuracy'), series: curves.map((c, i) => ({ label: c.label, color: PALETTE[i % PALETTE.length], points: true })) };
     const lossData = alignSeries(curves.map((c) => ({ x: c.step, y: c.smooth })));
     const accData = alignSeries(curves.map((c) => ({ x: c.epoch, y: c.valAccuracy })));
     return { loss, acc, lossData, accData };
     // theme: chart colours are rebuilt with the theme
-  }, [curves, theme]);
+  }, [curves, theme, t]);
   if (error) return <p className="ll-train__error">{error}</p>;
-  if (!charts) return <p className="ll-train__hint">Loading runs…</p>;
+  if (!charts) return <p className="ll-train__hint">{t('curves.loadingRuns')}</p>;
   return (
     <div className="ll-train__charts" data-testid="train-overlay">
       <figure>

@@ -57,7 +57,7 @@ function Progress({ run }: { run: RunView }) {
   const frac = run.phase === 'finished' ? 1 : total ? Math.min(1, done / total) : 0;
   return (
     <div className="ll-train__progress" data-testid="train-progress">
-      <div className="ll-train__bar-outer" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
+      <div className="ll-train__bar-outer" role="progressbar" aria-label={t('training.progressLabel')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
         <div className="ll-train__bar-inner" style={{ width: `${frac * 100}%` }} />
       </div>
       <span className="mono">
