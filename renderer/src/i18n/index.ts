@@ -4,7 +4,8 @@
  * panels, dialogs, toasts), `diagnostics` (engine diagnostics and their fixes, keyed by code), `blocks` (palette
  * categories, descriptions, explanations and param labels, keyed by block type), `templates` (the gallery's
  * titles and descriptions, keyed by template name) and `search` (the architecture search's inspector section and
- * tab). The CLI does not use it: its messages stay English.
+ * tab). English texts written elsewhere once (block texts, template titles, export format descriptions) are
+ * merged into the English files here. The CLI does not use it: its messages stay English.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
@@ -21,6 +22,7 @@ import zhSearch from './locales/zh-CN/search.json';
 import zhTemplates from './locales/zh-CN/templates.json';
 import zhUi from './locales/zh-CN/ui.json';
 import { listTemplates } from '../../../templates';
+import { EXPORT_FORMATS } from '../../../contract/model-io';
 
 /** The interface languages, in the order the switch lists them. */
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -48,9 +50,14 @@ function templateTexts() {
   return { template: Object.fromEntries(listTemplates().map((t) => [t.name, { title: t.title, description: t.description }])) };
 }
 
+/** The English export format descriptions come from the export contract (the CLI lists the same ones). */
+function exportTexts() {
+  return { ...enUi.export, describe: Object.fromEntries(EXPORT_FORMATS.map((f) => [f.id, f.describe])) };
+}
+
 /** The language files: language -> namespace -> nested keys. */
 export const RESOURCES = {
-  en: { ui: enUi, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() }, templates: { ...enTemplates, ...templateTexts() }, search: enSearch },
+  en: { ui: { ...enUi, export: exportTexts() }, diagnostics: enDiagnostics, blocks: { ...enBlocks, ...engineBlockTexts() }, templates: { ...enTemplates, ...templateTexts() }, search: enSearch },
   'zh-CN': { ui: zhUi, diagnostics: zhDiagnostics, blocks: zhBlocks, templates: zhTemplates, search: zhSearch },
 } as const;
 
