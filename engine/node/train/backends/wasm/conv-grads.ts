@@ -296,55 +296,54 @@ export function conv2dBackpropFilter(args: { inputs: Record<string, TensorInfo>;
 }
 
 /**
- * Largest KH·KW·Ci for which the filter gradient goes through explicit patches: gathering them in JS
- * writes KH·KW·Ci values per output position, cheap only for thin inputs (a network's first layer).
+ * Largest KH·KW·Ci for which the filter gradient goes through explicit patches: building them costs a
+ * convolution with KH·KW·Ci output channels, cheap only for thin inputs (a network's first layer).
  */
 const MAX_PATCH_TAPS = 32;
 
+/** One-hot filters [KH, KW, Ci, KH·KW·Ci] per backend: convolving with one yields x's patches (im2col). */
+const patchFilters = new WeakMap<object, Map<string, TensorInfo>>();
+
+function patchFilter(b: WasmBackendLike, kh: number, kw: number, ci: number): TensorInfo {
+  let byShape = patchFilters.get(b);
+  if (!byShape) patchFilters.set(b, (byShape = new Map()));
+  const key = `${kh}x${kw}x${ci}`;
+  let f = byShape.get(key);
+  if (!f) {
+    const taps = kh * kw * ci;
+    f = b.makeOutput([kh, kw, ci, taps], 'float32');
+    const v = heapF32(b, f);
+    v.fill(0);
+    for (let j = 0; j < taps; j++) v[j * taps + j] = 1; // row (kh, kw, ci) = j holds a 1 in column j
+    byShape.set(key, f);
+  }
+  return f;
+}
+
 /**
- * dW for thin inputs as one matrix product: dW[KH·KW·Ci, Co] = patchesᵀ[KH·KW·Ci, P] · dy[P, Co]
- * (P = N·OH·OW), as a 1×1 convolution whose input is the patches, gathered in JS straight into the
- * transposed layout (one row per tap: the input shifted), and whose filter is dy as it lies. No transpose
- * of dy (the reference CNN's first layer: 2.8 M elements), and the result is already [KH, KW, Ci, Co].
+ * dW for thin inputs as one matrix product whose packed operand is small: dWᵀ[Co, KH·KW·Ci] =
+ * dyᵀ[Co, P] · patches[P, KH·KW·Ci] (P = N·OH·OW). The other formulation packs all of dy as a
+ * convolution filter every step, which XNNPACK does slowly (~5 ns per element).
  */
 function filterGradViaPatches(
   b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: ReturnType<typeof convInfo>,
 ): TensorInfo {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-  const [n, h, w, ci] = x.shape;
-  const co = dy.shape[3], oh = dy.shape[1], ow = dy.shape[2], taps = kh * kw * ci;
-  const rows = n * oh * ow;
-  const { top, left } = info.padInfo;
-  const patchesT = b.makeOutput([1, 1, taps, rows], 'float32');
-  const dst = heapF32(b, patchesT), src = heapF32(b, x);
-  for (let ky = 0; ky < kh; ky++) {
-    for (let kx = 0; kx < kw; kx++) {
-      for (let c = 0; c < ci; c++) {
-        let q = ((ky * kw + kx) * ci + c) * rows;
-        for (let bi = 0; bi < n; bi++) {
-          for (let oy = 0; oy < oh; oy++) {
-            const iy = oy * sh - top + ky * dh;
-            if (iy < 0 || iy >= h) {
-              dst.fill(0, q, q + ow);
-              q += ow;
-              continue;
-            }
-            const rowBase = (bi * h + iy) * w;
-            for (let ox = 0; ox < ow; ox++) {
-              const ix = ox * sw - left + kx * dw;
-              dst[q++] = ix >= 0 && ix < w ? src[(rowBase + ix) * ci + c] : 0;
-            }
-          }
-        }
-      }
-    }
-  }
-  const dy4 = reshape(b, dy, [1, 1, rows, co]);
-  const g = run('Conv2D', b, { x: patchesT, filter: dy4 }, {
+  const ci = x.shape[3], co = dy.shape[3], taps = kh * kw * ci;
+  const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
+  const { top, bottom, left, right } = info.padInfo;
+  const patches = convExplicit(b, x, patchFilter(b, kh, kw, ci), [sh, sw], [dh, dw], [[top, bottom], [left, right]]);
+  const dy2 = reshape(b, dy, [rows, co]);
+  const dyT = transpose(b, dy2, [1, 0]);
+  const a4 = reshape(b, dyT, [1, 1, co, rows]);
+  const w4 = reshape(b, patches, [1, 1, rows, taps]);
+  const gT = run('Conv2D', b, { x: a4, filter: w4 }, {
     strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined,
-  }); // [1, 1, taps, Co]
+  }); // [1, 1, Co, taps]
+  const g2 = reshape(b, gT, [co, taps]);
+  const g = transpose(b, g2, [1, 0]);
   const out = reshape(b, g, [kh, kw, ci, co]);
-  free(b, patchesT, dy4, g);
+  free(b, patches, dy2, dyT, a4, w4, gT, g2, g);
   return out;
 }
 
