@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { describeE2E, test } from './fixtures';
 import { editor, type Editor } from './helpers/canvas';
+import { codePanel } from './helpers/code-panel';
 import type { Page } from 'playwright-core';
 
 /** Input 8×8×3 → stem conv → a, b (two uses of one block: conv + relu) → Flatten → Dense → Output. */
@@ -40,6 +41,32 @@ const TWO_USES = {
     edges: [{ id: 'ie1', source: { node: 'inner_conv', port: 'out' }, target: { node: 'inner_relu', port: 'in' } }],
     inputs: [{ name: 'in', node: 'inner_conv', port: 'in' }],
     output: { name: 'out', node: 'inner_relu', port: 'out' },
+  }],
+};
+
+/** Input → stem → block `a` (conv → relu, and a relu whose output goes nowhere) → … ; `side` also goes nowhere. */
+const BLOCK_PROBLEMS = {
+  ...TWO_USES,
+  name: 'block problems',
+  nodes: [
+    ...TWO_USES.nodes.filter((n) => n.id !== 'b'),
+    { id: 'side', type: 'Activation', name: 'side', params: { activation: 'relu' }, position: { x: 300, y: 240 } },
+  ],
+  edges: [
+    ...TWO_USES.edges.filter((e) => e.id !== 'e3' && e.id !== 'e4'),
+    { id: 'e4', source: { node: 'a', port: 'out' }, target: { node: 'flatten', port: 'in' } },
+    { id: 'e7', source: { node: 'stem', port: 'out' }, target: { node: 'side', port: 'in' } },
+  ],
+  composites: [{
+    ...TWO_USES.composites[0],
+    nodes: [
+      ...TWO_USES.composites[0].nodes,
+      { id: 'inner_side', type: 'Activation', name: 'inner_side', params: { activation: 'relu' }, position: { x: 250, y: 120 } },
+    ],
+    edges: [
+      ...TWO_USES.composites[0].edges,
+      { id: 'ie2', source: { node: 'inner_conv', port: 'out' }, target: { node: 'inner_side', port: 'in' } },
+    ],
   }],
 };
 
@@ -206,5 +233,43 @@ describeE2E('composites edited in place', () => {
     // The edit was made on the design's canvas, so undo stays there.
     await expect(page.getByTestId('scope-bar').count()).resolves.toBe(0);
     await expect.poll(() => layer.innerText()).toContain('56×56×64');
+  });
+
+  test('inside an opened block the Problems tab lists its layers first and the code panel highlights the selected layer', async ({ page, screenshot }) => {
+    const ed = editor(page);
+    await ed.load(BLOCK_PROBLEMS);
+    await ed.settled();
+    await open(page, ed, 'a');
+
+    // Problems: the block's own (inner_side goes nowhere) under "Inside a", then the whole design's (side).
+    await page.getByTestId('tab-diagnostics').click();
+    const rows = page.getByTestId('diagnostics').getByTestId('diagnostic');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    await expect(page.getByTestId('diagnostics-block').innerText()).resolves.toMatch(/inside a/i);
+    await expect(rows.nth(0).innerText()).resolves.toContain('inner_side');
+    await expect(rows.nth(1).innerText()).resolves.toMatch(/\bside\b/);
+    await expect(rows.nth(1).innerText()).resolves.not.toContain('inner_side');
+    await screenshot('block-problems');
+    // Clicking the block's problem selects the inner layer and stays inside the block.
+    await rows.nth(0).click();
+    await expect.poll(() => ed.node('inner_side').getAttribute('class')).toContain('selected');
+    await expect(page.getByTestId('scope-bar').count()).resolves.toBe(1);
+
+    // Code: selecting an inner layer highlights that layer's lines, not its neighbours' or the rest of the design's.
+    const code = codePanel(page);
+    await code.open();
+    await ed.select('inner_conv');
+    await expect.poll(() => code.highlightedText()).toContain('a_inner_conv = tf.layers.conv2d');
+    const lit = await code.highlightedText();
+    expect(lit).not.toContain('a_inner_relu =');
+    expect(lit).not.toContain('stem =');
+    await ed.select('inner_relu');
+    await expect.poll(() => code.highlightedText()).toContain('a_inner_relu = tf.layers.activation');
+    expect(await code.highlightedText()).not.toContain('conv2d');
+    await screenshot('block-code-highlight');
+    // A click on a line of the block's layer selects that layer, still inside the block.
+    await code.clickLine('a_inner_side = tf.layers');
+    await expect.poll(() => ed.node('inner_side').getAttribute('class')).toContain('selected');
+    await expect(page.getByTestId('scope-bar').count()).resolves.toBe(1);
   });
 });

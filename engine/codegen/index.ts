@@ -22,7 +22,7 @@ export { generateTypeScript, generateTypeScriptMapped } from './typescript';
 export { generateKeras, generateKerasMapped } from './keras';
 export { generatePyTorch, generatePyTorchFiles, generatePyTorchMapped } from './pytorch';
 export type { LineRange, MappedCode, SourceMap } from './source-map';
-export { canvasNodeOf, canvasSourceMap, expandedComposites, nodeAtLine } from './source-map';
+export { canvasNodeOf, canvasSourceMap, expandedComposites, nodeAtLine, SCOPE_BLOCK_KEY, scopeSourceMap } from './source-map';
 
 /** The generator input for an analysed document. */
 export function codegenModel(doc: DesignDocument, analysis: DesignAnalysis): CodegenModel {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listTemplates } from '../../templates/index';
 import { generateMappedFiles, prepareExport, unsupportedFeatures } from './index';
 import { nodeRole } from './layers';
-import { canvasNodeOf, canvasSourceMap, CodeWriter, expandedComposites, nodeAtLine, type SourceMap } from './source-map';
+import { canvasNodeOf, canvasSourceMap, CodeWriter, expandedComposites, nodeAtLine, SCOPE_BLOCK_KEY, scopeSourceMap, type SourceMap } from './source-map';
 import { zooDesign } from './test-designs';
 import type { DesignDocument } from '../schema/document';
 
@@ -91,6 +91,33 @@ describe('code generator source maps', () => {
     const line = main.sourceMap[inner[0].id][0].start;
     expect(nodeAtLine(collapsed, line)).toBe(composite.id);
     expect(nodeAtLine(expanded, line)).toBe(canvasNodeOf(inner[0].id, new Set([composite.id])));
+  });
+
+  it('folds the lines of an opened composite onto its inner layers and leaves the rest of the design out', () => {
+    const withComposite = listTemplates()
+      .map((t) => t.build())
+      .map((doc) => ({ doc, model: prepareExport(doc, 'ts').model }))
+      .filter(({ model }) => model.nodes.some((n) => n.id.includes('/')))
+      .sort((a, b) => a.model.nodes.length - b.model.nodes.length);
+    const { doc, model } = withComposite[0];
+    const [main] = generateMappedFiles(model, 'ts');
+    const composite = doc.nodes.find((n) => model.nodes.some((f) => f.id.startsWith(`${n.id}/`)))!;
+    const inner = model.nodes.filter((f) => f.id.startsWith(`${composite.id}/`));
+    const scoped = scopeSourceMap(main.sourceMap, [composite.id], new Set());
+    // Each inner layer keeps exactly its own lines, under its id in the block (no `<block>/` prefix).
+    for (const f of inner) {
+      const own = f.id.slice(composite.id.length + 1).split('/')[0];
+      expect(scoped[own], own).toBeDefined();
+      for (const r of main.sourceMap[f.id]) expect(scoped[own].some((s) => s.start <= r.start && r.end <= s.end)).toBe(true);
+    }
+    // Lines of layers outside the block are not in the scope's map.
+    const outside = model.nodes.find((f) => !f.id.startsWith(`${composite.id}/`) && main.sourceMap[f.id])!;
+    expect(nodeAtLine(scoped, main.sourceMap[outside.id][0].start)).toBeNull();
+    expect(Object.keys(scoped).filter((k) => k !== SCOPE_BLOCK_KEY).sort()).toEqual(
+      [...new Set(inner.filter((f) => main.sourceMap[f.id]).map((f) => f.id.slice(composite.id.length + 1).split('/')[0]))].sort(),
+    );
+    // At the top level it is the canvas map.
+    expect(scopeSourceMap(main.sourceMap, [], expandedComposites(doc))).toEqual(canvasSourceMap(main.sourceMap, expandedComposites(doc)));
   });
 
   it('CodeWriter splits multi-line text and merges consecutive lines of one node', () => {

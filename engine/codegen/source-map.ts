@@ -111,3 +111,25 @@ export function nodeAtLine(map: SourceMap, line: number): string | null {
   }
   return null;
 }
+
+/** The key `scopeSourceMap` files the lines of the open block's own (its call, its wiring) under. */
+export const SCOPE_BLOCK_KEY = '';
+
+/**
+ * Folds a flat-id source map onto the nodes of an opened composite scope (`scope` is the path of composite ids,
+ * outermost first): `<scope>/<inner>/...` lines go to `<inner>` (or `<inner>/<its inner>` when that inner
+ * composite is expanded on the scope's canvas), the lines of the block itself and of inner layers the writer did not
+ * map separately go to `SCOPE_BLOCK_KEY`, and lines outside the block are left out (they are not on that canvas).
+ */
+export function scopeSourceMap(map: SourceMap, scope: readonly string[], expanded: ReadonlySet<string>): SourceMap {
+  if (!scope.length) return canvasSourceMap(map, expanded);
+  const prefix = scope.join('/');
+  const inner: SourceMap = {};
+  for (const [flatId, ranges] of Object.entries(map)) {
+    if (flatId === prefix) inner[SCOPE_BLOCK_KEY] = [...(inner[SCOPE_BLOCK_KEY] ?? []), ...ranges];
+    else if (flatId.startsWith(`${prefix}/`)) inner[flatId.slice(prefix.length + 1)] = ranges;
+  }
+  const folded = canvasSourceMap(Object.fromEntries(Object.entries(inner).filter(([k]) => k !== SCOPE_BLOCK_KEY)), expanded);
+  if (inner[SCOPE_BLOCK_KEY]) folded[SCOPE_BLOCK_KEY] = inner[SCOPE_BLOCK_KEY];
+  return folded;
+}

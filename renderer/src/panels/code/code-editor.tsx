@@ -17,6 +17,8 @@ export interface CodeEditorProps {
   text: string;
   language: 'typescript' | 'python';
   sourceMap: SourceMap;
+  /** The map is an opened block's (`scopeSourceMap`): a selected layer without lines of its own shows the block's. */
+  scoped?: boolean;
   theme: 'dark' | 'light';
   /** Called with the node whose line was clicked. */
   onLineNode(id: string): void;
@@ -54,7 +56,7 @@ export function replaceChanged(api: MonacoApi, model: Monaco.editor.ITextModel, 
 }
 
 /** The Monaco editor; created once, then its model text, language, theme and decorations follow the props. */
-export function CodeEditor({ api, text, language, sourceMap, theme, onLineNode }: CodeEditorProps) {
+export function CodeEditor({ api, text, language, sourceMap, scoped = false, theme, onLineNode }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<Monaco.editor.IEditorDecorationsCollection | null>(null);
@@ -120,11 +122,12 @@ export function CodeEditor({ api, text, language, sourceMap, theme, onLineNode }
   useEffect(() => {
     const ed = editor.current;
     if (!ed) return;
-    const ids = highlightIds(selection, Object.keys(sourceMap), lineNode);
+    let ids = highlightIds(selection, Object.keys(sourceMap), lineNode);
+    if (scoped && selection.length && !ids.length) ids = Object.keys(sourceMap);
     decorations.current?.set(decorationsFor(api, sourceMap, ids));
     const first = ids.map((id) => sourceMap[id]?.[0]).find((r) => r);
     if (first) ed.revealLinesInCenterIfOutsideViewport(first.start, first.end, api.editor.ScrollType.Smooth);
-  }, [api, sourceMap, selection, lineNode]);
+  }, [api, sourceMap, scoped, selection, lineNode]);
 
   return <div className="ll-code__editor" ref={host} data-testid="code-editor" />;
 }

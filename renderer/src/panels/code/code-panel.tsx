@@ -4,11 +4,12 @@
  * that cannot express the design lists the features at fault, each naming a clickable node.
  */
 import { useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { canvasNodeOf, expandedComposites } from '../../../../engine/codegen/source-map';
+import { canvasNodeOf, expandedComposites, scopeSourceMap } from '../../../../engine/codegen/source-map';
 import { diagnosticText } from '../../i18n/messages';
 import { useEditor } from '../../store';
+import { scopeView } from '../../store/scope';
 import { Icon } from '../../ui/icons';
 import { CodeEditor } from './code-editor';
 import { startCodeRunner } from './code-runner';
@@ -67,9 +68,18 @@ export function CodePanel() {
   useEffect(() => {
     if (open && !api) void loadMonaco().then((m) => setApi(() => m.monaco));
   }, [open, api]);
+  const code = result?.kind === 'code' && result.tab === tab ? result : null;
+  // While a block is open, its layers' lines are the ones the canvas links to (the block's own when one has none).
+  const doc = useEditor((s) => s.doc);
+  const scope = useEditor((s) => s.scope);
+  const sourceMap = useMemo(() => {
+    if (!code || !scope.length) return code?.sourceMap ?? null;
+    const view = scopeView(doc, scope);
+    if (!view.levels.length) return code.sourceMap;
+    return scopeSourceMap(code.flatSourceMap, view.levels.map((l) => l.nodeId), expandedComposites(view.doc));
+  }, [code, doc, scope]);
   if (!open) return null;
   const meta = CODE_TABS.find((t) => t.id === tab)!;
-  const code = result?.kind === 'code' && result.tab === tab ? result : null;
   return (
     <section className="ll-code" aria-label={t('topbar.code')} data-testid="code-panel" ref={section} style={width ? { width } : undefined}>
       <div
@@ -139,7 +149,7 @@ export function CodePanel() {
           </div>
         )}
         {!result && <div className="ll-code__message is-faint">{t('code.generating')}</div>}
-        {api && code && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={code.sourceMap} theme={theme} onLineNode={reveal} />}
+        {api && code && sourceMap && <CodeEditor api={api} text={code.text} language={meta.language} sourceMap={sourceMap} scoped={scope.length > 0} theme={theme} onLineNode={reveal} />}
       </div>
     </section>
   );

@@ -26,7 +26,7 @@ export function generateCodeTab(req: CodeRequest, analyze: (doc: DesignDocument)
     if (features.length > 0) return { kind: 'unsupported', seq, tab, features, ms: ms() };
     const files = generateMappedFiles(codegenModel(doc, analysis), target);
     const file = tab === 'train' ? files[1] : files[0];
-    return { kind: 'code', seq, tab, text: file.contents, sourceMap: canvasSourceMap(file.sourceMap, expandedComposites(doc)), ms: ms() };
+    return { kind: 'code', seq, tab, text: file.contents, sourceMap: canvasSourceMap(file.sourceMap, expandedComposites(doc)), flatSourceMap: file.sourceMap, ms: ms() };
   } catch (err) {
     return { kind: 'invalid', seq, tab, message: (err as Error).message, ms: ms() };
   }

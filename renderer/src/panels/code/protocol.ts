@@ -22,7 +22,7 @@ export interface CodeRequest {
 
 /** What a tab shows: code with its canvas source map, the features the target cannot express, or why not. */
 export type CodeResult =
-  | { kind: 'code'; seq: number; tab: CodeTab; text: string; sourceMap: SourceMap; ms: number }
+  | { kind: 'code'; seq: number; tab: CodeTab; text: string; sourceMap: SourceMap; /** Flat node ids (`<block>/<inner>`): folded onto an opened block's layers. */ flatSourceMap: SourceMap; ms: number }
   | { kind: 'unsupported'; seq: number; tab: CodeTab; features: UnsupportedFeature[]; ms: number }
   /** `message` in English; `error` and `more` (the first error and how many follow) let the panel write it in the interface language. */
   | { kind: 'invalid'; seq: number; tab: CodeTab; message: string; error?: Diagnostic; more?: number; ms: number };
