@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classActivationMaps, plainCamWeights } from './cam';
 import { scoresFrom, traceModel } from './executor';
-import { gapDesign, randomInput, randomModel, skipDesign } from './test-models';
+import { gapDesign, randomInput, randomModel, skipDesign, twoHeadDesign } from './test-models';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -88,5 +88,43 @@ describe('plain CAM', () => {
       r.heatmap.forEach((v, j) => expect(v).toBeCloseTo(grad[i].heatmap[j], 4));
     });
     await expect(classActivationMaps(tf, randomModel(tf, skipDesign()), randomInput(tf, 1, [8, 8, 2]), 'conv_b', { method: 'cam' })).rejects.toThrow(/plain CAM needs/);
+  });
+});
+
+describe('several outputs', () => {
+  it('explains the chosen output: output 1 differs from output 0 and equals the map computed from its own Dense kernel', async () => {
+    const model = randomModel(tf, twoHeadDesign(), 17);
+    expect(model.outputs).toHaveLength(2);
+    const x = randomInput(tf, 1, [8, 8, 2], 3);
+    const preds = (model.predict(x) as tf.Tensor[]).map((t) => Array.from(t.dataSync()));
+    const cls = 1;
+    const [first] = await classActivationMaps(tf, model, x, 'conv_a', { classes: [cls], method: 'grad-cam' });
+    const [second] = await classActivationMaps(tf, model, x, 'conv_a', { classes: [cls], method: 'grad-cam', output: 1 });
+    expect([first.output, second.output]).toEqual([0, 1]);
+    // Each map reports the probabilities of its own output.
+    first.probabilities.forEach((p, i) => expect(p).toBeCloseTo(preds[0][i], 5));
+    second.probabilities.forEach((p, i) => expect(p).toBeCloseTo(preds[1][i], 5));
+    expect(second.predicted).toBe(preds[1].indexOf(Math.max(...preds[1])));
+    // Direct computation for output 1 (conv_a → GAP → Dense): d z_c / d A[p, k] = W[k, c] / (h·w) everywhere, so
+    // Grad-CAM's coarse map is relu(Σ_k A[p, k] W[k, c]) / (h·w), with A read by tfjs' own sub-model.
+    const convA = model.getLayer('conv_a');
+    const a = (tf.model({ inputs: model.inputs, outputs: convA.output as tf.SymbolicTensor }).predict(x) as tf.Tensor).dataSync();
+    const kernel = model.getLayer('aux_head').getWeights()[0].dataSync();
+    const [h, w, c] = [8, 8, 4];
+    const direct = Array.from({ length: h * w }, (_, p) => {
+      let s = 0;
+      for (let k = 0; k < c; k++) s += a[p * c + k] * kernel[k * 3 + cls];
+      return Math.max(0, s) / (h * w);
+    });
+    expect(Math.max(...direct)).toBeGreaterThan(0);
+    second.coarse.values.forEach((v, i) => expect(v).toBeCloseTo(direct[i], 5));
+    // Plain CAM applies to output 1 (GAP + Dense) but not to output 0 (Flatten + Dense).
+    const [plain] = await classActivationMaps(tf, model, x, 'conv_a', { classes: [cls], output: 1 });
+    expect(plain.method).toBe('cam');
+    expect(first.method).toBe('grad-cam');
+    // The two outputs' maps differ.
+    const diff = Math.max(...first.heatmap.map((v, i) => Math.abs(v - second.heatmap[i])));
+    expect(diff).toBeGreaterThan(0.05);
+    await expect(classActivationMaps(tf, model, x, 'conv_a', { output: 2 })).rejects.toThrow(/output 2 is out of range: the model has 2 outputs/);
   });
 });

@@ -31,9 +31,16 @@ export function stepsOf(model: tfjs.LayersModel): Step[] {
   return steps;
 }
 
-/** The layer that produces the model's (first) output. */
-export function outputLayerOf(model: tfjs.LayersModel): Layer {
-  return model.outputs[0].sourceLayer as Layer;
+/** The model's `output`-th output (0 = the first), or a `DesignError` naming how many there are. */
+export function outputOf(model: tfjs.LayersModel, output = 0): Sym {
+  const n = model.outputs.length;
+  if (!Number.isInteger(output) || output < 0 || output >= n) throw new DesignError('invalid-params', `output ${output} is out of range: the model has ${n} output${n === 1 ? '' : 's'} (0–${n - 1})`, 'output');
+  return model.outputs[output];
+}
+
+/** The layer that produces the model's `output`-th output (default the first). */
+export function outputLayerOf(model: tfjs.LayersModel, output = 0): Layer {
+  return outputOf(model, output).sourceLayer as Layer;
 }
 
 /**
@@ -63,7 +70,7 @@ export interface Trace {
   values: Map<number, tfjs.Tensor>;
   /** The layer's output for `name`. */
   output(name: string): tfjs.Tensor;
-  /** The model's output (probabilities for a softmax head). */
+  /** The chosen model output (probabilities for a softmax head). */
   prediction: tfjs.Tensor;
   /** Frees every tensor the trace holds. */
   dispose(): void;
@@ -71,9 +78,10 @@ export interface Trace {
 
 /**
  * Runs `model` on `x` ([n, h, w, c]) in inference mode and keeps every layer's output. A model with several
- * inputs gets `x` on each (as training feeds them); `prediction` is its first output.
+ * inputs gets `x` on each (as training feeds them); `prediction` is its `output`-th output (default the first).
  */
-export function traceModel(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor): Trace {
+export function traceModel(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor, output = 0): Trace {
+  const chosen = outputOf(model, output);
   const values = new Map<number, tfjs.Tensor>();
   for (const input of model.inputs) values.set(input.id, tf.keep(x.clone()));
   const byName = new Map<string, number>();
@@ -82,7 +90,7 @@ export function traceModel(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor): Tra
     values.set(step.outputs[0].id, tf.keep(out));
     byName.set(step.layer.name, step.outputs[0].id);
   }
-  const prediction = valueOf(values, model.outputs[0]);
+  const prediction = valueOf(values, chosen);
   return {
     values,
     prediction,
@@ -105,15 +113,15 @@ function valueOf(values: Map<number, tfjs.Tensor>, s: Sym): tfjs.Tensor {
 }
 
 /**
- * The class scores (pre-softmax, see `callLayer`) as a function of layer `name`'s output: only the layers that
- * depend on it are re-run, every other tensor is read from `trace`. Used under `tf.grad` and by the
- * finite-difference check.
+ * The class scores of output `output` (pre-softmax, see `callLayer`) as a function of layer `name`'s output:
+ * only the layers that depend on it are re-run, every other tensor is read from `trace`. Used under `tf.grad`
+ * and by the finite-difference check.
  */
-export function scoresFrom(tf: Tf, model: tfjs.LayersModel, trace: Trace, name: string): (a: tfjs.Tensor) => tfjs.Tensor {
+export function scoresFrom(tf: Tf, model: tfjs.LayersModel, trace: Trace, name: string, output = 0): (a: tfjs.Tensor) => tfjs.Tensor {
   const steps = stepsOf(model);
   const start = steps.findIndex((s) => s.layer.name === name);
   if (start < 0) throw new DesignError('invalid-graph', `no layer named ${name} in the model`);
-  const outLayer = outputLayerOf(model);
+  const outLayer = outputLayerOf(model, output);
   const cutId = steps[start].outputs[0].id;
   // The layers downstream of the cut, found once: a step is re-run when one of its inputs depends on the cut.
   const dependent = new Set<number>([cutId]);
@@ -124,8 +132,8 @@ export function scoresFrom(tf: Tf, model: tfjs.LayersModel, trace: Trace, name: 
       dependent.add(step.outputs[0].id);
     }
   }
-  const finalId = model.outputs[0].id;
-  if (!dependent.has(finalId)) throw new DesignError('invalid-graph', `the model's output does not depend on ${name}`);
+  const finalId = outputOf(model, output).id;
+  if (!dependent.has(finalId)) throw new DesignError('invalid-graph', model.outputs.length > 1 ? `output ${output} (${outLayer.name}) does not depend on ${name}` : `the model's output does not depend on ${name}`, 'node');
   return (a) => {
     const local = new Map<number, tfjs.Tensor>([[cutId, a]]);
     const read = (s: Sym) => local.get(s.id) ?? valueOf(trace.values, s);

@@ -33,6 +33,22 @@ export function gapDesign(): DesignDocument {
   return b.build();
 }
 
+/**
+ * Two outputs: Input 8×8×2 → conv_a 3×3 (4, relu) → conv_b 3×3 stride 2 (5, relu) → Flatten → Dense 3 softmax
+ * (`main`), and conv_a → GlobalAvgPool → Dense 3 softmax (`aux`), so a map at conv_a has one meaning per output.
+ */
+export function twoHeadDesign(): DesignDocument {
+  const b = new DesignBuilder('two-head');
+  const x = b.input([8, 8, 2]);
+  const a = b.add('Conv2D', { filters: 4, kernelSize: [3, 3], padding: 'same', activation: 'relu' }, x, 'conv_a');
+  const c = b.add('Conv2D', { filters: 5, kernelSize: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' }, a, 'conv_b');
+  const f = b.add('Flatten', {}, c, 'flatten');
+  b.output(b.add('Dense', { units: 3, activation: 'softmax' }, f, 'main_head'), {}, 'main');
+  const g = b.add('GlobalAvgPool2D', {}, a, 'gap');
+  b.output(b.add('Dense', { units: 3, activation: 'softmax' }, g, 'aux_head'), {}, 'aux');
+  return b.build();
+}
+
 /** Compiles a design and gives every weight seeded random values (BatchNorm statistics included). */
 export function randomModel(tf: Tf, doc: DesignDocument, seed = 1): tfjs.LayersModel {
   const model = compileModel(doc, tf, { compile: false });
