@@ -37,6 +37,8 @@ export const inspectContract = {
       sample: z.number().int().min(0).default(0),
       /** CAM: the class to explain; default the predicted one. */
       classIndex: z.number().int().min(0).optional(),
+      /** CAM: which model output the class is of, for designs with several; default 0 (the first). */
+      output: z.number().int().min(0).max(63).optional(),
       /** Features: how many channels. */
       topN: z.number().int().min(1).max(64).default(12),
     }).strict(),
@@ -49,6 +51,8 @@ export const inspectContract = {
       layers: z.array(inspectLayerSchema),
       layer: inspectLayerSchema,
       classNames: z.array(z.string()).nullable(),
+      /** The model's outputs by layer name, in order (several for multi-output designs). */
+      outputs: z.array(z.string()),
       sample: z.object({ index: z.number().int(), label: z.number().int().nullable(), image: sampleImageSchema, count: z.number().int() }).nullable(),
       kernels: z.object({ shape: z.array(z.number().int()), shown: z.number().int(), image: pngDataUrl }).nullable(),
       features: z.object({
@@ -59,6 +63,8 @@ export const inspectContract = {
       }).nullable(),
       cam: z.object({
         method: z.enum(['grad-cam', 'cam']),
+        /** The output the map explains. */
+        output: z.number().int(),
         predicted: z.number().int(),
         classIndex: z.number().int(),
         probabilities: z.array(z.number()),

@@ -44,6 +44,8 @@ describe('inspect service (worker process)', () => {
     expect(cam.sample?.index).toBe(3);
     expect(cam.cam?.probabilities).toHaveLength(10);
     expect(cam.modelSource).toBe('model');
+    expect(cam.outputs).toHaveLength(1);
+    expect(cam.cam?.output).toBe(0);
     const kernels = await ask({ runId: 'run-1', view: 'kernels' });
     expect(kernels.kernels?.shape).toEqual([3, 3, 1, 4]);
     const features = await ask({ runId: 'run-1', view: 'features', topN: 2 });
@@ -54,6 +56,7 @@ describe('inspect service (worker process)', () => {
   it('refuses an unknown node or run with a message, and keeps working', async () => {
     await expect(ask({ runId: 'run-1', view: 'kernels', node: 'logits' })).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/not a convolution/) });
     await expect(ask({ runId: 'run-404', view: 'cam' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(ask({ runId: 'run-1', view: 'cam', output: 1 })).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/output 1 is out of range: the model has 1 output/) });
     expect((await ask({ runId: 'run-1', view: 'kernels' })).kernels).not.toBeNull();
   }, 120_000);
 

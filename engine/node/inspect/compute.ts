@@ -67,6 +67,7 @@ export async function computeInspect(tf: Tf, cache: InspectCache, dir: string, r
     layers: run.layers,
     layer,
     classNames: run.classNames,
+    outputs: run.model.outputs.map((o) => o.sourceLayer.name),
     sample,
     kernels: null,
     features: null,
@@ -92,8 +93,8 @@ export async function computeInspect(tf: Tf, cache: InspectCache, dir: string, r
       }),
     };
   } else {
-    const c = await inspectCam(tf, run, layer.layerName, pinned!, req.classIndex);
-    out.cam = { method: c.cam.method, predicted: c.cam.predicted, classIndex: c.cam.classIndex, probabilities: c.cam.probabilities, overlay: dataUrl(c.image), coarse: { height: c.cam.coarse.height, width: c.cam.coarse.width }, peak: Math.max(0, ...c.cam.coarse.values) };
+    const c = await inspectCam(tf, run, layer.layerName, pinned!, req.classIndex, req.output);
+    out.cam = { method: c.cam.method, output: c.cam.output, predicted: c.cam.predicted, classIndex: c.cam.classIndex, probabilities: c.cam.probabilities, overlay: dataUrl(c.image), coarse: { height: c.cam.coarse.height, width: c.cam.coarse.width }, peak: Math.max(0, ...c.cam.coarse.values) };
   }
   out.seconds = (performance.now() - t0) / 1000;
   return out;

@@ -65,12 +65,12 @@ export function inspectFeatures(tf: Tf, run: InspectRun, node: string | undefine
 }
 
 /** A class activation map for one sample: JSON `{node, predicted, class, probabilities, heatmap}` and the overlay. */
-export async function inspectCam(tf: Tf, run: InspectRun, node: string | undefined, sample: InspectSample, classIndex?: number): Promise<{ layer: InspectLayer; cam: CamResult; json: Record<string, unknown>; image: RgbaImage }> {
+export async function inspectCam(tf: Tf, run: InspectRun, node: string | undefined, sample: InspectSample, classIndex?: number, output?: number): Promise<{ layer: InspectLayer; cam: CamResult; json: Record<string, unknown>; image: RgbaImage }> {
   const layer = resolveLayer(run.layers, node, 'cam');
   const x = sampleTensor(tf, [sample]);
   let cam: CamResult;
   try {
-    [cam] = await classActivationMaps(tf, run.model, x, layer.layerName, { classes: [classIndex] });
+    [cam] = await classActivationMaps(tf, run.model, x, layer.layerName, { classes: [classIndex], ...(output !== undefined ? { output } : {}) });
   } finally {
     x.dispose();
   }
@@ -82,6 +82,7 @@ export async function inspectCam(tf: Tf, run: InspectRun, node: string | undefin
     json: {
       ...nodeLabel(layer),
       method: cam.method,
+      ...(run.model.outputs.length > 1 ? { output: cam.output } : {}),
       sample: sample.source,
       label: sample.label,
       predicted: cam.predicted,
@@ -95,11 +96,11 @@ export async function inspectCam(tf: Tf, run: InspectRun, node: string | undefin
 }
 
 /** Runs one view by name (the CLI's `--what`); `sample` is an index or a file, default the first test sample. */
-export async function inspectRun(tf: Tf, run: InspectRun, what: InspectWhat, options: { node?: string; sample?: string | number; classIndex?: number; topN?: number }): Promise<{ json: Record<string, unknown>; image: RgbaImage }> {
+export async function inspectRun(tf: Tf, run: InspectRun, what: InspectWhat, options: { node?: string; sample?: string | number; classIndex?: number; output?: number; topN?: number }): Promise<{ json: Record<string, unknown>; image: RgbaImage }> {
   if (what === 'kernels') return inspectKernels(run, options.node);
   // Resolve the layer before loading a dataset, so a wrong --node fails fast.
   resolveLayer(run.layers, options.node, what);
   const sample = loadSample(run, options.sample);
   if (what === 'features') return inspectFeatures(tf, run, options.node, sample, options.topN);
-  return inspectCam(tf, run, options.node, sample, options.classIndex);
+  return inspectCam(tf, run, options.node, sample, options.classIndex, options.output);
 }

@@ -17,6 +17,8 @@ export interface InspectQuery {
   sample: number;
   /** CAM class; null = the predicted one. */
   classIndex: number | null;
+  /** CAM: which model output (designs with several); null = the first. */
+  output: number | null;
 }
 
 /** Inspect state and actions. */
@@ -37,7 +39,7 @@ export interface InspectSlice {
 export const createInspectSlice: StateCreator<EditorState, [], [], InspectSlice> = (set, get) => ({
   inspectOpen: false,
   inspectTab: 'field',
-  inspectQuery: { runId: null, layer: null, sample: 0, classIndex: null },
+  inspectQuery: { runId: null, layer: null, sample: 0, classIndex: null, output: null },
   inspectResult: null,
   inspectBusy: false,
   inspectError: null,
@@ -50,7 +52,7 @@ export const createInspectSlice: StateCreator<EditorState, [], [], InspectSlice>
   setInspectQuery(patch) {
     const q = get().inspectQuery;
     const newRun = patch.runId !== undefined && patch.runId !== q.runId;
-    set({ inspectQuery: { ...q, ...(newRun ? { layer: null, classIndex: null } : {}), ...patch } });
+    set({ inspectQuery: { ...q, ...(newRun ? { layer: null, classIndex: null, output: null } : {}), ...patch } });
   },
   setInspectAnswer({ result, busy, error }) {
     set({

@@ -43,6 +43,7 @@ export async function refreshInspect(view: InspectView): Promise<void> {
       ...(q.layer ? { node: q.layer } : {}),
       sample: q.sample,
       ...(q.classIndex !== null && view === 'cam' ? { classIndex: q.classIndex } : {}),
+      ...(q.output !== null && view === 'cam' ? { output: q.output } : {}),
       topN: 12,
     });
     if (mine === latest) useEditor.getState().setInspectAnswer({ result, busy: false });

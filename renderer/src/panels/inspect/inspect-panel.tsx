@@ -40,7 +40,7 @@ function RunTab({ view }: { view: 'kernels' | 'features' | 'cam' }) {
   const epochKey = q.runId === liveRunId ? `${liveEpochs}:${finished ? 'done' : 'running'}` : '';
   useEffect(() => {
     void refreshInspect(view);
-  }, [view, q.runId, q.layer, q.sample, q.classIndex, epochKey]);
+  }, [view, q.runId, q.layer, q.sample, q.classIndex, q.output, epochKey]);
   const fresh = result && result.runId === q.runId;
   return (
     <>

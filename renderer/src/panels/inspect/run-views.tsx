@@ -56,6 +56,19 @@ export function RunPickers({ view }: { view: 'kernels' | 'features' | 'cam' }) {
           </span>
         </label>
       )}
+      {view === 'cam' && result?.cam && result.outputs.length > 1 && (
+        <label>
+          {t('inspect.run.explainOutput')}
+          {/* Another output has its own classes: the chosen class is forgotten with it. */}
+          <select value={q.output ?? 0} onChange={(e) => setQuery({ output: Number(e.target.value), classIndex: null })} data-testid="inspect-output">
+            {result.outputs.map((name, k) => (
+              <option key={k} value={k}>
+                {k + 1}: {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {view === 'cam' && result?.cam && (
         <label>
           {t('inspect.run.explainClass')}
