@@ -8,6 +8,7 @@ import { parseDocument, type DesignDocument } from '../../engine';
 import { appInfo } from '../../files/file-actions';
 import { getHostClient } from '../../host';
 import { useEditor } from '../../store';
+import { t } from '../../i18n';
 import { askText } from '../../ui/prompt';
 import { create } from 'zustand';
 
@@ -22,7 +23,7 @@ async function pickPath(kind: 'open' | 'save', title: string, hint: string, sugg
     const res = await getHostClient().call(kind === 'open' ? 'showOpenDialog' : 'showSaveDialog', suggested ? { defaultPath: suggested } : {});
     if (res.supported) return res.path;
   }
-  return askText(title, { hint: `${hint} Relative paths resolve in ${app.documentsDir}.`, initial: suggested, confirm: kind === 'open' ? 'Import' : 'Save' });
+  return askText(title, { hint: t('modelIo.pathHint', { hint, dir: app.documentsDir }), initial: suggested, confirm: kind === 'open' ? t('modelIo.import') : t('files.save') });
 }
 
 /** A file-name stem from the design name (`VGG-16` -> `vgg-16`). */
@@ -33,13 +34,13 @@ export function fileStem(doc: Pick<DesignDocument, 'name'>): string {
 /** Saves one generated file (the code panel's current tab). */
 export async function saveCodeAs(fileName: string, text: string): Promise<boolean> {
   try {
-    const path = await pickPath('save', `Save ${fileName} as`, 'A path for the generated file.', fileName);
+    const path = await pickPath('save', t('modelIo.saveAs', { file: fileName }), t('modelIo.saveHint'), fileName);
     if (!path) return false;
     const res = await getHostClient().call('codeFileWrite', { path, text });
-    useEditor.getState().showToast('success', `Saved ${res.path}`);
+    useEditor.getState().showToast('success', t('files.saved', { path: res.path }));
     return true;
   } catch (err) {
-    fail('Could not save the code', err);
+    fail(t('modelIo.saveFailed'), err);
     return false;
   }
 }
@@ -82,8 +83,8 @@ export async function runExport(): Promise<boolean> {
       ...(runDir.trim() ? { runDir: runDir.trim() } : {}),
     });
     useExportDialog.setState({ open: false, busy: false });
-    const weights = res.trainedFrom ? ` with the trained weights of ${res.trainedFrom}` : '';
-    useEditor.getState().showToast('success', `Exported ${res.files.join(', ')}${weights}`);
+    const files = res.files.join(', ');
+    useEditor.getState().showToast('success', res.trainedFrom ? t('modelIo.exportedTrained', { files, run: res.trainedFrom }) : t('modelIo.exported', { files }));
     return true;
   } catch (err) {
     useExportDialog.setState({ busy: false, error: (err as Error).message });
@@ -94,15 +95,15 @@ export async function runExport(): Promise<boolean> {
 /** Asks for a model file and opens it as a new design; the open design stays when the file cannot be read. */
 export async function importModelFile(path?: string): Promise<boolean> {
   try {
-    const target = path ?? (await pickPath('open', 'Import model', `A ${IMPORT_FORMATS.map((f) => f.label).join(' or ')} file.`));
+    const target = path ?? (await pickPath('open', t('modelIo.importTitle'), t('modelIo.importHint', { formats: IMPORT_FORMATS.map((f) => f.label).join(t('modelIo.or')) })));
     if (!target) return false;
     const res = await getHostClient().call('modelImport', { path: target });
     const doc = parseDocument(res.document);
     useEditor.getState().loadDocument(doc, null, false);
-    useEditor.getState().showToast('success', `Imported ${res.layers} layers from ${res.path}`);
+    useEditor.getState().showToast('success', t('modelIo.imported', { count: res.layers, path: res.path }));
     return true;
   } catch (err) {
-    fail('Could not import the model', err);
+    fail(t('modelIo.importFailed'), err);
     return false;
   }
 }
