@@ -333,8 +333,11 @@ function filterGradViaPatches(
   const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];
   const { top, bottom, left, right } = info.padInfo;
   const patches = convExplicit(b, x, patchFilter(b, kh, kw, ci), [sh, sw], [dh, dw], [[top, bottom], [left, right]]);
-  const dy2 = reshape(b, dy, [rows, co]);
-  const dyT = transpose(b, dy2, [1, 0]);
+  // dyᵀ as [N, OH·OW, Co] → [Co, N, OH·OW]: the same layout as the 2-D [P, Co] → [Co, P], but the shipped
+  // kernel's 3-D path is several times faster on these shapes (alone: 2.5 against 9.6–15.6 ms for the
+  // reference CNN's first layer; the whole filter gradient 21–26 → 17 ms there at load 9).
+  const dy2 = reshape(b, dy, [dy.shape[0], dy.shape[1] * dy.shape[2], co]);
+  const dyT = transpose(b, dy2, [2, 0, 1]);
   const a4 = reshape(b, dyT, [1, 1, co, rows]);
   const w4 = reshape(b, patches, [1, 1, rows, taps]);
   const gT = run('Conv2D', b, { x: a4, filter: w4 }, {
