@@ -266,6 +266,8 @@ describeE2E('composites edited in place', () => {
     await ed.select('inner_relu');
     await expect.poll(() => code.highlightedText()).toContain('a_inner_relu = tf.layers.activation');
     expect(await code.highlightedText()).not.toContain('conv2d');
+    // Its receptive field is the scope's, counted from the block's input, and labelled so.
+    await expect(page.getByTestId('inspector').innerText()).resolves.toMatch(/Receptive field \(from the block's input\)\s*3 px/);
     await screenshot('block-code-highlight');
     // A click on a line of the block's layer selects that layer, still inside the block.
     await code.clickLine('a_inner_side = tf.layers');

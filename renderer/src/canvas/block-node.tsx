@@ -40,8 +40,11 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
   const { t } = useTranslation();
   const a = useNodeAnalysis(id);
   const colorBy = useEditor((s) => s.colorBy);
+  // Inside an opened block, fields count from the block's input (the scope's analysis), and the title says so.
+  const inBlock = useEditor((s) => s.scope.length > 0);
   const params = a ? a.params.trainable + a.params.nonTrainable : 0;
   const rf = a?.receptiveField;
+  const rfTitle = rf ? t(rf.lowerBound ? 'node.rfTitleAtLeast' : 'node.rfTitle', { size: formatPair(rf.size), stride: formatPair(rf.stride) }) : '';
   return (
     <div className="ll-node__body">
       <div className="ll-node__shape mono" data-testid="node-shape">{a ? formatShape(a.outputShape) : '…'}</div>
@@ -52,7 +55,7 @@ const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
         {colorBy === 'macs' ? (
           <span className="is-metric">{formatCompact(a?.macs ?? 0)} <em>MACs</em></span>
         ) : (
-          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? t(rf.lowerBound ? 'node.rfTitleAtLeast' : 'node.rfTitle', { size: formatPair(rf.size), stride: formatPair(rf.stride) }) : t('node.noRf')}>
+          <span className={colorBy === 'rf' ? 'is-metric' : ''} title={rf ? (inBlock ? t('node.rfInBlock', { title: rfTitle }) : rfTitle) : t('node.noRf')}>
             <em>{t('node.rf')}</em> {rf ? `${rf.lowerBound ? '≥' : ''}${formatPair(rf.size)}` : '–'}
             {rf && Math.max(...rf.stride) > 1 ? <em> /{formatPair(rf.stride)}</em> : null}
           </span>

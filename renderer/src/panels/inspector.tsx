@@ -137,7 +137,7 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
         {a && a.params.nonTrainable > 0 && <Stat label={t('inspector.nonTrainable')} value={formatInt(a.params.nonTrainable)} />}
         <Stat label={t('inspector.macs')} value={a ? formatInt(a.macs) : '—'} />
         <Stat label={t('inspector.activations')} value={a ? formatBytes(a.memory.activationBytes) : '—'} />
-        <Stat label={t('inspector.receptiveField')} value={rf ? t(rf.lowerBound ? 'inspector.rfAtLeast' : 'inspector.rf', { size: formatPair(rf.size) }) : '—'} />
+        <Stat label={t(inScope || inner ? 'inspector.receptiveFieldInBlock' : 'inspector.receptiveField')} value={rf ? t(rf.lowerBound ? 'inspector.rfAtLeast' : 'inspector.rf', { size: formatPair(rf.size) }) : '—'} />
         {rf && <Stat label={t('inspector.effectiveStride')} value={formatPair(rf.stride)} />}
       </div>
       {diags.length > 0 && (
