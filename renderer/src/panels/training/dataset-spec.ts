@@ -10,13 +10,8 @@ export type DatasetSpec = z.infer<typeof datasetSpecSchema>;
 /** The kinds of dataset the panel offers. */
 export type DatasetKind = DatasetSpec['kind'];
 
-/** What the panel calls each kind. */
-export const DATASET_KINDS: { kind: DatasetKind; label: string; hint: string }[] = [
-  { kind: 'default', label: 'Embedded Fashion-MNIST subset', hint: '10,000 train / 2,000 test images, 28×28 grayscale, 10 classes' },
-  { kind: 'idx', label: 'IDX folder', hint: 'train-images/labels and t10k-images/labels IDX files (MNIST layout, .gz or not)' },
-  { kind: 'cifar', label: 'CIFAR-10 binary folder', hint: 'data_batch_1..5.bin and test_batch.bin' },
-  { kind: 'folder', label: 'Image folder', hint: 'one subfolder per class of .png/.jpg images (optional train/ and test/)' },
-];
+/** The kinds the panel offers, in its order; their names and hints are `dataset.kind.<kind>` / `dataset.kindHint.<kind>` in the language files. */
+export const DATASET_KINDS: { kind: DatasetKind }[] = [{ kind: 'default' }, { kind: 'idx' }, { kind: 'cifar' }, { kind: 'folder' }];
 
 /** Parses the stored text; anything unreadable falls back to the embedded set. */
 export function parseDatasetText(text: string): DatasetSpec {
