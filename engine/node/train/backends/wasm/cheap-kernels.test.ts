@@ -49,3 +49,18 @@ describe('Identity and same-dtype Cast on wasm share the buffer', () => {
     expect(tf.memory().numBytes).toBe(before);
   });
 });
+
+describe('tall-matrix transposes (split as [64, rows/64, cols]) inside the wasm matmul', () => {
+  it.each([
+    { rows: 2048, m: 7, n: 5 },
+    { rows: 4096, m: 3, n: 9 },
+    { rows: 1000, m: 6, n: 4 }, // not a multiple of 64: the shipped 2-D transpose
+  ])('aᵀ·b with a [$rows, $m] matches cpu', async (c) => {
+    const av = values(rng(c.rows + c.m), c.rows * c.m);
+    const bv = values(rng(c.rows + c.n + 1), c.rows * c.n);
+    const run = () => [tf.matMul(tf.tensor2d(av, [c.rows, c.m]), tf.tensor2d(bv, [c.rows, c.n]), true, false)];
+    const [w] = await onBackend('wasm', run);
+    const [cpu] = await onBackend('cpu', run);
+    expect(relErr(w, cpu)).toBeLessThan(1e-5);
+  });
+});
