@@ -12,7 +12,7 @@ import { parseDatasetText } from '../training/dataset-spec';
 import { applySearchEvent, beginSearch, isSearchActive, type SearchView } from './search-view';
 
 function message(err: unknown): string {
-  return err instanceof HostCallError ? err.message : `could not reach the host: ${(err as Error)?.message ?? String(err)}`;
+  return err instanceof HostCallError ? err.message : t('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
 }
 
 const update = (f: (v: SearchView) => SearchView) => useEditor.setState((s) => ({ searchView: f(s.searchView) }));

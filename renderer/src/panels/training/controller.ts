@@ -3,6 +3,7 @@
  * charts) at most once per animation frame; the panel's commands go out as host calls. On start the page asks
  * the host for a live run and replays its events, so a reload re-attaches to a running worker.
  */
+import { t as translateUi } from '../../i18n';
 import { getHostClient, HostCallError } from '../../host';
 import { useEditor } from '../../store';
 import { runFeed } from '../../store/training-slice';
@@ -33,7 +34,7 @@ function schedule(): void {
 }
 
 function message(err: unknown): string {
-  return err instanceof HostCallError ? err.message : `could not reach the host: ${(err as Error)?.message ?? String(err)}`;
+  return err instanceof HostCallError ? err.message : translateUi('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
 }
 
 let started = false;
