@@ -1,7 +1,8 @@
 /**
  * Accessibility: axe-core (node_modules/axe-core) on the editor's main views in both themes, failing on serious or
- * critical violations with each rule id and the elements it names; and a keyboard-only walk that reaches the top
- * bar, the palette, the canvas and the inspector with a visible focus indicator on every stop.
+ * critical violations with each rule id and the elements it names (dialogs included: Export, a file-name prompt);
+ * and a keyboard-only walk that reaches the top bar, the palette, the canvas and the inspector with a visible focus
+ * indicator on every stop.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -64,6 +65,8 @@ describeE2E('accessibility', () => {
       ['summary tab', async () => page.getByTestId('tab-summary').click(), async () => page.getByTestId('tab-inspector').click()],
       ['file menu', async () => page.getByTestId('file-menu').click(), async () => page.keyboard.press('Escape')],
       ['inspect panel', async () => page.getByTestId('toggle-inspect').click(), async () => page.getByTestId('toggle-inspect').click()],
+      ['export dialog', async () => { await page.getByTestId('file-menu').click(); await page.getByTestId('menu-export').click(); }, async () => page.keyboard.press('Escape')],
+      ['save-as prompt', async () => { await page.getByTestId('file-menu').click(); await page.getByTestId('menu-save-as').click(); }, async () => page.getByTestId('prompt-input').press('Escape')],
       ['quick add', async () => { await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } }); await page.keyboard.press('/'); }, async () => page.keyboard.press('Escape')],
     ];
     const problems: string[] = [];

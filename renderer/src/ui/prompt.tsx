@@ -1,5 +1,5 @@
 /** A small in-app text prompt (browser mode has no native file dialogs): `askText(...)` resolves to the text or null. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { create } from 'zustand';
 import { t } from '../i18n';
@@ -36,6 +36,9 @@ function PromptForm({ request }: { request: PromptRequest }) {
   const { t } = useTranslation();
   const [value, setValue] = useState(request.initial);
   const input = useRef<HTMLInputElement>(null);
+  // The heading names the dialog and its one field; the hint describes the field (screen readers read both).
+  const titleId = useId();
+  const hintId = useId();
   useEffect(() => {
     input.current?.select();
   }, []);
@@ -48,15 +51,15 @@ function PromptForm({ request }: { request: PromptRequest }) {
       <form
         className="ll-dialog"
         role="dialog"
-        aria-label={request.title}
+        aria-labelledby={titleId}
         onSubmit={(e) => {
           e.preventDefault();
           if (value.trim()) close(value.trim());
         }}
       >
-        <h2>{request.title}</h2>
-        {request.hint && <p className="ll-dialog__hint">{request.hint}</p>}
-        <input ref={input} className="ll-input mono" value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && close(null)} data-testid="prompt-input" />
+        <h2 id={titleId}>{request.title}</h2>
+        {request.hint && <p className="ll-dialog__hint" id={hintId}>{request.hint}</p>}
+        <input ref={input} className="ll-input mono" aria-labelledby={titleId} aria-describedby={request.hint ? hintId : undefined} value={value} onChange={(e) => setValue(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && close(null)} data-testid="prompt-input" />
         <div className="ll-dialog__actions">
           <button type="button" className="ll-button" onClick={() => close(null)}>
             {t('common.cancel')}
