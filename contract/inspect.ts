@@ -51,7 +51,7 @@ export const inspectContract = {
       layers: z.array(inspectLayerSchema),
       layer: inspectLayerSchema,
       classNames: z.array(z.string()).nullable(),
-      /** The model's outputs by layer name, in order (several for multi-output designs). */
+      /** The model's outputs in order, by Output block name (layer name without the design); several for multi-output designs. */
       outputs: z.array(z.string()),
       sample: z.object({ index: z.number().int(), label: z.number().int().nullable(), image: sampleImageSchema, count: z.number().int() }).nullable(),
       kernels: z.object({ shape: z.array(z.number().int()), shown: z.number().int(), image: pngDataUrl }).nullable(),

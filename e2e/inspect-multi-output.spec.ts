@@ -27,7 +27,7 @@ describeE2E('inspect panel with several outputs', () => {
     const cam = page.getByTestId('inspect-cam');
     await expect.poll(() => cam.innerText(), { timeout: 60_000 }).toMatch(/Grad-CAM at conv \(13×13\)/);
     const output = page.getByTestId('inspect-output');
-    expect(await output.locator('option').allInnerTexts()).toEqual(['1: logits', '2: aux_logits']);
+    expect(await output.locator('option').allInnerTexts()).toEqual(['1: output', '2: aux_output']);
     const first = { map: await cam.locator('img').getAttribute('src'), probs: await cam.locator('ol').innerText() };
     await screenshot('cam-output-1');
 

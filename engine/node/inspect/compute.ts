@@ -4,7 +4,7 @@
  * process (`worker.ts`); keeps the last loaded run and dataset so moving between nodes and samples is quick.
  */
 import { statSync } from 'node:fs';
-import type { Tf } from '../../compile/compile';
+import { modelOutputs, type Tf } from '../../compile/compile';
 import type { InspectComputeRequest, InspectComputeResponse } from '../../../contract/inspect';
 import type { Dataset } from '../train/data/types';
 import { inspectCam, inspectFeatures, inspectKernels } from './inspect';
@@ -15,6 +15,14 @@ import { resolveLayer } from '../../inspect/layers';
 import { sampleToRgba, type RgbaImage } from '../../inspect/render';
 
 const dataUrl = (img: RgbaImage) => `data:image/png;base64,${encodePng(img).toString('base64')}`;
+
+/** The model's outputs in order: the design's Output block names when the run has its design, else the layers'. */
+function outputNames(run: InspectRun): string[] {
+  const layers = run.model.outputs.map((o) => o.sourceLayer.name);
+  if (!run.design) return layers;
+  const blocks = modelOutputs(run.design.analysis).map((o) => o.name);
+  return blocks.length === layers.length ? blocks : layers;
+}
 
 /** Loaded runs and datasets, kept between requests. */
 export class InspectCache {
@@ -67,7 +75,7 @@ export async function computeInspect(tf: Tf, cache: InspectCache, dir: string, r
     layers: run.layers,
     layer,
     classNames: run.classNames,
-    outputs: run.model.outputs.map((o) => o.sourceLayer.name),
+    outputs: outputNames(run),
     sample,
     kernels: null,
     features: null,
