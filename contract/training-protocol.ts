@@ -148,7 +148,14 @@ export const eventSchema = z.discriminatedUnion('type', [
     recordPath: z.string(),
     seconds: finite,
   }),
-  z.object({ type: z.literal('error'), code: z.enum(ERROR_CODES), message: z.string(), path: z.string().optional() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    path: z.string().optional(),
+    /** The message by code + values (engine/messages.ts `TRAINING_ERROR_CODES`), so the app can show it in its language. */
+    detail: z.object({ code: z.string().min(1).max(100), values: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
+  }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
 ]);
 export type TrainingEvent = z.infer<typeof eventSchema>;

@@ -23,6 +23,8 @@ export class DesignError extends Error {
     message: string,
     readonly path?: string,
     readonly details?: string[],
+    /** The message by code + values, for the app's languages (see engine/messages.ts `TRAINING_ERROR_CODES`). */
+    readonly detail?: { code: string; values: Record<string, string | number> },
   ) {
     super(path ? `${path}: ${message}` : message);
     this.name = 'DesignError';

@@ -67,6 +67,28 @@ export const CONNECT_CODES = [
 ] as const;
 export type ConnectCode = (typeof CONNECT_CODES)[number];
 
+/**
+ * Codes of a training error's detail (the protocol's `error.detail`): the app shows it from
+ * `diagnostics:error.<code>`; `trainingErrorEnglish` writes the English the worker sends as its message.
+ */
+export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable'] as const;
+export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
+export interface TrainingErrorDetail {
+  code: TrainingErrorDetailCode;
+  values: Record<string, string | number>;
+}
+
+/** The English text of a training error detail (the worker's message; the `en` language file must say the same). */
+export function trainingErrorEnglish(d: TrainingErrorDetail): string {
+  const v = d.values;
+  switch (d.code) {
+    case 'dataset-missing':
+      return `dataset folder ${v.dir} does not exist`;
+    case 'backend-unavailable':
+      return `backend '${v.backend}' cannot be used: ${v.reason}`;
+  }
+}
+
 /** One item of a list value (e.g. each input of a merge with its shape), written with the language's item text. */
 export type MessageItem = Record<string, string | number>;
 

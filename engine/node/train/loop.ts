@@ -366,7 +366,7 @@ export function errorEvent(err: unknown): TrainingEventOf<'error'> {
   if (err instanceof TrainingFailure) return { type: 'error', code: err.code, message: err.message };
   if (err instanceof DesignError) {
     const code = err.code === 'data-mismatch' ? 'data-mismatch' : err.code === 'invalid-document' || err.code === 'invalid-json' || err.code === 'unsupported-version' ? 'invalid-document' : 'design-error';
-    return { type: 'error', code, message: err.message, ...(err.path ? { path: err.path } : {}) };
+    return { type: 'error', code, message: err.message, ...(err.path ? { path: err.path } : {}), ...(err.detail ? { detail: err.detail } : {}) };
   }
   return { type: 'error', code: 'internal', message: `internal error: ${(err as Error)?.message ?? String(err)}` };
 }

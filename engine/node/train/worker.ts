@@ -49,7 +49,7 @@ async function start(cmd: StartCommand): Promise<void> {
     });
     send(finished);
   } catch (err) {
-    if (err instanceof BackendUnavailableError) send({ type: 'error', code: 'backend-unavailable', message: err.message, path: 'backend' });
+    if (err instanceof BackendUnavailableError) send({ type: 'error', code: 'backend-unavailable', message: err.message, path: 'backend', detail: { code: 'backend-unavailable', values: { backend: err.backend, reason: err.reason } } });
     else send(errorEvent(err));
   } finally {
     control = null;

@@ -10,7 +10,8 @@ import { parseDocument } from '../../../engine/schema/load';
 import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
-import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, translateDetail } from './messages';
+import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, trainingErrorText, translateDetail } from './messages';
+import { TRAINING_ERROR_CODES, trainingErrorEnglish, type TrainingErrorDetail } from '../../../engine/messages';
 import { designStory } from '../../../engine/inspect/why';
 import { requireTemplate } from '../../../templates';
 
@@ -197,5 +198,25 @@ describe('engine messages in the interface languages', () => {
       for (const quoted of verdict.reason.match(/'[A-Za-z0-9_]+'/g) ?? []) expect(zh, verdict.reason).toContain(quoted.slice(1, -1));
     }
     expect([...seen].sort()).toEqual([...CONNECT_CODES].sort());
+  });
+
+  it('training error details: for each code the English from code + values is the worker\'s English; the Chinese keeps the values', async () => {
+    const samples: Record<(typeof TRAINING_ERROR_CODES)[number], TrainingErrorDetail['values']> = {
+      'dataset-missing': { dir: '/data/fashion_mnist' },
+      'backend-unavailable': { backend: 'webgpu', reason: 'no adapter was found' },
+    };
+    for (const code of TRAINING_ERROR_CODES) {
+      const detail = { code, values: samples[code] };
+      const english = trainingErrorEnglish(detail);
+      expect(trainingErrorText({ message: 'fallback', detail })).toBe(english);
+      await i18n.changeLanguage('zh-CN');
+      const zh = trainingErrorText({ message: 'fallback', detail });
+      await i18n.changeLanguage('en');
+      expect(zh, code).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh).not.toMatch(/\{\{|\}\}/);
+      for (const v of Object.values(samples[code])) expect(zh).toContain(String(v));
+    }
+    expect(trainingErrorText({ message: 'the English', detail: { code: 'not-a-code', values: {} } })).toBe('the English');
+    expect(trainingErrorText({ message: 'the English' })).toBe('the English');
   });
 });

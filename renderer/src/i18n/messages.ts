@@ -83,3 +83,12 @@ export function connectRefusalText(verdict: { reason: string; code?: string; val
   const key = `diagnostics:connect.${verdict.code}`;
   return verdict.code && known(key, verdict.values ?? {}) ? t(key, verdict.values) : verdict.reason;
 }
+
+/**
+ * A training error's detail in the current language: from `diagnostics:error.<code>` with its values when the event
+ * carries a detail the language files know; otherwise the worker's English message.
+ */
+export function trainingErrorText(e: { message: string; detail?: { code: string; values?: Record<string, string | number> } }, t: Translate = current): string {
+  const key = `diagnostics:error.${e.detail?.code}`;
+  return e.detail && known(key, e.detail.values ?? {}) ? t(key, e.detail.values) : e.message;
+}

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DesignError } from '../../../errors';
+import { datasetMissing } from './missing';
 import type { Dataset, ImageSet } from './types';
 
 const SIDE = 32;
@@ -41,7 +42,7 @@ export function parseCifarBatches(buffers: Uint8Array[], fileName = 'CIFAR batch
 
 /** Loads the CIFAR-10 binary version from `dir` (the folder holding `data_batch_*.bin` and `test_batch.bin`). */
 export function loadCifarDataset(dir: string): Dataset {
-  if (!existsSync(dir)) throw new DesignError('data-mismatch', `dataset folder ${dir} does not exist`, 'dataset');
+  if (!existsSync(dir)) throw datasetMissing(dir);
   const names = readdirSync(dir);
   const trainFiles = names.filter((n) => /^data_batch_\d+\.bin$/.test(n)).sort();
   if (trainFiles.length === 0 || !names.includes('test_batch.bin')) {

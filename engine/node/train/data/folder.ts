@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DesignError } from '../../../errors';
+import { datasetMissing } from './missing';
 import { assertImageWithinBudget, maxImagePixels } from '../../limits';
 import { mulberry32, shuffleInPlace } from './random';
 import type { Dataset, ImageSet } from './types';
@@ -102,7 +103,7 @@ export interface FolderOptions {
 
 /** Loads a folder of class subfolders (see the module comment). */
 export function loadFolderDataset(dir: string, options: FolderOptions = {}): Dataset {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DesignError('data-mismatch', `dataset folder ${dir} does not exist`, 'dataset');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw datasetMissing(dir);
   const split = existsSync(join(dir, 'train')) && existsSync(join(dir, 'test'));
   const trainDir = split ? join(dir, 'train') : dir;
   const classes = listClasses(trainDir);

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DesignError } from '../../../errors';
+import { datasetMissing } from './missing';
 import type { Dataset, ImageSet } from './types';
 
 /** A decoded IDX tensor of unsigned bytes. */
@@ -83,7 +84,7 @@ export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', '
 
 /** Loads `train-*` and `t10k-*` IDX files from `dir`; class count = largest label + 1. */
 export function loadIdxDataset(dir: string, name = `idx:${dir}`): Dataset {
-  if (!existsSync(dir)) throw new DesignError('data-mismatch', `dataset folder ${dir} does not exist`, 'dataset');
+  if (!existsSync(dir)) throw datasetMissing(dir);
   const train = loadSplit(dir, 'train');
   const test = loadSplit(dir, 't10k');
   if (train.shape.join() !== test.shape.join()) {
