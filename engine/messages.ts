@@ -71,7 +71,7 @@ export type ConnectCode = (typeof CONNECT_CODES)[number];
  * Codes of a training error's detail (the protocol's `error.detail`): the app shows it from
  * `diagnostics:error.<code>`; `trainingErrorEnglish` writes the English the worker sends as its message.
  */
-export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable'] as const;
+export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named'] as const;
 export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
 export interface TrainingErrorDetail {
   code: TrainingErrorDetailCode;
@@ -86,6 +86,12 @@ export function trainingErrorEnglish(d: TrainingErrorDetail): string {
       return `dataset folder ${v.dir} does not exist`;
     case 'backend-unavailable':
       return `backend '${v.backend}' cannot be used: ${v.reason}`;
+    case 'input-shape':
+      return `the design's input is ${v.want} but ${v.dataset} has ${v.shape} images: set Input to ${v.shape}`;
+    case 'output-classes':
+      return `the design outputs ${v.units} values but ${v.dataset} has ${v.classes} classes: set the last Dense to ${v.classes} units`;
+    case 'output-classes-named':
+      return `the output '${v.output}' has ${v.units} values but ${v.dataset} has ${v.classes} classes: set the Dense before it to ${v.classes} units`;
   }
 }
 

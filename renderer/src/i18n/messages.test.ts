@@ -204,6 +204,9 @@ describe('engine messages in the interface languages', () => {
     const samples: Record<(typeof TRAINING_ERROR_CODES)[number], TrainingErrorDetail['values']> = {
       'dataset-missing': { dir: '/data/fashion_mnist' },
       'backend-unavailable': { backend: 'webgpu', reason: 'no adapter was found' },
+      'input-shape': { want: '32×32×3', dataset: 'fashion-mnist', shape: '28×28×1' },
+      'output-classes': { units: 5, dataset: 'fashion-mnist', classes: 10 },
+      'output-classes-named': { output: 'aux_output', units: 5, dataset: 'fashion-mnist', classes: 10 },
     };
     for (const code of TRAINING_ERROR_CODES) {
       const detail = { code, values: samples[code] };

@@ -4,6 +4,7 @@
  * and the check that a design fits the data.
  */
 import { DesignError } from '../../../errors';
+import { trainingErrorEnglish, type TrainingErrorDetail } from '../../../messages';
 import { loadCifarDataset } from './cifar';
 import { loadFolderDataset } from './folder';
 import { loadIdxDataset } from './idx';
@@ -55,19 +56,17 @@ export function checkDesignFits(design: DesignFitInfo, data: Dataset): void {
   for (const input of design.inputs) {
     const want = input.shape;
     if (want.length !== 3 || want.some((d, i) => d !== null && d !== shape[i])) {
-      throw new DesignError(
-        'data-mismatch',
-        `the design's input is ${want.map((d) => d ?? '?').join('×')} but ${data.name} has ${shape.join('×')} images: set Input to ${shape.join('×')}`,
-        input.path,
-      );
+      const detail: TrainingErrorDetail = { code: 'input-shape', values: { want: want.map((d) => d ?? '?').join('×'), dataset: data.name, shape: shape.join('×') } };
+      throw new DesignError('data-mismatch', trainingErrorEnglish(detail), input.path, undefined, detail);
     }
   }
   const classes = data.classNames.length;
   const several = design.outputs.length > 1;
   for (const out of design.outputs) {
     if (out.units === classes) continue;
-    const what = several ? `the output '${out.name ?? '?'}' has ${out.units ?? '?'} values` : `the design outputs ${out.units ?? '?'} values`;
-    throw new DesignError('data-mismatch', `${what} but ${data.name} has ${classes} classes: set the ${several ? 'Dense before it' : 'last Dense'} to ${classes} units`, out.path);
+    const values = { units: out.units ?? '?', dataset: data.name, classes };
+    const detail: TrainingErrorDetail = several ? { code: 'output-classes-named', values: { ...values, output: out.name ?? '?' } } : { code: 'output-classes', values };
+    throw new DesignError('data-mismatch', trainingErrorEnglish(detail), out.path, undefined, detail);
   }
 }
 
