@@ -340,11 +340,10 @@ export async function runTraining(o: RunOptions): Promise<TrainingEventOf<'finis
     if (resolveConfig(o.document.training, o.overrides ?? {}).distillation) {
       throw new DesignError('invalid-params', 'knowledge distillation (a teacher) trains on the tfjs backends; choose a backend other than torch', 'teacher');
     }
-    const ends = o.document.nodes.filter((n) => n.type === 'Input' || n.type === 'Output');
-    const inputs = ends.filter((n) => n.type === 'Input').length;
-    if (inputs !== 1 || ends.length - inputs !== 1) {
-      throw new DesignError('invalid-params', `the torch backend trains designs with one Input and one Output block (its trainer reads one loss); this design has ${inputs} inputs and ${ends.length - inputs} outputs: choose a tfjs backend (auto, cpu, wasm, tensorflow)`, 'backend');
-    }
+    // Several inputs / outputs train there as here (heads.ts); what one image and one label cannot feed is refused
+    // before Python starts.
+    const analysis = analyzeDesign(o.document);
+    if (analysis.valid) checkHeadsTrainable(o.document, analysis);
     return (await import('./torch/run')).runTorchTraining(o);
   }
   return new TrainingRun(o).run();

@@ -115,8 +115,9 @@ describe('training with several outputs and inputs', () => {
     expect(err.path).toMatch(path);
   });
 
-  it('the torch backend refuses several outputs with the reason, before starting Python', async () => {
-    const err = await refusal(twoHeadCnn(), { name: 'torch', reason: 'test', skipped: [] });
-    expect(err.message).toMatch(/torch backend trains designs with one Input and one Output.*1 inputs and 2 outputs: choose a tfjs backend/);
+  it('the torch backend refuses inputs of different shapes with the reason, before starting Python', async () => {
+    const err = await refusal(twoHeadCnn({ twoInputs: [28, 28, 2] }), { name: 'torch', reason: 'test', skipped: [] });
+    expect(err.code).toBe('data-mismatch');
+    expect(err.message).toMatch(/inputs of different shapes \('input' 28×28×1, 'input_b' 28×28×2\).*one image per example/);
   });
 });

@@ -31,6 +31,8 @@ export interface TrainerSpec {
   device: 'cuda' | 'mps' | 'cpu';
   threads?: number;
   loss: string;
+  /** The outputs in forward()'s order: the Output block's name, loss and weight in the total loss. */
+  heads: Array<{ name: string; loss: string; weight: number }>;
   layers: LayerWeights[];
   initialWeights: string;
   optimizerState: string | null;

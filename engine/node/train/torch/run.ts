@@ -22,6 +22,7 @@ import { checkDesignFits, splitValidation } from '../data/dataset';
 import { headOf } from '../data/types';
 import { afterEpoch, INITIAL_STATE } from '../epoch-policy';
 import { DesignError } from '../../../errors';
+import { headsFor, headsReport } from '../heads';
 import { PREDICTIONS_FILE, TrainingFailure, type RunOptions } from '../loop';
 import { buildModelFor, fitInfoFor, lossNameFor } from '../model';
 import { createTrainOptimizer } from '../optim';
@@ -69,6 +70,9 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
   const threads = extra.threads ?? (process.env.OMP_NUM_THREADS ? undefined : Math.max(1, Math.floor(os.availableParallelism() / gpus)));
   // The design must be expressible in PyTorch (the export's own check, with its per-feature reasons).
   const { analysis, model: cg } = exportable(o.document);
+  // Several inputs / outputs train as on tfjs (heads.ts: one image to every input, the label to every head);
+  // runTraining has already refused what that cannot feed.
+  const heads = headsFor(tf, analysis);
   const code = generatePyTorchMapped(cg);
   const model = (o.buildModel ?? buildModelFor)(o.document, tf);
   // A tfjs optimizer of the run's kind is never stepped: it only lets checkpoints keep their usual format.
@@ -100,7 +104,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
       model,
       manifest,
       splits: { train, val, test, classes },
-      spec: { device: probe.device, threads, loss: lossNameFor(o.document), optimizerState, config: cfg, startEpoch: state.epochsDone, batchesPerEpoch },
+      spec: { device: probe.device, threads, loss: lossNameFor(o.document), heads: heads.heads.map((h) => ({ name: h.name, loss: h.loss, weight: h.weight })), optimizerState, config: cfg, startEpoch: state.epochsDone, batchesPerEpoch },
     });
     const launch = buildTorchLaunch({ python: probe.python, script: TRAINER_SCRIPT, specFile, gpus, probe, threads, allowCpuDistributed: extra.allowCpuDistributed, logDir: path.join(workDir, 'torchrun-logs') });
     o.emit({
@@ -117,6 +121,9 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
       startEpoch: state.epochsDone,
     });
 
+    const feeding = headsReport(heads);
+    if (feeding) o.emit({ type: 'log', level: 'info', message: feeding });
+    const several = heads.heads.length > 1;
     const throttle = new BatchThrottle();
     let stepSeconds = NaN;
     let epochNow = state.epochsDone;
@@ -125,7 +132,8 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
     const report = (epoch: number, lastBatch: number, mem?: { tensorBytes: number; rssBytes: number }) => {
       const flush = throttle.flush();
       if (!flush) return;
-      o.emit({ type: 'batch', epoch, batch: flush.batch, batches: batchesPerEpoch, loss: flush.loss, accuracy: flush.accuracy });
+      const outputs = several && flush.outputLosses ? Object.fromEntries(heads.heads.map((h, i) => [h.name, flush.outputLosses![i] ?? []])) : undefined;
+      o.emit({ type: 'batch', epoch, batch: flush.batch, batches: batchesPerEpoch, loss: flush.loss, accuracy: flush.accuracy, ...(outputs ? { outputLosses: outputs } : {}) });
       if (flush.seconds > 0) {
         const per = flush.seconds / flush.loss.length;
         stepSeconds = Number.isNaN(stepSeconds) ? per : 0.8 * stepSeconds + 0.2 * per;
@@ -146,8 +154,8 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
           o.emit({ type: 'epoch-start', epoch: epochNow, epochs: cfg.epochs, batches: batchesPerEpoch, learningRate: Number(m.learningRate) });
           break;
         case 'steps': {
-          const steps = m.steps as Array<[number, number | null, number, number]>;
-          for (const [b, loss, acc, n] of steps) throttle.push(b, loss ?? NaN, acc, n);
+          const steps = m.steps as Array<[number, number | null, number, number, Array<number | null>?]>;
+          for (const [b, loss, acc, n, outs] of steps) throttle.push(b, loss ?? NaN, acc, n, several && outs ? outs.map((v) => v ?? NaN) : undefined);
           const last = steps.at(-1)?.[0] ?? 0;
           if (throttle.due() || last === batchesPerEpoch - 1) report(epochNow, last, m.memory as { tensorBytes: number; rssBytes: number } | undefined);
           break;
@@ -234,14 +242,16 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
     await copyFile(path.join(workDir, 'model.py'), path.join(torchDir, 'model.py'));
     await copyFile(finished.state, path.join(torchDir, 'model.pt'));
     const t = finished.test;
+    const testOutputs = several && t?.outputLosses ? Object.fromEntries(heads.heads.map((h, i) => [h.name, t.outputLosses![i]])) : undefined;
     if (t?.predictions) await writeJsonAtomic(path.join(o.outDir, PREDICTIONS_FILE), { format: 'layerloom.predictions', version: 1, ...t.predictions });
-    await record.write(finished.status, state.history, { test: t ? { accuracy: t.accuracy, loss: t.loss, confusionMatrix: t.confusionMatrix } : null, evalSeconds: finished.evalSeconds });
+    await record.write(finished.status, state.history, { test: t ? { accuracy: t.accuracy, loss: t.loss, confusionMatrix: t.confusionMatrix, ...(testOutputs ? { outputLosses: testOutputs } : {}) } : null, evalSeconds: finished.evalSeconds });
     return {
       type: 'finished',
       status: finished.status,
       epochs: state.epochsDone,
       testAccuracy: t?.accuracy ?? null,
       testLoss: t?.loss ?? null,
+      ...(testOutputs ? { testOutputLosses: testOutputs } : {}),
       confusionMatrix: t?.confusionMatrix ?? null,
       classNames: o.dataset.classNames,
       modelPath: modelDir,
@@ -282,5 +292,7 @@ interface TestResult {
   loss: number;
   accuracy: number;
   confusionMatrix: number[][];
+  /** Each output's loss, in `heads` order (designs with several outputs). */
+  outputLosses?: number[];
   predictions?: { predicted: number[]; confidence: number[] };
 }

@@ -175,18 +175,51 @@ def to_input(xb):
     return xb.to(DEVICE, non_blocking=True).float().div_(255.0)
 
 
-def evaluate(net, split, loss_fn, probs, classes, collect=False):
+class Heads:
+    """The model's outputs (heads.ts): every output learns the one label; loss = sum of weight * loss; accuracy,
+    confusion and predictions from the main output (the first with the largest weight); every input gets the image."""
+
+    def __init__(self, spec, exported):
+        outs = getattr(exported, "OUTPUTS", None) or [{"final_activation": exported.FINAL_ACTIVATION}]
+        heads = spec.get("heads") or [{"name": "output", "loss": spec["loss"], "weight": 1.0}]
+        if len(heads) != len(outs):
+            raise ValueError(f"model.py returns {len(outs)} outputs but the design has {len(heads)} Output blocks")
+        self.names = [h["name"] for h in heads]
+        self.weights = [float(h["weight"]) for h in heads]
+        fns = [make_loss(h["loss"], o.get("final_activation")) for h, o in zip(heads, outs)]
+        self.losses = [f[0] for f in fns]
+        self.main = max(range(len(heads)), key=lambda i: (self.weights[i], -i))
+        self.probs = fns[self.main][1]
+        self.inputs = len(getattr(exported, "INPUT_SHAPES", None) or [None])
+        self.several = len(heads) > 1
+
+    def forward(self, model, xb):
+        out = model(*([xb] * self.inputs))
+        return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+    def loss(self, outs, yb):
+        """(total, [each output's loss])."""
+        each = [fn(o, yb) for fn, o in zip(self.losses, outs)]
+        total = sum(w * l for w, l in zip(self.weights, each)) if self.several else each[0]
+        return total, each
+
+
+def evaluate(net, split, heads, classes, collect=False):
     """Loss, accuracy, confusion matrix (and per-example prediction/confidence) over a split, inference mode."""
     x, y = split
     net.eval()
     matrix = torch.zeros(classes * classes, dtype=torch.int64)
     loss_sum, predicted, confidence = 0.0, [], []
+    head_sums = [0.0] * len(heads.names)
     with torch.no_grad():
         for start in range(0, len(y), 512):
             xb, yb = to_input(x[start:start + 512]), y[start:start + 512].to(DEVICE)
-            out = net(xb)
-            loss_sum += float(loss_fn(out, yb)) * len(yb)
-            p = probs(out)
+            outs = heads.forward(net, xb)
+            total, each = heads.loss(outs, yb)
+            loss_sum += float(total) * len(yb)
+            for i, l in enumerate(each):
+                head_sums[i] += float(l) * len(yb)
+            p = heads.probs(outs[heads.main])
             conf, pred = p.max(1)
             matrix += torch.bincount((yb * classes + pred).cpu(), minlength=classes * classes)
             if collect:
@@ -196,6 +229,8 @@ def evaluate(net, split, loss_fn, probs, classes, collect=False):
     n = len(y)
     m = matrix.reshape(classes, classes)
     out = {"loss": loss_sum / n, "accuracy": float(m.diag().sum()) / n, "confusionMatrix": m.tolist()}
+    if heads.several:
+        out["outputLosses"] = [v / n for v in head_sums]
     if collect:
         out["predictions"] = {"predicted": predicted, "confidence": confidence}
     return out
@@ -260,7 +295,7 @@ def train(spec, ctl):
             opt.load_state_dict(torch.load(spec["optimizerState"], map_location=DEVICE))
         except Exception as e:  # a damaged or foreign checkpoint: say which file
             raise ValueError(f"cannot read the PyTorch optimizer state {spec['optimizerState']} ({type(e).__name__}: {e})") from e
-    loss_fn, probs = make_loss(spec["loss"], exported.FINAL_ACTIVATION)
+    heads = Heads(spec, exported)
     data = spec["data"]
     train_x, train_y = load_split(data, "train")
     if DEVICE.type != "cpu":
@@ -285,16 +320,19 @@ def train(spec, ctl):
         order = torch.randperm(len(train_y), generator=gen).to(train_x.device)
         aug_gen = torch.Generator().manual_seed(cfg["seed"] + 7919 * epoch + 104729 * RANK)
         emit({"type": "epoch-start", "epoch": epoch, "learningRate": lr_at(base_lr, sched, epoch, epochs)})
-        totals = torch.zeros(3, dtype=torch.float64)  # loss sum, correct, examples (this rank)
+        nh = len(heads.names)
+        totals = torch.zeros(3 + nh, dtype=torch.float64)  # loss sum, correct, examples, each output's loss sum (this rank)
         pending, last_flush, lr = [], time.perf_counter(), base_lr
 
         def flush():
             """Sends the pending steps' metrics; the first non-finite step, if any."""
             nonlocal pending, last_flush, totals
-            steps = [[i, float(l), float(c) / n, n] for i, l, c, n in pending]
-            for _, l, a, n in steps:
-                totals += torch.tensor([l * n, a * n, n], dtype=torch.float64)
-            emit({"type": "steps", "epoch": epoch, "steps": [[i, l if math.isfinite(l) else None, a, n] for i, l, a, n in steps],
+            steps = [[i, float(l), float(c) / n, n, [float(v) for v in e]] for i, l, c, n, e in pending]
+            for _, l, a, n, e in steps:
+                totals += torch.tensor([l * n, a * n, n] + [v * n for v in e], dtype=torch.float64)
+            fin = lambda v: v if math.isfinite(v) else None  # noqa: E731
+            emit({"type": "steps", "epoch": epoch,
+                  "steps": [[i, fin(l), a, n] + ([[fin(v) for v in e]] if heads.several else []) for i, l, a, n, e in steps],
                   "memory": memory(params_bytes)})
             pending, last_flush = [], time.perf_counter()
             return next((s for s in steps if not math.isfinite(s[1])), None)
@@ -315,12 +353,12 @@ def train(spec, ctl):
             if cfg["augment"]["flip"] or cfg["augment"]["shift"]:
                 xb = augment(xb, cfg["augment"], aug_gen)
             yb = train_y[idx].to(DEVICE, non_blocking=True)
-            out = model(xb)
-            loss = loss_fn(out, yb)
+            outs = heads.forward(model, xb)
+            loss, each = heads.loss(outs, yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            pending.append((b, loss.detach(), (out.detach().argmax(1) == yb).sum(), len(yb)))
+            pending.append((b, loss.detach(), (outs[heads.main].detach().argmax(1) == yb).sum(), len(yb), [l.detach() for l in each]))
             now = time.perf_counter()
             # Values are read (a GPU queue drains) and sent a few times per second, not per step: the owner shows
             # ~10 updates/s anyway. A non-finite loss is therefore caught within 0.1 s of steps.
@@ -338,9 +376,13 @@ def train(spec, ctl):
             break
         rec = {"epoch": epoch, "loss": float(totals[0]) / seen, "accuracy": float(totals[1]) / seen, "valLoss": None, "valAccuracy": None,
                "learningRate": lr, "seconds": 0.0}
+        if heads.several:
+            rec["outputLosses"] = {name: float(totals[3 + i]) / seen for i, name in enumerate(heads.names)}
         if RANK == 0 and val is not None:
-            v = evaluate(net, val, loss_fn, probs, classes)
+            v = evaluate(net, val, heads, classes)
             rec["valLoss"], rec["valAccuracy"] = v["loss"], v["accuracy"]
+            if heads.several:
+                rec["valOutputLosses"] = dict(zip(heads.names, v["outputLosses"]))
         rec["seconds"] = time.perf_counter() - t0
         if RANK == 0:
             weights = os.path.join(spec["workDir"], "epoch-weights.bin")
@@ -356,7 +398,7 @@ def train(spec, ctl):
 
     if RANK == 0:
         t_eval = time.perf_counter()
-        test_eval = evaluate(net, test, loss_fn, probs, classes, collect=True) if status != "stopped" and test is not None else None
+        test_eval = evaluate(net, test, heads, classes, collect=True) if status != "stopped" and test is not None else None
         eval_seconds = time.perf_counter() - t_eval
         weights = os.path.join(spec["workDir"], "final-weights.bin")
         write_weights(net, spec["layers"], weights)
