@@ -71,11 +71,22 @@ export type ConnectCode = (typeof CONNECT_CODES)[number];
  * Codes of a training error's detail (the protocol's `error.detail`): the app shows it from
  * `diagnostics:error.<code>`; `trainingErrorEnglish` writes the English the worker sends as its message.
  */
-export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named'] as const;
+export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named', 'non-finite-loss', 'non-finite-loss-first'] as const;
 export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
 export interface TrainingErrorDetail {
   code: TrainingErrorDetailCode;
   values: Record<string, string | number>;
+}
+
+const DIVERGED_HINT = 'Lower the learning rate, add BatchNorm, or check the data.';
+
+/**
+ * The detail of a loss that stopped being finite (1-based epoch and batch): with the last good checkpoint when an
+ * epoch had completed.
+ */
+export function nonFiniteLossDetail(loss: string, epoch: number, batch: number, learningRate: number, checkpoint: { epoch: number; dir: string } | null): TrainingErrorDetail {
+  const values = { loss, epoch, batch, lr: learningRate.toPrecision(3) };
+  return checkpoint ? { code: 'non-finite-loss', values: { ...values, checkpointEpoch: checkpoint.epoch, dir: checkpoint.dir } } : { code: 'non-finite-loss-first', values };
 }
 
 /** The English text of a training error detail (the worker's message; the `en` language file must say the same). */
@@ -92,6 +103,10 @@ export function trainingErrorEnglish(d: TrainingErrorDetail): string {
       return `the design outputs ${v.units} values but ${v.dataset} has ${v.classes} classes: set the last Dense to ${v.classes} units`;
     case 'output-classes-named':
       return `the output '${v.output}' has ${v.units} values but ${v.dataset} has ${v.classes} classes: set the Dense before it to ${v.classes} units`;
+    case 'non-finite-loss':
+      return `the loss became ${v.loss} at epoch ${v.epoch}, batch ${v.batch} (learning rate ${v.lr}); training stopped. The last good checkpoint (epoch ${v.checkpointEpoch}) is kept in ${v.dir}. ${DIVERGED_HINT}`;
+    case 'non-finite-loss-first':
+      return `the loss became ${v.loss} at epoch ${v.epoch}, batch ${v.batch} (learning rate ${v.lr}); training stopped. No epoch had completed, so there is no checkpoint. ${DIVERGED_HINT}`;
   }
 }
 

@@ -11,6 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../compile/compile';
 import { saveModelFiles } from '../model-files';
 import { DesignError } from '../../errors';
+import { nonFiniteLossDetail, trainingErrorEnglish, type TrainingErrorDetail } from '../../messages';
 import type { DesignDocument } from '../../schema/document';
 import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
@@ -63,7 +64,11 @@ export const PREDICTIONS_FILE = 'predictions.json';
 type LoopStatus = 'completed' | 'stopped' | 'early-stopped';
 
 /** Thrown inside the loop when the loss stops being finite. */
-class NonFiniteLoss extends Error {}
+class NonFiniteLoss extends Error {
+  constructor(readonly detail: TrainingErrorDetail) {
+    super(trainingErrorEnglish(detail));
+  }
+}
 
 /** One training run: construct, then `run()` once. */
 export class TrainingRun {
@@ -149,7 +154,7 @@ export class TrainingRun {
     } catch (err) {
       if (err instanceof NonFiniteLoss) {
         await this.record.write('diverged', this.state.history, { error: err.message });
-        throw new TrainingFailure('non-finite-loss', err.message);
+        throw new TrainingFailure('non-finite-loss', err.message, err.detail);
       }
       throw err;
     } finally {
@@ -239,11 +244,7 @@ export class TrainingRun {
     this.throttle.push(m.batch, m.loss, m.accuracy, m.examples, m.outputLosses);
     if (!Number.isFinite(m.loss)) {
       this.flushBatches(epoch);
-      throw new NonFiniteLoss(
-        `the loss became ${m.loss} at epoch ${epoch + 1}, batch ${m.batch + 1} (learning rate ${m.learningRate.toPrecision(3)}); training stopped. ` +
-          (this.state.epochsDone > 0 ? `The last good checkpoint (epoch ${this.state.epochsDone}) is kept in ${this.lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
-          ' Lower the learning rate, add BatchNorm, or check the data.',
-      );
+      throw new NonFiniteLoss(nonFiniteLossDetail(String(m.loss), epoch + 1, m.batch + 1, m.learningRate, this.state.epochsDone > 0 ? { epoch: this.state.epochsDone, dir: this.lastDir } : null));
     }
     sums.loss += m.loss * m.examples;
     sums.acc += m.accuracy * m.examples;
@@ -354,6 +355,8 @@ export class TrainingFailure extends Error {
   constructor(
     readonly code: 'non-finite-loss' | 'backend-unavailable',
     message: string,
+    /** The message by code + values, for the app's languages. */
+    readonly detail?: TrainingErrorDetail,
   ) {
     super(message);
     this.name = 'TrainingFailure';
@@ -362,7 +365,7 @@ export class TrainingFailure extends Error {
 
 /** Maps any error from a run to the protocol's `error` event. */
 export function errorEvent(err: unknown): TrainingEventOf<'error'> {
-  if (err instanceof TrainingFailure) return { type: 'error', code: err.code, message: err.message };
+  if (err instanceof TrainingFailure) return { type: 'error', code: err.code, message: err.message, ...(err.detail ? { detail: err.detail } : {}) };
   if (err instanceof DesignError) {
     const code = err.code === 'data-mismatch' ? 'data-mismatch' : err.code === 'invalid-document' || err.code === 'invalid-json' || err.code === 'unsupported-version' ? 'invalid-document' : 'design-error';
     return { type: 'error', code, message: err.message, ...(err.path ? { path: err.path } : {}), ...(err.detail ? { detail: err.detail } : {}) };

@@ -207,6 +207,8 @@ describe('engine messages in the interface languages', () => {
       'input-shape': { want: '32×32×3', dataset: 'fashion-mnist', shape: '28×28×1' },
       'output-classes': { units: 5, dataset: 'fashion-mnist', classes: 10 },
       'output-classes-named': { output: 'aux_output', units: 5, dataset: 'fashion-mnist', classes: 10 },
+      'non-finite-loss': { loss: 'NaN', epoch: 3, batch: 17, lr: '1.00e+30', checkpointEpoch: 2, dir: '/runs/r1/checkpoints/last' },
+      'non-finite-loss-first': { loss: 'Infinity', epoch: 1, batch: 4, lr: '0.500' },
     };
     for (const code of TRAINING_ERROR_CODES) {
       const detail = { code, values: samples[code] };

@@ -39,7 +39,7 @@ describe('training error details', () => {
     const err = new BackendUnavailableError('webgpu', 'no adapter was found');
     const detail: TrainingErrorDetail = { code: 'backend-unavailable', values: { backend: err.backend, reason: err.reason } };
     expect(trainingErrorEnglish(detail)).toBe(err.message);
-    expect(TRAINING_ERROR_CODES).toEqual(['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named']);
+    expect(TRAINING_ERROR_CODES).toEqual(['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named', 'non-finite-loss', 'non-finite-loss-first']);
     expect(parseEvent({ type: 'error', code: 'internal', message: 'x' }).ok).toBe(true);
     expect(parseEvent({ type: 'error', code: 'internal', message: 'x', detail: { code: '' } }).ok).toBe(false);
   });

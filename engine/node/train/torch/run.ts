@@ -23,6 +23,7 @@ import { headOf } from '../data/types';
 import { afterEpoch, INITIAL_STATE } from '../epoch-policy';
 import { DesignError } from '../../../errors';
 import { headsFor, headsReport } from '../heads';
+import { nonFiniteLossDetail, trainingErrorEnglish } from '../../../messages';
 import { PREDICTIONS_FILE, TrainingFailure, type RunOptions } from '../loop';
 import { buildModelFor, fitInfoFor, lossNameFor } from '../model';
 import { createTrainOptimizer } from '../optim';
@@ -185,12 +186,11 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
         }
         case 'diverged': {
           report(epochNow, Number(m.batch));
-          const msg =
-            `the loss became ${({ nan: 'NaN', inf: 'Infinity', '-inf': '-Infinity' } as Record<string, string>)[String(m.loss)] ?? m.loss} at epoch ${Number(m.epoch) + 1}, batch ${Number(m.batch) + 1} (learning rate ${Number(m.learningRate).toPrecision(3)}); training stopped. ` +
-            (state.epochsDone > 0 ? `The last good checkpoint (epoch ${state.epochsDone}) is kept in ${lastDir}.` : 'No epoch had completed, so there is no checkpoint.') +
-            ' Lower the learning rate, add BatchNorm, or check the data.';
+          const loss = ({ nan: 'NaN', inf: 'Infinity', '-inf': '-Infinity' } as Record<string, string>)[String(m.loss)] ?? String(m.loss);
+          const detail = nonFiniteLossDetail(loss, Number(m.epoch) + 1, Number(m.batch) + 1, Number(m.learningRate), state.epochsDone > 0 ? { epoch: state.epochsDone, dir: lastDir } : null);
+          const msg = trainingErrorEnglish(detail);
           await record.write('diverged', state.history, { error: msg });
-          failure = new TrainingFailure('non-finite-loss', msg);
+          failure = new TrainingFailure('non-finite-loss', msg, detail);
           break;
         }
         case 'done':
