@@ -65,7 +65,9 @@ function importGlobalPool(type: string, config: LayerConfig): ImportedBlock[] {
   return blocks;
 }
 
-function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string): PrimitiveBlock<PoolParams> {
+function pool(
+  type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string, explainText: string,
+): PrimitiveBlock<PoolParams> {
   const kind = type === 'MaxPool2D' ? 'max' : 'avg';
   const strides = (p: PoolParams) => p.strides ?? p.poolSize;
   return {
@@ -74,6 +76,11 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsL
     label,
     category: 'pooling',
     description,
+    explain: {
+      text: explainText,
+      formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '0', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = pool size)' },
+      diagram: 'window',
+    },
     params: pool2dParams,
     inputs: IN,
     outputShape(inputs, p) {
@@ -98,25 +105,17 @@ function pool(type: 'MaxPool2D' | 'AvgPool2D', className: string, factory: TfjsL
   };
 }
 
-export const maxPool2d: PrimitiveBlock<PoolParams> = {
-  ...pool('MaxPool2D', 'MaxPooling2D', 'maxPooling2d', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.'),
-  explain: {
-    text: 'Keeps the largest value in each window (usually 2×2, stride 2), halving height and width. It makes the features a little tolerant to small shifts and cheaply widens what later layers see.',
-    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '0', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = pool size)' },
-    diagram: 'window',
-  },
-};
-export const avgPool2d: PrimitiveBlock<PoolParams> = {
-  ...pool('AvgPool2D', 'AveragePooling2D', 'averagePooling2d', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.'),
-  explain: {
-    text: 'Averages each window (usually 2×2, stride 2), halving height and width: a smooth downsampling with nothing to learn.',
-    formulas: { output: 'H\' = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1 (\'valid\': p = 0; \'same\': H\' = ⌈H / s⌉)', params: '0', receptiveField: 'RF\' = RF + (k − 1)·S_eff, S_eff\' = S_eff · s, where S_eff is the input\'s effective stride (k = pool size)' },
-    diagram: 'window',
-  },
-};
+export const maxPool2d = pool(
+  'MaxPool2D', 'MaxPooling2D', 'maxPooling2d', 'Max Pool 2D', 'The maximum over each pool window; strides default to the pool size.',
+  'Keeps the largest value in each window (usually 2×2, stride 2), halving height and width. It makes the features a little tolerant to small shifts and cheaply widens what later layers see.',
+);
+export const avgPool2d = pool(
+  'AvgPool2D', 'AveragePooling2D', 'averagePooling2d', 'Average Pool 2D', 'The mean over each pool window; strides default to the pool size.',
+  'Averages each window (usually 2×2, stride 2), halving height and width: a smooth downsampling with nothing to learn.',
+);
 
 function globalPool(
-  type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string,
+  type: 'GlobalAvgPool2D' | 'GlobalMaxPool2D', className: string, factory: TfjsLayerSpec['factory'], label: string, description: string, explainText: string,
 ): PrimitiveBlock<z.output<typeof globalPoolParams>> {
   const reduce = type === 'GlobalAvgPool2D' ? 'mean' : 'amax';
   return {
@@ -125,6 +124,11 @@ function globalPool(
     label,
     category: 'pooling',
     description,
+    explain: {
+      text: explainText,
+      formulas: { output: '[H, W, C] → [C]', params: '0', receptiveField: 'the whole input: every output sees every position' },
+      diagram: 'global',
+    },
     params: globalPoolParams,
     inputs: IN,
     outputShape(inputs) {
@@ -143,22 +147,14 @@ function globalPool(
   };
 }
 
-export const globalAvgPool2d: PrimitiveBlock<z.output<typeof globalPoolParams>> = {
-  ...globalPool('GlobalAvgPool2D', 'GlobalAveragePooling2D', 'globalAveragePooling2d', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].'),
-  explain: {
-    text: 'Averages each channel over the whole map: [h, w, c] → [c]. A classifier head built from it and one Dense layer has few parameters, works at any input size, and lets the class activation map (CAM) show where each class\'s evidence is.',
-    formulas: { output: '[H, W, C] → [C]', params: '0', receptiveField: 'the whole input: every output sees every position' },
-    diagram: 'global',
-  },
-};
-export const globalMaxPool2d: PrimitiveBlock<z.output<typeof globalPoolParams>> = {
-  ...globalPool('GlobalMaxPool2D', 'GlobalMaxPooling2D', 'globalMaxPooling2d', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].'),
-  explain: {
-    text: 'Takes each channel\'s maximum over the whole map: [h, w, c] → [c]. It answers \'does this pattern appear anywhere?\'.',
-    formulas: { output: '[H, W, C] → [C]', params: '0', receptiveField: 'the whole input: every output sees every position' },
-    diagram: 'global',
-  },
-};
+export const globalAvgPool2d = globalPool(
+  'GlobalAvgPool2D', 'GlobalAveragePooling2D', 'globalAveragePooling2d', 'Global Average Pool', 'The mean of each channel over all positions: [h, w, c] -> [c].',
+  'Averages each channel over the whole map: [h, w, c] → [c]. A classifier head built from it and one Dense layer has few parameters, works at any input size, and lets the class activation map (CAM) show where each class\'s evidence is.',
+);
+export const globalMaxPool2d = globalPool(
+  'GlobalMaxPool2D', 'GlobalMaxPooling2D', 'globalMaxPooling2d', 'Global Max Pool', 'The maximum of each channel over all positions: [h, w, c] -> [c].',
+  'Takes each channel\'s maximum over the whole map: [h, w, c] → [c]. It answers \'does this pattern appear anywhere?\'.',
+);
 
 export const zeroPadding2d: PrimitiveBlock<z.output<typeof zeroPadding2dParams>> = {
   kind: 'primitive',
