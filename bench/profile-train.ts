@@ -8,23 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { compileModel } from '../engine/compile/compile';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
-import { DesignBuilder } from '../engine/build/design-builder';
 import { requireTemplate } from '../templates/index';
-
-/** bench/train.ts' reference CNN (28×28×1, batch 128 there). */
-function referenceCnn() {
-  const b = new DesignBuilder('reference CNN');
-  let x = b.input([28, 28, 1]);
-  x = b.add('Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }, x, 'conv1');
-  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool1');
-  x = b.add('Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }, x, 'conv2');
-  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool2');
-  x = b.add('Flatten', {}, x, 'flatten');
-  x = b.add('Dense', { units: 128, activation: 'relu' }, x, 'fc1');
-  x = b.add('Dense', { units: 10, activation: 'softmax' }, x, 'fc2');
-  b.output(x);
-  return b.build();
-}
+import { referenceDesign } from './train-lib';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +23,7 @@ const detail = arg('detail', '');
 
 async function main(): Promise<void> {
   await registerWasmTraining(tf, { threads: Number(arg('threads', '2')) });
-  const doc = network === 'cnn' ? referenceCnn() : requireTemplate(network).build({ inputShape: [32, 32, 3], classes: 10 });
+  const doc = network === 'cnn' ? referenceDesign() : requireTemplate(network).build({ inputShape: [32, 32, 3], classes: 10 });
   const shape: [number, number, number] = network === 'cnn' ? [28, 28, 1] : [32, 32, 3];
   const model = compileModel(doc, tf, { compile: false });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });

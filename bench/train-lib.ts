@@ -5,7 +5,9 @@
 import type * as TF from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DesignBuilder } from '../engine/build/design-builder';
 import { parseIdx } from '../engine/node/train/data/idx';
+import type { DesignDocument } from '../engine/schema/document';
 
 /** Where Debian's `dataset-fashion-mnist` puts its files. */
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -38,6 +40,21 @@ export function loadFashion(count: number, dir = FASHION_DIR): Batches {
   for (let i = 0; i < x.length; i++) x[i] = rnd();
   for (let i = 0; i < count; i++) y[i * 10 + (i % 10)] = 1;
   return { x, y, count, shape: [28, 28, 1], classes: 10, source: 'random (Fashion-MNIST not found)' };
+}
+
+/** The reference CNN as a design (the same layers as `referenceCnn` below and `torch_ref.py`). */
+export function referenceDesign(): DesignDocument {
+  const b = new DesignBuilder('reference CNN');
+  let x = b.input([28, 28, 1]);
+  x = b.add('Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }, x, 'conv1');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool1');
+  x = b.add('Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }, x, 'conv2');
+  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool2');
+  x = b.add('Flatten', {}, x, 'flatten');
+  x = b.add('Dense', { units: 128, activation: 'relu' }, x, 'fc1');
+  x = b.add('Dense', { units: 10, activation: 'softmax' }, x, 'fc2');
+  b.output(x);
+  return b.build();
 }
 
 /** Conv 32 3×3 relu → MaxPool 2 → Conv 64 3×3 relu → MaxPool 2 → Flatten → Dense 128 relu → Dense 10 softmax, Adam. */

@@ -17,14 +17,13 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { analyzeDesign } from '../engine/analysis/analyze';
-import { DesignBuilder } from '../engine/build/design-builder';
 import { loadDataset } from '../engine/node/train/data/dataset';
 import type { Dataset } from '../engine/node/train/data/types';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
 import { describeTorch, torchInfo } from '../engine/node/train/torch/python';
 import type { DesignDocument } from '../engine/schema/document';
 import { requireTemplate } from '../templates/index';
-import { FASHION_DIR, loadFashion, median, type Batches } from './train-lib';
+import { FASHION_DIR, loadFashion, median, referenceDesign, type Batches } from './train-lib';
 import { initWebGpu } from '../engine/node/train/backends/webgpu';
 import { compileModel } from '../engine/compile/compile';
 import { webGpuContenders } from './gpu-webgpu';
@@ -45,20 +44,6 @@ const log = (s: string) => {
   if (!json) console.log(s);
 };
 
-/** The reference CNN as a design (the same layers as `train-lib.ts`' tfjs model and `torch_ref.py`). */
-function referenceDesign(): DesignDocument {
-  const b = new DesignBuilder('reference CNN');
-  let x = b.input([28, 28, 1]);
-  x = b.add('Conv2D', { filters: 32, kernelSize: [3, 3], activation: 'relu' }, x, 'conv1');
-  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool1');
-  x = b.add('Conv2D', { filters: 64, kernelSize: [3, 3], activation: 'relu' }, x, 'conv2');
-  x = b.add('MaxPool2D', { poolSize: [2, 2] }, x, 'pool2');
-  x = b.add('Flatten', {}, x, 'flatten');
-  x = b.add('Dense', { units: 128, activation: 'relu' }, x, 'fc1');
-  x = b.add('Dense', { units: 10, activation: 'softmax' }, x, 'fc2');
-  b.output(x);
-  return b.build();
-}
 
 /** Seeded random pixels as a dataset (labelled so): the PyTorch peer trains on random pixels too. */
 function randomDataset(count: number, shape: [number, number, number]): Dataset {
