@@ -2,22 +2,19 @@
  * Training designs with several Input and Output blocks: every head learns the dataset's one label, the loss is
  * the weighted sum of the heads' losses, events carry each output's loss, and what the data cannot feed is refused.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeDesign } from '../../analysis/analyze';
 import { DesignError } from '../../errors';
 import type { DesignDocument } from '../../schema/document';
-import { TrainingControl } from './control';
 import { loadDataset } from './data/dataset';
 import type { Dataset } from './data/types';
 import { headsFor } from './heads';
-import { runTraining, type BackendInfo } from './loop';
+import type { BackendInfo } from './loop';
 import { twoHeadCnn } from './test-fixtures';
+import { headStepLosses, trainBriefly } from './test-multi-io';
 import type { TrainingEvent, TrainingEventOf } from '../../../contract/training-protocol';
-import { eventSchema } from '../../../contract/training-protocol';
 
 let data: Dataset;
 beforeAll(async () => {
@@ -27,21 +24,7 @@ beforeAll(async () => {
 
 const CPU: BackendInfo = { name: 'cpu', reason: 'test', skipped: [] };
 
-async function train(document: DesignDocument, backend: BackendInfo = CPU, readbackEvery?: number) {
-  const events: TrainingEvent[] = [];
-  const finished = await runTraining({
-    tf,
-    document,
-    dataset: data,
-    overrides: { limitTrain: 320, limitTest: 64, batchSize: 32, epochs: 1, validationSplit: 0.2, maxBatchesPerEpoch: 6, learningRate: 0.01, seed: 3 },
-    outDir: mkdtempSync(join(tmpdir(), 'layerloom-multio-')),
-    backend,
-    emit: (e) => events.push(eventSchema.parse(e)),
-    control: new TrainingControl(),
-    ...(readbackEvery ? { readbackEvery } : {}),
-  });
-  return { finished, events };
-}
+const train = (document: DesignDocument, backend: BackendInfo = CPU, readbackEvery?: number) => trainBriefly(tf, document, data, backend, readbackEvery);
 
 async function refusal(document: DesignDocument, backend: BackendInfo = CPU): Promise<DesignError> {
   try {
@@ -56,8 +39,7 @@ async function refusal(document: DesignDocument, backend: BackendInfo = CPU): Pr
 describe('training with several outputs and inputs', () => {
   it('trains a two-head design: both losses in every batch and epoch event, the loss their weighted sum', async () => {
     const { finished, events } = await train(twoHeadCnn({ auxWeight: 0.3 }));
-    const batches = events.filter((e): e is TrainingEventOf<'batch'> => e.type === 'batch');
-    const steps = batches.flatMap((b) => b.loss.map((loss, i) => ({ loss: loss!, main: b.outputLosses!.output[i]!, aux: b.outputLosses!.aux_output[i]! })));
+    const steps = headStepLosses(events);
     expect(steps).toHaveLength(6);
     for (const s of steps) {
       expect(s.main).toBeGreaterThan(0);

@@ -3,18 +3,15 @@
  * output learns the one label, the loss is Σ weightᵢ · lossᵢ, each output's loss arrives in the batch, epoch-end and
  * finished events, every input of the same shape gets the same image, and the run folder's tfjs model loads.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventSchema, type TrainingEvent, type TrainingEventOf } from '../../../../contract/training-protocol';
+import type { TrainingEventOf } from '../../../../contract/training-protocol';
 import type { DesignDocument } from '../../../schema/document';
 import { loadModelFiles } from '../../model-files';
-import { TrainingControl } from '../control';
 import { loadDataset } from '../data/dataset';
-import { runTraining } from '../loop';
 import { twoHeadCnn } from '../test-fixtures';
+import { headStepLosses, trainBriefly } from '../test-multi-io';
 import { findTorch } from './python';
 
 const torch = await findTorch();
@@ -24,27 +21,13 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function train(document: DesignDocument) {
-  const events: TrainingEvent[] = [];
-  const finished = await runTraining({
-    tf,
-    document,
-    dataset: loadDataset({ kind: 'default' }),
-    overrides: { limitTrain: 320, limitTest: 64, batchSize: 32, epochs: 1, validationSplit: 0.2, maxBatchesPerEpoch: 6, learningRate: 0.01, seed: 3 },
-    outDir: mkdtempSync(path.join(tmpdir(), 'layerloom-torch-multio-')),
-    backend: { name: 'torch', reason: 'test', skipped: [] },
-    emit: (e) => events.push(eventSchema.parse(e)),
-    control: new TrainingControl(),
-  });
-  return { finished, events };
-}
+const train = (document: DesignDocument) => trainBriefly(tf, document, loadDataset({ kind: 'default' }), { name: 'torch', reason: 'test', skipped: [] });
 
 describe.skipIf(!torch.ok)('torch backend with several inputs and outputs', () => {
   it('trains a two-head design: both losses in the events, the loss their weighted sum, the tfjs model loads', async () => {
     const { finished, events } = await train(twoHeadCnn({ auxWeight: 0.3 }));
     expect(finished.status).toBe('completed');
-    const batches = events.filter((e): e is TrainingEventOf<'batch'> => e.type === 'batch');
-    const steps = batches.flatMap((b) => b.loss.map((loss, i) => ({ loss: loss!, main: b.outputLosses!.output[i]!, aux: b.outputLosses!.aux_output[i]! })));
+    const steps = headStepLosses(events);
     expect(steps).toHaveLength(6);
     for (const s of steps) {
       expect(s.main).toBeGreaterThan(0);
