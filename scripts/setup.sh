@@ -8,6 +8,8 @@
 #  - fonts-noto-cjk: a Chinese font, so the Simplified Chinese interface renders in e2e screenshots
 #  - libvulkan1: the Vulkan loader Dawn (the `webgpu` package) needs to find an adapter; with Chromium's SwiftShader
 #    ICD the WebGPU training tests run on the CPU in CI instead of skipping
+#  - clang, lld, llvm-14: clang's wasm32 target, wasm-ld and llvm-objdump, to rebuild LayerLoom's WASM SIMD kernels and
+#    check the committed binaries against their source (`npm run build:simd -- --check`, also a unit test)
 # Packages that cannot be installed (no root, no apt) are reported; the tests that need them print why they skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,9 @@ want=()
 [ -d /usr/share/libonnx-testdata/data/node ] || want+=(libonnx-testdata)
 dpkg -s libvulkan1 >/dev/null 2>&1 || want+=(libvulkan1)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || want+=(fonts-noto-cjk)
+command -v clang >/dev/null || want+=(clang)
+command -v wasm-ld >/dev/null || want+=(lld)
+command -v llvm-objdump >/dev/null || command -v llvm-objdump-14 >/dev/null || want+=(llvm-14)
 if [ ${#want[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Debian packages: ${want[*]}"

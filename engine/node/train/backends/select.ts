@@ -94,7 +94,7 @@ export const DEFAULT_PROBES: Record<BackendName, Probe> = {
     }
   },
   wasm: async (tf) => {
-    let mod: { registerWasmTraining: (tf: Tf) => Promise<void> };
+    let mod: { registerWasmTraining: (tf: Tf) => Promise<void>; wasmSimdStatus: () => string };
     try {
       mod = await import('./wasm/index');
     } catch (err) {
@@ -102,7 +102,7 @@ export const DEFAULT_PROBES: Record<BackendName, Probe> = {
     }
     try {
       await mod.registerWasmTraining(tf);
-      return { ok: true, detail: 'tfjs-backend-wasm (XNNPACK) with LayerLoom training kernels' };
+      return { ok: true, detail: `tfjs-backend-wasm (XNNPACK) with LayerLoom training kernels; elementwise: ${mod.wasmSimdStatus()}` };
     } catch (err) {
       return { ok: false, reason: describe(err) };
     }

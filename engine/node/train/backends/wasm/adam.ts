@@ -7,11 +7,13 @@
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,
  *   value ← value − lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε).
  * AdamOptimizer.applyGradients is routed here while the wasm backend is active
- * (idempotent); on other backends tfjs's own code runs.
+ * (idempotent); on other backends tfjs's own code runs. The pass is LayerLoom's SIMD kernel (simd/kernels.c)
+ * where it loads, else the JS loop below.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from './kernel-utils';
+import { simdRuntime } from './simd/loader';
 
 /** Kernel name (LayerLoom's own). */
 export const AdamUpdate = 'LayerLoomAdamUpdate';
@@ -37,6 +39,12 @@ export function adamUpdate(args: Args): TensorInfo[] {
   // lr·(m/c1)/(√(v/c2) + ε) = k1·m/(k2·√v + ε): one division and one square root per weight.
   const k1 = learningRate / c1, k2 = 1 / Math.sqrt(c2);
   const n = xv.length;
+  const simd = simdRuntime(b);
+  if (simd) {
+    const o = simd.offset;
+    simd.kernels.adam(o(value), o(m), o(v), o(g), o(outValue), o(outM), o(outV), n, b1, b2, a1, a2, k1, k2, epsilon);
+    return [outValue, outM, outV];
+  }
   for (let i = 0; i < n; i++) {
     const gi = gv[i];
     const mi = Math.fround(mv[i] * b1 + gi * a1);

@@ -10,11 +10,13 @@
  * last axis (tfjs-layers' default); everything else keeps tfjs-layers' path.
  * The batch mean and variance outputs only feed the moving averages (as in
  * tfjs-layers), so no gradient flows back through them.
+ * Both run as LayerLoom's SIMD kernels (simd/kernels.c, same passes) where they load, else as the JS loops here.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { heapF32, type WasmBackendLike } from './kernel-utils';
+import { simdRuntime } from './simd/loader';
 
 /** Kernel names (LayerLoom's own; not tfjs kernels). */
 export const BatchNormTraining = 'LayerLoomBatchNormTraining';
@@ -74,6 +76,15 @@ export function batchNormTraining(args: Args): TensorInfo[] {
   const eps = args.attrs.epsilon as number;
   const c = x.shape[x.shape.length - 1];
   const rows = tfc.util.sizeFromShape(x.shape) / c;
+  const simd = simdRuntime(b);
+  if (simd) {
+    const y = b.makeOutput(x.shape, 'float32');
+    const meanOut = b.makeOutput([c], 'float32'), varOut = b.makeOutput([c], 'float32');
+    const o = simd.offset, scratch = simd.malloc(32 * c);
+    simd.kernels.batch_norm_forward(o(x), o(gamma), o(beta), o(y), o(meanOut), o(varOut), rows, c, eps, scratch);
+    simd.free(scratch);
+    return [y, meanOut, varOut];
+  }
   const { mean, variance } = moments(heapF32(b, x), rows, c);
   const y = b.makeOutput(x.shape, 'float32');
   const meanOut = b.makeOutput([c], 'float32'), varOut = b.makeOutput([c], 'float32');
@@ -101,6 +112,13 @@ export function batchNormTrainingGrad(args: Args): TensorInfo[] {
   const n = rows * c;
   const dx = b.makeOutput(x.shape, 'float32');
   const dg = b.makeOutput([c], 'float32'), db = b.makeOutput([c], 'float32');
+  const simd = simdRuntime(b);
+  if (simd) {
+    const o = simd.offset, scratch = simd.malloc(32 * c);
+    simd.kernels.batch_norm_backward(o(dy), o(x), o(gamma), o(mean), o(variance), o(dx), o(dg), o(db), rows, c, eps, scratch);
+    simd.free(scratch);
+    return [dx, dg, db];
+  }
   const dyv = heapF32(b, dy), xv = heapF32(b, x), mu = heapF32(b, mean), va = heapF32(b, variance), g = heapF32(b, gamma);
   const sdy = new Float64Array(c), sdyx = new Float64Array(c);
   channelSums(dyv, xv, mu, rows, c, sdy, sdyx);

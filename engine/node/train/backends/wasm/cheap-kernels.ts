@@ -4,11 +4,12 @@
  * - Identity and same-dtype Cast share the input's buffer (refcounted, as the
  *   `cpu` backend does) instead of copying it;
  * - Sum over leading axes (bias gradients: [N, H, W, C] → [C]) accumulates
- *   rows in one pass instead of transposing the whole tensor first.
+ *   rows in one pass instead of transposing the whole tensor first (LayerLoom's SIMD kernel where it loads).
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, run, type WasmBackendLike } from './kernel-utils';
+import { simdRuntime } from './simd/loader';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 
@@ -50,6 +51,13 @@ export function sum(args: Args): TensorInfo {
   const cols = inner.reduce((p, d) => p * d, 1);
   const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...inner] : inner;
   const out = b.makeOutput(outShape, 'float32');
+  const simd = simdRuntime(b);
+  if (simd) {
+    const scratch = simd.malloc(12 * cols);
+    simd.kernels.column_sums(simd.offset(x), rows, cols, simd.offset(out), scratch);
+    simd.free(scratch);
+    return out;
+  }
   const xv = heapF32(b, x), ov = heapF32(b, out);
   columnSums(xv, rows, cols, ov);
   return out;

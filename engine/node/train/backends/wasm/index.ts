@@ -20,6 +20,8 @@ import { adamKernels, installAdamUpdate } from './adam';
 import { installUnfusedTrainingConv } from './conv-layer';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
+import { simdKernelStatus, simdRuntime } from './simd/loader';
+import type { WasmBackendLike } from './kernel-utils';
 import os from 'node:os';
 
 /** Every kernel this module registers for the `wasm` backend. */
@@ -108,4 +110,11 @@ export async function registerWasmTraining(tf: TfLike, opts: WasmTrainingOptions
   await registered;
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs-backend-wasm failed to initialize');
   await tf.ready();
+  // Load LayerLoom's SIMD kernels now, so the backend report can say whether they run (else: JS loops).
+  simdRuntime(tfc.findBackend('wasm') as WasmBackendLike);
+}
+
+/** Which of LayerLoom's elementwise and reduction kernels run: the WASM SIMD ones, or JS loops and why. */
+export function wasmSimdStatus(): string {
+  return simdKernelStatus();
 }

@@ -2,11 +2,13 @@
  * MaxPoolGrad for the wasm backend as one pass over the heap: for each output
  * window find the arg-max per channel (ties: the first maximum in scan order,
  * as the `cpu` backend does) and add dy there. Channels are the inner loop,
- * so memory is read contiguously.
+ * so memory is read contiguously. LayerLoom's SIMD kernels (simd/kernels.c) do the same, four channels
+ * per step, where they load; the JS loops below are the fallback.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from './kernel-utils';
+import { simdRuntime } from './simd/loader';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 type Pair = [number, number];
@@ -24,9 +26,20 @@ export function maxPoolGrad(args: Args): TensorInfo {
   );
   const [n, h, w, c] = input.shape;
   const out = b.makeOutput(input.shape, 'float32');
+  const top = ci.padInfo.top, left = ci.padInfo.left;
+  const simd = simdRuntime(b);
+  if (simd) {
+    const o = simd.offset;
+    if (fhIs2x2(ci) && top === 0 && left === 0 && 2 * ci.outHeight <= h && 2 * ci.outWidth <= w) {
+      simd.kernels.max_pool_grad_2x2(o(input), o(dy), o(out), n, h, w, c, ci.outHeight, ci.outWidth);
+    } else {
+      simd.kernels.max_pool_grad(o(input), o(dy), o(out), n, h, w, c, ci.outHeight, ci.outWidth,
+        ci.filterHeight, ci.filterWidth, ci.strideHeight, ci.strideWidth, top, left);
+    }
+    return out;
+  }
   const dx = heapF32(b, out);
   const xv = heapF32(b, input), dyv = heapF32(b, dy);
-  const top = ci.padInfo.top, left = ci.padInfo.left;
   if (fhIs2x2(ci) && top === 0 && left === 0 && 2 * ci.outHeight <= h && 2 * ci.outWidth <= w) {
     // Windows don't overlap: every covered element is written once; only uncovered edges need zeros.
     if (2 * ci.outHeight !== h || 2 * ci.outWidth !== w) dx.fill(0);

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { wasmApi } from './simd/loader';
 
 /** The wasm module object tfjs's BackendWasm wraps (only what we touch). */
 interface EmscriptenModule {
@@ -60,6 +61,9 @@ export async function createThreadedWasmModule(threads: number): Promise<Emscrip
     mod = await factory({
       locateFile: (p: string) => (p.endsWith('.worker.js') ? workerFile : p.endsWith('.wasm') ? wasmFile : p),
       mainScriptUrlOrBlob: glue,
+      // The glue makes this same memory when none is given, but keeps it private; LayerLoom's SIMD kernels
+      // (simd/loader.ts) find it here, on the module, to import it.
+      wasmMemory: new wasmApi.Memory({ initial: 16777216 / 65536, maximum: 65536, shared: true }),
     });
   } finally {
     (os as { cpus: typeof os.cpus }).cpus = realCpus;
