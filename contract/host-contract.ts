@@ -144,6 +144,8 @@ export interface HostErrorInfo {
   message: string;
   /** For `invalid-request`: the request field at fault (`path`, `text`). */
   path?: string;
+  /** The message by code + values (engine/messages.ts `ERROR_DETAIL_CODES`), so the app can show it in its language. */
+  detail?: { code: string; values: Record<string, string | number> };
 }
 
 /** What every channel answers on both transports: a value or a typed error (never a thrown stack trace). */
@@ -151,14 +153,14 @@ export type HostResult<T> = { ok: true; value: T } | { ok: false; error: HostErr
 
 /** A failure raised inside a host service; transports turn it into `{ ok: false, error }`. */
 export class HostError extends Error {
-  constructor(readonly code: HostErrorCode, message: string, readonly path?: string) {
+  constructor(readonly code: HostErrorCode, message: string, readonly path?: string, readonly detail?: HostErrorInfo['detail']) {
     super(message);
     this.name = 'HostError';
   }
 
   /** The serializable form sent over a transport. */
   toInfo(): HostErrorInfo {
-    return this.path === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, path: this.path };
+    return { code: this.code, message: this.message, ...(this.path === undefined ? {} : { path: this.path }), ...(this.detail ? { detail: this.detail } : {}) };
   }
 }
 

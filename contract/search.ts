@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { searchSpaceSchema } from '../engine/search/space';
-import { backendChoiceSchema, datasetSpecSchema, overridesSchema, type Parsed } from './training-protocol';
+import { backendChoiceSchema, datasetSpecSchema, errorDetailSchema, overridesSchema, type Parsed } from './training-protocol';
 
 const finite = z.number().finite();
 const searchId = z.string().regex(/^[\w.-]+$/, 'expected a search id').max(200);
@@ -44,6 +44,8 @@ export const searchCandidateSchema = z.object({
   params: z.number(),
   macs: z.number(),
   rejected: z.string().nullable(),
+  /** The refusal by code + values (absent in searches saved before it existed). */
+  rejectedDetail: errorDetailSchema.optional(),
 });
 export type SearchCandidate = z.infer<typeof searchCandidateSchema>;
 
@@ -56,9 +58,9 @@ export const searchEventSchema = z.discriminatedUnion('type', [
   /** A candidate finished a training; its point on the accuracy-vs-MACs plot. `run` is its run folder, relative to the search's. */
   z.object({ type: z.literal('trained'), id: z.string(), round: z.number().int(), batches: z.number().int(), accuracy: finite, seconds: finite, run: z.string() }),
   /** A candidate's training failed (it diverged, or could not be built); the search goes on without it. */
-  z.object({ type: z.literal('failed'), id: z.string(), round: z.number().int(), message: z.string() }),
+  z.object({ type: z.literal('failed'), id: z.string(), round: z.number().int(), message: z.string(), detail: errorDetailSchema.optional() }),
   z.object({ type: z.literal('finished'), status: z.enum(['completed', 'stopped']), front: z.array(z.string()), best: z.string().nullable(), seconds: finite }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('error'), message: z.string(), detail: errorDetailSchema.optional() }),
 ]);
 export type SearchEvent = z.infer<typeof searchEventSchema>;
 

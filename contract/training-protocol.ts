@@ -87,6 +87,22 @@ const outputLosses = <T extends z.ZodType>(value: T) => z.record(z.string().min(
 export const ERROR_CODES = ['invalid-command', 'invalid-document', 'data-mismatch', 'design-error', 'backend-unavailable', 'non-finite-loss', 'worker-crashed', 'busy', 'internal'] as const;
 export type TrainingErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * An error or refusal by code + values (engine/messages.ts `ERROR_DETAIL_CODES`), sent beside its English message
+ * so the app can show it in its language; `diagnostic` is the analysis problem it quotes, if any. Optional
+ * everywhere it appears, so events written by older versions still load.
+ */
+export const errorDetailSchema = z.object({
+  code: z.string().min(1).max(100),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  diagnostic: z.object({
+    code: z.string().max(100),
+    message: z.string(),
+    values: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.record(z.string(), z.union([z.string(), z.number()])))])).optional(),
+    subject: z.object({ name: z.string(), type: z.string(), layer: z.string().optional() }).optional(),
+  }).optional(),
+});
+
 /** Events from the worker to its owner. */
 export const eventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -154,7 +170,7 @@ export const eventSchema = z.discriminatedUnion('type', [
     message: z.string(),
     path: z.string().optional(),
     /** The message by code + values (engine/messages.ts `TRAINING_ERROR_CODES`), so the app can show it in its language. */
-    detail: z.object({ code: z.string().min(1).max(100), values: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
+    detail: errorDetailSchema.optional(),
   }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: z.string() }),
 ]);

@@ -99,9 +99,9 @@ function exportBudgetCheck(document: Record<string, unknown>, format: string): v
     return; // an unreadable design is the exporter's to report, with its own message
   }
   try {
-    assertWithinMemoryBudget(analysis, `to export as ${format}`, 'export');
+    assertWithinMemoryBudget(analysis, { use: 'export', format });
   } catch (err) {
-    if (err instanceof DesignError) throw new HostError('too-large', err.message, 'document');
+    if (err instanceof DesignError) throw new HostError('too-large', err.message, 'document', err.detail);
     throw err;
   }
 }

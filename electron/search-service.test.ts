@@ -38,7 +38,7 @@ describe('architecture search over the browser-mode transport', () => {
     const searchId = String(started.value?.searchId);
     const outDir = String(started.value?.outDir);
     expect(outDir).toBe(join(host.dir, 'docs', 'LayerLoom runs', 'searches', searchId));
-    expect(await api('searchStart', { document: searchable() })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already in progress/) } });
+    expect(await api('searchStart', { document: searchable() })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already in progress/), detail: { code: 'search-busy' } } });
     const last = await done;
     ws.close();
     expect(last).toMatchObject({ type: 'finished', status: 'completed', best: expect.any(String) });
@@ -68,7 +68,7 @@ describe('architecture search over the browser-mode transport', () => {
   }, 120_000);
 
   it('refuses a design that marks nothing searchable, naming the field', async () => {
-    expect(await api('searchStart', { document: tinyCnn() })).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'document.search', message: expect.stringMatching(/no param is marked searchable/) } });
+    expect(await api('searchStart', { document: tinyCnn() })).toMatchObject({ ok: false, error: { code: 'invalid-request', path: 'document.search', message: 'document.search: no param is marked searchable; mark some in the inspector first', detail: { code: 'search-nothing-marked' } } });
   });
 
   it('stops a search: no further candidate is trained and it is kept as stopped', async () => {

@@ -14,6 +14,7 @@ import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/
 import { parseSearchEvent, searchCommandSchema, searchEventSchema, type SearchCommand, type SearchEvent, type SearchSummary } from '../contract/search';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { DesignError } from '../engine/errors';
+import { errorDetailEnglish, type ErrorDetail } from '../engine/messages';
 import { parseDocument } from '../engine/schema/load';
 import { documentSpace } from '../engine/search/space';
 import { confineDatasetSpec } from './training/dataset-preview';
@@ -55,6 +56,12 @@ interface LiveSearch {
 }
 
 const EVENTS_FILE = 'events.jsonl';
+
+/** A refused search start, in English (prefixed by the field at fault) and by code + values for the app. */
+function refusedBy(detail: ErrorDetail, path?: string): HostError {
+  const english = errorDetailEnglish(detail);
+  return new HostError('invalid-request', path ? `${path}: ${english}` : english, path, detail);
+}
 
 /** A search's summary from its events; `live` says whether it is running now. */
 export function summarizeSearch(searchId: string, design: string, events: readonly SearchEvent[], live: boolean): SearchSummary {
@@ -170,7 +177,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
 
   return {
     async start(request) {
-      if (live) throw new HostError('invalid-request', 'a search is already in progress; stop it first');
+      if (live) throw refusedBy({ code: 'search-busy', values: {} });
       let doc;
       try {
         doc = parseDocument(request.document);
@@ -178,7 +185,7 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
         throw new HostError('invalid-request', `document: ${(err as DesignError).message}`, 'document');
       }
       const space = documentSpace(doc);
-      if (!space || !doc.search) throw new HostError('invalid-request', 'document.search: no param is marked searchable; mark some in the inspector first', 'document.search');
+      if (!space || !doc.search) throw refusedBy({ code: 'search-nothing-marked', values: {} }, 'document.search');
       const searchId = new Date().toISOString().replace(/[:.]/g, '-');
       const outDir = join(searchesDir, searchId);
       const command = searchCommandSchema.safeParse({

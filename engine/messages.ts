@@ -69,13 +69,61 @@ export type ConnectCode = (typeof CONNECT_CODES)[number];
 
 /**
  * Codes of a training error's detail (the protocol's `error.detail`): the app shows it from
- * `diagnostics:error.<code>`; `trainingErrorEnglish` writes the English the worker sends as its message.
+ * `diagnostics:error.<code>`; `errorDetailEnglish` writes the English the worker sends as its message.
  */
 export const TRAINING_ERROR_CODES = ['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named', 'non-finite-loss', 'non-finite-loss-first'] as const;
+/**
+ * Codes of a refusal by the memory budget (`engine/node/limits.ts`): training or export, with the budget set by
+ * `LAYERLOOM_MEMORY_BUDGET` or (`-machine`) half of the machine's memory.
+ */
+export const MEMORY_REFUSAL_CODES = ['memory-train', 'memory-train-machine', 'memory-export', 'memory-export-machine'] as const;
+/**
+ * Codes of the architecture search's refusals and errors: a candidate refused by a constraint
+ * (`engine/search/space.ts`), a search space that does not fit the design, a search already running or with
+ * nothing marked searchable.
+ */
+export const SEARCH_MESSAGE_CODES = [
+  'search-invalid-design',
+  'search-max-params',
+  'search-max-macs',
+  'search-max-memory',
+  'search-min-rf',
+  'search-no-node',
+  'search-no-param',
+  'search-bad-value',
+  'search-value-invalid',
+  'search-unknown-block',
+  'search-busy',
+  'search-nothing-marked',
+] as const;
+/** Every code an error detail may carry: the app's texts are `diagnostics:error.<code>` (one per code, in every language). */
+export const ERROR_DETAIL_CODES = [...TRAINING_ERROR_CODES, ...MEMORY_REFUSAL_CODES, ...SEARCH_MESSAGE_CODES] as const;
 export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
-export interface TrainingErrorDetail {
-  code: TrainingErrorDetailCode;
+export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
+
+/**
+ * An error or refusal by code + values, which travels with its English message (worker events, search events,
+ * host errors) so the app can write it in its language. A value named `issue` is a validation message of the
+ * engine's schemas (English; the app translates it with its `detail.*` patterns). `diagnostic` is the analysis
+ * problem a refusal quotes as `reason` (the app writes it from its own code and values).
+ */
+export interface ErrorDetail {
+  code: ErrorDetailCode;
   values: Record<string, string | number>;
+  diagnostic?: { code: string; message: string; values?: MessageValues; subject?: { name: string; type: string; layer?: string } };
+}
+/** A training error's detail (the training worker's codes). */
+export type TrainingErrorDetail = ErrorDetail & { code: TrainingErrorDetailCode };
+
+/** The environment variable that sets the memory budget (`engine/node/limits.ts` reads it). */
+export const MEMORY_BUDGET_ENV = 'LAYERLOOM_MEMORY_BUDGET';
+
+/** `1.5 GB`, `640.0 MB`: sizes as people read them (the same in the app's languages). */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
 }
 
 const DIVERGED_HINT = 'Lower the learning rate, add BatchNorm, or check the data.';
@@ -89,8 +137,41 @@ export function nonFiniteLossDetail(loss: string, epoch: number, batch: number, 
   return checkpoint ? { code: 'non-finite-loss', values: { ...values, checkpointEpoch: checkpoint.epoch, dir: checkpoint.dir } } : { code: 'non-finite-loss-first', values };
 }
 
-/** The English text of a training error detail (the worker's message; the `en` language file must say the same). */
-export function trainingErrorEnglish(d: TrainingErrorDetail): string {
+/** Where a memory budget came from: `LAYERLOOM_MEMORY_BUDGET`'s text, or the machine's memory (half of it is the budget). */
+export type MemoryBudgetSource = { setting: string } | { machineBytes: number };
+
+/**
+ * The detail of a design refused by the memory budget: what it needs (bytes) and for what (training at a batch
+ * size, or an export format), its parameter count, the budget and where the budget came from.
+ */
+export function memoryRefusalDetail(purpose: { use: 'train'; batch: number } | { use: 'export'; format: string }, needBytes: number, params: number, budget: { bytes: number; source: MemoryBudgetSource }): ErrorDetail {
+  const machine = 'machineBytes' in budget.source;
+  const values = {
+    need: formatBytes(needBytes),
+    params,
+    budget: formatBytes(budget.bytes),
+    ...(purpose.use === 'train' ? { batch: purpose.batch } : { format: purpose.format }),
+    ...('machineBytes' in budget.source ? { machine: formatBytes(budget.source.machineBytes) } : { setting: budget.source.setting }),
+  };
+  const code = purpose.use === 'train' ? (machine ? 'memory-train-machine' : 'memory-train') : machine ? 'memory-export-machine' : 'memory-export';
+  return { code, values };
+}
+
+const SMALLER_HINT = 'Make it smaller (fewer filters or units, more downsampling) or lower the batch size.';
+const en = (n: string | number | undefined) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+
+function memoryEnglish(v: ErrorDetail['values'], use: 'train' | 'export', machine: boolean): string {
+  const purpose = use === 'train' ? `to train at batch ${v.batch}` : `to export as ${v.format}`;
+  const counts = use === 'train' ? `${en(v.params)} parameters with their gradients and optimizer state, and the batch's activations` : `${en(v.params)} parameters: the built model and a serialized copy of its weights`;
+  const source = machine ? `half of this machine's ${v.machine}; set ${MEMORY_BUDGET_ENV} (e.g. ${MEMORY_BUDGET_ENV}=16GB) to change it` : `${MEMORY_BUDGET_ENV}=${v.setting}`;
+  return `the design needs about ${v.need} ${purpose} (${counts}), more than the memory budget of ${v.budget} (${source}). ${SMALLER_HINT}`;
+}
+
+/**
+ * The English text of an error detail (the CLI's and the worker's message; the `en` language file must say the
+ * same): the one place each of these sentences is written.
+ */
+export function errorDetailEnglish(d: ErrorDetail): string {
   const v = d.values;
   switch (d.code) {
     case 'dataset-missing':
@@ -107,6 +188,35 @@ export function trainingErrorEnglish(d: TrainingErrorDetail): string {
       return `the loss became ${v.loss} at epoch ${v.epoch}, batch ${v.batch} (learning rate ${v.lr}); training stopped. The last good checkpoint (epoch ${v.checkpointEpoch}) is kept in ${v.dir}. ${DIVERGED_HINT}`;
     case 'non-finite-loss-first':
       return `the loss became ${v.loss} at epoch ${v.epoch}, batch ${v.batch} (learning rate ${v.lr}); training stopped. No epoch had completed, so there is no checkpoint. ${DIVERGED_HINT}`;
+    case 'memory-train':
+    case 'memory-train-machine':
+    case 'memory-export':
+    case 'memory-export-machine':
+      return memoryEnglish(v, d.code.startsWith('memory-train') ? 'train' : 'export', d.code.endsWith('-machine'));
+    case 'search-invalid-design':
+      return `the design is not valid: ${v.reason}`;
+    case 'search-max-params':
+      return `${en(v.params)} parameters > ${en(v.max)}`;
+    case 'search-max-macs':
+      return `${en(v.macs)} MACs > ${en(v.max)}`;
+    case 'search-max-memory':
+      return `training memory ${v.bytes} bytes > ${v.max}`;
+    case 'search-min-rf':
+      return `receptive field at the last convolution ${v.size} px < ${v.min}`;
+    case 'search-no-node':
+      return `params[${v.index}].node: no node '${v.node}' in the design`;
+    case 'search-no-param':
+      return `params[${v.index}].param: ${v.type} '${v.name}' has no param '${v.param}' (it has ${v.params})`;
+    case 'search-bad-value':
+      return `params[${v.index}].values[${v.valueIndex}]: ${errorDetailEnglish({ code: 'search-value-invalid', values: v })}`;
+    case 'search-value-invalid':
+      return `${v.value} is not a valid ${v.param} for ${v.type}: ${v.issue}`;
+    case 'search-unknown-block':
+      return `unknown block type ${v.type}`;
+    case 'search-busy':
+      return 'a search is already in progress; stop it first';
+    case 'search-nothing-marked':
+      return 'no param is marked searchable; mark some in the inspector first';
   }
 }
 

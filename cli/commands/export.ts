@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   const doc = fromRun ? await designOfRun(source) : await loadSource(source, parseShape(values.input, '--input'), positiveInt(values.classes, '--classes'));
 
   // Weight-carrying formats build the model: refuse one that would not fit in memory before allocating it.
-  if (format === 'onnx' || target === 'tfjs') assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: 1 }), `to export as ${format}`, 'export');
+  if (format === 'onnx' || target === 'tfjs') assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: 1 }), { use: 'export', format });
   // ONNX carries weights like tfjs: the run's trained ones, else fresh ones (cli/commands/export-onnx.ts).
   if (format === 'onnx') return exportOnnxCommand(doc, out, runDir);
   const { analysis } = prepareExport(doc, target);

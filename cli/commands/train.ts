@@ -161,12 +161,12 @@ export async function run(args: string[]): Promise<number> {
   let doc = loadDesign(target);
   // Refuse a design that would not fit in memory before loading data or building anything (templates: after retargeting).
   const batchFor = (d: DesignDocument) => overrides.batchSize ?? d.training.batchSize;
-  if (!template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), `to train at batch ${batchFor(doc)}`, 'train');
+  if (!template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), { use: 'train', batch: batchFor(doc) });
   const spec = parseDatasetSpec(values.dataset ?? doc.training.dataset);
   const inputShape = doc.nodes.find((n) => n.type === 'Input')?.params.shape;
   const dataset = loadDataset(spec, Array.isArray(inputShape) ? (inputShape as number[]) : undefined);
   if (template) doc = template.build({ inputShape: [...dataset.train.shape], classes: dataset.classNames.length });
-  if (template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), `to train at batch ${batchFor(doc)}`, 'train');
+  if (template) assertWithinMemoryBudget(analyzeDesign(doc, { batchSize: batchFor(doc) }), { use: 'train', batch: batchFor(doc) });
 
   const emit = values.json ? (e: TrainingEvent) => process.stdout.write(JSON.stringify(e) + '\n') : humanPrinter(process.stdout);
   const selection = await selectCliBackend(tf, backend.data);

@@ -30,21 +30,21 @@ describe('memory budget', () => {
   it.each([
     ['8GB', 8 * 1024 ** 3], ['512mb', 512 * 1024 ** 2], ['1.5G', 1.5 * 1024 ** 3], ['123456', 123456],
   ])('reads %s from the environment', (raw, bytes) => {
-    expect(memoryBudget({ [MEMORY_BUDGET_ENV]: raw })).toEqual({ bytes, source: `${MEMORY_BUDGET_ENV}=${raw}` });
+    expect(memoryBudget({ [MEMORY_BUDGET_ENV]: raw })).toEqual({ bytes, source: { setting: raw } });
   });
 
   it('defaults to half the machine and refuses a bad value naming the variable', () => {
-    expect(memoryBudget({}).bytes).toBe(Math.floor(totalmem() / 2));
+    expect(memoryBudget({})).toEqual({ bytes: Math.floor(totalmem() / 2), source: { machineBytes: totalmem() } });
     for (const raw of ['lots', '-1GB', '0', '8 parsecs']) expect(() => memoryBudget({ [MEMORY_BUDGET_ENV]: raw })).toThrow(new RegExp(`${MEMORY_BUDGET_ENV}=`));
   });
 
   it('refuses a design over the budget with the estimate and the budget, and passes one under it', () => {
     const vgg = requireTemplate('vgg16').build({});
     const analysis = analyzeDesign(vgg, { batchSize: 256 });
-    const budget = { bytes: 2 * 1024 ** 3, source: 'test' };
+    const budget = { bytes: 2 * 1024 ** 3, source: { setting: '2GB' } };
     let error: unknown;
     try {
-      assertWithinMemoryBudget(analysis, 'to train at batch 256', 'train', budget);
+      assertWithinMemoryBudget(analysis, { use: 'train', batch: 256 }, budget);
     } catch (err) {
       error = err;
     }
@@ -52,9 +52,10 @@ describe('memory budget', () => {
     const message = (error as DesignError).message;
     expect(message).toMatch(/^design: the design needs about \d+\.\d GB to train at batch 256 \(138,357,544 parameters with their gradients/);
     expect(message).toContain(`about ${(analysis.totals.memory.trainingBytes / 1024 ** 3).toFixed(1)} GB`);
-    expect(message).toContain('more than the memory budget of 2.0 GB (test)');
+    expect(message).toContain('more than the memory budget of 2.0 GB (LAYERLOOM_MEMORY_BUDGET=2GB)');
+    expect((error as DesignError).detail).toEqual({ code: 'memory-train', values: { need: expect.stringMatching(/^\d+\.\d GB$/), batch: 256, params: 138_357_544, budget: '2.0 GB', setting: '2GB' } });
     expect((error as DesignError).path).toBe('design');
-    expect(() => assertWithinMemoryBudget(analyzeDesign(tinyCnn()), 'to train', 'train', budget)).not.toThrow();
+    expect(() => assertWithinMemoryBudget(analyzeDesign(tinyCnn()), { use: 'train', batch: 32 }, budget)).not.toThrow();
   });
 });
 
@@ -70,7 +71,7 @@ describe('the worker and the CLI refuse an over-budget design before building it
       host.start({ document: tinyCnn() as unknown as Record<string, unknown>, dataset: { kind: 'default' }, backend: 'cpu', outDir: join(dir, 'run'), overrides: { limitTrain: 64, limitTest: 16, epochs: 1 } });
       await until(1);
       const error = events.find((e) => e.type === 'error');
-      expect(error).toMatchObject({ type: 'error', code: 'design-error', path: 'design', message: expect.stringMatching(/more than the memory budget of 200\.0 KB \(LAYERLOOM_MEMORY_BUDGET=200KB\)/) });
+      expect(error).toMatchObject({ type: 'error', code: 'design-error', path: 'design', message: expect.stringMatching(/more than the memory budget of 200\.0 KB \(LAYERLOOM_MEMORY_BUDGET=200KB\)/), detail: { code: 'memory-train', values: expect.objectContaining({ budget: '200.0 KB', setting: '200KB' }) } });
       // Refused before the backend was chosen or the data loaded: no backend or started event.
       expect(events.filter((e) => e.type !== 'log').map((e) => e.type)).toEqual(['error']);
     } finally {
@@ -120,7 +121,7 @@ describe('the app (host services) refuses a weight export over the budget', () =
       const host = createHostServices({ mode: 'browser', version: 't', userDataDir: join(dir, 'host-user'), documentsDir: docs });
       const document = requireTemplate('vgg16').build({}) as unknown as Record<string, unknown>;
       const result = await dispatchInvoke(host, 'modelExport', { document, format: 'tfjs', path: 'vgg-tfjs' });
-      expect(result).toMatchObject({ ok: false, error: { code: 'too-large', path: 'document', message: expect.stringMatching(/to export as tfjs \(138,357,544 parameters.*memory budget of 100\.0 MB/) } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'too-large', path: 'document', message: expect.stringMatching(/to export as tfjs \(138,357,544 parameters.*memory budget of 100\.0 MB/), detail: { code: 'memory-export', values: expect.objectContaining({ format: 'tfjs', params: 138_357_544 }) } } });
       expect(existsSync(join(docs, 'vgg-tfjs'))).toBe(false);
       await host.dispose();
     } finally {

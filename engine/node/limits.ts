@@ -10,9 +10,9 @@
 import { totalmem } from 'node:os';
 import type { DesignAnalysis } from '../analysis/types';
 import { DesignError } from '../errors';
+import { errorDetailEnglish, formatBytes, MEMORY_BUDGET_ENV, memoryRefusalDetail, type MemoryBudgetSource } from '../messages';
 
-/** The environment variable that sets the memory budget. */
-export const MEMORY_BUDGET_ENV = 'LAYERLOOM_MEMORY_BUDGET';
+export { formatBytes, MEMORY_BUDGET_ENV };
 /** The environment variable that sets the largest image (in megapixels) decoded from a dataset folder. */
 export const IMAGE_MEGAPIXELS_ENV = 'LAYERLOOM_MAX_IMAGE_MEGAPIXELS';
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
@@ -23,18 +23,10 @@ const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 
  */
 export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
 
-/** `1.5 GB`, `640.0 MB`: sizes as people read them. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
-}
-
 /** A memory budget and where it came from (for the message). */
 export interface MemoryBudget {
   bytes: number;
-  source: string;
+  source: MemoryBudgetSource;
 }
 
 /** The memory budget: `LAYERLOOM_MEMORY_BUDGET` when set (a bad value is an error naming it), else half the machine's memory. */
@@ -46,37 +38,34 @@ export function memoryBudget(env: Record<string, string | undefined> = process.e
     if (!m || unit === undefined || !(Number(m[1]) > 0)) {
       throw new DesignError('invalid-params', `${MEMORY_BUDGET_ENV}=${JSON.stringify(raw)}: expected a size such as 8GB, 512MB or a number of bytes`, MEMORY_BUDGET_ENV);
     }
-    return { bytes: Math.floor(Number(m[1]) * unit), source: `${MEMORY_BUDGET_ENV}=${raw}` };
+    return { bytes: Math.floor(Number(m[1]) * unit), source: { setting: raw } };
   }
   const total = totalmem();
-  return { bytes: Math.floor(total / 2), source: `half of this machine's ${formatBytes(total)}; set ${MEMORY_BUDGET_ENV} (e.g. ${MEMORY_BUDGET_ENV}=16GB) to change it` };
+  return { bytes: Math.floor(total / 2), source: { machineBytes: total } };
 }
 
 /**
- * What a design would need, from the analysis' memory model (`engine/analysis/memory.ts`; analyze with the
- * run's batch size): training = weights, gradients, optimizer moments and the batch's activations; export =
+ * What a design would need, in bytes, from the analysis' memory model (`engine/analysis/memory.ts`; analyze with
+ * the run's batch size): training = weights, gradients, optimizer moments and the batch's activations; export =
  * the model built once for inference plus the serialized copy of its weights.
  */
-export function estimateMemory(analysis: Pick<DesignAnalysis, 'totals'>, use: 'train' | 'export'): { bytes: number; detail: string } {
+export function estimateMemory(analysis: Pick<DesignAnalysis, 'totals'>, use: 'train' | 'export'): number {
   const { params, memory } = analysis.totals;
-  const weights = `${params.toLocaleString('en-US')} parameters`;
-  if (use === 'export') return { bytes: memory.inferenceBytes + params * 4, detail: `${weights}: the built model and a serialized copy of its weights` };
-  return { bytes: memory.trainingBytes, detail: `${weights} with their gradients and optimizer state, and the batch's activations` };
+  return use === 'export' ? memory.inferenceBytes + params * 4 : memory.trainingBytes;
 }
 
+/** What the memory is needed for: training at a batch size, or an export format. */
+export type MemoryPurpose = { use: 'train'; batch: number } | { use: 'export'; format: string };
+
 /**
- * Throws a `DesignError` (path `design`) when the design would not fit the budget, naming the estimate, what
- * it counts and the budget. `purpose` finishes "the design needs about X GB …": "to train at batch 64".
+ * Throws a `DesignError` (path `design`) when the design would not fit the budget, naming the estimate, what it
+ * counts and the budget; the error's `detail` says the same by code + values (engine/messages.ts) for the app.
  */
-export function assertWithinMemoryBudget(analysis: Pick<DesignAnalysis, 'totals'>, purpose: string, use: 'train' | 'export', budget: MemoryBudget = memoryBudget()): void {
-  const need = estimateMemory(analysis, use);
-  if (!Number.isFinite(need.bytes) || need.bytes > budget.bytes) {
-    throw new DesignError(
-      'invalid-graph',
-      `the design needs about ${formatBytes(need.bytes)} ${purpose} (${need.detail}), more than the memory budget of ${formatBytes(budget.bytes)} (${budget.source}). ` +
-        'Make it smaller (fewer filters or units, more downsampling) or lower the batch size.',
-      'design',
-    );
+export function assertWithinMemoryBudget(analysis: Pick<DesignAnalysis, 'totals'>, purpose: MemoryPurpose, budget: MemoryBudget = memoryBudget()): void {
+  const need = estimateMemory(analysis, purpose.use);
+  if (!Number.isFinite(need) || need > budget.bytes) {
+    const detail = memoryRefusalDetail(purpose, need, analysis.totals.params, budget);
+    throw new DesignError('invalid-graph', errorDetailEnglish(detail), 'design', undefined, detail);
   }
 }
 

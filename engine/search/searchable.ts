@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { paramNames } from '../blocks/catalog';
 import { getBlock } from '../blocks/registry';
+import { errorDetailEnglish, type ErrorDetail } from '../messages';
 import type { DesignNode } from '../schema/document';
 
 /**
@@ -23,12 +24,18 @@ export function searchableParams(type: string): string[] {
   return paramNames(block.params as z.ZodType).filter((name) => SEARCHABLE.test(name));
 }
 
-/** Why `value` is not a valid `param` for `node` (its block's params schema), or null when it is. */
-export function invalidSearchValue(node: DesignNode, param: string, value: unknown): string | null {
+/** Why `value` is not a valid `param` for `node` (its block's params schema) by code + values, or null when it is. */
+export function invalidSearchValueDetail(node: DesignNode, param: string, value: unknown): ErrorDetail | null {
   const block = getBlock(node.type);
-  if (!block) return `unknown block type ${node.type}`;
+  if (!block) return { code: 'search-unknown-block', values: { type: node.type } };
   const r = block.params.safeParse({ ...node.params, [param]: value });
-  return r.success ? null : `${JSON.stringify(value)} is not a valid ${param} for ${node.type}: ${r.error.issues[0].message}`;
+  return r.success ? null : { code: 'search-value-invalid', values: { value: JSON.stringify(value), param, type: node.type, issue: r.error.issues[0].message } };
+}
+
+/** Why `value` is not a valid `param` for `node`, in English, or null when it is. */
+export function invalidSearchValue(node: DesignNode, param: string, value: unknown): string | null {
+  const bad = invalidSearchValueDetail(node, param, value);
+  return bad && errorDetailEnglish(bad);
 }
 
 /** The values a newly marked param starts with: half, the same and twice a width; neighbouring odd kernel sizes. */

@@ -44,7 +44,22 @@ describe('architecture search space', () => {
     expect(big.rejected).toMatch(/27,210 parameters > 20,000/);
     const small3 = cs.find((c) => c.choice['conv.filters'] === 4 && JSON.stringify(c.choice['conv.kernelSize']) === '[3,3]')!;
     expect(small3.rejected).toMatch(/receptive field at the last convolution 3 px < 5/);
+    expect(big.rejectedDetail).toEqual({ code: 'search-max-params', values: { params: 27_210, max: 20_000 } });
+    expect(small3.rejectedDetail).toEqual({ code: 'search-min-rf', values: { size: 3, min: 5 } });
+    expect(cs.filter((c) => c.rejected === null).every((c) => c.rejectedDetail === null)).toBe(true);
     expect(cs.some((c) => c.rejected === null)).toBe(true);
+  });
+
+  it('refuses a candidate the analysis finds invalid, quoting its first error by code for the app', () => {
+    // A 9×9 kernel on the 7×7 map after two poolings: the design is not valid.
+    const b = new DesignBuilder('small');
+    let x = b.add('MaxPool2D', { poolSize: [4, 4] }, b.input([28, 28, 1]), 'pool');
+    x = b.add('Conv2D', { filters: 4, kernelSize: [3, 3], padding: 'valid' }, x, 'conv');
+    b.output(b.add('Dense', { units: 10, activation: 'softmax' }, b.add('Flatten', {}, x, 'flat'), 'head'));
+    const [c] = drawCandidates(b.build(), searchSpaceSchema.parse({ params: [{ node: 'conv', param: 'kernelSize', values: [[9, 9]] }] }), 1, 1);
+    const first = c.analysis.diagnostics.find((d) => d.severity === 'error')!;
+    expect(c.rejected).toBe(`the design is not valid: ${first.message}`);
+    expect(c.rejectedDetail).toMatchObject({ code: 'search-invalid-design', values: { reason: first.message }, diagnostic: { code: first.code, message: first.message } });
   });
 
   it('checks the space against the design, naming the field at fault', () => {
@@ -53,6 +68,17 @@ describe('architecture search space', () => {
     expect(bad([{ node: 'conv', param: 'units', values: [1] }])).toThrow(/params\[0\]\.param: Conv2D 'conv' has no param 'units'/);
     expect(bad([{ node: 'conv', param: 'filters', values: [8, -1] }])).toThrow(DesignError);
     expect(bad([{ node: 'conv', param: 'filters', values: [8, -1] }])).toThrow(/params\[0\]\.values\[1\]: -1 is not a valid filters/);
+    const detail = (params: unknown) => {
+      try {
+        bad(params)();
+      } catch (err) {
+        return (err as DesignError).detail;
+      }
+      return undefined;
+    };
+    expect(detail([{ node: 'nope', param: 'filters', values: [1] }])).toEqual({ code: 'search-no-node', values: { index: 0, node: 'nope' } });
+    expect(detail([{ node: 'conv', param: 'units', values: [1] }])).toMatchObject({ code: 'search-no-param', values: { index: 0, type: 'Conv2D', name: 'conv', param: 'units' } });
+    expect(detail([{ node: 'conv', param: 'filters', values: [8, -1] }])).toMatchObject({ code: 'search-bad-value', values: { index: 0, valueIndex: 1, value: '-1', param: 'filters', type: 'Conv2D' } });
   });
 
   it('keeps the accuracy-vs-MACs Pareto front, cheapest first', () => {

@@ -11,9 +11,10 @@ import { paramNames } from '../blocks/catalog';
 import { getBlock } from '../blocks/registry';
 import { performCommands } from '../commands/perform';
 import { DesignError } from '../errors';
+import { errorDetailEnglish, type ErrorDetail } from '../messages';
 import { mulberry32 } from '../random';
 import { searchConstraintsSchema, searchParamSchema, type DesignDocument } from '../schema/document';
-import { invalidSearchValue } from './searchable';
+import { invalidSearchValueDetail } from './searchable';
 
 /** The search space: which params vary (and over what values) and the constraints. */
 export const searchSpaceSchema = z.object({
@@ -32,19 +33,25 @@ export interface Candidate {
   macs: number;
   /** Why the analysis refused it before training (null: it is feasible). */
   rejected: string | null;
+  /** The same by code + values (null: it is feasible). */
+  rejectedDetail: ErrorDetail | null;
 }
 
 /** Checks the space against the design: every node exists, every param is one of its block's, every value is valid. */
 export function checkSpace(doc: DesignDocument, space: SearchSpace): void {
+  const refuse = (detail: ErrorDetail, path: string) => {
+    throw new DesignError('invalid-params', errorDetailEnglish(detail), path, undefined, detail);
+  };
   space.params.forEach((p, i) => {
     const node = doc.nodes.find((n) => n.id === p.node || n.name === p.node);
-    if (!node) throw new DesignError('invalid-params', `params[${i}].node: no node '${p.node}' in the design`, `params.${i}.node`);
+    if (!node) return refuse({ code: 'search-no-node', values: { index: i, node: p.node } }, `params.${i}.node`);
     const block = getBlock(node.type);
     const names = block ? paramNames(block.params as z.ZodType) : [];
-    if (!names.includes(p.param)) throw new DesignError('invalid-params', `params[${i}].param: ${node.type} '${node.name}' has no param '${p.param}' (it has ${names.join(', ')})`, `params.${i}.param`);
+    if (!names.includes(p.param)) refuse({ code: 'search-no-param', values: { index: i, type: node.type, name: node.name, param: p.param, params: names.join(', ') } }, `params.${i}.param`);
     p.values.forEach((v, j) => {
-      const bad = invalidSearchValue(node, p.param, v);
-      if (bad) throw new DesignError('invalid-params', `params[${i}].values[${j}]: ${bad}`, `params.${i}.values.${j}`);
+      const bad = invalidSearchValueDetail(node, p.param, v);
+      if (bad?.code === 'search-value-invalid') refuse({ code: 'search-bad-value', values: { index: i, valueIndex: j, ...bad.values } }, `params.${i}.values.${j}`);
+      else if (bad) refuse(bad, `params.${i}.values.${j}`);
     });
   });
 }
@@ -61,19 +68,31 @@ export function documentSpace(doc: DesignDocument): SearchSpace | null {
 /** The key of a param in a candidate's `choice`: `<node>.<param>`. */
 export const keyOf = (p: SearchSpace['params'][number]) => `${p.node}.${p.param}`;
 
+/** A refusal: the English reason (the CLI's) and the same by code + values (the app's languages). */
+export interface Refusal {
+  reason: string;
+  detail: ErrorDetail;
+}
+
+/** A refusal from its detail, with the English written once (engine/messages.ts). */
+export const refusal = (detail: ErrorDetail): Refusal => ({ reason: errorDetailEnglish(detail), detail });
+
 /** Why a candidate breaks the constraints, or null. */
-function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): string | null {
-  if (!analysis.valid) return `the design is not valid: ${analysis.diagnostics.find((d) => d.severity === 'error')?.message ?? 'errors'}`;
+function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): Refusal | null {
+  if (!analysis.valid) {
+    const d = analysis.diagnostics.find((x) => x.severity === 'error');
+    return refusal({ code: 'search-invalid-design', values: { reason: d?.message ?? 'errors' }, ...(d ? { diagnostic: { code: d.code, message: d.message, ...(d.values ? { values: d.values } : {}), ...(d.subject ? { subject: d.subject } : {}) } } : {}) });
+  }
   const t = analysis.totals;
-  if (c.maxParams !== undefined && t.params > c.maxParams) return `${t.params.toLocaleString('en-US')} parameters > ${c.maxParams.toLocaleString('en-US')}`;
-  if (c.maxMacs !== undefined && t.macs > c.maxMacs) return `${t.macs.toLocaleString('en-US')} MACs > ${c.maxMacs.toLocaleString('en-US')}`;
-  if (c.maxTrainingBytes !== undefined && t.memory.trainingBytes > c.maxTrainingBytes) return `training memory ${t.memory.trainingBytes} bytes > ${c.maxTrainingBytes}`;
+  if (c.maxParams !== undefined && t.params > c.maxParams) return refusal({ code: 'search-max-params', values: { params: t.params, max: c.maxParams } });
+  if (c.maxMacs !== undefined && t.macs > c.maxMacs) return refusal({ code: 'search-max-macs', values: { macs: t.macs, max: c.maxMacs } });
+  if (c.maxTrainingBytes !== undefined && t.memory.trainingBytes > c.maxTrainingBytes) return refusal({ code: 'search-max-memory', values: { bytes: t.memory.trainingBytes, max: c.maxTrainingBytes } });
   if (c.minReceptiveField !== undefined) {
     const convs = analysis.flat.filter((n) => getBlock(n.type)?.category === 'convolution');
     const last = convs[convs.length - 1];
     const rf = last ? analysis.nodes[last.origin]?.receptiveField : null;
     const size = rf ? Math.min(...rf.size) : 0;
-    if (size < c.minReceptiveField) return `receptive field at the last convolution ${size} px < ${c.minReceptiveField}`;
+    if (size < c.minReceptiveField) return refusal({ code: 'search-min-rf', values: { size, min: c.minReceptiveField } });
   }
   return null;
 }
@@ -116,7 +135,8 @@ export function drawCandidates(doc: DesignDocument, space: SearchSpace, count: n
     });
     const candidate = performCommands(doc, commands);
     const analysis = analyzeDesign(candidate);
-    return { id: `c${i + 1}`, choice, doc: candidate, analysis, params: analysis.totals.params, macs: analysis.totals.macs, rejected: violation(analysis, space.constraints) };
+    const refused = violation(analysis, space.constraints);
+    return { id: `c${i + 1}`, choice, doc: candidate, analysis, params: analysis.totals.params, macs: analysis.totals.macs, rejected: refused?.reason ?? null, rejectedDetail: refused?.detail ?? null };
   });
 }
 

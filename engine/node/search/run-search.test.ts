@@ -57,11 +57,12 @@ describe('runSearch memory check', () => {
     const result = await runSearch({
       tf, document: design(), space, dataset: data, budget: 2, method: 'random', batches: 1, seed: 1, outDir,
       backend: { name: 'cpu', reason: 'test', skipped: [] }, overrides: { limitTrain: 64, limitTest: 32, batchSize: 16 },
-      memoryBudget: { bytes: 8 * 1024 * 1024, source: 'test' },
+      memoryBudget: { bytes: 8 * 1024 * 1024, source: { setting: '8MB' } },
     });
     const big = result.candidates.find((c) => c.choice['conv.filters'] === 512)!;
     expect(big.rejected).toMatch(/^the design needs about [\d.]+ \w+ to train at batch 16 .*more than the memory budget of 8/);
     expect(big.runDir).toBeNull();
+    expect(big.rejectedDetail).toMatchObject({ code: 'memory-train', values: { batch: 16, budget: '8.0 MB', setting: '8MB' } });
     expect(result.candidates.find((c) => c.choice['conv.filters'] === 2)!.accuracy).not.toBeNull();
   }, 60_000);
 });
@@ -80,6 +81,7 @@ describe('runSearch with a candidate that cannot train', () => {
     const bad = result.candidates.find((c) => c.choice['head.units'] === 5)!;
     const good = result.candidates.find((c) => c.choice['head.units'] === 10)!;
     expect(bad.failed).toMatch(/class/i);
+    expect(bad.failedDetail).toMatchObject({ code: 'output-classes', values: { units: 5, classes: 10 } });
     expect(bad.accuracy).toBeNull();
     expect(good.accuracy).not.toBeNull();
     expect(result.best).toBe(good.id);

@@ -10,9 +10,11 @@ import path from 'node:path';
 import type { SearchEvent } from '../../../contract/search';
 import type { TrainingEvent, TrainingOverrides } from '../../../contract/training-protocol';
 import type { Tf } from '../../compile/compile';
-import { drawCandidates, paretoFront, type Candidate, type SearchSpace } from '../../search/space';
+import { drawCandidates, paretoFront, refusal, type Candidate, type Refusal, type SearchSpace } from '../../search/space';
 import type { DesignDocument } from '../../schema/document';
 import { analyzeDesign } from '../../analysis/analyze';
+import type { DesignError } from '../../errors';
+import type { ErrorDetail } from '../../messages';
 import { writeFileAtomic } from '../fs-atomic';
 import { assertWithinMemoryBudget, type MemoryBudget } from '../limits';
 import { TrainingControl } from '../train/control';
@@ -48,13 +50,15 @@ export interface SearchOptions {
 }
 
 /** Why a feasible candidate is still too big to train on this machine (the training worker's check), or null. */
-function overBudget(o: SearchOptions, c: Candidate): string | null {
+function overBudget(o: SearchOptions, c: Candidate): Refusal | null {
   const batchSize = o.overrides?.batchSize ?? c.doc.training.batchSize;
   try {
-    assertWithinMemoryBudget(analyzeDesign(c.doc, { batchSize }), `to train at batch ${batchSize}`, 'train', o.memoryBudget);
+    assertWithinMemoryBudget(analyzeDesign(c.doc, { batchSize }), { use: 'train', batch: batchSize }, o.memoryBudget);
     return null;
   } catch (err) {
-    return (err as Error).message.replace(/^design: /, '');
+    const detail = (err as DesignError).detail as ErrorDetail | undefined;
+    if (detail) return refusal(detail);
+    throw err;
   }
 }
 
@@ -65,10 +69,14 @@ export interface CandidateResult {
   params: number;
   macs: number;
   rejected: string | null;
+  /** The refusal by code + values, when refused. */
+  rejectedDetail?: ErrorDetail;
   /** Test accuracy of its last (longest) training; null when rejected or failed. */
   accuracy: number | null;
   /** Why its training failed (diverged, could not compile, ...); the search goes on without it. */
   failed?: string;
+  /** The failure by code + values, when the training said it by code. */
+  failedDetail?: ErrorDetail;
   /** Batches of that training. */
   batches: number | null;
   runDir: string | null;
@@ -108,9 +116,12 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => undefined);
   const emit = o.emit ?? (() => undefined);
-  const candidates = drawCandidates(o.document, o.space, o.budget, o.seed).map((c) => (c.rejected ? c : { ...c, rejected: overBudget(o, c) }));
-  const results = new Map<string, CandidateResult>(candidates.map((c) => [c.id, { id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, accuracy: null, batches: null, runDir: null, seconds: null }]));
-  emit({ type: 'drawn', method: o.method, backend: o.backend.name, space: o.space, candidates: candidates.map((c) => ({ id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected })) });
+  const candidates = drawCandidates(o.document, o.space, o.budget, o.seed).map((c) => {
+    const refused = c.rejected ? null : overBudget(o, c);
+    return refused ? { ...c, rejected: refused.reason, rejectedDetail: refused.detail } : c;
+  });
+  const results = new Map<string, CandidateResult>(candidates.map((c) => [c.id, { id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, ...(c.rejectedDetail ? { rejectedDetail: c.rejectedDetail } : {}), accuracy: null, batches: null, runDir: null, seconds: null }]));
+  emit({ type: 'drawn', method: o.method, backend: o.backend.name, space: o.space, candidates: candidates.map((c) => ({ id: c.id, choice: c.choice, params: c.params, macs: c.macs, rejected: c.rejected, ...(c.rejectedDetail ? { rejectedDetail: c.rejectedDetail } : {}) })) });
   for (const c of candidates) if (c.rejected) log(`${c.id} ${JSON.stringify(c.choice)}: refused before training: ${c.rejected}`);
   let alive = candidates.filter((c) => !c.rejected);
   log(`${alive.length} of ${candidates.length} candidates fit the constraints; ${o.method === 'halving' ? 'successive halving' : 'random search'}`);
@@ -127,9 +138,9 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
       try {
         r = await trainCandidate(o, c, batches, round);
       } catch (err) {
-        const message = errorEvent(err).message;
-        Object.assign(results.get(c.id)!, { failed: message, accuracy: null });
-        emit({ type: 'failed', id: c.id, round, message });
+        const { message, detail } = errorEvent(err);
+        Object.assign(results.get(c.id)!, { failed: message, ...(detail ? { failedDetail: detail as ErrorDetail } : {}), accuracy: null });
+        emit({ type: 'failed', id: c.id, round, message, ...(detail ? { detail } : {}) });
         log(`round ${round}: ${c.id} ${JSON.stringify(c.choice)} failed: ${message}`);
         continue;
       }

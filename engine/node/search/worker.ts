@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseSearchCommand, searchEventSchema, type SearchEvent, type SearchStartCommand } from '../../../contract/search';
 import { assertNever } from '../../errors';
+import { errorDetailEnglish, type ErrorDetail } from '../../messages';
 import { parseDocument } from '../../schema/load';
 import { selectBackend } from '../train/backends/select';
 import { TrainingControl } from '../train/control';
@@ -18,6 +19,12 @@ let control: TrainingControl | null = null;
 function send(event: SearchEvent): void {
   const checked = searchEventSchema.safeParse(event);
   process.send?.(checked.success ? checked.data : { type: 'error', message: `the search worker produced an invalid ${event.type} event: ${checked.error.issues[0]?.message}` });
+}
+
+/** The refusal of a second search while one runs (the host refuses it first; this is the worker's own guard). */
+function busy(): SearchEvent {
+  const detail: ErrorDetail = { code: 'search-busy', values: {} };
+  return { type: 'error', message: errorDetailEnglish(detail), detail };
 }
 
 async function start(cmd: SearchStartCommand): Promise<void> {
@@ -34,7 +41,8 @@ async function start(cmd: SearchStartCommand): Promise<void> {
       batches: cmd.run.batches, seed: cmd.run.seed, outDir: cmd.outDir, backend, overrides: cmd.overrides, emit: send, control: ctl,
     });
   } catch (err) {
-    send({ type: 'error', message: errorEvent(err).message });
+    const { message, detail } = errorEvent(err);
+    send({ type: 'error', message, ...(detail ? { detail } : {}) });
   } finally {
     control = null;
   }
@@ -49,7 +57,7 @@ process.on('message', (raw) => {
   const cmd = parsed.value;
   switch (cmd.type) {
     case 'start':
-      if (control) send({ type: 'error', message: 'a search is already in progress; stop it first' });
+      if (control) send(busy());
       else void start(cmd);
       break;
     case 'stop':

@@ -7,7 +7,7 @@ import { TrainingControl } from './control';
 import { loadDataset } from './data/dataset';
 import type { Dataset } from './data/types';
 import { errorEvent, runTraining, TrainingFailure, type RunOptions } from './loop';
-import { trainingErrorEnglish, type TrainingErrorDetail } from '../../messages';
+import { errorDetailEnglish, type TrainingErrorDetail } from '../../messages';
 import type { TrainingEvent, TrainingOverrides } from '../../../contract/training-protocol';
 import { tinyCnn } from './test-fixtures';
 
@@ -116,7 +116,7 @@ describe('training loop on the embedded Fashion-MNIST subset', () => {
     expect((err as Error).message).toMatch(/loss became (NaN|Infinity|-Infinity) at epoch 2.*last good checkpoint \(epoch 1\)/);
     const event = errorEvent(err);
     expect(event.detail).toMatchObject({ code: 'non-finite-loss', values: { epoch: 2, checkpointEpoch: 1, lr: '1.00e+30' } });
-    expect(trainingErrorEnglish(event.detail as TrainingErrorDetail)).toBe(event.message);
+    expect(errorDetailEnglish(event.detail as TrainingErrorDetail)).toBe(event.message);
     expect(readFileSync(join(ckpt, 'weights.bin')).equals(before)).toBe(true);
     expect(JSON.parse(readFileSync(join(good.out, 'run.json'), 'utf8')).status).toBe('diverged');
   });

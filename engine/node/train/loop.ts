@@ -11,7 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../compile/compile';
 import { saveModelFiles } from '../model-files';
 import { DesignError } from '../../errors';
-import { nonFiniteLossDetail, trainingErrorEnglish, type TrainingErrorDetail } from '../../messages';
+import { nonFiniteLossDetail, errorDetailEnglish, type TrainingErrorDetail } from '../../messages';
 import type { DesignDocument } from '../../schema/document';
 import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
@@ -66,7 +66,7 @@ type LoopStatus = 'completed' | 'stopped' | 'early-stopped';
 /** Thrown inside the loop when the loss stops being finite. */
 class NonFiniteLoss extends Error {
   constructor(readonly detail: TrainingErrorDetail) {
-    super(trainingErrorEnglish(detail));
+    super(errorDetailEnglish(detail));
   }
 }
 

@@ -30,7 +30,7 @@ async function start(cmd: StartCommand): Promise<void> {
     const document = parseDocument(cmd.document);
     // Refused before the backend, the dataset or the model allocate anything (engine/node/limits.ts).
     const batchSize = cmd.overrides.batchSize ?? document.training.batchSize;
-    assertWithinMemoryBudget(analyzeDesign(document, { batchSize }), `to train at batch ${batchSize}`, 'train');
+    assertWithinMemoryBudget(analyzeDesign(document, { batchSize }), { use: 'train', batch: batchSize });
     const selection = await selectBackend(tf, cmd.backend);
     send({ type: 'backend', ...selection });
     const input = document.nodes.find((n) => n.type === 'Input')?.params.shape;

@@ -28,12 +28,15 @@ export interface HostClient {
 export class HostCallError extends Error {
   readonly code: HostErrorCode;
   readonly path?: string;
+  /** The message by code + values, when the host gave one (the app writes it in its language). */
+  readonly detail?: HostErrorInfo['detail'];
 
   constructor(info: HostErrorInfo) {
     super(info.message);
     this.name = 'HostCallError';
     this.code = info.code;
     this.path = info.path;
+    this.detail = info.detail;
   }
 }
 

@@ -10,8 +10,8 @@ import { parseDocument } from '../../../engine/schema/load';
 import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
-import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, trainingErrorText, translateDetail } from './messages';
-import { TRAINING_ERROR_CODES, trainingErrorEnglish, type TrainingErrorDetail } from '../../../engine/messages';
+import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, errorDetailText, translateDetail } from './messages';
+import { ERROR_DETAIL_CODES, errorDetailEnglish, type ErrorDetail, type ErrorDetailCode } from '../../../engine/messages';
 import { designStory } from '../../../engine/inspect/why';
 import { requireTemplate } from '../../../templates';
 
@@ -200,8 +200,8 @@ describe('engine messages in the interface languages', () => {
     expect([...seen].sort()).toEqual([...CONNECT_CODES].sort());
   });
 
-  it('training error details: for each code the English from code + values is the worker\'s English; the Chinese keeps the values', async () => {
-    const samples: Record<(typeof TRAINING_ERROR_CODES)[number], TrainingErrorDetail['values']> = {
+  it('error details (training, memory budget, search): for each code the English from code + values is the engine\'s English; the Chinese keeps the values', async () => {
+    const samples: Record<ErrorDetailCode, ErrorDetail['values']> = {
       'dataset-missing': { dir: '/data/fashion_mnist' },
       'backend-unavailable': { backend: 'webgpu', reason: 'no adapter was found' },
       'input-shape': { want: '32×32×3', dataset: 'fashion-mnist', shape: '28×28×1' },
@@ -209,19 +209,66 @@ describe('engine messages in the interface languages', () => {
       'output-classes-named': { output: 'aux_output', units: 5, dataset: 'fashion-mnist', classes: 10 },
       'non-finite-loss': { loss: 'NaN', epoch: 3, batch: 17, lr: '1.00e+30', checkpointEpoch: 2, dir: '/runs/r1/checkpoints/last' },
       'non-finite-loss-first': { loss: 'Infinity', epoch: 1, batch: 4, lr: '0.500' },
+      'memory-train': { need: '31.6 GB', batch: 256, params: 138_357_544, budget: '2.0 GB', setting: '2GB' },
+      'memory-train-machine': { need: '31.6 GB', batch: 64, params: 1234, budget: '7.8 GB', machine: '15.5 GB' },
+      'memory-export': { need: '1.1 GB', format: 'onnx', params: 138_357_544, budget: '100.0 MB', setting: '100MB' },
+      'memory-export-machine': { need: '1.1 GB', format: 'tfjs', params: 7, budget: '7.8 GB', machine: '15.5 GB' },
+      'search-invalid-design': { reason: 'R1' },
+      'search-max-params': { params: 27_210, max: 20_000 },
+      'search-max-macs': { macs: 1_234_567, max: 1_000_000 },
+      'search-max-memory': { bytes: 1_234_567, max: 1_000_000 },
+      'search-min-rf': { size: 3, min: 5 },
+      'search-no-node': { index: 0, node: 'nope' },
+      'search-no-param': { index: 1, type: 'Conv2D', name: 'conv', param: 'units', params: 'filters, kernelSize' },
+      'search-bad-value': { index: 0, valueIndex: 1, value: '-1', param: 'filters', type: 'Conv2D', issue: 'some issue' },
+      'search-value-invalid': { value: '-1', param: 'filters', type: 'Conv2D', issue: 'some issue' },
+      'search-unknown-block': { type: 'Nope' },
+      'search-busy': {},
+      'search-nothing-marked': {},
     };
-    for (const code of TRAINING_ERROR_CODES) {
+    // Numbers are written for the language: the Chinese text shows them as Intl does for zh-CN.
+    const shown = (v: string | number) => (typeof v === 'number' ? new Intl.NumberFormat('zh-CN').format(v) : v);
+    for (const code of ERROR_DETAIL_CODES) {
       const detail = { code, values: samples[code] };
-      const english = trainingErrorEnglish(detail);
-      expect(trainingErrorText({ message: 'fallback', detail })).toBe(english);
+      const english = errorDetailEnglish(detail);
+      expect(errorDetailText({ message: 'fallback', detail })).toBe(english);
       await i18n.changeLanguage('zh-CN');
-      const zh = trainingErrorText({ message: 'fallback', detail });
+      const zh = errorDetailText({ message: 'fallback', detail });
       await i18n.changeLanguage('en');
       expect(zh, code).toMatch(/[\u4e00-\u9fff]/);
       expect(zh).not.toMatch(/\{\{|\}\}/);
-      for (const v of Object.values(samples[code])) expect(zh).toContain(String(v));
+      expect(zh, code).not.toMatch(/\b(the|is|are|to|of|than|parameters|design)\b/);
+      for (const v of Object.values(samples[code])) expect(zh, code).toContain(shown(v));
     }
-    expect(trainingErrorText({ message: 'the English', detail: { code: 'not-a-code', values: {} } })).toBe('the English');
-    expect(trainingErrorText({ message: 'the English' })).toBe('the English');
+    expect(errorDetailText({ message: 'the English', detail: { code: 'not-a-code', values: {} } })).toBe('the English');
+    expect(errorDetailText({ message: 'the English' })).toBe('the English');
+  });
+
+  it('a refusal quoting an analysis problem writes it from its code; a schema message inside one is translated', async () => {
+    const diagnostic = battery().find((d) => d.severity === 'error' && d.subject)!;
+    const detail = { code: 'search-invalid-design', values: { reason: diagnostic.message }, diagnostic };
+    const english = errorDetailEnglish(detail as ErrorDetail);
+    expect(errorDetailText({ message: english, detail })).toBe(english);
+    const issue = 'expected a positive integer';
+    const bad = { code: 'search-value-invalid', values: { value: '-1', param: 'filters', type: 'Conv2D', issue } };
+    await i18n.changeLanguage('zh-CN');
+    const zh = errorDetailText({ message: english, detail });
+    const zhIssue = errorDetailText({ message: 'x', detail: bad });
+    await i18n.changeLanguage('en');
+    expect(zh).toBe(`设计无效：${(await withLanguage('zh-CN', () => diagnosticText(diagnostic)))}`);
+    expect(zh).not.toContain(diagnostic.message);
+    expect(translateDetail(issue)).toBe(issue); // in English
+    expect(zhIssue).toBe(`-1 不是 Conv2D 的有效 filters：${await withLanguage('zh-CN', () => translateDetail(issue))}`);
+    expect(zhIssue).not.toContain(issue);
   });
 });
+
+/** Runs `f` with the interface in `language`, then back in English. */
+async function withLanguage<T>(language: string, f: () => T): Promise<T> {
+  await i18n.changeLanguage(language);
+  try {
+    return f();
+  } finally {
+    await i18n.changeLanguage('en');
+  }
+}

@@ -84,11 +84,24 @@ export function connectRefusalText(verdict: { reason: string; code?: string; val
   return verdict.code && known(key, verdict.values ?? {}) ? t(key, verdict.values) : verdict.reason;
 }
 
+/** An error or refusal as it arrives: its English message and, from a newer engine, the same by code + values. */
+export interface DetailedMessage {
+  message: string;
+  detail?: { code: string; values?: Record<string, string | number>; diagnostic?: { code: string; message: string; values?: MessageValues; subject?: Diagnostic['subject'] } };
+}
+
 /**
- * A training error's detail in the current language: from `diagnostics:error.<code>` with its values when the event
- * carries a detail the language files know; otherwise the worker's English message.
+ * An error's or refusal's detail in the current language (training errors, memory-budget refusals, the search's
+ * refusals and errors, host errors): from `diagnostics:error.<code>` with its values when the language files know
+ * the code; otherwise the English message. A quoted analysis problem (`diagnostic`) is written from its own code,
+ * and a schema validation message (`issue`) with the `detail.*` patterns.
  */
-export function trainingErrorText(e: { message: string; detail?: { code: string; values?: Record<string, string | number> } }, t: Translate = current): string {
-  const key = `diagnostics:error.${e.detail?.code}`;
-  return e.detail && known(key, e.detail.values ?? {}) ? t(key, e.detail.values) : e.message;
+export function errorDetailText(e: DetailedMessage, t: Translate = current): string {
+  const d = e.detail;
+  const key = `diagnostics:error.${d?.code}`;
+  if (!d || !known(key, d.values ?? {})) return e.message;
+  const values: Record<string, string | number> = { ...d.values };
+  if (typeof values.issue === 'string') values.issue = translateDetail(values.issue);
+  if (d.diagnostic) values.reason = diagnosticText({ ...d.diagnostic, code: d.diagnostic.code as Diagnostic['code'], severity: 'error' }, t);
+  return t(key, values);
 }

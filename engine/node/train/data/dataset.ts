@@ -4,7 +4,7 @@
  * and the check that a design fits the data.
  */
 import { DesignError } from '../../../errors';
-import { trainingErrorEnglish, type TrainingErrorDetail } from '../../../messages';
+import { errorDetailEnglish, type TrainingErrorDetail } from '../../../messages';
 import { loadCifarDataset } from './cifar';
 import { loadFolderDataset } from './folder';
 import { loadIdxDataset } from './idx';
@@ -57,7 +57,7 @@ export function checkDesignFits(design: DesignFitInfo, data: Dataset): void {
     const want = input.shape;
     if (want.length !== 3 || want.some((d, i) => d !== null && d !== shape[i])) {
       const detail: TrainingErrorDetail = { code: 'input-shape', values: { want: want.map((d) => d ?? '?').join('×'), dataset: data.name, shape: shape.join('×') } };
-      throw new DesignError('data-mismatch', trainingErrorEnglish(detail), input.path, undefined, detail);
+      throw new DesignError('data-mismatch', errorDetailEnglish(detail), input.path, undefined, detail);
     }
   }
   const classes = data.classNames.length;
@@ -66,7 +66,7 @@ export function checkDesignFits(design: DesignFitInfo, data: Dataset): void {
     if (out.units === classes) continue;
     const values = { units: out.units ?? '?', dataset: data.name, classes };
     const detail: TrainingErrorDetail = several ? { code: 'output-classes-named', values: { ...values, output: out.name ?? '?' } } : { code: 'output-classes', values };
-    throw new DesignError('data-mismatch', trainingErrorEnglish(detail), out.path, undefined, detail);
+    throw new DesignError('data-mismatch', errorDetailEnglish(detail), out.path, undefined, detail);
   }
 }
 

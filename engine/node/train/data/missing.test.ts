@@ -13,7 +13,7 @@ import type { Dataset } from './types';
 import { errorEvent } from '../loop';
 import { BackendUnavailableError } from '../backends/select';
 import { parseEvent } from '../../../../contract/training-protocol';
-import { trainingErrorEnglish, TRAINING_ERROR_CODES, type TrainingErrorDetail } from '../../../messages';
+import { errorDetailEnglish, TRAINING_ERROR_CODES, type TrainingErrorDetail } from '../../../messages';
 
 const event = (fn: () => unknown) => {
   try {
@@ -30,7 +30,7 @@ describe('training error details', () => {
     for (const load of [loadCifarDataset, loadIdxDataset, (d: string) => loadFolderDataset(d)]) {
       const e = event(() => load(dir));
       expect(e).toMatchObject({ code: 'data-mismatch', path: 'dataset', detail: { code: 'dataset-missing', values: { dir } } });
-      expect(e.message).toBe(`dataset: ${trainingErrorEnglish(e.detail as TrainingErrorDetail)}`);
+      expect(e.message).toBe(`dataset: ${errorDetailEnglish(e.detail as TrainingErrorDetail)}`);
       expect(parseEvent(e).ok).toBe(true);
     }
   });
@@ -38,7 +38,7 @@ describe('training error details', () => {
   it('every detail code has English naming its values; an event without detail stays valid', () => {
     const err = new BackendUnavailableError('webgpu', 'no adapter was found');
     const detail: TrainingErrorDetail = { code: 'backend-unavailable', values: { backend: err.backend, reason: err.reason } };
-    expect(trainingErrorEnglish(detail)).toBe(err.message);
+    expect(errorDetailEnglish(detail)).toBe(err.message);
     expect(TRAINING_ERROR_CODES).toEqual(['dataset-missing', 'backend-unavailable', 'input-shape', 'output-classes', 'output-classes-named', 'non-finite-loss', 'non-finite-loss-first']);
     expect(parseEvent({ type: 'error', code: 'internal', message: 'x' }).ok).toBe(true);
     expect(parseEvent({ type: 'error', code: 'internal', message: 'x', detail: { code: '' } }).ok).toBe(false);
@@ -54,7 +54,7 @@ describe('training error details', () => {
     for (const c of cases) {
       const e = event(() => checkDesignFits(c.design, data));
       expect(e).toMatchObject({ code: 'data-mismatch', detail: c.detail });
-      expect(e.message.endsWith(trainingErrorEnglish(e.detail as TrainingErrorDetail))).toBe(true);
+      expect(e.message.endsWith(errorDetailEnglish(e.detail as TrainingErrorDetail))).toBe(true);
       expect(parseEvent(e).ok).toBe(true);
     }
     expect(event(() => checkDesignFits(cases[1].design, data)).message).toBe('nodes[4]: the design outputs 5 values but fashion-mnist has 10 classes: set the last Dense to 10 units');

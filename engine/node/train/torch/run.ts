@@ -23,7 +23,7 @@ import { headOf } from '../data/types';
 import { afterEpoch, INITIAL_STATE } from '../epoch-policy';
 import { DesignError } from '../../../errors';
 import { headsFor, headsReport } from '../heads';
-import { nonFiniteLossDetail, trainingErrorEnglish } from '../../../messages';
+import { nonFiniteLossDetail, errorDetailEnglish } from '../../../messages';
 import { PREDICTIONS_FILE, TrainingFailure, type RunOptions } from '../loop';
 import { buildModelFor, fitInfoFor, lossNameFor } from '../model';
 import { createTrainOptimizer } from '../optim';
@@ -188,7 +188,7 @@ export async function runTorchTraining(o: RunOptions, extra: TorchRunOptions = {
           report(epochNow, Number(m.batch));
           const loss = ({ nan: 'NaN', inf: 'Infinity', '-inf': '-Infinity' } as Record<string, string>)[String(m.loss)] ?? String(m.loss);
           const detail = nonFiniteLossDetail(loss, Number(m.epoch) + 1, Number(m.batch) + 1, Number(m.learningRate), state.epochsDone > 0 ? { epoch: state.epochsDone, dir: lastDir } : null);
-          const msg = trainingErrorEnglish(detail);
+          const msg = errorDetailEnglish(detail);
           await record.write('diverged', state.history, { error: msg });
           failure = new TrainingFailure('non-finite-loss', msg, detail);
           break;

@@ -6,14 +6,20 @@
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportFormat } from '../../../../contract/model-io';
 import { parseDocument, type DesignDocument } from '../../engine';
 import { appInfo } from '../../files/file-actions';
-import { getHostClient } from '../../host';
+import { getHostClient, HostCallError } from '../../host';
+import { errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { t } from '../../i18n';
 import { askText } from '../../ui/prompt';
 import { create } from 'zustand';
 
+/** A host failure in the interface language: by the host's code + values when it gave them, else its message. */
+function failureText(err: unknown): string {
+  return err instanceof HostCallError ? errorDetailText(err) : (err as Error).message;
+}
+
 function fail(what: string, err: unknown): void {
-  useEditor.getState().showToast('error', `${what}: ${(err as Error).message}`);
+  useEditor.getState().showToast('error', `${what}: ${failureText(err)}`);
 }
 
 /** A path from the native dialog (Electron) or the path prompt (browser mode); null when cancelled. */
@@ -87,7 +93,7 @@ export async function runExport(): Promise<boolean> {
     useEditor.getState().showToast('success', res.trainedFrom ? t('modelIo.exportedTrained', { files, run: res.trainedFrom }) : t('modelIo.exported', { files }));
     return true;
   } catch (err) {
-    useExportDialog.setState({ busy: false, error: (err as Error).message });
+    useExportDialog.setState({ busy: false, error: failureText(err) });
     return false;
   }
 }

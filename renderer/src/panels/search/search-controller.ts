@@ -7,12 +7,14 @@ import type { SearchEvent } from '../../../../contract/search';
 import { searchKeyOf, type EditCommand } from '../../engine';
 import { getHostClient, HostCallError } from '../../host';
 import { t } from '../../i18n';
+import { errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { parseDatasetText } from '../training/dataset-spec';
 import { applySearchEvent, beginSearch, isSearchActive, type SearchView } from './search-view';
 
+/** A failed host call in the interface language (by the host's code + values when it gave them). */
 function message(err: unknown): string {
-  return err instanceof HostCallError ? err.message : t('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
+  return err instanceof HostCallError ? errorDetailText(err) : t('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
 }
 
 const update = (f: (v: SearchView) => SearchView) => useEditor.setState((s) => ({ searchView: f(s.searchView) }));
@@ -75,7 +77,9 @@ export async function startSearch(overrides: Record<string, number> = {}): Promi
     void refreshSearches();
     return true;
   } catch (err) {
-    update((v) => applySearchEvent(v, { type: 'error', message: message(err) }));
+    // The view keeps the host's English and its detail: the tab writes it in the language shown at the time.
+    const refused = err instanceof HostCallError ? { message: err.message, ...(err.detail ? { detail: err.detail } : {}) } : { message: message(err) };
+    update((v) => applySearchEvent(v, { type: 'error', ...refused }));
     return false;
   }
 }

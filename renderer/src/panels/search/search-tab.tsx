@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { documentSpace, formatSearchValues, type DesignDocument } from '../../engine';
+import { errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { formatCompact, formatInt } from '../../ui/format';
 import { Icon } from '../../ui/icons';
@@ -167,9 +168,9 @@ function CandidateTable({ view, selected, onHover }: { view: SearchView; selecte
             <td className="mono" title={t('table.costHint', { macs: formatInt(c.macs), params: formatInt(c.params) })}>{formatCompact(c.macs)}</td>
             <td className="mono ll-search__acc">
               {c.rejected ? (
-                <span className="ll-train__error" data-testid={`search-rejected-${c.id}`}>{t('table.refused', { reason: c.rejected })}</span>
+                <span className="ll-train__error" data-testid={`search-rejected-${c.id}`}>{t('table.refused', { reason: errorDetailText({ message: c.rejected, detail: c.rejectedDetail }) })}</span>
               ) : c.failed ? (
-                <span className="ll-train__error" data-testid={`search-failed-${c.id}`}>{t('table.failed', { reason: c.failed })}</span>
+                <span className="ll-train__error" data-testid={`search-failed-${c.id}`}>{t('table.failed', { reason: errorDetailText({ message: c.failed, detail: c.failedDetail ?? undefined }) })}</span>
               ) : c.accuracy !== null ? (
                 <span title={t('table.afterBatches', { batches: c.batches })}>{(c.accuracy * 100).toFixed(1)}%</span>
               ) : c.training !== null ? (
@@ -258,7 +259,7 @@ export function SearchTab() {
             <Icon name="alert" size={14} />
             <div>
               <strong>{t('run.failedTitle')}</strong>
-              <div>{view.error}</div>
+              <div>{errorDetailText({ message: view.error, detail: view.errorDetail ?? undefined })}</div>
             </div>
           </div>
         )}

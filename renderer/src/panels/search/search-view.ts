@@ -19,7 +19,12 @@ export interface CandidateView extends SearchCandidate {
   training: number | null;
   /** Why its training failed, if it did. */
   failed: string | null;
+  /** The same by code + values, when the training said it by code. */
+  failedDetail: SearchErrorDetail | null;
 }
+
+/** An error or refusal by code + values, as the search events carry it (shown with `errorDetailText`). */
+export type SearchErrorDetail = NonNullable<SearchCandidate['rejectedDetail']>;
 
 /** The search tab's state. */
 export interface SearchView {
@@ -35,10 +40,11 @@ export interface SearchView {
   status: 'completed' | 'stopped' | null;
   seconds: number | null;
   error: string | null;
+  errorDetail: SearchErrorDetail | null;
 }
 
 /** The view before any search. */
-export const IDLE_SEARCH: SearchView = { phase: 'idle', searchId: null, method: null, backend: null, space: null, candidates: [], front: [], best: null, status: null, seconds: null, error: null };
+export const IDLE_SEARCH: SearchView = { phase: 'idle', searchId: null, method: null, backend: null, space: null, candidates: [], front: [], best: null, status: null, seconds: null, error: null, errorDetail: null };
 
 /** A view waiting for its first event (Start pressed, or a past search being replayed). */
 export function beginSearch(searchId: string | null): SearchView {
@@ -55,7 +61,7 @@ function trainedFront(candidates: readonly CandidateView[]): { front: string[]; 
 export function applySearchEvent(view: SearchView, e: SearchEvent): SearchView {
   switch (e.type) {
     case 'drawn':
-      return { ...view, phase: view.phase === 'stopping' ? 'stopping' : 'running', method: e.method, backend: e.backend, space: e.space, candidates: e.candidates.map((c) => ({ ...c, accuracy: null, batches: null, training: null, failed: null })), front: [], best: null };
+      return { ...view, phase: view.phase === 'stopping' ? 'stopping' : 'running', method: e.method, backend: e.backend, space: e.space, candidates: e.candidates.map((c) => ({ ...c, accuracy: null, batches: null, training: null, failed: null, failedDetail: null })), front: [], best: null };
     case 'training':
       return { ...view, candidates: view.candidates.map((c) => (c.id === e.id ? { ...c, training: e.round } : c)) };
     case 'trained': {
@@ -63,13 +69,13 @@ export function applySearchEvent(view: SearchView, e: SearchEvent): SearchView {
       return { ...view, candidates, ...trainedFront(candidates) };
     }
     case 'failed': {
-      const candidates = view.candidates.map((c) => (c.id === e.id ? { ...c, accuracy: null, batches: null, training: null, failed: e.message } : c));
+      const candidates = view.candidates.map((c) => (c.id === e.id ? { ...c, accuracy: null, batches: null, training: null, failed: e.message, failedDetail: e.detail ?? null } : c));
       return { ...view, candidates, ...trainedFront(candidates) };
     }
     case 'finished':
       return { ...view, phase: 'finished', status: e.status, front: e.front, best: e.best, seconds: e.seconds, candidates: view.candidates.map((c) => ({ ...c, training: null })) };
     case 'error':
-      return { ...view, phase: 'failed', error: e.message, candidates: view.candidates.map((c) => ({ ...c, training: null })) };
+      return { ...view, phase: 'failed', error: e.message, errorDetail: e.detail ?? null, candidates: view.candidates.map((c) => ({ ...c, training: null })) };
   }
 }
 

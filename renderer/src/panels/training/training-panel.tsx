@@ -19,7 +19,7 @@ import { SettingsForm } from './settings-form';
 import { SearchTab } from '../search/search-tab';
 import './training.css';
 import { t as translate } from '../../i18n';
-import { trainingErrorText } from '../../i18n/messages';
+import { errorDetailText } from '../../i18n/messages';
 
 /** The tabs; their labels are `training.tab.<tab>`. */
 const TABS: TrainingTab[] = ['setup', 'curves', 'results', 'history', 'search'];
@@ -148,7 +148,7 @@ export function TrainingPanel() {
           <Icon name="alert" size={14} />
           <div>
             <strong>{errorTitle(run.error)}</strong>
-            <div>{trainingErrorText(run.error)}</div>
+            <div>{errorDetailText(run.error)}</div>
             {run.error.path && <div className="ll-train__hint">{t('training.at', { path: run.error.path })}</div>}
           </div>
         </div>
