@@ -181,4 +181,75 @@ describeE2E('interface languages', () => {
       await context.close();
     }
   });
+
+  test('in Chinese: search candidates refused by a constraint and by the memory budget, a training and an export refused by the budget', async ({ page, screenshot }) => {
+    // The budget is read by the workers (forked from this process, none started yet in this file) and the host.
+    const previous = process.env.LAYERLOOM_MEMORY_BUDGET;
+    process.env.LAYERLOOM_MEMORY_BUDGET = '512KB';
+    try {
+      const ed = editor(page);
+      await ed.loadTemplate('fashion-cnn');
+      await ed.settled();
+      await switchTo(page, 'zh-CN');
+      for (const [node, values] of [['conv1', '8, 16'], ['conv2', '16, 128']] as const) {
+        await ed.select(node);
+        await page.getByTestId('search-toggle-filters').check();
+        await page.getByTestId('search-values-filters').fill(values);
+        await page.getByTestId('search-values-filters').press('Enter');
+        await page.getByTestId(`search-badge-${node}`).waitFor();
+      }
+      await page.getByTestId('toggle-training').click();
+      await page.getByTestId('train-tab-search').click();
+      for (const [id, value] of [['search-budget', '3'], ['search-batches', '10'], ['search-maxMacs', '2000000']]) {
+        await page.getByTestId(id).fill(value);
+        await page.getByTestId(id).blur();
+      }
+      await page.getByTestId('search-start').click();
+      await expect.poll(async () => page.getByTestId('search-phase').textContent(), { timeout: 60_000, interval: 200 }).toBe('已完成');
+      // Every candidate refused before training: the widest by the MACs limit, the others by the memory budget.
+      const reasons = await page.locator('[data-testid^="search-rejected-"]').allInnerTexts();
+      expect(reasons).toHaveLength(3);
+      expect(reasons.some((r) => /乘加运算 [\d,]+ 次 > 2,000,000/.test(r)), reasons.join('\n')).toBe(true);
+      expect(reasons.some((r) => /以批大小 \d+ 训练约需 [\d.]+ [KMG]B（[\d,]+ 个参数.*超过了 512\.0 KB 的内存预算（LAYERLOOM_MEMORY_BUDGET=512KB）/.test(r)), reasons.join('\n')).toBe(true);
+      for (const r of reasons) expectNoEnglish(r, 'search refusal');
+      await expectAllChinese(page, 'search refusals');
+      await screenshot('zh-search-refused');
+
+      // Training the design itself: refused by the budget before anything is built, in Chinese.
+      await page.getByTestId('train-tab-setup').click();
+      await page.getByTestId('train-start').click();
+      const failure = page.getByTestId('train-error');
+      await failure.waitFor({ timeout: 60_000 });
+      const message = await failure.locator('strong + div').innerText();
+      expect(message).toMatch(/^设计以批大小 \d+ 训练约需 [\d.]+ [KMG]B/);
+      expectNoEnglish(message, 'training refusal');
+      await expectAllChinese(page, 'training refusal');
+      await page.getByTestId('toggle-theme').click();
+      await screenshot('zh-training-refused-dark');
+      await page.getByTestId('toggle-theme').click();
+
+      // A tfjs export carries weights: refused by the budget, the dialog says why in Chinese.
+      await page.getByTestId('file-menu').click();
+      await page.getByTestId('menu-export').click();
+      await page.getByTestId('export-format-tfjs').check();
+      await page.getByTestId('export-path').fill('fashion-tfjs');
+      await page.getByTestId('export-confirm').click();
+      const exportError = await page.getByTestId('export-error').innerText();
+      expect(exportError).toMatch(/^设计导出为 tfjs 约需 [\d.]+ [KMG]B/);
+      expectNoEnglish(exportError, 'export refusal');
+      await screenshot('zh-export-refused');
+      await page.keyboard.press('Escape');
+    } finally {
+      if (previous === undefined) delete process.env.LAYERLOOM_MEMORY_BUDGET;
+      else process.env.LAYERLOOM_MEMORY_BUDGET = previous;
+    }
+  }, 120_000);
 });
+
+/** Fails when a message has English words left, besides the budget's variable and sizes (which stay as they are). */
+function expectNoEnglish(text: string, where: string): void {
+  const rest = text.replace(/LAYERLOOM_MEMORY_BUDGET(=\S+?(?=[）)]))?/g, '').replace(/\b\d+(\.\d+)?\s?[KMG]?B\b/g, '').replace(/\btfjs\b/g, '');
+  expect(rest.match(/[A-Za-z]{2,}/g), `${where}: English left in ${JSON.stringify(text)}`).toBeNull();
+  expect(text, where).toMatch(/[\u4e00-\u9fff]/);
+  expect(text, where).not.toMatch(/\{\{|\}\}|error\.|diagnostics:/);
+}
