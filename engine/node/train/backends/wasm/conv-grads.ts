@@ -15,6 +15,7 @@
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { thinFilterGradSimd } from './simd/thin-filter-grad';
 import { free, heapF32, pad, reshape, run, slice, transpose, type WasmBackendLike } from './kernel-utils';
 import { cropDeadTaps } from './live-taps';
 import { denseFilterGrad, denseInputGrad, denseWins } from './dense-small-map';
@@ -328,6 +329,8 @@ function patchFilter(b: WasmBackendLike, kh: number, kw: number, ci: number): Te
 function filterGradViaPatches(
   b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: ReturnType<typeof convInfo>,
 ): TensorInfo {
+  const viaSimd = thinFilterGradSimd(b, x, dy, info); // LayerLoom's SIMD kernel reads dy once, where it applies
+  if (viaSimd) return viaSimd;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const ci = x.shape[3], co = dy.shape[3], taps = kh * kw * ci;
   const rows = dy.shape[0] * dy.shape[1] * dy.shape[2];

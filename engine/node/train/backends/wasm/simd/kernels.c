@@ -320,3 +320,73 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int n, int h, int
     }
   }
 }
+
+/*
+ * One register tile of the thin filter gradient: for TAPS taps (t0…) and 16 output channels (c0…),
+ * acc[t][c] += Σ_ox patch[ox·T + t] · dy[ox·co + c] over one output row of `ow` positions.
+ */
+static inline __attribute__((always_inline)) void thin_tile(const float *patch, const float *dyr, float *acc, int ow, int T,
+                                                            int co, int t0, int c0, const int TAPS) {
+  v128_t a[2][4];
+  for (int t = 0; t < TAPS; t++)
+    for (int v = 0; v < 4; v++) a[t][v] = wasm_v128_load(acc + (t0 + t) * co + c0 + 4 * v);
+  for (int ox = 0; ox < ow; ox++) {
+    const float *d = dyr + (size_t)ox * co + c0;
+    const v128_t d0 = wasm_v128_load(d), d1 = wasm_v128_load(d + 4), d2 = wasm_v128_load(d + 8), d3 = wasm_v128_load(d + 12);
+    for (int t = 0; t < TAPS; t++) {
+      const v128_t p = wasm_v128_load32_splat(patch + ox * T + t0 + t);
+      a[t][0] = wasm_f32x4_add(a[t][0], wasm_f32x4_mul(p, d0));
+      a[t][1] = wasm_f32x4_add(a[t][1], wasm_f32x4_mul(p, d1));
+      a[t][2] = wasm_f32x4_add(a[t][2], wasm_f32x4_mul(p, d2));
+      a[t][3] = wasm_f32x4_add(a[t][3], wasm_f32x4_mul(p, d3));
+    }
+  }
+  for (int t = 0; t < TAPS; t++)
+    for (int v = 0; v < 4; v++) wasm_v128_store(acc + (t0 + t) * co + c0 + 4 * v, a[t][v]);
+}
+
+/*
+ * Conv2D's filter gradient for thin inputs (a first layer: T = kh·kw·ci taps, few), reading dy once:
+ * dw[ky, kx, c, o] = Σ_{b, oy, ox} x[b, oy·sh − top + ky·dh, ox·sw − left + kx·dw, c] · dy[b, oy, ox, o]
+ * (zero outside x). Per output row, the row's patches [ow, T] are gathered into scratch (zeros for padding),
+ * then tiles of 2 taps × 16 channels run over the row with their sums in registers; float32 sums per image
+ * join float64 totals. Needs co a multiple of 16 (the caller checks).
+ * scratch: ow·T + T·co floats, then T·co doubles (8-byte aligned when scratch is).
+ */
+EXPORT(conv_filter_grad_thin)
+void conv_filter_grad_thin(const float *x, const float *dy, float *dw, int n, int h, int w, int ci, int oh, int ow, int co,
+                           int kh, int kw, int sh, int sw, int dh, int dwd, int top, int left, float *scratch) {
+  const int T = kh * kw * ci;
+  float *patch = scratch, *acc = scratch + ow * T;
+  double *tot = (double *)(acc + T * co + ((ow * T + T * co) & 1));
+  for (int i = 0; i < T * co; i++) tot[i] = 0;
+  for (int b = 0; b < n; b++) {
+    for (int i = 0; i < T * co; i++) acc[i] = 0;
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        float *pr = patch + ox * T;
+        for (int ky = 0; ky < kh; ky++) {
+          const int iy = oy * sh - top + ky * dh;
+          for (int kx = 0; kx < kw; kx++) {
+            const int ix = ox * sw - left + kx * dwd;
+            float *pt = pr + (ky * kw + kx) * ci;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+              for (int c = 0; c < ci; c++) pt[c] = 0;
+            } else {
+              const float *xp = x + (((size_t)b * h + iy) * w + ix) * ci;
+              for (int c = 0; c < ci; c++) pt[c] = xp[c];
+            }
+          }
+        }
+      }
+      const float *dyr = dy + ((size_t)b * oh + oy) * ow * co;
+      for (int c0 = 0; c0 < co; c0 += 16) {
+        int t0 = 0;
+        for (; t0 + 2 <= T; t0 += 2) thin_tile(patch, dyr, acc, ow, T, co, t0, c0, 2);
+        if (t0 < T) thin_tile(patch, dyr, acc, ow, T, co, t0, c0, 1);
+      }
+    }
+    for (int i = 0; i < T * co; i++) tot[i] += acc[i];
+  }
+  for (int i = 0; i < T * co; i++) dw[i] = (float)tot[i];
+}

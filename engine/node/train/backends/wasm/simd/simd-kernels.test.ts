@@ -168,3 +168,29 @@ describe('SIMD kernels on the wasm backend match the JS loops and cpu', () => {
     expect(simd[0].filter((v) => v !== 0).length).toBeGreaterThan(xv.length / (c.size * c.size * 2));
   });
 });
+
+describe('the thin-input filter gradient (a first layer) as a SIMD kernel', () => {
+  type Case = { x: [number, number, number, number]; k: [number, number]; co: number; stride: number; pad: 'valid' | 'same'; dilation: number };
+  it.each<Case>([
+    { x: [2, 11, 9, 1], k: [3, 3], co: 16, stride: 1, pad: 'valid', dilation: 1 },
+    { x: [3, 10, 10, 3], k: [3, 3], co: 32, stride: 2, pad: 'same', dilation: 1 }, // 27 taps: odd, 2-tap tiles + 1
+    { x: [2, 9, 8, 2], k: [2, 3], co: 48, stride: 1, pad: 'same', dilation: 1 },
+    { x: [1, 12, 11, 1], k: [3, 3], co: 16, stride: 1, pad: 'same', dilation: 2 }, // dilated: wasm only (tfjs refuses it on cpu)
+    { x: [2, 9, 9, 1], k: [3, 3], co: 20, stride: 1, pad: 'valid', dilation: 1 }, // Co not a multiple of 16: the other path
+  ])('x $x, $k, Co $co, stride $stride $pad, dilation $dilation', async (c) => {
+    const r = rng(c.co + c.x[3]);
+    const xv = values(r, c.x.reduce((a, b) => a * b));
+    const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], c.stride, c.dilation, c.pad);
+    const dyShape = [c.x[0], info.outHeight, info.outWidth, c.co];
+    const dyv = values(r, dyShape.reduce((a, b) => a * b));
+    const fn = () => [tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, c.x), dy: tf.tensor(dyv, dyShape) },
+      { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilation, filterShape: [...c.k, c.x[3], c.co] }) as tf.Tensor];
+    const simd = await onBackend('wasm', fn);
+    setSimdKernelsEnabled(false);
+    const js = await onBackend('wasm', fn);
+    setSimdKernelsEnabled(true);
+    expect(relErr(simd[0], js[0])).toBeLessThan(1e-5);
+    if (c.dilation === 1) expect(relErr(simd[0], (await onBackend('cpu', fn))[0])).toBeLessThan(1e-5);
+    expect(Math.max(...simd[0].map(Math.abs))).toBeGreaterThan(0.1);
+  });
+});
