@@ -12,6 +12,8 @@
  * Every convolution drops the filter taps that only ever meet padding
  * (`live-taps.ts`); on tiny maps both gradients are dense products
  * (`dense-small-map.ts`). Any stride, padding (valid, same, explicit) and dilation.
+ * Where the channel counts allow (multiples of 8, or 4), our own SIMD kernels
+ * (`conv-simd/`) take both gradients instead; the paths above are the fallback.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -19,6 +21,7 @@ import { thinFilterGradSimd } from './simd/thin-filter-grad';
 import { free, heapF32, pad, reshape, run, slice, transpose, type WasmBackendLike } from './kernel-utils';
 import { cropDeadTaps } from './live-taps';
 import { denseFilterGrad, denseInputGrad, denseWins } from './dense-small-map';
+import { simdConvFilterGrad, simdConvInputGrad } from './conv-simd/index';
 
 type Pair = [number, number];
 type PadAttr = Parameters<typeof tfc.backend_util.computeConv2DInfo>[4];
@@ -113,6 +116,8 @@ export function conv2dBackpropInput(args: { inputs: Record<string, TensorInfo>; 
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
   assertNhwc('Conv2DBackpropInput', attrs);
   const info = convInfo(attrs.inputShape, filter.shape, attrs);
+  const simd = simdConvInputGrad(b, dy, filter, info);
+  if (simd) return simd;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   if (denseWins(info)) return denseInputGrad(b, dy, filter, info);
   if ((sh > 1 || sw > 1) && dh === 1 && dw === 1) return stridedInputGrad(b, dy, filter, info);
@@ -264,6 +269,8 @@ export function conv2dBackpropFilter(args: { inputs: Record<string, TensorInfo>;
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
   assertNhwc('Conv2DBackpropFilter', attrs);
   const info = convInfo(x.shape, attrs.filterShape, attrs);
+  const simd = simdConvFilterGrad(b, x, dy, info);
+  if (simd) return simd;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   if (denseWins(info)) return denseFilterGrad(b, x, dy, info);
   const p0 = info.padInfo;

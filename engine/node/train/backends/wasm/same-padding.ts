@@ -8,12 +8,15 @@
  * - Filter taps that only ever meet padding are cropped away first
  *   (`live-taps.ts`): a 3×3 'same' convolution on a 1×1 map becomes 1×1;
  *   on 2×2 maps the convolution is one dense product (`dense-small-map.ts`).
+ * - Conv2D / FusedConv2D (bias; linear, relu or relu6) with ≥ 8 input and a multiple of 8 output channels
+ *   run our own SIMD kernel (`conv-simd/`), about twice XNNPACK's speed on one thread.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { free, run, slice, type WasmBackendLike } from './kernel-utils';
 import { cropDeadTaps } from './live-taps';
 import { denseForward, denseWins } from './dense-small-map';
+import { simdConvForward } from './conv-simd/index';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 type Pair = [number, number];
@@ -30,6 +33,11 @@ function explicitSame(name: string, depthwise: boolean) {
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
       a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, depthwise,
     );
+    if (!depthwise && !args.inputs.preluActivationWeights) {
+      const act = (args.attrs as { activation?: string }).activation ?? 'linear';
+      const simd = simdConvForward(args.backend, x, filter, info, args.inputs.bias, act);
+      if (simd) return simd;
+    }
     if (!depthwise && !args.inputs.preluActivationWeights && denseWins(info)) return denseForward(args.backend, name, args.inputs, args.attrs, info);
     const p = info.padInfo;
     const pads: [Pair, Pair] = [[p.top, p.bottom], [p.left, p.right]];

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+import * as tfc from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTraining } from '../index';
+import { directional, int, onBackend, relErr, rng, values } from '../test-helpers';
+import type { WasmBackendLike } from '../kernel-utils';
+import { convSimdAvailable, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad } from './index';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
+interface Case { name: string; x: Shape4; f: Shape4; stride: number; pad: Pad; dil: number; act: 'linear' | 'relu' | 'relu6' }
+
+/** Seeded cases with channel counts the SIMD kernels take (Ci, Co multiples of 8), plus fixed edge cases. */
+function cases(): Case[] {
+  const r = rng(2026);
+  const out: Case[] = [];
+  const acts = ['linear', 'relu', 'relu6'] as const;
+  for (let i = 0; i < 12; i++) {
+    const stride = int(r, 1, 3);
+    const dil = stride === 1 ? int(r, 1, 2) : 1;
+    const kh = int(r, 1, 4), kw = int(r, 1, 4);
+    const h = int(r, (kh - 1) * dil + 1, 11), w = int(r, (kw - 1) * dil + 1, 11);
+    const padKind = int(r, 0, 2);
+    const pad: Pad = padKind === 0 ? 'valid' : padKind === 1 ? 'same'
+      : [[0, 0], [int(r, 0, 3), int(r, 0, 3)], [int(r, 0, 3), int(r, 0, 3)], [0, 0]];
+    out.push({ name: `random #${i}`, x: [int(r, 1, 3), h, w, 8 * int(r, 1, 3)], f: [kh, kw, 0, 8 * int(r, 1, 3)], stride, pad, dil, act: acts[i % 3] });
+  }
+  out.push({ name: 'reference CNN conv2 shape (valid 3x3), odd map', x: [1, 13, 13, 32], f: [3, 3, 32, 64], stride: 1, pad: 'valid', dil: 1, act: 'relu' });
+  out.push({ name: '3x3 same on 1x1 map (batch fills the tiles)', x: [5, 1, 1, 16], f: [3, 3, 16, 8], stride: 1, pad: 'same', dil: 1, act: 'relu' });
+  out.push({ name: '3x3 same on 2x2 map', x: [3, 2, 2, 8], f: [3, 3, 8, 16], stride: 1, pad: 'same', dil: 1, act: 'linear' });
+  out.push({ name: '3x3 s2 same, odd size', x: [2, 7, 9, 16], f: [3, 3, 16, 8], stride: 2, pad: 'same', dil: 1, act: 'relu' });
+  out.push({ name: '1x1 s2 projection', x: [2, 5, 6, 8], f: [1, 1, 8, 16], stride: 2, pad: 'valid', dil: 1, act: 'linear' });
+  out.push({ name: 'stride > kernel', x: [1, 9, 8, 8], f: [2, 2, 8, 8], stride: 3, pad: 'valid', dil: 1, act: 'linear' });
+  out.push({ name: 'wide padding (taps only meet padding for some rows)', x: [2, 3, 4, 8], f: [3, 3, 8, 8], stride: 1, pad: [[0, 0], [3, 1], [2, 2], [0, 0]], dil: 1, act: 'relu6' });
+  out.push({ name: 'filter gradient only (Ci = 4: no SIMD dx or forward)', x: [2, 6, 5, 4], f: [3, 3, 4, 8], stride: 1, pad: 'same', dil: 1, act: 'linear' });
+  return out.map((c) => ({ ...c, f: [c.f[0], c.f[1], c.x[3], c.f[3]] as Shape4 }));
+}
+
+const label = (c: Case) => `${c.name}: x ${c.x.join('x')} f ${c.f.join('x')} s${c.stride} d${c.dil} pad ${JSON.stringify(c.pad)} ${c.act}`;
+
+beforeAll(async () => {
+  await registerWasmTraining(tf);
+});
+
+afterEach(() => setConvSimd(true));
+
+describe('SIMD convolution kernels (conv-simd) on wasm', () => {
+  it('compile and are in use under Node', () => {
+    expect(convSimdAvailable()).toBe(true);
+  });
+
+  it.each(cases().map((c) => [label(c), c] as const))('%s', async (_l, c) => {
+    const r = rng(41);
+    const xv = values(r, c.x.reduce((a, b) => a * b)), fv = values(r, c.f.reduce((a, b) => a * b)), bv = values(r, c.f[3]);
+    const op = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.fused.conv2d({
+      x: a as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: c.stride, pad: c.pad, dilations: c.dil, activation: c.act,
+    });
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil).shape);
+    const wv = values(r, outShape.reduce((a, b) => a * b));
+    const run = () => {
+      const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(fv, c.f), bias = tf.tensor1d(bv), weights = tf.tensor(wv, outShape);
+      const loss = (a: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => op(a, w, b).mul(weights).sum();
+      // conv2d without bias too: its gradients are the Conv2DBackprop kernels themselves.
+      const plain = (a: tf.Tensor, w: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil).mul(weights).sum();
+      return [op(x, f, bias), ...tf.grads(loss)([x, f, bias]), ...tf.grads(plain)([x, f])];
+    };
+
+    // The case really runs the SIMD kernels: each returns a result for these shapes.
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as WasmBackendLike;
+    const info = tfc.backend_util.computeConv2DInfo(c.x, c.f, c.stride, c.dil, c.pad);
+    tf.tidy(() => {
+      const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(fv, c.f), dy = tf.tensor(wv, outShape);
+      const got = [simdConvFilterGrad(b, x, dy, info), simdConvInputGrad(b, dy, f, info), simdConvForward(b, x, f, info)];
+      expect(got[0]).not.toBeNull();
+      expect(got[1] != null).toBe(c.x[3] % 8 === 0);
+      expect(got[2] != null).toBe(c.x[3] >= 8);
+      for (const t of got) if (t) b.disposeData(t.dataId);
+    });
+
+    const simd = await onBackend('wasm', run);
+    setConvSimd(false);
+    const xnnpack = await onBackend('wasm', run);
+    setConvSimd(true);
+    // Against the XNNPACK-based paths (these handle dilation; the cpu backend has no dilated gradients).
+    simd.forEach((v, i) => expect(relErr(v, xnnpack[i])).toBeLessThan(1e-5));
+    if (c.dil === 1) {
+      const cpu = await onBackend('cpu', run);
+      simd.forEach((v, i) => expect(relErr(v, cpu[i])).toBeLessThan(1e-5));
+    } else {
+      // Finite differences on the SIMD path along a random direction, for both inputs.
+      await tf.setBackend('wasm');
+      const v = values(r, xv.length), vf = values(r, fv.length);
+      const f = (a: tf.Tensor, w: tf.Tensor): tf.Scalar => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad, 'NHWC', c.dil).mul(tf.tensor(wv, outShape)).sum();
+      const dx = tf.tidy(() => directional((a) => f(a, tf.tensor(fv, c.f)), tf.tensor(xv, c.x), tf.tensor(v, c.x)));
+      const df = tf.tidy(() => directional((w) => f(tf.tensor(xv, c.x), w), tf.tensor(fv, c.f), tf.tensor(vf, c.f)));
+      expect(Math.abs(dx.numeric - dx.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(dx.numeric)));
+      expect(Math.abs(df.numeric - df.analytic)).toBeLessThan(1e-3 * Math.max(1, Math.abs(df.numeric)));
+    }
+  });
+
+  it('NaN in the input propagates through the SIMD forward and both gradients as on cpu', async () => {
+    const xv = values(rng(3), 2 * 5 * 5 * 8), fv = values(rng(4), 3 * 3 * 8 * 8);
+    xv[17] = NaN;
+    const run = () => {
+      const x = tf.tensor4d(xv, [2, 5, 5, 8]), f = tf.tensor4d(fv, [3, 3, 8, 8]);
+      return [tf.conv2d(x, f, 1, 'same'), ...tf.grads((a: tf.Tensor, w: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').sum())([x, f])];
+    };
+    const wasm = await onBackend('wasm', run);
+    const cpu = await onBackend('cpu', run);
+    wasm.forEach((v, i) => expect(Array.from(v, Number.isNaN)).toEqual(Array.from(cpu[i], Number.isNaN)));
+  });
+});
+
+describe('the committed SIMD module', () => {
+  const hasClang = (() => {
+    try {
+      execFileSync('clang', ['--version'], { stdio: 'ignore' });
+      execFileSync('wasm-ld', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!hasClang) console.log('conv-simd: skipping the rebuild check — clang and wasm-ld (Debian: clang, lld) are not installed');
+  it.skipIf(!hasClang)('is what scripts/build-conv-simd.sh builds from conv-grads.c', () => {
+    const root = path.resolve(__dirname, '../../../../../..');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conv-simd-')), 'conv-grads.wasm.ts');
+    execFileSync(path.join(root, 'scripts/build-conv-simd.sh'), [out], { stdio: 'ignore' });
+    expect(fs.readFileSync(out, 'utf8')).toBe(fs.readFileSync(path.join(__dirname, 'conv-grads.wasm.ts'), 'utf8'));
+  });
+});
