@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/simd-kernels.ts [--rounds 7] [--reps 5] [--threads 1]`
+ * `npm run bench:simd -- [--rounds 7] [--reps 5] [--threads 1] [--only Transpose]`
  *
  * LayerLoom's WASM SIMD kernels against the JS loops they replace, per kernel, on the shapes of the
  * reference CNN and ResNet-18 at 32×32: each round times `--reps` calls with the SIMD kernels, then with
@@ -11,6 +11,7 @@ import os from 'node:os';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
 import { AdamUpdate } from '../engine/node/train/backends/wasm/adam';
 import { BatchNormTraining, BatchNormTrainingGrad } from '../engine/node/train/backends/wasm/batch-norm';
+import { transpose, type WasmBackendLike } from '../engine/node/train/backends/wasm/kernel-utils';
 import { setSimdKernelsEnabled, simdKernelStatus } from '../engine/node/train/backends/wasm/simd/loader';
 
 function arg(name: string, fallback: string): string {
@@ -20,6 +21,8 @@ function arg(name: string, fallback: string): string {
 
 type Case = { name: string; inputs: () => tf.Tensor[]; call: (t: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
 const u = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+/** Only the cases whose name contains this text (`--only Transpose`). */
+const only = arg('only', '');
 const cases: Case[] = [
   {
     name: 'Adam, 2.36 M weights (3×3×512×512)',
@@ -54,6 +57,15 @@ const cases: Case[] = [
     call: ([x, dy]) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
       { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, filterShape: [3, 3, 1, 32] }) as tf.Tensor,
   },
+  ...([[[64, 8, 8, 64], [3, 1, 2, 0]], [[128, 13, 13, 32], [3, 1, 2, 0]], [[16384, 128], [1, 0]], [[86528, 32], [1, 0]]] as const)
+    .map(([shape, perm]) => ({
+      name: `Transpose ${shape.join('×')} by [${perm.join(', ')}]`,
+      inputs: () => [u([...shape], 1)],
+      call: ([x]: tf.Tensor[]) => {
+        const t = transpose(tf.backend() as unknown as WasmBackendLike, x, [...perm]);
+        return tf.engine().makeTensorFromTensorInfo(t);
+      },
+    })),
 ];
 
 function median(v: number[]): number {
@@ -80,7 +92,7 @@ async function main(): Promise<void> {
   await registerWasmTraining(tf, { threads: Number(arg('threads', '1')) });
   const rounds = Number(arg('rounds', '7')), reps = Number(arg('reps', '5'));
   console.log(`simd-kernels: ${rounds} alternating rounds × ${reps} calls, ${wasmThreads()} thread(s), load ${os.loadavg()[0].toFixed(2)}; ${simdKernelStatus()}`);
-  for (const c of cases) {
+  for (const c of cases.filter((k) => k.name.includes(only))) {
     time(c, true, 1);
     time(c, false, 1);
     const on: number[] = [], off: number[] = [];

@@ -4,6 +4,7 @@
  */
 import type { KernelBackend, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
+import { transposeSimd } from './simd/transpose';
 
 /** The subset of `BackendWasm` these kernels touch (its class is not exported with types we can rely on). */
 export interface WasmBackendLike extends KernelBackend {
@@ -59,12 +60,15 @@ export function reshape(backend: WasmBackendLike, x: TensorInfo, shape: number[]
 }
 
 /**
- * Transpose through the wasm kernel. A tall matrix ([1, 0], rows ≥ 1024 and a multiple of 64) goes as
+ * Transpose: swaps of the leading and trailing axis groups run as LayerLoom's SIMD kernel where it loads
+ * (simd/transpose.ts); otherwise through the shipped wasm kernel. A tall matrix ([1, 0], rows ≥ 1024 and a multiple of 64) goes as
  * [64, rows/64, cols] → [cols, 64, rows/64], the same layout: the shipped kernel's 2-D path slows down by up
  * to 10× on such shapes (one thread, medians: [16384, 128] 33.6 → 3.4 ms, [65536, 64] 51.6 → 6.2 ms,
  * [1024, 512] 3.8 → 1.0 ms, [86528, 32] 5.4 → 3.9 ms; [15488, 64] 0.65 → 0.96 ms is the one loss seen).
  */
 export function transpose(backend: WasmBackendLike, x: TensorInfo, perm: number[]): TensorInfo {
+  const viaSimd = transposeSimd(backend, x, perm);
+  if (viaSimd) return viaSimd;
   if (x.shape.length === 2 && perm[0] === 1 && perm[1] === 0 && x.shape[0] >= 1024 && x.shape[0] % 64 === 0) {
     const [rows, cols] = x.shape;
     const x3 = reshape(backend, x, [64, rows / 64, cols]);

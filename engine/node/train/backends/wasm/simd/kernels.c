@@ -390,3 +390,45 @@ void conv_filter_grad_thin(const float *x, const float *dy, float *dw, int n, in
   }
   for (int i = 0; i < T * co; i++) dw[i] = (float)tot[i];
 }
+
+/* One 4×4 block: rows r0…r3 of x at column b, to out rows b…b+3 (stride os) at column a. */
+static inline __attribute__((always_inline)) void transpose_4x4(const float *r, size_t xs, float *o, size_t os) {
+  const v128_t v0 = wasm_v128_load(r), v1 = wasm_v128_load(r + xs), v2 = wasm_v128_load(r + 2 * xs), v3 = wasm_v128_load(r + 3 * xs);
+  const v128_t t0 = wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7);
+  wasm_v128_store(o, wasm_i64x2_shuffle(t0, t1, 0, 2));
+  wasm_v128_store(o + os, wasm_i64x2_shuffle(t0, t1, 1, 3));
+  wasm_v128_store(o + 2 * os, wasm_i64x2_shuffle(t2, t3, 0, 2));
+  wasm_v128_store(o + 3 * os, wasm_i64x2_shuffle(t2, t3, 1, 3));
+}
+
+/* Tile edge (in both directions) of transpose_outer: each output row gets 64 contiguous bytes per tile. */
+#define TILE 16
+
+/*
+ * out[b, m, a] = x[a, m, b] for x viewed as [A, M, B]: the first and last axis groups swap, the middle
+ * stays (the filter gradients' [N, H, W, C] → [C, H, W, N]; M = 1 is a matrix transpose). 16×16 tiles of
+ * 4×4 register blocks (four loads, eight shuffles, four stores), so every output row receives a whole
+ * cache line at a time even when the row stride is a large power of two; the edges are scalar.
+ */
+EXPORT(transpose_outer)
+void transpose_outer(const float *x, float *out, int A, int M, int B) {
+  const size_t xs = (size_t)M * B, os = (size_t)M * A; /* row strides of x (per a) and of out (per b) */
+  const int A4 = A & ~3, B4 = B & ~3;
+  for (int m = 0; m < M; m++) {
+    const float *xm = x + (size_t)m * B;
+    float *om = out + (size_t)m * A;
+    for (int a1 = 0; a1 < A4; a1 += TILE) {
+      const int a2 = a1 + TILE < A4 ? a1 + TILE : A4;
+      for (int b1 = 0; b1 < B4; b1 += TILE) {
+        const int b2 = b1 + TILE < B4 ? b1 + TILE : B4;
+        for (int a0 = a1; a0 < a2; a0 += 4)
+          for (int b0 = b1; b0 < b2; b0 += 4) transpose_4x4(xm + a0 * xs + b0, xs, om + b0 * os + a0, os);
+      }
+      for (int a0 = a1; a0 < a2; a0++)
+        for (int b = B4; b < B; b++) om[b * os + a0] = xm[a0 * xs + b];
+    }
+    for (int a0 = A4; a0 < A; a0++)
+      for (int b = 0; b < B; b++) om[b * os + a0] = xm[a0 * xs + b];
+  }
+}

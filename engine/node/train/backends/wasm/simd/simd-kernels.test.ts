@@ -14,6 +14,8 @@ import { registerWasmTraining } from '../index';
 import { AdamUpdate } from '../adam';
 import { BatchNormTraining, BatchNormTrainingGrad } from '../batch-norm';
 import { onBackend, relErr, rng, values } from '../test-helpers';
+import { transpose, type WasmBackendLike } from '../kernel-utils';
+import { outerSwap } from './transpose';
 import { SIMD_BINARIES, setSimdKernelsEnabled, simdKernelStatus, wasmApi } from './loader';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -192,5 +194,38 @@ describe('the thin-input filter gradient (a first layer) as a SIMD kernel', () =
     expect(relErr(simd[0], js[0])).toBeLessThan(1e-5);
     if (c.dilation === 1) expect(relErr(simd[0], (await onBackend('cpu', fn))[0])).toBeLessThan(1e-5);
     expect(Math.max(...simd[0].map(Math.abs))).toBeGreaterThan(0.1);
+  });
+});
+
+describe('transposes that swap the outer axis groups as a SIMD kernel', () => {
+  it.each([
+    { shape: [2, 3, 4, 5], perm: [3, 1, 2, 0], sizes: [2, 12, 5] },
+    { shape: [7, 9], perm: [1, 0], sizes: [7, 1, 9] },
+    { shape: [2, 3, 4], perm: [2, 0, 1], sizes: [6, 1, 4] },
+    { shape: [2, 3, 4], perm: [1, 2, 0], sizes: [2, 1, 12] },
+    { shape: [2, 3, 4, 5], perm: [2, 3, 1, 0], sizes: [2, 3, 20] },
+    { shape: [2, 3, 4, 5], perm: [1, 2, 0, 3], sizes: null }, // the trailing axis stays: not a swap
+    { shape: [2, 3, 4], perm: [0, 1, 2], sizes: null },
+  ])('recognizes $shape by $perm', ({ shape, perm, sizes }) => {
+    expect(outerSwap(shape, perm)).toEqual(sizes);
+  });
+
+  it.each([
+    { shape: [9, 5, 7, 13], perm: [3, 1, 2, 0] }, // edges on both sides of the 4×4 blocks
+    { shape: [64, 3, 3, 64], perm: [3, 1, 2, 0] },
+    { shape: [1030, 6], perm: [1, 0] },
+    { shape: [5, 11, 8], perm: [2, 0, 1] },
+    { shape: [6, 4, 4, 1], perm: [3, 1, 2, 0] }, // B = 1: the shipped kernel
+  ])('$shape by $perm matches cpu', async ({ shape, perm }) => {
+    const xv = values(rng(shape[0] + shape[1]), shape.reduce((a, b) => a * b));
+    await tf.setBackend('wasm');
+    const x = tf.tensor(xv, shape);
+    const t = transpose(tf.backend() as unknown as WasmBackendLike, x, perm);
+    const got = tf.engine().makeTensorFromTensorInfo(t);
+    expect(got.shape).toEqual(perm.map((p) => shape[p]));
+    const simd = got.dataSync().slice();
+    tf.dispose([x, got]);
+    const [cpu] = await onBackend('cpu', () => [tf.transpose(tf.tensor(xv, shape), perm)]);
+    expect(Array.from(simd)).toEqual(Array.from(cpu));
   });
 });
