@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
 import { AdamUpdate } from '../engine/node/train/backends/wasm/adam';
+import { ReluGrad } from '../engine/node/train/backends/wasm/cheap-kernels';
 import { BatchNormTraining, BatchNormTrainingGrad } from '../engine/node/train/backends/wasm/batch-norm';
 import { transpose, type WasmBackendLike } from '../engine/node/train/backends/wasm/kernel-utils';
 import { setSimdKernelsEnabled, simdKernelStatus } from '../engine/node/train/backends/wasm/simd/loader';
@@ -19,7 +20,8 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-type Case = { name: string; inputs: () => tf.Tensor[]; call: (t: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+/** A kernel call; `baseline`, where given, is what runs instead in the "JS" column (tfjs's own ops). */
+type Case = { name: string; inputs: () => tf.Tensor[]; call: (t: tf.Tensor[]) => tf.Tensor | tf.Tensor[]; baseline?: (t: tf.Tensor[]) => tf.Tensor };
 const u = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
 /** Only the cases whose name contains this text (`--only Transpose`). */
 const only = arg('only', '');
@@ -49,6 +51,12 @@ const cases: Case[] = [
     name: 'MaxPoolGrad 3×3 s2 same, 64×16×16×64',
     inputs: () => [u([64, 16, 16, 64], 1), u([64, 8, 8, 64], 2)],
     call: ([input, dy]) => tf.engine().runKernel('MaxPoolGrad', { dy, input, output: dy }, { filterSize: 3, strides: 2, pad: 'same' }) as tf.Tensor,
+  },
+  {
+    name: 'ReLU gradient, 128×26×26×32 (JS: tfjs Step·Cast·Mul)',
+    inputs: () => [u([128, 26, 26, 32], 1), u([128, 26, 26, 32], 2)],
+    call: ([x, dy]) => tf.engine().runKernel(ReluGrad, { dy, x }) as tf.Tensor,
+    baseline: ([x, dy]) => tf.mul(dy, tf.cast(tf.step(x), 'float32')),
   },
   { name: 'Sum to [32], 128×26×26×32', inputs: () => [u([128, 26, 26, 32], 1)], call: ([x]) => tf.sum(x, [0, 1, 2]) },
   {
@@ -81,7 +89,7 @@ function time(c: Case, simd: boolean, reps: number): number {
     const inputs = c.inputs();
     inputs.forEach((t) => t.dataSync());
     const t0 = performance.now();
-    const out = c.call(inputs);
+    const out = tf.tidy(() => (!simd && c.baseline ? c.baseline(inputs) : c.call(inputs)));
     ms += performance.now() - t0;
     tf.dispose([...inputs, ...(Array.isArray(out) ? out : [out])]);
   }

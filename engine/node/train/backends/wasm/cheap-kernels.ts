@@ -4,7 +4,9 @@
  * - Identity and same-dtype Cast share the input's buffer (refcounted, as the
  *   `cpu` backend does) instead of copying it;
  * - Sum over leading axes (bias gradients: [N, H, W, C] → [C]) accumulates
- *   rows in one pass instead of transposing the whole tensor first (LayerLoom's SIMD kernel where it loads).
+ *   rows in one pass instead of transposing the whole tensor first (LayerLoom's SIMD kernel where it loads);
+ * - ReLU's gradient dy·step(x) as one kernel instead of Step, Cast and Multiply (the Relu gradient is routed
+ *   there while the wasm backend is active).
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -86,8 +88,52 @@ export function columnSums(x: Float32Array, rows: number, cols: number, out: Flo
   }
 }
 
-/** Kernel configs replacing the shipped Identity, Cast and Sum. */
+/** Kernel name of the fused ReLU gradient (LayerLoom's own). */
+export const ReluGrad = 'LayerLoomReluGrad';
+
+/** dy · step(x) with tfjs's step (1 where x > 0, NaN where x is NaN, else 0), float32. */
+export function reluGrad(args: Args): TensorInfo {
+  const { backend: b } = args;
+  const { dy, x } = args.inputs;
+  const out = b.makeOutput(x.shape, 'float32');
+  const n = tfc.util.sizeFromShape(x.shape);
+  const simd = simdRuntime(b);
+  if (simd) {
+    simd.kernels.relu_grad(simd.offset(dy), simd.offset(x), simd.offset(out), n);
+    return out;
+  }
+  const dyv = heapF32(b, dy), xv = heapF32(b, x), ov = heapF32(b, out);
+  for (let i = 0; i < n; i++) {
+    const v = xv[i];
+    ov[i] = dyv[i] * (v !== v ? v : v > 0 ? 1 : 0);
+  }
+  return out;
+}
+
+let reluGradInstalled = false;
+
+/** Route the Relu gradient to the fused kernel on the wasm backend for float32 (idempotent); tfjs's elsewhere. */
+export function installReluGrad(): void {
+  if (reluGradInstalled) return;
+  reluGradInstalled = true;
+  const original = tfc.getGradient(tfc.Relu);
+  if (!original) return;
+  tfc.registerGradient({
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tfc.Tensor;
+      if (tfc.getBackend() !== 'wasm' || x.dtype !== 'float32' || d.dtype !== 'float32' || !tfc.util.arraysEqual(d.shape, x.shape)) {
+        return original.gradFunc(dy, saved, attrs);
+      }
+      return { x: () => tfc.engine().runKernel(ReluGrad, { dy: d, x } as unknown as tfc.NamedTensorMap) as tfc.Tensor };
+    },
+  });
+}
+
+/** Kernel configs replacing the shipped Identity, Cast and Sum, and the fused ReLU gradient. */
 export const cheapKernels: KernelConfig[] = [
+  { kernelName: ReluGrad, backendName: 'wasm', kernelFunc: reluGrad as unknown as tfc.KernelFunc },
   { kernelName: tfc.Identity, backendName: 'wasm', kernelFunc: identity as unknown as tfc.KernelFunc },
   { kernelName: tfc.Cast, backendName: 'wasm', kernelFunc: cast as unknown as tfc.KernelFunc },
   { kernelName: tfc.Sum, backendName: 'wasm', kernelFunc: sum as unknown as tfc.KernelFunc },

@@ -14,7 +14,7 @@ import { depthwiseGradKernels } from './depthwise-grads';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
-import { cheapKernels } from './cheap-kernels';
+import { cheapKernels, installReluGrad } from './cheap-kernels';
 import { batchNormKernels, installBatchNormTraining } from './batch-norm';
 import { adamKernels, installAdamUpdate } from './adam';
 import { installUnfusedTrainingConv } from './conv-layer';
@@ -77,6 +77,7 @@ export function installTrainingKernels(): void {
   registerConvGradients();
   installBatchNormTraining();
   installAdamUpdate();
+  installReluGrad();
   installUnfusedTrainingConv();
 }
 

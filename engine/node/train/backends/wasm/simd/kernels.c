@@ -432,3 +432,19 @@ void transpose_outer(const float *x, float *out, int A, int M, int B) {
       for (int b = 0; b < B; b++) om[b * os + a0] = xm[a0 * xs + b];
   }
 }
+
+/*
+ * ReLU's gradient in one pass: out = dy · step(x), step as tfjs's (1 where x > 0, NaN where x is NaN, else 0),
+ * so dy·0 keeps its sign and NaN rules. (tfjs's gradient runs Step, Cast and Multiply: three passes.)
+ */
+EXPORT(relu_grad)
+void relu_grad(const float *dy, const float *x, float *out, int n) {
+  const v128_t zero = wasm_f32x4_splat(0), one = wasm_f32x4_splat(1);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t xv = wasm_v128_load(x + i);
+    const v128_t s = wasm_v128_bitselect(xv, wasm_v128_and(one, wasm_f32x4_gt(xv, zero)), wasm_f32x4_ne(xv, xv));
+    wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(dy + i), s));
+  }
+  for (; i < n; i++) out[i] = dy[i] * (x[i] != x[i] ? x[i] : x[i] > 0 ? 1.0f : 0.0f);
+}

@@ -229,3 +229,29 @@ describe('transposes that swap the outer axis groups as a SIMD kernel', () => {
     expect(Array.from(simd)).toEqual(Array.from(cpu));
   });
 });
+
+describe("ReLU's gradient as one kernel", () => {
+  it.each([1, 6, 1029])('over %i elements (with 0, -0, NaN, ±Infinity among x and dy) matches the JS loop and cpu', async (n) => {
+    const r = rng(n);
+    const xv = values(r, n), dyv = values(r, n);
+    const specials = [0, -0, NaN, Infinity, -Infinity];
+    specials.forEach((s, i) => {
+      if (i < n) xv[i] = s;
+      if (n > 8 && i + 5 < n) dyv[i + 5] = s;
+    });
+    const fn = () => [tf.grad((a: tf.Tensor) => tf.relu(a).mul(tf.tensor1d(dyv)).sum())(tf.tensor1d(xv))];
+    const { simd, js, cpu } = await threeWays(fn);
+    expect(Array.from(simd[0])).toEqual(Array.from(js[0]));
+    expect(Array.from(simd[0])).toEqual(Array.from(cpu[0]));
+  });
+
+  it('replaces Step, Cast and Multiply on wasm', async () => {
+    await tf.setBackend('wasm');
+    const info = await tf.profile(() => {
+      tf.grad((a: tf.Tensor) => tf.relu(a).sum())(tf.ones([4, 5])).dataSync();
+    });
+    const names = info.kernels.map((k) => k.name);
+    expect(names).toContain('LayerLoomReluGrad');
+    expect(names).not.toContain('Step');
+  });
+});
