@@ -5,7 +5,7 @@
  * Pure zod: safe to import from the renderer, the preload bundle excepted (it uses `channels.ts`).
  */
 import { z } from 'zod';
-import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema } from './training-protocol';
+import { backendChoiceSchema, datasetSpecSchema, eventSchema as trainingEventSchema, overridesSchema, type ErrorDetailInfo } from './training-protocol';
 import type { EventChannel, InvokeChannel } from './channels';
 import { inspectContract } from './inspect';
 import { modelIoContract } from './model-io';
@@ -145,7 +145,7 @@ export interface HostErrorInfo {
   /** For `invalid-request`: the request field at fault (`path`, `text`). */
   path?: string;
   /** The message by code + values (engine/messages.ts `ERROR_DETAIL_CODES`), so the app can show it in its language. */
-  detail?: { code: string; values: Record<string, string | number> };
+  detail?: ErrorDetailInfo;
 }
 
 /** What every channel answers on both transports: a value or a typed error (never a thrown stack trace). */

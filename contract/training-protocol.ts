@@ -92,7 +92,16 @@ export type TrainingErrorCode = (typeof ERROR_CODES)[number];
  * so the app can show it in its language; `diagnostic` is the analysis problem it quotes, if any. Optional
  * everywhere it appears, so events written by older versions still load.
  */
-export const errorDetailSchema = z.object({
+export interface ErrorDetailInfo {
+  code: string;
+  values: Record<string, string | number>;
+  diagnostic?: { code: string; message: string; values?: Record<string, string | number | Record<string, string | number>[]>; subject?: { name: string; type: string; layer?: string } };
+  /** The detail quoted as `values.reason` (a file's name, then what is wrong with it). */
+  cause?: ErrorDetailInfo;
+}
+/** What `errorDetailSchema` accepts: values may be left out (none). */
+type ErrorDetailInput = Omit<ErrorDetailInfo, 'values' | 'cause'> & { values?: ErrorDetailInfo['values']; cause?: ErrorDetailInput };
+export const errorDetailSchema: z.ZodType<ErrorDetailInfo, ErrorDetailInput> = z.lazy(() => z.object({
   code: z.string().min(1).max(100),
   values: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
   diagnostic: z.object({
@@ -101,7 +110,8 @@ export const errorDetailSchema = z.object({
     values: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.record(z.string(), z.union([z.string(), z.number()])))])).optional(),
     subject: z.object({ name: z.string(), type: z.string(), layer: z.string().optional() }).optional(),
   }).optional(),
-});
+  cause: errorDetailSchema.optional(),
+}));
 
 /** Events from the worker to its owner. */
 export const eventSchema = z.discriminatedUnion('type', [

@@ -238,6 +238,11 @@ describeE2E('interface languages', () => {
       expect(exportError).toMatch(/^设计导出为 tfjs 约需 [\d.]+ [KMG]B/);
       expectNoEnglish(exportError, 'export refusal');
       await screenshot('zh-export-refused');
+      // A path outside the folder LayerLoom works in: refused by the host's path guard, in Chinese too.
+      await page.getByTestId('export-format-ts').check();
+      await page.getByTestId('export-path').fill('/etc/fashion.ts');
+      await page.getByTestId('export-confirm').click();
+      await expect.poll(() => page.getByTestId('export-error').innerText()).toMatch(/^\/etc\/fashion\.ts：不在 LayerLoom 的工作文件夹内（.+）；请在那里打开和保存文件$/);
       await page.keyboard.press('Escape');
     } finally {
       if (previous === undefined) delete process.env.LAYERLOOM_MEMORY_BUDGET;

@@ -184,7 +184,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       baseDir: documentsDir,
       roots: [...guard.roots, ...(options.datasetDirs ?? [])],
       platform: options.platform,
-      hint: 'put the dataset there, or start LayerLoom with LAYERLOOM_DATASET_DIRS naming its folder',
+      purpose: 'dataset',
     })
     : undefined;
   let training: TrainingService | undefined;

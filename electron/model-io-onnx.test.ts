@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, IMPORT_FORMATS, WEIGHTS_FORMATS } from '../contract/model-io';
 import { analyzeDesign } from '../engine/analysis/analyze';
+import { DesignBuilder } from '../engine/build/design-builder';
 import { decodeModel } from '../engine/onnx/proto';
 import { parseDocument } from '../engine/schema/load';
 import { requireTemplate } from '../templates';
@@ -56,6 +57,22 @@ describe('ONNX model files through the host', () => {
     const doc = requireTemplate('lenet5').build();
     const wrongRun = await dispatchInvoke(host, 'modelExport', { document: doc, format: 'onnx', path: 'x.onnx', runDir: 'no-such-run' });
     expect(wrongRun.ok === false && wrongRun.error.message).toMatch(/no such run folder/);
+    expect(wrongRun.ok === false && wrongRun.error.detail).toEqual({ code: 'run-missing', values: { dir: join(docs, 'no-such-run') } });
     await expect(stat(join(docs, 'x.onnx'))).rejects.toThrow();
+
+    // What ONNX cannot express: the message names the file and the node; the detail says the same by code, layer by layer.
+    const b = new DesignBuilder('dcn');
+    b.output(b.add('Dense', { units: 2 }, b.add('Flatten', {}, b.add('DeformableConv2D', { filters: 2 }, b.input([8, 8, 1]), 'dcn1'))));
+    const refused = await dispatchInvoke(host, 'modelExport', { document: b.build(), format: 'onnx', path: 'dcn.onnx' });
+    if (refused.ok) throw new Error('the export was not refused');
+    const file = join(docs, 'dcn.onnx');
+    expect(refused.error.message).toMatch(new RegExp(`^${file}: .*cannot export to ONNX: dcn1: DeformableConv2D layers cannot be exported to ONNX`));
+    expect(refused.error.detail).toMatchObject({ code: 'at-file', values: { file }, cause: { code: 'export-onnx-refused', cause: { code: 'export-feature', values: { node: 'dcn1' }, cause: { code: 'export-layer-class', values: { className: 'DeformableConv2D', target: 'ONNX' } } } } });
+    await expect(stat(file)).rejects.toThrow();
+  });
+
+  it('a path outside the documents folder is refused by code + values', async () => {
+    const res = await dispatchInvoke(host, 'modelExport', { document: requireTemplate('lenet5').build(), format: 'ts', path: '/etc/x.ts' });
+    expect(res.ok === false && res.error).toMatchObject({ code: 'permission-denied', detail: { code: 'path-outside', values: { path: '/etc/x.ts' } } });
   });
 });

@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
+import { HostError, type HostErrorCode, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
 import { analyzeDesign } from '../engine/analysis/analyze';
 import { DesignError } from '../engine/errors';
 import { importModelText } from '../engine/import/import-model';
@@ -16,6 +16,7 @@ import { importOnnxFile, isOnnxPath } from '../engine/node/onnx-files';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { parseDocument } from '../engine/schema/load';
 import { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
+import { errorDetailEnglish, quoting, type ErrorDetail } from '../engine/messages';
 
 export { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
 
@@ -28,19 +29,26 @@ export interface ModelIoServices {
   codeFileWrite: Handler<'codeFileWrite'>;
 }
 
+/** A host error whose message is the detail's English, carrying the detail for the app. */
+function refused(kind: HostErrorCode, detail: ErrorDetail, field: string): HostError {
+  return new HostError(kind, errorDetailEnglish(detail), field, detail);
+}
+
 function fsFailure(err: unknown, path: string): HostError {
   const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return new HostError('not-found', `${path}: no such file or folder`, 'path');
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new HostError('permission-denied', `${path}: permission denied`, 'path');
-  if (code === 'EISDIR') return new HostError('bad-path', `${path}: is a folder, expected a file`, 'path');
-  if (code === 'ENOTDIR') return new HostError('bad-path', `${path}: a parent of this path is not a folder`, 'path');
-  return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`, 'path');
+  if (code === 'ENOENT') return refused('not-found', { code: 'fs-not-found', values: { path } }, 'path');
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return refused('permission-denied', { code: 'fs-permission', values: { path } }, 'path');
+  if (code === 'EISDIR') return refused('bad-path', { code: 'fs-is-folder', values: { path } }, 'path');
+  if (code === 'ENOTDIR') return refused('bad-path', { code: 'fs-parent-not-folder', values: { path } }, 'path');
+  return refused('io-error', { code: 'fs-io', values: { path, reason: (err as Error)?.message ?? String(err) } }, 'path');
 }
 
 /** A design or model problem as a host error (its message already names the layer and field). */
 function designFailure(err: unknown, file: string): HostError | null {
-  if (err instanceof DesignError) return new HostError('bad-model', `${file}: ${err.message}`, err.path ?? 'path');
-  return null;
+  if (!(err instanceof DesignError)) return null;
+  const message = `${file}: ${err.message}`;
+  // The app's text: the file, then the error's own detail (without the `path: ` the English puts first).
+  return new HostError('bad-model', message, err.path ?? 'path', err.detail ? { ...quoting('at-file', { file }, err.detail), values: { file, reason: err.message } } : undefined);
 }
 
 /** Creates the handlers; relative paths resolve in `documentsDir`, `~` in the home folder. */
@@ -63,7 +71,7 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
         return { files: result.files, params: result.params, trainedFrom: result.trainedFrom };
       } catch (err) {
         // A run that does not fit names its own model file; other refusals name where the export was going.
-        if (err instanceof DesignError && err.path === 'runDir') throw new HostError('bad-model', err.message.replace(/^runDir: /, ''), 'runDir');
+        if (err instanceof DesignError && err.path === 'runDir') throw new HostError('bad-model', err.message.replace(/^runDir: /, ''), 'runDir', err.detail);
         throw designFailure(err, out) ?? fsFailure(err, out);
       }
     },

@@ -9,6 +9,7 @@ import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { HostError } from '../contract/host-contract';
+import { errorDetailEnglish, type ErrorDetail } from '../engine/messages';
 
 /** Resolves and checks paths; `check` returns the absolute path or throws a `HostError` naming the problem. */
 export interface PathGuard {
@@ -41,28 +42,29 @@ function realPathOf(full: string): string {
  * Creates a guard. Relative paths resolve in `baseDir`, `~` in the home folder; with `roots` set, the result
  * (and its real path) must lie inside one of them.
  */
-export function createPathGuard(options: { baseDir: string; roots: readonly string[] | null; platform?: string; hint?: string }): PathGuard {
-  const hint = options.hint ?? 'open and save files there';
+export function createPathGuard(options: { baseDir: string; roots: readonly string[] | null; platform?: string; purpose?: 'files' | 'dataset' }): PathGuard {
+  const dataset = options.purpose === 'dataset';
+  const refuse = (kind: 'bad-path' | 'permission-denied', detail: ErrorDetail, field: string) => new HostError(kind, errorDetailEnglish(detail), field, detail);
   const platform = options.platform ?? process.platform;
   const roots = options.roots?.map((r) => resolve(r)) ?? null;
   const realRoots = roots?.map(realPathOf) ?? null;
   return {
     roots,
     check(raw, field = 'path') {
-      if (raw.includes('\0')) throw new HostError('bad-path', `${JSON.stringify(raw.replace(/\0/g, '\\0'))}: a path may not contain a NUL byte`, field);
+      if (raw.includes('\0')) throw refuse('bad-path', { code: 'path-nul', values: { path: JSON.stringify(raw.replace(/\0/g, '\\0')) } }, field);
       if (platform !== 'win32' && (/^[A-Za-z]:([\\/]|$)/.test(raw) || raw.startsWith('\\\\'))) {
-        throw new HostError('bad-path', `${raw}: a Windows drive or network path; this machine uses paths like /home/you/design.json`, field);
+        throw refuse('bad-path', { code: 'path-windows', values: { path: raw } }, field);
       }
       const expanded = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
       const full = isAbsolute(expanded) ? resolve(expanded) : resolve(options.baseDir, expanded);
       if (!roots || !realRoots) return full;
       const where = roots.join(', ');
       if (!roots.some((root) => inside(full, root))) {
-        throw new HostError('permission-denied', `${raw}: outside the folder LayerLoom works in (${where}); ${hint}`, field);
+        throw refuse('permission-denied', { code: dataset ? 'path-outside-dataset' : 'path-outside', values: { path: raw, roots: where } }, field);
       }
       const real = realPathOf(full);
       if (!realRoots.some((root) => inside(real, root))) {
-        throw new HostError('permission-denied', `${raw}: leads through a symbolic link to ${real}, outside the folder LayerLoom works in (${where}); ${hint}`, field);
+        throw refuse('permission-denied', { code: dataset ? 'path-symlink-dataset' : 'path-symlink', values: { path: raw, real, roots: where } }, field);
       }
       return full;
     },

@@ -1,3 +1,5 @@
+import type { ErrorDetail } from './messages';
+
 /** Codes for every kind of user-facing design error; callers switch on these, never on message text. */
 export const DESIGN_ERROR_CODES = [
   'invalid-json',
@@ -23,8 +25,8 @@ export class DesignError extends Error {
     message: string,
     readonly path?: string,
     readonly details?: string[],
-    /** The message by code + values, for the app's languages (see engine/messages.ts `TRAINING_ERROR_CODES`). */
-    readonly detail?: { code: string; values: Record<string, string | number> },
+    /** The message by code + values, for the app's languages (see engine/messages.ts `ERROR_DETAIL_CODES`). */
+    readonly detail?: ErrorDetail,
   ) {
     super(path ? `${path}: ${message}` : message);
     this.name = 'DesignError';

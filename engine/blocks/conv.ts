@@ -8,6 +8,7 @@ import { cfg, importConvCommon, importPair, LayerProblem, type LayerConfig } fro
 import { activationSchema, paddingSchema, pairSchema, posInt } from './params';
 import { deconvLength, fail, needsImage, product, samePadding, windowOutput, windowTransfer } from './shape-utils';
 import type { PrimitiveBlock, Shape, ShapeResult } from './types';
+import type { ErrorDetail } from '../messages';
 
 export const conv2dParams = z.object({
   filters: posInt(65536).default(32),
@@ -44,13 +45,13 @@ const IN = [{ name: 'in' }];
 const GLOROT = 'glorotUniform';
 
 /** Export limits every convolution shares: a [h, w, c] input for PyTorch; no dilation with strides in TensorFlow. */
-function convLimits(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): string[] {
-  const out: string[] = [];
+function convLimits(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
   const cls = node.layer!.className;
-  if (target === 'pytorch' && inShapes[0]?.length !== 3) out.push(`${cls} needs a [height, width, channels] input for the PyTorch export`);
+  if (target === 'pytorch' && inShapes[0]?.length !== 3) out.push({ code: 'export-needs-image', values: { className: cls, target: 'PyTorch' } });
   const w = windowConfig(node.layer!.config);
   if (target !== 'pytorch' && cls !== 'Conv2DTranspose' && w.dilation.some((d) => d > 1) && w.strides.some((s) => s > 1)) {
-    out.push('dilation > 1 together with strides > 1 is not supported by TensorFlow convolutions; use strides 1 or dilation 1');
+    out.push({ code: 'export-dilation-strides', values: {} });
   }
   return out;
 }

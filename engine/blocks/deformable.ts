@@ -85,8 +85,7 @@ export const deformableConv2d: PrimitiveBlock<Params> = {
     return { init, forward: applyActivation(`(lambda t: ${call})(${x})`, ctx.activation) };
   },
   exportLimits: (node, inShapes, target) => {
-    if (target === 'pytorch') return inShapes[0]?.length === 3 ? [] : ['DeformableConv2D needs a [height, width, channels] input for the PyTorch export'];
-    const where = target === 'keras' ? 'Keras has no deformable convolution layer' : 'it is a LayerLoom custom layer that plain tfjs code cannot build';
-    return [`DeformableConv2D cannot be exported to ${target === 'keras' ? 'Keras' : target === 'ts' ? 'TypeScript' : 'a tfjs model file'}: ${where}; export to PyTorch (torchvision.ops.DeformConv2d) instead`];
+    if (target === 'pytorch') return inShapes[0]?.length === 3 ? [] : [{ code: 'export-needs-image', values: { className: 'DeformableConv2D', target: 'PyTorch' } }];
+    return [{ code: `export-deformable-${target}`, values: {} }];
   },
 };

@@ -131,8 +131,7 @@ export const dynamicConv2d: PrimitiveBlock<Params> = {
     ];
   },
   exportLimits: (node, inShapes, target) => {
-    if (target === 'pytorch') return inShapes[0]?.length === 3 ? [] : ['DynamicConv2D needs a [height, width, channels] input for the PyTorch export'];
-    const what = target === 'keras' ? 'Keras' : target === 'ts' ? 'TypeScript' : 'a tfjs model file';
-    return [`DynamicConv2D cannot be exported to ${what}: it is a LayerLoom custom layer with no ${target === 'keras' ? 'Keras' : 'standard tfjs'} equivalent; export to PyTorch instead`];
+    if (target === 'pytorch') return inShapes[0]?.length === 3 ? [] : [{ code: 'export-needs-image', values: { className: 'DynamicConv2D', target: 'PyTorch' } }];
+    return [{ code: `export-dynamic-${target}`, values: {} }];
   },
 };

@@ -113,7 +113,7 @@ export const concatenate: PrimitiveBlock<z.output<typeof concatenateParams>> = {
   onnx: (ctx, out) => ctx.w.op('Concat', ctx.ins, out, [attrInt('axis', onnxAxis(Number(ctx.node.layer!.config.axis ?? -1), ctx.node.outputShape.length))]),
   exportLimits: (node) => {
     const axis = node.layer!.config.axis;
-    return axis === 0 || (typeof axis === 'number' && axis < -node.outputShape.length) ? ['concatenation along the batch axis cannot be exported'] : [];
+    return axis === 0 || (typeof axis === 'number' && axis < -node.outputShape.length) ? [{ code: 'export-concat-batch', values: {} }] : [];
   },
   imports: { Concatenate: (c) => [{ type: 'Concatenate', params: { axis: Number(cfg(c, 'axis') ?? -1) } }] },
 };

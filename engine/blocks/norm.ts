@@ -5,6 +5,7 @@ import { numberLiteral } from '../codegen/sanitize';
 import { cfg, LayerProblem } from '../import/keras-config';
 import type { PrimitiveBlock } from './types';
 import { attrFloat, type OnnxLayerContext } from '../onnx/export-helpers';
+import type { ErrorDetail } from '../messages';
 
 /** ONNX BatchNormalization: gamma and beta (1 and 0 where Keras has none), moving mean and variance. */
 function batchNormOnnx(ctx: OnnxLayerContext, out: string): string {
@@ -80,10 +81,10 @@ export const batchNormalization: PrimitiveBlock<z.output<typeof batchNormParams>
   exportLimits: (node, inShapes, target) => {
     if (target !== 'pytorch') return [];
     const c = node.layer!.config;
-    const out: string[] = [];
-    if (c.center !== c.scale && (c.center === false || c.scale === false)) out.push('BatchNormalization with only one of center/scale: PyTorch BatchNorm has one `affine` switch for both');
+    const out: ErrorDetail[] = [];
+    if (c.center !== c.scale && (c.center === false || c.scale === false)) out.push({ code: 'export-bn-affine', values: {} });
     const rank = inShapes[0]?.length ?? 0;
-    if (c.axis !== undefined && c.axis !== -1 && c.axis !== rank) out.push('BatchNormalization over an axis other than channels cannot be exported to PyTorch');
+    if (c.axis !== undefined && c.axis !== -1 && c.axis !== rank) out.push({ code: 'export-bn-axis', values: { target: 'PyTorch' } });
     return out;
   },
   imports: {

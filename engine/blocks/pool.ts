@@ -8,6 +8,7 @@ import { paddingSchema, pairSchema, posInt } from './params';
 import { fail, needsImage, windowOutput, windowTransfer } from './shape-utils';
 import type { PrimitiveBlock, Shape, TfjsLayerSpec } from './types';
 import { attrInt, attrString, windowAttrs, windowOf } from '../onnx/export-helpers';
+import type { ErrorDetail } from '../messages';
 
 /** Max and average pooling; `strides` absent means equal to `poolSize` (Keras' default). */
 export const pool2dParams = z.object({
@@ -29,8 +30,8 @@ const IN = [{ name: 'in' }];
 type PoolParams = z.output<typeof pool2dParams>;
 
 /** Windowed layers need a [h, w, c] input in the PyTorch export. */
-function imageOnlyInTorch(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): string[] {
-  return target === 'pytorch' && inShapes[0]?.length !== 3 ? [`${node.layer!.className} needs a [height, width, channels] input for the PyTorch export`] : [];
+function imageOnlyInTorch(node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget): ErrorDetail[] {
+  return target === 'pytorch' && inShapes[0]?.length !== 3 ? [{ code: 'export-needs-image', values: { className: node.layer!.className, target: 'PyTorch' } }] : [];
 }
 
 /** Max pooling pads with -inf; average pooling with TensorFlow's asymmetric 'same' padding needs a helper that counts only real pixels. */

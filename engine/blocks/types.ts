@@ -11,6 +11,7 @@ import type { CodegenNode, ExportTarget } from '../codegen/types';
 import type { LayerImporter } from '../import/keras-config';
 import type { OnnxLayerContext, WeightSpec } from '../onnx/export-helpers';
 import type { CompositeDefinition } from '../schema/document';
+import type { ErrorDetail } from '../messages';
 
 /** A tensor shape without the batch dimension, channels last (NHWC as tfjs): `[h, w, c]` or `[n]`. */
 export type Shape = readonly number[];
@@ -131,9 +132,9 @@ export interface PrimitiveBlock<P = Record<string, unknown>> extends BlockBase<P
   torch?: (ctx: OpContext) => OpCode;
   /**
    * What `target` cannot express about this node beyond the generic rules (its layer class, activation and
-   * tensor ranks), one message each; empty when it can be exported.
+   * tensor ranks), one by code + values each (engine/messages.ts `EXPORT_FEATURE_CODES`); empty when it can be exported.
    */
-  exportLimits?: (node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget) => string[];
+  exportLimits?: (node: CodegenNode, inShapes: readonly Shape[], target: ExportTarget) => ErrorDetail[];
   /** Keras/tfjs layer classes that import as this block (e.g. Activation also takes ReLU, Softmax, LeakyReLU). */
   imports?: Readonly<Record<string, LayerImporter>>;
   /**

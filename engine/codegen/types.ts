@@ -4,6 +4,7 @@
  */
 import type { FlatNode } from '../analysis/types';
 import type { TrainingSettings } from '../schema/document';
+import type { ErrorDetail } from '../messages';
 
 /**
  * One primitive layer of the flattened design, in topological order: the analysis' `FlatNode` (its `name` is the
@@ -32,7 +33,10 @@ export interface UnsupportedFeature {
   nodeId: string;
   /** The user's node name, for the message. */
   nodeName: string;
+  /** English (the CLI's), written from `detail`. */
   message: string;
+  /** What the target cannot express, by code + values (the app writes it in its language). */
+  detail: ErrorDetail;
 }
 
 /** One file of an export, relative to the output folder. */

@@ -7,6 +7,7 @@
 import { getPrimitive } from '../blocks/registry';
 import { byId, KNOWN_ACTIVATIONS, nodeRole } from './layers';
 import type { CodegenNode, ExportTarget, UnsupportedFeature } from './types';
+import { errorDetailEnglish, type ErrorDetail } from '../messages';
 
 const TARGET_LABEL: Record<ExportTarget, string> = { ts: 'TypeScript (tfjs)', tfjs: 'tfjs', keras: 'Keras', pytorch: 'PyTorch' };
 
@@ -14,8 +15,8 @@ const TARGET_LABEL: Record<ExportTarget, string> = { ts: 'TypeScript (tfjs)', tf
 export function unsupportedFeatures(flat: readonly CodegenNode[], target: ExportTarget): UnsupportedFeature[] {
   const out: UnsupportedFeature[] = [];
   const label = TARGET_LABEL[target];
-  const add = (node: CodegenNode | null, message: string) =>
-    out.push({ nodeId: node?.id ?? '', nodeName: node?.name ?? '', message });
+  const add = (node: CodegenNode | null, detail: ErrorDetail) =>
+    out.push({ nodeId: node?.id ?? '', nodeName: node?.name ?? '', message: errorDetailEnglish(detail), detail });
   const nodes = byId(flat);
 
   for (const node of flat) {
@@ -24,25 +25,25 @@ export function unsupportedFeatures(flat: readonly CodegenNode[], target: Export
     const block = getPrimitive(node.type);
     const known = block !== undefined && layer.className in block.tfjs && (target !== 'pytorch' || block.torch !== undefined);
     if (!known) {
-      add(node, `${layer.className} layers cannot be exported to ${label}`);
+      add(node, { code: 'export-layer-class', values: { className: layer.className, target: label } });
       continue;
     }
     const c = layer.config;
     if (typeof c.activation === 'string' && !KNOWN_ACTIVATIONS.has(c.activation)) {
-      add(node, `activation '${c.activation}' is not available in ${label}`);
+      add(node, { code: 'export-activation', values: { activation: c.activation, target: label } });
     }
     const inShapes = node.inputs.map((id) => nodes.get(id)?.outputShape ?? []);
     if (target === 'pytorch' && (inShapes.some((s) => s.length > 3) || node.outputShape.length > 3)) {
-      add(node, 'tensors of rank > 3 (besides the batch) cannot be exported to PyTorch');
+      add(node, { code: 'export-rank-torch', values: {} });
     }
-    for (const message of block.exportLimits?.(node, inShapes, target) ?? []) add(node, message);
+    for (const detail of block.exportLimits?.(node, inShapes, target) ?? []) add(node, detail);
   }
 
   if (target === 'pytorch') {
     // Several inputs and outputs are fine: forward() takes one argument per Input and returns a tuple.
     const inputs = flat.filter((n) => nodeRole(n) === 'input');
     for (const n of inputs) {
-      if (n.outputShape.length > 3) add(n, `inputs of rank ${n.outputShape.length} (more than height, width, channels) cannot be exported to PyTorch`);
+      if (n.outputShape.length > 3) add(n, { code: 'export-input-rank-torch', values: { rank: n.outputShape.length } });
     }
   }
   return out;

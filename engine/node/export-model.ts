@@ -8,11 +8,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { generateCode, prepareExport, type ExportTarget, type GeneratedFile } from '../codegen';
 import { compileModel } from '../compile/compile';
-import { DesignError } from '../errors';
 import { importModelText } from '../import/import-model';
 import type { DesignDocument } from '../schema/document';
 import { writeFileAtomic } from './fs-atomic';
 import { loadModelFiles, MODEL_JSON, saveModelFiles } from './model-files';
+import { detailedError } from '../messages';
 
 /** Where a run folder keeps a trained model, best first: the final model, then the best and last checkpoints. */
 const RUN_MODEL_DIRS = ['model', path.join('checkpoints', 'best'), path.join('checkpoints', 'last')];
@@ -39,12 +39,12 @@ export async function isRunFolder(dir: string): Promise<boolean> {
 
 /** The trained `model.json` of a run folder (final model, else best, else last checkpoint). */
 export async function runModelJson(runDir: string): Promise<string> {
-  if (!(await isDir(runDir))) throw new DesignError('invalid-document', `${runDir}: no such run folder`, 'runDir');
+  if (!(await isDir(runDir))) throw detailedError('invalid-document', { code: 'run-missing', values: { dir: runDir } }, 'runDir');
   for (const sub of RUN_MODEL_DIRS) {
     const file = path.join(runDir, sub, MODEL_JSON);
     if (await isFile(file)) return file;
   }
-  throw new DesignError('invalid-document', `${runDir}: not a training run folder with a trained model (no ${RUN_MODEL_DIRS.map((d) => `${d}/${MODEL_JSON}`).join(', ')})`, 'runDir');
+  throw detailedError('invalid-document', { code: 'run-no-model', values: { dir: runDir, expected: RUN_MODEL_DIRS.map((d) => `${d}/${MODEL_JSON}`).join(', ') } }, 'runDir');
 }
 
 /** The design a run trained, recovered from its saved model topology (layer names and order kept). */
@@ -57,7 +57,7 @@ export async function designOfRun(runDir: string): Promise<DesignDocument> {
 /** Where each generated file goes: `out` is a file for ts/keras (or a folder to put model.ts/model.py in), a folder for pytorch. */
 async function placeFiles(target: ExportTarget, out: string, files: GeneratedFile[]): Promise<{ file: string; contents: string }[]> {
   if (target === 'pytorch') {
-    if (await isFile(out)) throw new DesignError('invalid-document', `${out} is a file; the PyTorch export writes a folder (model.py + train.py)`, 'path');
+    if (await isFile(out)) throw detailedError('invalid-document', { code: 'export-out-is-file', values: { path: out, target: 'PyTorch', files: 'model.py + train.py' } }, 'path');
     return files.map((f) => ({ file: path.join(out, f.path), contents: f.contents }));
   }
   const intoFolder = out.endsWith('/') || out.endsWith(path.sep) || (await isDir(out));
@@ -73,12 +73,12 @@ export async function exportModel(doc: DesignDocument, target: ExportTarget | 'o
   if (target === 'onnx') return (await import('./onnx-files')).exportOnnxFile(doc, out, options);
   const { analysis } = prepareExport(doc, target);
   if (target !== 'tfjs') {
-    if (options.runDir) throw new DesignError('unsupported-export', `trained weights go only into the tfjs format; ${target} source code builds a fresh model`, 'runDir');
+    if (options.runDir) throw detailedError('unsupported-export', { code: 'export-weights-tfjs-only', values: { target } }, 'runDir');
     const files = await placeFiles(target, out, generateCode(doc, target));
     for (const f of files) await writeFileAtomic(f.file, f.contents);
     return { files: files.map((f) => f.file), params: analysis.totals.params, trainedFrom: null };
   }
-  if (await isFile(out)) throw new DesignError('invalid-document', `${out} is a file; the tfjs export writes a folder (model.json + weights.bin)`, 'path');
+  if (await isFile(out)) throw detailedError('invalid-document', { code: 'export-out-is-file', values: { path: out, target: 'tfjs', files: 'model.json + weights.bin' } }, 'path');
   const tf = await import('@tensorflow/tfjs');
   // tfjs' cpu backend greets Node users with advice to install tfjs-node; in files written for the user it is noise.
   tf.env().set('PROD', true);
@@ -107,7 +107,7 @@ function copyWeights(target: Model, source: Model, from: string): void {
   const dst = target.layers.filter((l) => l.getWeights().length > 0);
   const src = source.layers.filter((l) => l.getWeights().length > 0);
   if (dst.length !== src.length) {
-    throw new DesignError('invalid-document', `${from}: the run trained ${src.length} layers with weights, this design has ${dst.length}; it was trained from a different design`, 'runDir');
+    throw detailedError('invalid-document', { code: 'run-layer-count', values: { file: from, trained: src.length, mine: dst.length } }, 'runDir');
   }
   dst.forEach((layer, i) => {
     // getWeights() hands out the variables' own tensors: they are freed with their models, not here.
@@ -118,11 +118,8 @@ function copyWeights(target: Model, source: Model, from: string): void {
     const shapes = mine.map((t) => t.shape.join('x'));
     if (mismatch) {
       const j = bad >= 0 ? bad : 0;
-      throw new DesignError(
-        'invalid-document',
-        `${from}: layer '${src[i].name}' has weights [${w.map((t) => t.shape.join('x')).join(', ')}] but the design's layer '${layer.name}' needs [${shapes.join(', ')}] (weight ${j}); the run trained a different design`,
-        'runDir',
-      );
+      const values = { file: from, layer: src[i].name, got: w.map((t) => t.shape.join('x')).join(', '), node: layer.name, want: shapes.join(', '), index: j };
+      throw detailedError('invalid-document', { code: 'run-layer-weights', values }, 'runDir');
     }
     layer.setWeights(w);
   });

@@ -15,6 +15,7 @@ import type { DesignDocument } from '../schema/document';
 import { writeFileAtomic } from './fs-atomic';
 import { loadModelFiles } from './model-files';
 import { runModelJson } from './export-model';
+import { detailedError } from '../messages';
 
 /** Default file name when the output path is a folder. */
 export const ONNX_FILE = 'model.onnx';
@@ -43,7 +44,7 @@ async function runWeights(doc: DesignDocument, modelJson: string): Promise<Desig
   try {
     const theirs = trained.layers.filter((l) => l.getWeights().length > 0);
     if (theirs.length !== mine.length) {
-      throw new DesignError('invalid-document', `${modelJson}: the run trained ${theirs.length} layers with weights, this design has ${mine.length}; it was trained from a different design`, 'runDir');
+      throw detailedError('invalid-document', { code: 'run-layer-count', values: { file: modelJson, trained: theirs.length, mine: mine.length } }, 'runDir');
     }
     const out: DesignWeights = {};
     mine.forEach((node, i) => {
@@ -51,7 +52,7 @@ async function runWeights(doc: DesignDocument, modelJson: string): Promise<Desig
       const ws = theirs[i].getWeights();
       const want = specs.map((s) => s.shape.join('x')).join(', ');
       const got = ws.map((t) => t.shape.join('x')).join(', ');
-      if (want !== got) throw new DesignError('invalid-document', `${modelJson}: layer '${theirs[i].name}' has weights [${got}] but the design's layer '${node.name}' needs [${want}]; the run trained a different design`, 'runDir');
+      if (want !== got) throw detailedError('invalid-document', { code: 'run-layer-weights-onnx', values: { file: modelJson, layer: theirs[i].name, got, node: node.name, want } }, 'runDir');
       out[node.id] = ws.map((t) => ({ shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) }));
     });
     return out;

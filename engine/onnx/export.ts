@@ -16,6 +16,7 @@ import { ONNX_ACTIVATIONS, ONNX_LAYERS, writeLayer } from './export-ops';
 import { channelsFirstShape } from './layout';
 import { DataType, encodeModel, type ValueInfoProto } from './proto';
 import { checkWeights, freshWeights, inputShapes, type DesignWeights } from './weights';
+import { errorDetailEnglish, quoting, type ErrorDetail } from '../messages';
 
 /** The opset and IR version LayerLoom writes. */
 export const ONNX_OPSET = 17;
@@ -52,31 +53,33 @@ export interface OnnxUnsupported {
   nodeId: string;
   nodeName: string;
   message: string;
+  /** The same by code + values (engine/messages.ts). */
+  detail: ErrorDetail;
 }
 
 /** Lists what `exportOnnx` would refuse in this (valid) design; empty means it can export. */
 export function onnxUnsupported(analysis: DesignAnalysis): OnnxUnsupported[] {
   const out: OnnxUnsupported[] = [];
   const ins = inputShapes(analysis);
-  const add = (n: FlatNode, message: string) => out.push({ nodeId: n.id, nodeName: n.name, message });
+  const add = (n: FlatNode, detail: ErrorDetail) => out.push({ nodeId: n.id, nodeName: n.name, message: errorDetailEnglish(detail), detail });
   for (const n of analysis.flat) {
     const layer = n.layer;
     if (!layer) continue;
     if (!ONNX_LAYERS.has(layer.className)) {
-      add(n, `${layer.className} layers cannot be exported to ONNX`);
+      add(n, { code: 'export-layer-class', values: { className: layer.className, target: 'ONNX' } });
       continue;
     }
     const act = layer.config.activation;
-    if (typeof act === 'string' && !ONNX_ACTIVATIONS.has(act)) add(n, `activation '${act}' has no ONNX translation`);
+    if (typeof act === 'string' && !ONNX_ACTIVATIONS.has(act)) add(n, { code: 'export-activation-onnx', values: { activation: act } });
     if (layer.className === 'BatchNormalization' && layer.config.axis !== undefined && layer.config.axis !== -1) {
-      add(n, 'BatchNormalization over an axis other than channels cannot be exported to ONNX');
+      add(n, { code: 'export-bn-axis', values: { target: 'ONNX' } });
     }
     if (layer.className === 'Concatenate' && (layer.config.axis === 0 || (typeof layer.config.axis === 'number' && layer.config.axis < -n.outputShape.length))) {
-      add(n, 'concatenation along the batch axis cannot be exported to ONNX');
+      add(n, { code: 'export-concat-batch-onnx', values: {} });
     }
     const inShape = ins.get(n.id) ?? [];
     if (/Conv|Pool|Padding/.test(layer.className) && !layer.className.startsWith('Global') && inShape.length !== 3) {
-      add(n, `${layer.className} needs a [height, width, channels] input for the ONNX export`);
+      add(n, { code: 'export-needs-image', values: { className: layer.className, target: 'ONNX' } });
     }
   }
   return out;
@@ -100,7 +103,9 @@ export function exportOnnx(input: DesignDocument | DesignAnalysis, weights?: Des
   const problems = onnxUnsupported(analysis);
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.nodeName}: ${p.message}`);
-    throw new DesignError('unsupported-export', `cannot export to ONNX: ${lines[0]}${lines.length > 1 ? ` (and ${lines.length - 1} more)` : ''}`, `nodes.${problems[0].nodeId}`, lines);
+    const first = quoting('export-feature', { node: problems[0].nodeName }, problems[0].detail);
+    const detail = lines.length > 1 ? quoting('export-onnx-refused-more', { more: lines.length - 1 }, first) : quoting('export-onnx-refused', {}, first);
+    throw new DesignError('unsupported-export', errorDetailEnglish(detail), `nodes.${problems[0].nodeId}`, lines, detail);
   }
   const ws = weights ?? freshWeights(analysis, options.seed);
   try {

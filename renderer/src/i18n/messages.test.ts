@@ -11,7 +11,8 @@ import type { DesignDocument } from '../../../engine/schema/document';
 import { i18n } from './index';
 import { leaves } from './keys';
 import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, errorDetailText, translateDetail } from './messages';
-import { ERROR_DETAIL_CODES, errorDetailEnglish, type ErrorDetail, type ErrorDetailCode } from '../../../engine/messages';
+import { ERROR_DETAIL_CODES, errorDetailEnglish, quoting, type ErrorDetail, type ErrorDetailCode } from '../../../engine/messages';
+import { ERROR_DETAIL_SAMPLES } from '../../../engine/messages.samples';
 import { designStory } from '../../../engine/inspect/why';
 import { requireTemplate } from '../../../templates';
 
@@ -200,32 +201,8 @@ describe('engine messages in the interface languages', () => {
     expect([...seen].sort()).toEqual([...CONNECT_CODES].sort());
   });
 
-  it('error details (training, memory budget, search): for each code the English from code + values is the engine\'s English; the Chinese keeps the values', async () => {
-    const samples: Record<ErrorDetailCode, ErrorDetail['values']> = {
-      'dataset-missing': { dir: '/data/fashion_mnist' },
-      'backend-unavailable': { backend: 'webgpu', reason: 'no adapter was found' },
-      'input-shape': { want: '32×32×3', dataset: 'fashion-mnist', shape: '28×28×1' },
-      'output-classes': { units: 5, dataset: 'fashion-mnist', classes: 10 },
-      'output-classes-named': { output: 'aux_output', units: 5, dataset: 'fashion-mnist', classes: 10 },
-      'non-finite-loss': { loss: 'NaN', epoch: 3, batch: 17, lr: '1.00e+30', checkpointEpoch: 2, dir: '/runs/r1/checkpoints/last' },
-      'non-finite-loss-first': { loss: 'Infinity', epoch: 1, batch: 4, lr: '0.500' },
-      'memory-train': { need: '31.6 GB', batch: 256, params: 138_357_544, budget: '2.0 GB', setting: '2GB' },
-      'memory-train-machine': { need: '31.6 GB', batch: 64, params: 1234, budget: '7.8 GB', machine: '15.5 GB' },
-      'memory-export': { need: '1.1 GB', format: 'onnx', params: 138_357_544, budget: '100.0 MB', setting: '100MB' },
-      'memory-export-machine': { need: '1.1 GB', format: 'tfjs', params: 7, budget: '7.8 GB', machine: '15.5 GB' },
-      'search-invalid-design': { reason: 'R1' },
-      'search-max-params': { params: 27_210, max: 20_000 },
-      'search-max-macs': { macs: 1_234_567, max: 1_000_000 },
-      'search-max-memory': { bytes: 1_234_567, max: 1_000_000 },
-      'search-min-rf': { size: 3, min: 5 },
-      'search-no-node': { index: 0, node: 'nope' },
-      'search-no-param': { index: 1, type: 'Conv2D', name: 'conv', param: 'units', params: 'filters, kernelSize' },
-      'search-bad-value': { index: 0, valueIndex: 1, value: '-1', param: 'filters', type: 'Conv2D', issue: 'some issue' },
-      'search-value-invalid': { value: '-1', param: 'filters', type: 'Conv2D', issue: 'some issue' },
-      'search-unknown-block': { type: 'Nope' },
-      'search-busy': {},
-      'search-nothing-marked': {},
-    };
+  it('error details (training, memory budget, search, export, files): for each code the English from code + values is the engine\'s English; the Chinese keeps the values', async () => {
+    const samples = Object.fromEntries(Object.entries(ERROR_DETAIL_SAMPLES).map(([code, [values]]) => [code, values])) as Record<ErrorDetailCode, ErrorDetail['values']>;
     // Numbers are written for the language: the Chinese text shows them as Intl does for zh-CN.
     const shown = (v: string | number) => (typeof v === 'number' ? new Intl.NumberFormat('zh-CN').format(v) : v);
     for (const code of ERROR_DETAIL_CODES) {
@@ -235,10 +212,13 @@ describe('engine messages in the interface languages', () => {
       await i18n.changeLanguage('zh-CN');
       const zh = errorDetailText({ message: 'fallback', detail });
       await i18n.changeLanguage('en');
-      expect(zh, code).toMatch(/[\u4e00-\u9fff]/);
+      // Chinese text, or (a name before a quoted reason) the Chinese colon.
+      expect(zh, code).toMatch(/[\u4e00-\u9fff]|：/);
       expect(zh).not.toMatch(/\{\{|\}\}/);
-      expect(zh, code).not.toMatch(/\b(the|is|are|to|of|than|parameters|design)\b/);
-      for (const v of Object.values(samples[code])) expect(zh, code).toContain(shown(v));
+      // No English sentence left (file paths, which may hold any word, aside).
+      expect(zh.replace(/\S*\/\S*/g, ''), code).not.toMatch(/\b(the|is|are|to|of|than|parameters|design)\b/);
+      // A schema message (`issue`) is translated itself (the test below); every other value is kept.
+      for (const [k, v] of Object.entries(samples[code])) if (k !== 'issue') expect(zh, code).toContain(shown(v));
     }
     expect(errorDetailText({ message: 'the English', detail: { code: 'not-a-code', values: {} } })).toBe('the English');
     expect(errorDetailText({ message: 'the English' })).toBe('the English');
@@ -260,6 +240,15 @@ describe('engine messages in the interface languages', () => {
     expect(translateDetail(issue)).toBe(issue); // in English
     expect(zhIssue).toBe(`-1 不是 Conv2D 的有效 filters：${await withLanguage('zh-CN', () => translateDetail(issue))}`);
     expect(zhIssue).not.toContain(issue);
+  });
+
+  it('a detail quoting another (a file, then what is wrong with it) writes both in the language', async () => {
+    const onnx = quoting('export-onnx-refused-more', { more: 2 }, quoting('export-feature', { node: 'dcn1' }, { code: 'export-layer-class', values: { className: 'DeformableConv2D', target: 'ONNX' } }));
+    const detail = quoting('at-file', { file: '/docs/m.onnx' }, onnx);
+    const english = errorDetailEnglish(detail);
+    expect(english).toBe('/docs/m.onnx: cannot export to ONNX: dcn1: DeformableConv2D layers cannot be exported to ONNX (and 2 more)');
+    expect(errorDetailText({ message: english, detail })).toBe(english);
+    expect(await withLanguage('zh-CN', () => errorDetailText({ message: english, detail }))).toBe('/docs/m.onnx：无法导出为 ONNX：dcn1：DeformableConv2D 层无法导出为 ONNX（另有 2 处）');
   });
 });
 

@@ -87,14 +87,22 @@ export function connectRefusalText(verdict: { reason: string; code?: string; val
 /** An error or refusal as it arrives: its English message and, from a newer engine, the same by code + values. */
 export interface DetailedMessage {
   message: string;
-  detail?: { code: string; values?: Record<string, string | number>; diagnostic?: { code: string; message: string; values?: MessageValues; subject?: Diagnostic['subject'] } };
+  detail?: MessageDetail;
+}
+
+/** A detail as it arrives (the contracts' `ErrorDetailInfo`); `cause` is the detail it quotes as `reason`. */
+interface MessageDetail {
+  code: string;
+  values?: Record<string, string | number>;
+  diagnostic?: { code: string; message: string; values?: MessageValues; subject?: Diagnostic['subject'] };
+  cause?: MessageDetail;
 }
 
 /**
  * An error's or refusal's detail in the current language (training errors, memory-budget refusals, the search's
  * refusals and errors, host errors): from `diagnostics:error.<code>` with its values when the language files know
- * the code; otherwise the English message. A quoted analysis problem (`diagnostic`) is written from its own code,
- * and a schema validation message (`issue`) with the `detail.*` patterns.
+ * the code; otherwise the English message. A quoted analysis problem (`diagnostic`) or detail (`cause`) is written
+ * from its own code, and a schema validation message (`issue`) with the `detail.*` patterns.
  */
 export function errorDetailText(e: DetailedMessage, t: Translate = current): string {
   const d = e.detail;
@@ -103,5 +111,6 @@ export function errorDetailText(e: DetailedMessage, t: Translate = current): str
   const values: Record<string, string | number> = { ...d.values };
   if (typeof values.issue === 'string') values.issue = translateDetail(values.issue);
   if (d.diagnostic) values.reason = diagnosticText({ ...d.diagnostic, code: d.diagnostic.code as Diagnostic['code'], severity: 'error' }, t);
+  if (d.cause) values.reason = errorDetailText({ message: String(values.reason ?? ''), detail: d.cause }, t);
   return t(key, values);
 }

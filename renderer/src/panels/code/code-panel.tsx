@@ -7,7 +7,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canvasNodeOf, expandedComposites, scopeSourceMap } from '../../../../engine/codegen/source-map';
-import { diagnosticText } from '../../i18n/messages';
+import { diagnosticText, errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { scopeView } from '../../store/scope';
 import { Icon } from '../../ui/icons';
@@ -46,7 +46,7 @@ function Unsupported({ result, reveal }: { result: Extract<CodeResult, { kind: '
                 {f.nodeName}
               </button>
             ) : null}{' '}
-            {f.message}
+            {errorDetailText(f)}
           </li>
         ))}
       </ul>
