@@ -21,6 +21,7 @@ import { simdRuntime } from './simd/loader';
 /** Kernel names (LayerLoom's own; not tfjs kernels). */
 export const BatchNormTraining = 'LayerLoomBatchNormTraining';
 export const BatchNormTrainingGrad = 'LayerLoomBatchNormTrainingGrad';
+export const BatchNormMovingAverages = 'LayerLoomBatchNormMovingAverages';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 
@@ -138,8 +139,27 @@ export function batchNormTrainingGrad(args: Args): TensorInfo[] {
   return [dx, dg, db];
 }
 
-/** The two kernels, on the wasm backend. */
+/**
+ * Both moving averages in one kernel (tfjs-layers runs Sub, Mul, Sub for each: six dispatches per layer and
+ * step): inputs movingMean, movingVariance, mean, variance [C]; attrs momentum. Outputs the new moving mean
+ * and variance, v − (v − batch)·(1 − momentum), rounded to float32 after each operation as tfjs's ops are.
+ */
+export function batchNormMovingAverages(args: Args): TensorInfo[] {
+  const { backend: b } = args;
+  const { movingMean, movingVariance, mean, variance } = args.inputs;
+  const decay = Math.fround(1 - (args.attrs.momentum as number));
+  const c = movingMean.shape[0];
+  const outMean = b.makeOutput([c], 'float32'), outVar = b.makeOutput([c], 'float32');
+  for (const [v, batch, out] of [[movingMean, mean, outMean], [movingVariance, variance, outVar]] as const) {
+    const vv = heapF32(b, v), bv = heapF32(b, batch), ov = heapF32(b, out);
+    for (let k = 0; k < c; k++) ov[k] = vv[k] - Math.fround(Math.fround(vv[k] - bv[k]) * decay);
+  }
+  return [outMean, outVar];
+}
+
+/** The kernels, on the wasm backend. */
 export const batchNormKernels: KernelConfig[] = [
+  { kernelName: BatchNormMovingAverages, backendName: 'wasm', kernelFunc: batchNormMovingAverages as unknown as tfc.KernelFunc },
   { kernelName: BatchNormTraining, backendName: 'wasm', kernelFunc: batchNormTraining as unknown as tfc.KernelFunc },
   { kernelName: BatchNormTrainingGrad, backendName: 'wasm', kernelFunc: batchNormTrainingGrad as unknown as tfc.KernelFunc },
 ];
@@ -192,13 +212,12 @@ export function installBatchNormTraining(): void {
     return tfc.tidy(() => {
       const [y, mean, variance] = tfc.engine().runKernel(BatchNormTraining,
         { x, gamma: this.gamma!.read(), beta: this.beta!.read() } as unknown as tfc.NamedTensorMap, { epsilon: this.epsilon }) as Tensor[];
-      // The moving averages, as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum).
-      for (const [v, batch] of [[this.movingMean, mean], [this.movingVariance, variance]] as const) {
-        tfc.tidy(() => {
-          const orig = v.read();
-          v.write(tfc.sub(orig, tfc.mul(tfc.sub(orig, batch), 1 - this.momentum)));
-        });
-      }
+      // The moving averages, as tfjs-layers updates them: v ← v − (v − batch)·(1 − momentum), in one kernel.
+      const [nextMean, nextVariance] = tfc.engine().runKernel(BatchNormMovingAverages,
+        { movingMean: this.movingMean.read(), movingVariance: this.movingVariance.read(), mean, variance } as unknown as tfc.NamedTensorMap,
+        { momentum: this.momentum }) as Tensor[];
+      this.movingMean.write(nextMean);
+      this.movingVariance.write(nextVariance);
       return y;
     });
   };
