@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTraining } from '../index';
 import { AdamUpdate } from '../adam';
+import { ReluGrad } from '../cheap-kernels';
 import { BatchNormTraining, BatchNormTrainingGrad } from '../batch-norm';
 import { onBackend, relErr, rng, values } from '../test-helpers';
 import { transpose, type WasmBackendLike } from '../kernel-utils';
@@ -240,9 +241,13 @@ describe("ReLU's gradient as one kernel", () => {
       if (n > 8 && i + 5 < n) dyv[i + 5] = s;
     });
     const fn = () => [tf.grad((a: tf.Tensor) => tf.relu(a).mul(tf.tensor1d(dyv)).sum())(tf.tensor1d(xv))];
-    const { simd, js, cpu } = await threeWays(fn);
+    const { simd, js, cpu } = await threeWays(fn); // js: tfjs's Step, Cast, Multiply on wasm
     expect(Array.from(simd[0])).toEqual(Array.from(js[0]));
     expect(Array.from(simd[0])).toEqual(Array.from(cpu[0]));
+    // The kernel's own JS loop (what it runs when called without the SIMD module) gives the same.
+    setSimdKernelsEnabled(false);
+    const [loop] = await onBackend('wasm', () => [tf.engine().runKernel(ReluGrad, { dy: tf.tensor1d(dyv), x: tf.tensor1d(xv) }) as tf.Tensor]);
+    expect(Array.from(loop)).toEqual(Array.from(simd[0]));
   });
 
   it('replaces Step, Cast and Multiply on wasm', async () => {
@@ -253,5 +258,14 @@ describe("ReLU's gradient as one kernel", () => {
     const names = info.kernels.map((k) => k.name);
     expect(names).toContain('LayerLoomReluGrad');
     expect(names).not.toContain('Step');
+  });
+
+  it("keeps tfjs's gradient when the SIMD kernels are off", async () => {
+    await tf.setBackend('wasm');
+    setSimdKernelsEnabled(false);
+    const info = await tf.profile(() => {
+      tf.grad((a: tf.Tensor) => tf.relu(a).sum())(tf.ones([4, 5])).dataSync();
+    });
+    expect(info.kernels.map((k) => k.name)).toContain('Step');
   });
 });
