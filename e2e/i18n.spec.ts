@@ -198,6 +198,15 @@ describeE2E('interface languages', () => {
         await page.getByTestId('search-values-filters').press('Enter');
         await page.getByTestId(`search-badge-${node}`).waitFor();
       }
+      // A value the block refuses: the inspector names it, in Chinese (the schema's own message translated too).
+      const values = page.getByTestId('search-values-filters');
+      await values.fill('16, -2');
+      await values.press('Enter');
+      const invalid = await page.getByTestId('search-field-filters').getByRole('alert').innerText();
+      expect(invalid).toMatch(/^“-2”：-2 不是 Conv2D 的有效 filters：/);
+      expectNoEnglish(invalid.replace(/\b(Conv2D|filters)\b/g, ''), 'search values');
+      await values.fill('16, 128');
+      await values.press('Enter');
       await page.getByTestId('toggle-training').click();
       await page.getByTestId('train-tab-search').click();
       for (const [id, value] of [['search-budget', '3'], ['search-batches', '10'], ['search-maxMacs', '2000000']]) {

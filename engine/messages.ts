@@ -95,6 +95,9 @@ export const SEARCH_MESSAGE_CODES = [
   'search-unknown-block',
   'search-busy',
   'search-nothing-marked',
+  'search-values-empty',
+  'search-values-nan',
+  'search-values-token',
 ] as const;
 /**
  * Codes of what an export target cannot express (`engine/codegen/unsupported.ts`, the blocks' `exportLimits`,
@@ -280,6 +283,12 @@ export function errorDetailEnglish(d: ErrorDetail): string {
       return 'a search is already in progress; stop it first';
     case 'search-nothing-marked':
       return 'no param is marked searchable; mark some in the inspector first';
+    case 'search-values-empty':
+      return 'expected at least one value, e.g. 8, 16, 32';
+    case 'search-values-nan':
+      return `'${v.token}' is not a number`;
+    case 'search-values-token':
+      return `'${v.token}': ${v.reason}`;
     default:
       return exportEnglish(d.code, v);
   }

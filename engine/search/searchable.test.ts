@@ -31,8 +31,8 @@ describe('searchable params', () => {
     expect(formatSearchValues([[3, 3], [5, 5], [1, 3]])).toBe('3x3, 5x5, [1,3]');
     expect(parseSearchValues('3, 5x5 1x3', conv, 'kernelSize')).toEqual({ ok: true, values: [[3, 3], [5, 5], [1, 3]] });
     expect(parseSearchValues('8, 16, 16', conv, 'filters')).toEqual({ ok: true, values: [8, 16] });
-    expect(parseSearchValues('8, abc', conv, 'filters')).toEqual({ ok: false, error: "'abc' is not a number" });
-    expect(parseSearchValues('8, -2', conv, 'filters')).toMatchObject({ ok: false, error: expect.stringMatching(/^'-2': -2 is not a valid filters for Conv2D/) });
+    expect(parseSearchValues('8, abc', conv, 'filters')).toEqual({ ok: false, error: "'abc' is not a number", detail: { code: 'search-values-nan', values: { token: 'abc' } } });
+    expect(parseSearchValues('8, -2', conv, 'filters')).toMatchObject({ ok: false, error: expect.stringMatching(/^'-2': -2 is not a valid filters for Conv2D/), detail: { code: 'search-values-token', values: { token: '-2' }, cause: { code: 'search-value-invalid', values: { value: '-2', param: 'filters', type: 'Conv2D' } } } });
     expect(parseSearchValues(' ', conv, 'filters')).toMatchObject({ ok: false, error: expect.stringMatching(/at least one value/) });
   });
 });

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { paramNames } from '../blocks/catalog';
 import { getBlock } from '../blocks/registry';
-import { errorDetailEnglish, type ErrorDetail } from '../messages';
+import { errorDetailEnglish, quoting, type ErrorDetail } from '../messages';
 import type { DesignNode } from '../schema/document';
 
 /**
@@ -65,17 +65,18 @@ export function formatSearchValues(values: readonly unknown[]): string {
  * Reads the inspector's text back into values shaped like the param's current value (a number for a tuple param
  * becomes a square tuple). Returns the values, or the error naming the token at fault.
  */
-export function parseSearchValues(text: string, node: DesignNode, param: string): { ok: true; values: unknown[] } | { ok: false; error: string } {
+export function parseSearchValues(text: string, node: DesignNode, param: string): { ok: true; values: unknown[] } | { ok: false; error: string; detail: ErrorDetail } {
   const current = node.params[param] ?? (getBlock(node.type)?.params.safeParse({}).data as Record<string, unknown> | undefined)?.[param];
+  const refuse = (detail: ErrorDetail) => ({ ok: false as const, error: errorDetailEnglish(detail), detail });
   const tokens = text.split(/[,;\s]+/).filter(Boolean);
-  if (tokens.length === 0) return { ok: false, error: 'expected at least one value, e.g. 8, 16, 32' };
+  if (tokens.length === 0) return refuse({ code: 'search-values-empty', values: {} });
   const values: unknown[] = [];
   for (const token of tokens) {
     const parts = token.split('x').map(Number);
-    if (parts.some((n) => !Number.isFinite(n)) || parts.length === 0) return { ok: false, error: `'${token}' is not a number` };
+    if (parts.some((n) => !Number.isFinite(n)) || parts.length === 0) return refuse({ code: 'search-values-nan', values: { token } });
     const value = Array.isArray(current) ? (parts.length === 1 ? current.map(() => parts[0]) : parts) : parts.length === 1 ? parts[0] : parts;
-    const bad = invalidSearchValue(node, param, value);
-    if (bad) return { ok: false, error: `'${token}': ${bad}` };
+    const bad = invalidSearchValueDetail(node, param, value);
+    if (bad) return refuse(quoting('search-values-token', { token }, bad));
     if (!values.some((v) => JSON.stringify(v) === JSON.stringify(value))) values.push(value);
   }
   return { ok: true, values };

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { defaultSearchValues, formatSearchValues, parseSearchValues, searchableParams, type DesignNode } from '../../engine';
+import { errorDetailText, type DetailedMessage } from '../../i18n/messages';
 import { useEditor } from '../../store';
 
 function SearchRow({ node, param }: { node: DesignNode; param: string }) {
@@ -13,7 +14,8 @@ function SearchRow({ node, param }: { node: DesignNode; param: string }) {
   const values = useEditor((s) => s.doc.search?.params.find((p) => p.node === node.id && p.param === param)?.values);
   const shown = values ? formatSearchValues(values) : '';
   const [text, setText] = useState(shown);
-  const [error, setError] = useState<string | null>(null);
+  // Kept by code + values, so the message follows a language switch.
+  const [error, setError] = useState<DetailedMessage | null>(null);
   useEffect(() => {
     setText(shown);
     setError(null);
@@ -22,7 +24,7 @@ function SearchRow({ node, param }: { node: DesignNode; param: string }) {
   const commit = () => {
     if (!values) return;
     const r = parseSearchValues(text, node, param);
-    if (!r.ok) return setError(r.error);
+    if (!r.ok) return setError({ message: r.error, detail: r.detail });
     setError(null);
     if (formatSearchValues(r.values) !== shown) dispatch(r.values);
   };
@@ -45,7 +47,7 @@ function SearchRow({ node, param }: { node: DesignNode; param: string }) {
           data-testid={`search-values-${param}`}
         />
       )}
-      {error && <div className="ll-field__error" role="alert">{error}</div>}
+      {error && <div className="ll-field__error" role="alert">{errorDetailText(error)}</div>}
     </div>
   );
 }
