@@ -2,11 +2,13 @@
  * Matrix products for the wasm backend routed through XNNPACK's 1×1
  * convolution (an order of magnitude faster than the shipped BatchMatMul on
  * one thread), with bias and activation fused. Batched products (batch > 1)
- * and broadcast biases keep the shipped kernels.
+ * and broadcast biases keep the shipped kernels. Where the shapes allow, LayerLoom's SIMD convolution
+ * kernels (`conv-simd/`) compute the product instead, as a 1×1 convolution without packing.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { free, reshape, run, transpose, type WasmBackendLike } from './kernel-utils';
+import { simdMatMul } from './conv-simd/index';
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WasmBackendLike; attrs: NamedAttrMap };
 
@@ -40,6 +42,12 @@ function matmulViaConv(
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = transposeB ? bm.shape[rb - 2] : bm.shape[rb - 1];
   if (bias && (bias.shape.reduce((p, d) => p * d, 1) !== n || bias.dtype !== 'float32')) return null;
+  const simd = simdMatMul(b, a, bm, m, k, n, transposeA, transposeB, bias, activation);
+  if (simd) {
+    const shaped = reshape(b, simd, [...(ra >= rb ? a.shape : bm.shape).slice(0, -2), m, n]);
+    free(b, simd);
+    return shaped;
+  }
   if (!bias && activation === 'linear' && swapPays(m, k, n, transposeA, transposeB)) {
     // (a·b)ᵀ = bᵀ·aᵀ: XNNPACK then packs aᵀ (k×m), the smaller operand, instead of b.
     const bT2 = reshape(b, bm, transposeB ? [n, k] : [k, n]);

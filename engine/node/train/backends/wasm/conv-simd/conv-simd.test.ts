@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTraining } from '../index';
 import { directional, int, onBackend, relErr, rng, values } from '../test-helpers';
 import type { WasmBackendLike } from '../kernel-utils';
-import { convSimdAvailable, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad } from './index';
+import { convSimdAvailable, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad, simdMatMul } from './index';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -36,6 +36,7 @@ function cases(): Case[] {
   out.push({ name: '1x1 s2 projection', x: [2, 5, 6, 8], f: [1, 1, 8, 16], stride: 2, pad: 'valid', dil: 1, act: 'linear' });
   out.push({ name: 'stride > kernel', x: [1, 9, 8, 8], f: [2, 2, 8, 8], stride: 3, pad: 'valid', dil: 1, act: 'linear' });
   out.push({ name: 'wide padding (taps only meet padding for some rows)', x: [2, 3, 4, 8], f: [3, 3, 8, 8], stride: 1, pad: [[0, 0], [3, 1], [2, 2], [0, 0]], dil: 1, act: 'relu6' });
+  out.push({ name: 'dead taps on one axis, stride 2 (cropped filter)', x: [2, 2, 9, 8], f: [3, 3, 8, 8], stride: 2, pad: [[0, 0], [2, 2], [1, 1], [0, 0]], dil: 1, act: 'relu' });
   out.push({ name: 'filter gradient only (Ci = 4: no SIMD dx or forward)', x: [2, 6, 5, 4], f: [3, 3, 4, 8], stride: 1, pad: 'same', dil: 1, act: 'linear' });
   return out.map((c) => ({ ...c, f: [c.f[0], c.f[1], c.x[3], c.f[3]] as Shape4 }));
 }
@@ -113,6 +114,43 @@ describe('SIMD convolution kernels (conv-simd) on wasm', () => {
     const wasm = await onBackend('wasm', run);
     const cpu = await onBackend('cpu', run);
     wasm.forEach((v, i) => expect(Array.from(v, Number.isNaN)).toEqual(Array.from(cpu[i], Number.isNaN)));
+  });
+});
+
+describe('matrix products through the SIMD kernels (Dense layers)', () => {
+  it.each([
+    { m: 12, k: 20, n: 16, ta: false, tb: false, act: 'relu' as const, bias: true, simd: true },
+    { m: 5, k: 9, n: 8, ta: false, tb: false, act: 'relu6' as const, bias: true, simd: true },
+    { m: 6, k: 33, n: 24, ta: false, tb: false, act: 'linear' as const, bias: false, simd: true },
+    { m: 8, k: 5, n: 24, ta: true, tb: false, act: 'linear' as const, bias: false, simd: true },
+    { m: 7, k: 9, n: 16, ta: false, tb: true, act: 'linear' as const, bias: false, simd: true },
+    // Not taken: n % 8 ≠ 0, both transposed, k < 8 in the plain form (XNNPACK's path runs).
+    { m: 6, k: 12, n: 10, ta: false, tb: false, act: 'linear' as const, bias: false, simd: false },
+    { m: 8, k: 12, n: 16, ta: true, tb: true, act: 'linear' as const, bias: false, simd: false },
+  ])('m$m k$k n$n transposeA=$ta transposeB=$tb $act bias=$bias (SIMD: $simd)', async (c) => {
+    const r = rng(c.m * 1000 + c.k * 10 + c.n);
+    const av = values(r, c.m * c.k), bv = values(r, c.k * c.n), biasv = values(r, c.n), wv = values(r, c.m * c.n);
+    const aShape: [number, number] = c.ta ? [c.k, c.m] : [c.m, c.k], bShape: [number, number] = c.tb ? [c.n, c.k] : [c.k, c.n];
+    await tf.setBackend('wasm');
+    const b = tf.backend() as unknown as WasmBackendLike;
+    tf.tidy(() => {
+      const got = simdMatMul(b, tf.tensor2d(av, aShape), tf.tensor2d(bv, bShape), c.m, c.k, c.n, c.ta, c.tb,
+        c.bias ? tf.tensor1d(biasv) : null, c.act);
+      expect(got != null).toBe(c.simd);
+      if (got) b.disposeData(got.dataId);
+    });
+    const run = () => {
+      const a = tf.tensor2d(av, aShape), bm = tf.tensor2d(bv, bShape), w = tf.tensor2d(wv, [c.m, c.n]);
+      const bias = c.bias ? tf.tensor1d(biasv) : undefined;
+      const f = (x: tf.Tensor, y: tf.Tensor) =>
+        tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: c.ta, transposeB: c.tb, bias, activation: c.act });
+      // Rank 3 with a batch of 1 takes the same path.
+      const a3 = a.reshape([1, ...aShape]) as tf.Tensor3D, b3 = bm.reshape([1, ...bShape]) as tf.Tensor3D;
+      return [f(a, bm), ...tf.grads((x: tf.Tensor, y: tf.Tensor) => f(x, y).mul(w).sum())([a, bm]), tf.matMul(a3, b3, c.ta, c.tb)];
+    };
+    const wasm = await onBackend('wasm', run);
+    const cpu = await onBackend('cpu', run);
+    wasm.forEach((v, i) => expect(relErr(v, cpu[i])).toBeLessThan(1e-5));
   });
 });
 

@@ -8,6 +8,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from '../kernel-utils';
+import { liveTapRange } from '../live-taps';
 import { CONV_SIMD_WASM_BASE64 } from './conv-grads.wasm';
 
 type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
@@ -76,21 +77,65 @@ function view(k: Exports, at: number, n: number): Float32Array {
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
 
-/** The dimension arguments every kernel takes, from tfjs's convolution info. */
-function dims(info: Info): number[] {
-  return [
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight,
-    info.dilationWidth, info.padInfo.top, info.padInfo.left,
-  ];
+/**
+ * A convolution as the kernels see it: its dimension arguments with the filter cropped to the taps that read
+ * real input for some output (ResNet-18's 1×1 maps read only the centre tap of a 3×3 filter: copying, transposing
+ * or writing back the other 8/9 of a 3×3×512×512 filter costs more than the product). Null when no tap is live.
+ */
+interface Geometry { dims: number[]; h0: number; w0: number; kh: number; kw: number; full: boolean }
+
+function geometry(info: Info): Geometry | null {
+  if (info.dataFormat !== 'channelsLast' || info.outHeight <= 0 || info.outWidth <= 0 || info.batchSize <= 0) return null;
+  const lh = liveTapRange({
+    inLen: info.inHeight, k: info.filterHeight, stride: info.strideHeight, dilation: info.dilationHeight,
+    padBefore: info.padInfo.top, outLen: info.outHeight,
+  });
+  const lw = liveTapRange({
+    inLen: info.inWidth, k: info.filterWidth, stride: info.strideWidth, dilation: info.dilationWidth,
+    padBefore: info.padInfo.left, outLen: info.outWidth,
+  });
+  if (!lh || !lw) return null;
+  const kh = lh[1] - lh[0] + 1, kw = lw[1] - lw[0] + 1;
+  return {
+    h0: lh[0], w0: lw[0], kh, kw, full: kh === info.filterHeight && kw === info.filterWidth,
+    dims: [
+      info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+      kh, kw, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+      info.padInfo.top - lh[0] * info.dilationHeight, info.padInfo.left - lw[0] * info.dilationWidth,
+    ],
+  };
 }
 
-function usable(info: Info): boolean {
-  return info.dataFormat === 'channelsLast' && info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0;
+/** Offsets (in floats) of the live taps' rows: row j of the cropped filter is `run` floats at `from(j)` in the full one. */
+function tapRows(info: Info, g: Geometry) {
+  const block = info.inChannels * info.outChannels;
+  return { run: g.kw * block, from: (j: number) => ((g.h0 + j) * info.filterWidth + g.w0) * block };
+}
+
+/** Copy the live taps of a [KH, KW, Ci, Co] filter into `dst` (the cropped [kh, kw, Ci, Co] filter). */
+function copyLiveTaps(src: Float32Array, dst: Float32Array, info: Info, g: Geometry): void {
+  if (g.full) {
+    dst.set(src);
+    return;
+  }
+  const { run, from } = tapRows(info, g);
+  for (let j = 0; j < g.kh; j++) dst.set(src.subarray(from(j), from(j) + run), j * run);
 }
 
 /** Activations `forward` applies (0: none). */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
+
+/** Fill y [rows, co] with the bias repeated (doubling copies), or zeros. */
+function initOutput(y: Float32Array, bias: Float32Array | null, co: number): void {
+  if (!bias) {
+    y.fill(0);
+    return;
+  }
+  y.set(bias);
+  for (let filled = co; filled < y.length; filled = Math.min(y.length, filled * 2)) {
+    y.copyWithin(filled, 0, Math.min(filled, y.length - filled));
+  }
+}
 
 /**
  * Forward convolution y = act(conv(x, filter) + bias), or null where it does not apply: Co % 8 ≠ 0, fewer than
@@ -100,23 +145,18 @@ export function simdConvForward(
   b: WasmBackendLike, x: TensorInfo, filter: TensorInfo, info: Info, bias?: TensorInfo | null, activation = 'linear',
 ): TensorInfo | null {
   const act = ACTIVATIONS[activation];
-  if (act === undefined || info.outChannels % 8 !== 0 || info.inChannels < 8 || !usable(info)) return null;
+  if (act === undefined || info.outChannels % 8 !== 0 || info.inChannels < 8) return null;
   if (bias && (size(bias) !== info.outChannels || bias.dtype !== 'float32')) return null;
-  const k = kernels();
-  if (!k) return null;
+  const g = geometry(info);
+  const k = g && kernels();
+  if (!g || !k) return null;
   const ySize = info.batchSize * info.outHeight * info.outWidth * info.outChannels;
-  const [xa, wa, ya] = layout(k, size(x), size(filter), ySize);
+  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
+  const [xa, wa, ya] = layout(k, size(x), wSize, ySize);
   view(k, xa, size(x)).set(heapF32(b, x));
-  view(k, wa, size(filter)).set(heapF32(b, filter));
-  const y = view(k, ya, ySize);
-  if (bias) {
-    const bv = heapF32(b, bias), co = info.outChannels;
-    y.set(bv);
-    for (let filled = co; filled < ySize; filled = Math.min(ySize, filled * 2)) y.copyWithin(filled, 0, Math.min(filled, ySize - filled));
-  } else {
-    y.fill(0);
-  }
-  k.conv_forward(xa, wa, ya, ...dims(info));
+  copyLiveTaps(heapF32(b, filter), view(k, wa, wSize), info, g);
+  initOutput(view(k, ya, ySize), bias ? heapF32(b, bias) : null, info.outChannels);
+  k.conv_forward(xa, wa, ya, ...g.dims);
   if (act) k.activate(ya, ySize, act);
   const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   heapF32(b, out).set(view(k, ya, ySize));
@@ -125,16 +165,18 @@ export function simdConvForward(
 
 /** dx of a Conv2D, or null where it does not apply (Ci % 8 ≠ 0). */
 export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: TensorInfo, info: Info): TensorInfo | null {
-  if (info.inChannels % 8 !== 0 || !usable(info)) return null;
-  const k = kernels();
-  if (!k) return null;
+  if (info.inChannels % 8 !== 0) return null;
+  const g = geometry(info);
+  const k = g && kernels();
+  if (!g || !k) return null;
   const xSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
-  const [da, wa, ta, xa] = layout(k, size(dy), size(filter), size(filter), xSize);
+  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
+  const [da, wa, ta, xa] = layout(k, size(dy), wSize, wSize, xSize);
   view(k, da, size(dy)).set(heapF32(b, dy));
-  view(k, wa, size(filter)).set(heapF32(b, filter));
-  k.transpose_taps(wa, ta, info.filterHeight * info.filterWidth, info.inChannels, info.outChannels);
+  copyLiveTaps(heapF32(b, filter), view(k, wa, wSize), info, g);
+  k.transpose_taps(wa, ta, g.kh * g.kw, info.inChannels, info.outChannels);
   view(k, xa, xSize).fill(0);
-  k.conv_input_grad(da, ta, xa, ...dims(info));
+  k.conv_input_grad(da, ta, xa, ...g.dims);
   const out = b.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
   heapF32(b, out).set(view(k, xa, xSize));
   return out;
@@ -142,16 +184,65 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
 
 /** dW of a Conv2D, or null where it does not apply (Ci % 4 ≠ 0 or Co % 8 ≠ 0). */
 export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: Info): TensorInfo | null {
-  if (info.inChannels % 4 !== 0 || info.outChannels % 8 !== 0 || !usable(info)) return null;
-  const k = kernels();
-  if (!k) return null;
-  const wSize = info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
+  if (info.inChannels % 4 !== 0 || info.outChannels % 8 !== 0) return null;
+  const g = geometry(info);
+  const k = g && kernels();
+  if (!g || !k) return null;
+  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
   const [xa, da, wa] = layout(k, size(x), size(dy), wSize);
   view(k, xa, size(x)).set(heapF32(b, x));
   view(k, da, size(dy)).set(heapF32(b, dy));
   view(k, wa, wSize).fill(0);
-  k.conv_filter_grad(xa, da, wa, ...dims(info));
+  k.conv_filter_grad(xa, da, wa, ...g.dims);
   const out = b.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
-  heapF32(b, out).set(view(k, wa, wSize));
+  const dst = heapF32(b, out), live = view(k, wa, wSize);
+  if (g.full) {
+    dst.set(live);
+  } else {
+    // Dead taps get no gradient.
+    dst.fill(0);
+    const { run, from } = tapRows(info, g);
+    for (let j = 0; j < g.kh; j++) dst.set(live.subarray(j * run, (j + 1) * run), from(j));
+  }
+  return out;
+}
+
+/**
+ * A matrix product through the same kernels as a 1×1 convolution over m (or k) positions: a·b is the forward
+ * form (bias and linear/relu/relu6 fused), aᵀ·b the filter-gradient form, a·bᵀ the input-gradient form. Null
+ * where it does not apply (both transposed, n % 8 ≠ 0, fewer than 8 along k for a·b, m % 4 ≠ 0 for aᵀ·b, a bias
+ * or activation on a transposed form); a and b are the 2-D operands as stored.
+ */
+export function simdMatMul(
+  b: WasmBackendLike, a: TensorInfo, bm: TensorInfo, m: number, k: number, n: number, transposeA: boolean,
+  transposeB: boolean, bias?: TensorInfo | null, activation = 'linear',
+): TensorInfo | null {
+  const act = ACTIVATIONS[activation];
+  if (act === undefined || n % 8 !== 0 || (transposeA && transposeB) || a.dtype !== 'float32' || bm.dtype !== 'float32') return null;
+  if ((transposeA || transposeB) && (bias || act)) return null;
+  if (transposeA ? m % 4 !== 0 : !transposeB && k < 8) return null;
+  if (bias && (size(bias) !== n || bias.dtype !== 'float32')) return null;
+  const kr = kernels();
+  if (!kr) return null;
+  // [N, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, dh, dw, pt, pl] of a 1×1 convolution over `positions` positions.
+  const conv = (positions: number, ci: number, co: number) => [1, 1, positions, ci, 1, positions, co, 1, 1, 1, 1, 1, 1, 0, 0];
+  const [aa, ba, ta, ca] = layout(kr, m * k, k * n, transposeB ? k * n : 0, m * n);
+  view(kr, aa, m * k).set(heapF32(b, a));
+  view(kr, ba, k * n).set(heapF32(b, bm));
+  const c = view(kr, ca, m * n);
+  if (transposeA) {
+    c.fill(0);
+    kr.conv_filter_grad(aa, ba, ca, ...conv(k, m, n)); // a [k, m] as x, b [k, n] as dy
+  } else if (transposeB) {
+    c.fill(0);
+    kr.transpose_taps(ba, ta, 1, n, k); // b [n, k] → [k, n]
+    kr.conv_input_grad(aa, ta, ca, ...conv(m, n, k)); // a [m, k] as dy, c [m, n] as dx
+  } else {
+    initOutput(c, bias ? heapF32(b, bias) : null, n);
+    kr.conv_forward(aa, ba, ca, ...conv(m, k, n));
+    if (act) kr.activate(ca, m * n, act);
+  }
+  const out = b.makeOutput([m, n], 'float32');
+  heapF32(b, out).set(view(kr, ca, m * n));
   return out;
 }
