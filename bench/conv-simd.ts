@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/conv-simd.ts [--network cnn|resnet18|all] [--rounds 7] [--threads 1]`
+ * `npx tsx bench/conv-simd.ts [--network cnn|resnet18|all] [--rounds 7] [--threads 1] [--only <name part>]`
  *
  * Times the convolution and matmul kernels of a training step with LayerLoom's SIMD kernels (`conv-simd/`) against
  * the XNNPACK-based paths they replace, in the same process, alternating A/B each round with fresh tensors every
@@ -18,6 +18,7 @@ type S4 = [number, number, number, number];
 interface Case { net: string; name: string; x: S4; f: S4; stride: number; pad: 'same' | 'valid' }
 const cases: Case[] = [
   { net: 'cnn', name: 'conv2 13×13×32→64', x: [128, 13, 13, 32], f: [3, 3, 32, 64], stride: 1, pad: 'valid' },
+  { net: 'resnet18', name: 'stem 7×7×3→64 s2 (38×38 padded)', x: [64, 38, 38, 3], f: [7, 7, 3, 64], stride: 2, pad: 'valid' },
   { net: 'resnet18', name: '8×8×64→64', x: [64, 8, 8, 64], f: [3, 3, 64, 64], stride: 1, pad: 'same' },
   { net: 'resnet18', name: '8×8×64→128 s2', x: [64, 8, 8, 64], f: [3, 3, 64, 128], stride: 2, pad: 'same' },
   { net: 'resnet18', name: '4×4×128→128', x: [64, 4, 4, 128], f: [3, 3, 128, 128], stride: 1, pad: 'same' },
@@ -49,7 +50,7 @@ function time(r: Row): number {
 
 async function main(): Promise<void> {
   await registerWasmTraining(tf, { threads: Number(arg('threads', '1')) });
-  const net = arg('network', 'all'), rounds = Number(arg('rounds', '7'));
+  const net = arg('network', 'all'), rounds = Number(arg('rounds', '7')), only = arg('only', '');
   const fresh = (s: number[]) => tf.randomUniform(s, -1, 1, 'float32');
   const rows: Row[] = [];
   for (const c of cases.filter((c) => net === 'all' || c.net === net)) {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     rows.push({ name: m.name, make: () => [fresh(m.a), fresh(m.b)], op: ([a, b]) => tf.matMul(a, b, m.ta, m.tb) });
   }
   console.log(`conv-simd A/B: ${rounds} rounds, alternating, fresh tensors each call; ms median (SIMD | XNNPACK-based | ratio)`);
-  for (const r of rows) {
+  for (const r of rows.filter((r) => !only || r.name.includes(only))) {
     const simd: number[] = [], base: number[] = [];
     for (let i = 0; i < rounds + 1; i++) {
       setConvSimd(true);

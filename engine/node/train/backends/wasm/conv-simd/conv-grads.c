@@ -204,3 +204,52 @@ void activate(float *y, int len, int act) {
     wasm_v128_store(y + i, v);
   }
 }
+
+/*
+ * The filter gradient of a thin input (Ci not a multiple of 4: a 7×7×3 stem) by filter rows: with the horizontal
+ * padding already applied to x (x is [N, H, WP, Ci], valid along the width) and dilation 1 along the width, the KW
+ * taps of one filter row read KW·Ci consecutive floats of x. dwr[KH, J4, Co] += Σ x-window[j] · dy[co] with j over
+ * those KW·Ci floats rounded up to J4 (a multiple of 4; the extra columns read past the window, the caller leaves
+ * slack after x and drops them). Co % 8 == 0.
+ */
+EXPORT(conv_filter_grad_rows)
+void conv_filter_grad_rows(const float *x, const float *dy, float *dwr, int n, int h, int wp, int ci, int oh, int ow,
+                           int co, int kh, int j4, int sh, int sw, int dh, int pt) {
+  Conv cv = {n, h, wp, ci, oh, ow, co, kh, 1, sh, sw, dh, 1, pt, 0};
+  int chunk = images_per_chunk(&cv);
+  const long in_image = (long)h * wp * ci, out_image = (long)oh * ow * co;
+  const int xstep = sw * ci;
+  for (int b0 = 0; b0 < n; b0 += chunk) {
+    int b1 = b0 + chunk < n ? b0 + chunk : n;
+    for (int th = 0; th < kh; th++) {
+      int offh = th * dh - pt, r0, r1;
+      valid_range(offh, sh, h, oh, &r0, &r1);
+      if (r0 >= r1) continue;
+      float *row = dwr + (long)th * j4 * co;
+      for (int j0 = 0; j0 < j4; j0 += 4) {
+        for (int o0 = 0; o0 < co; o0 += 8) {
+          ACC_DECL;
+          for (int b = b0; b < b1; b++) {
+            for (int r = r0; r < r1; r++) {
+              const float *xp = x + b * in_image + (long)(r * sh + offh) * wp * ci + j0;
+              const float *dp = dy + b * out_image + (long)r * ow * co + o0;
+              for (int c = 0; c < ow; c++) {
+                v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+                v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
+                v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
+                ACC_STEP(x0, x1, x2, x3, d0, d1);
+                xp += xstep;
+                dp += co;
+              }
+            }
+          }
+          float *o = row + (long)j0 * co + o0;
+          ACC_ADD(o, a00, a01);
+          ACC_ADD(o + co, a10, a11);
+          ACC_ADD(o + 2 * co, a20, a21);
+          ACC_ADD(o + 3 * co, a30, a31);
+        }
+      }
+    }
+  }
+}

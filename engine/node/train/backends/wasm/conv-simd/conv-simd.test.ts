@@ -37,6 +37,10 @@ function cases(): Case[] {
   out.push({ name: 'stride > kernel', x: [1, 9, 8, 8], f: [2, 2, 8, 8], stride: 3, pad: 'valid', dil: 1, act: 'linear' });
   out.push({ name: 'wide padding (taps only meet padding for some rows)', x: [2, 3, 4, 8], f: [3, 3, 8, 8], stride: 1, pad: [[0, 0], [3, 1], [2, 2], [0, 0]], dil: 1, act: 'relu6' });
   out.push({ name: 'dead taps on one axis, stride 2 (cropped filter)', x: [2, 2, 9, 8], f: [3, 3, 8, 8], stride: 2, pad: [[0, 0], [2, 2], [1, 1], [0, 0]], dil: 1, act: 'relu' });
+  // Thin inputs (Ci % 4 ≠ 0, KH·KW·Ci > 32): the filter gradient by filter rows, horizontal padding made real.
+  out.push({ name: 'stem-like 7x7 s2, explicit pad, Ci 3', x: [2, 13, 12, 3], f: [7, 7, 3, 8], stride: 2, pad: [[0, 0], [3, 3], [3, 2], [0, 0]], dil: 1, act: 'relu' });
+  out.push({ name: 'stem-like 7x7 s2 valid on a pre-padded input, Ci 3', x: [2, 15, 16, 3], f: [7, 7, 3, 16], stride: 2, pad: 'valid', dil: 1, act: 'linear' });
+  out.push({ name: 'thin 3x3 same, Ci 5', x: [3, 6, 7, 5], f: [3, 3, 5, 8], stride: 1, pad: 'same', dil: 1, act: 'linear' });
   out.push({ name: 'filter gradient only (Ci = 4: no SIMD dx or forward)', x: [2, 6, 5, 4], f: [3, 3, 4, 8], stride: 1, pad: 'same', dil: 1, act: 'linear' });
   return out.map((c) => ({ ...c, f: [c.f[0], c.f[1], c.x[3], c.f[3]] as Shape4 }));
 }
@@ -77,7 +81,7 @@ describe('SIMD convolution kernels (conv-simd) on wasm', () => {
     tf.tidy(() => {
       const x = tf.tensor4d(xv, c.x), f = tf.tensor4d(fv, c.f), dy = tf.tensor(wv, outShape);
       const got = [simdConvFilterGrad(b, x, dy, info), simdConvInputGrad(b, dy, f, info), simdConvForward(b, x, f, info)];
-      expect(got[0]).not.toBeNull();
+      expect(got[0]).not.toBeNull(); // every case here takes the SIMD filter gradient
       expect(got[1] != null).toBe(c.x[3] % 8 === 0);
       expect(got[2] != null).toBe(c.x[3] >= 8);
       for (const t of got) if (t) b.disposeData(t.dataId);

@@ -26,6 +26,7 @@ interface Exports {
   conv_forward: ConvFn;
   conv_input_grad: ConvFn;
   conv_filter_grad: ConvFn;
+  conv_filter_grad_rows: (...args: number[]) => void;
   transpose_taps: (w: number, wt: number, taps: number, ci: number, co: number) => void;
   activate: (y: number, len: number, act: number) => void;
 }
@@ -182,12 +183,16 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
   return out;
 }
 
-/** dW of a Conv2D, or null where it does not apply (Ci % 4 ≠ 0 or Co % 8 ≠ 0). */
+/**
+ * dW of a Conv2D, or null where it does not apply: Co % 8 ≠ 0, or Ci % 4 ≠ 0 unless the filter rows path
+ * (`filterGradRows`) takes it.
+ */
 export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: Info): TensorInfo | null {
-  if (info.inChannels % 4 !== 0 || info.outChannels % 8 !== 0) return null;
+  if (info.outChannels % 8 !== 0) return null;
   const g = geometry(info);
   const k = g && kernels();
   if (!g || !k) return null;
+  if (info.inChannels % 4 !== 0) return filterGradRows(b, k, x, dy, info, g);
   const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
   const [xa, da, wa] = layout(k, size(x), size(dy), wSize);
   view(k, xa, size(x)).set(heapF32(b, x));
@@ -204,6 +209,34 @@ export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: Tensor
     const { run, from } = tapRows(info, g);
     for (let j = 0; j < g.kh; j++) dst.set(live.subarray(j * run, (j + 1) * run), from(j));
   }
+  return out;
+}
+
+/**
+ * dW of a thin-input convolution (Ci % 4 ≠ 0, e.g. ResNet-18's 7×7×3 stem) by filter rows: x is copied with its
+ * horizontal padding made real, so one filter row's KW taps read KW·Ci consecutive floats, and those are tiled 4 at a
+ * time. Null for dilated widths, dead taps, and thin first layers with KH·KW·Ci ≤ 32 (the `simd/` first-layer
+ * kernel's, which reads dy once).
+ */
+function filterGradRows(b: WasmBackendLike, k: Exports, x: TensorInfo, dy: TensorInfo, info: Info, g: Geometry): TensorInfo | null {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideWidth: sw } = info;
+  const { left, right } = info.padInfo;
+  const wp = w + left + right;
+  if (info.dilationWidth !== 1 || !g.full || kh * kw * ci <= 32 || (ow - 1) * sw + kw > wp) return null;
+  const j = kw * ci, j4 = Math.ceil(j / 4) * 4;
+  const xpSize = n * h * wp * ci;
+  const [xa, da, ra] = layout(k, xpSize + 4, size(dy), kh * j4 * co);
+  const xp = view(k, xa, xpSize + 4), src = heapF32(b, x);
+  if (left || right) xp.fill(0);
+  else xp.fill(0, xpSize);
+  for (let row = 0; row < n * h; row++) xp.set(src.subarray(row * w * ci, (row + 1) * w * ci), (row * wp + left) * ci);
+  view(k, da, size(dy)).set(heapF32(b, dy));
+  view(k, ra, kh * j4 * co).fill(0);
+  k.conv_filter_grad_rows(xa, da, ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
+  const out = b.makeOutput([kh, kw, ci, co], 'float32');
+  const dst = heapF32(b, out), rows = view(k, ra, kh * j4 * co);
+  for (let t = 0; t < kh; t++) dst.set(rows.subarray(t * j4 * co, (t * j4 + j) * co), t * j * co);
   return out;
 }
 
