@@ -21,6 +21,8 @@ const COMMON = [
   '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror',
   '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,-z,stack-size=0', '-Wl,--initial-memory=65536', '-Wl,--strip-all',
 ];
+/** The compiler the committed binaries come from: another clang may emit other (equally valid) bytes. */
+const BUILT_WITH = 'Debian clang version 14.0.6';
 const BUILDS = [
   { file: 'layerloom-simd.wasm', flags: [] },
   { file: 'layerloom-simd-shared.wasm', flags: ['-matomics', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'] },
@@ -78,6 +80,15 @@ if (!have('clang') || !have('wasm-ld')) {
   console.log('build:simd: clang and wasm-ld (Debian packages clang, lld) are not installed, so the committed binaries '
     + `were not ${check ? 'checked against their source' : 'rebuilt'}; they are used as they are.`);
   process.exit(0);
+}
+const version = spawnSync('clang', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+if (!version.includes(BUILT_WITH)) {
+  if (check) {
+    console.log(`build:simd --check: the binaries were built with ${BUILT_WITH}, this is ${version}: its bytes may differ, `
+      + 'so the comparison is skipped (rebuild with `npm run build:simd` to use this compiler)');
+    process.exit(0);
+  }
+  console.log(`build:simd: building with ${version} (the committed binaries: ${BUILT_WITH}); update BUILT_WITH if you commit these`);
 }
 const tmp = mkdtempSync(join(os.tmpdir(), 'layerloom-simd-'));
 try {

@@ -54,7 +54,8 @@ if (!hasClang) console.log('simd-kernels.test: clang or wasm-ld missing (Debian 
 describe('the SIMD binaries', () => {
   it.runIf(hasClang)('match a fresh build of kernels.c (npm run build:simd -- --check)', () => {
     const r = spawnSync(process.execPath, [path.join(here, '../../../../../../scripts/build-simd.js'), '--check'], { encoding: 'utf8' });
-    expect(r.stderr + r.stdout).toMatch(/match kernels\.c/);
+    if (/comparison is skipped/.test(r.stdout)) console.log(`simd-kernels.test: ${r.stdout.trim()}`);
+    else expect(r.stderr + r.stdout).toMatch(/match kernels\.c/);
     expect(r.status).toBe(0);
   });
 
