@@ -249,6 +249,10 @@ describeE2E('composites edited in place', () => {
     await expect(rows.nth(0).innerText()).resolves.toContain('inner_side');
     await expect(rows.nth(1).innerText()).resolves.toMatch(/\bside\b/);
     await expect(rows.nth(1).innerText()).resolves.not.toContain('inner_side');
+    // The tab counts both lists, apart: the block's problems and the whole design's.
+    const blockBadge = page.getByTestId('problems-badge-block');
+    await expect(blockBadge.getAttribute('title')).resolves.toMatch(/^\d+ problems? inside a$/);
+    await expect(page.getByTestId('problems-badge').getAttribute('title')).resolves.toMatch(/^\d+ problems? in the whole design$/);
     await screenshot('block-problems');
     // Clicking the block's problem selects the inner layer and stays inside the block.
     await rows.nth(0).click();
@@ -268,6 +272,8 @@ describeE2E('composites edited in place', () => {
     expect(await code.highlightedText()).not.toContain('conv2d');
     // Its receptive field is the scope's, counted from the block's input, and labelled so.
     await expect(page.getByTestId('inspector').innerText()).resolves.toMatch(/Receptive field \(from the block's input\)\s*3 px/);
+    // And from the design's input, through the 3×3 stem before the block: 3 + (3 - 1) = 5.
+    await expect(page.getByTestId('inspector').innerText()).resolves.toMatch(/Receptive field \(from the design's input\)\s*5 px/);
     await screenshot('block-code-highlight');
     // A click on a line of the block's layer selects that layer, still inside the block.
     await code.clickLine('a_inner_side = tf.layers');

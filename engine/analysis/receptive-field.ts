@@ -66,6 +66,15 @@ export function mergeFields(fields: (RfState | null)[]): { field: RfState | null
   return { field: best && bound && !best.lowerBound ? { ...best, lowerBound: true } : best, misaligned };
 }
 
+/**
+ * The field of a unit measured from the model input, given the field of the block input it is measured from
+ * (`outer`, w.r.t. the model input) and its field w.r.t. that block input (`inner`): the block's inside acts as
+ * one sliding window of kernel `inner.size`, stride `inner.stride` and padding `inner.padding`.
+ */
+export function composeFields(outer: ReceptiveField, inner: ReceptiveField): ReceptiveField {
+  return publicField(applyTransfer(outer, { kernel: inner.size, stride: inner.stride, padding: inner.padding, ...(inner.lowerBound ? { lowerBound: true } : {}) }))!;
+}
+
 /** A plain copy for reports (drops the internal `global` flag). */
 export function publicField(rf: RfState | null): ReceptiveField | null {
   if (!rf) return null;

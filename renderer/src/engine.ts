@@ -10,6 +10,7 @@ export { blockCatalog, type CatalogEntry } from '../../engine/blocks/catalog';
 export { documentSpace, keyOf as searchKeyOf, paretoFront, type SearchSpace } from '../../engine/search/space';
 export { defaultSearchValues, formatSearchValues, parseSearchValues, searchableParams } from '../../engine/search/searchable';
 export { CONNECT_CODES, DIAGNOSTIC_CODES, FIX_CODES, type MessageValues } from '../../engine/messages';
+export { composeFields } from '../../engine/analysis/receptive-field';
 export {
   canConnect,
   defaultName,

@@ -1,12 +1,12 @@
 /** The inspector: the selected node's name, parameters (validated as you type) and figures; actions for a multi-selection. */
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { deleteSelection, duplicateSelection, makeBlockFromSelection, toggleCollapsed } from '../canvas/actions';
-import { countUses, getBlock, type DesignNode } from '../engine';
+import { composeFields, countUses, getBlock, type DesignNode, type ReceptiveField } from '../engine';
 import { blockDescription, paramLabel } from '../i18n/blocks';
 import { useEditor } from '../store';
-import { canvasAnalysis, innerSelection, scopeView, viewDoc, type InnerSelection } from '../store/scope';
+import { blockInputField, canvasAnalysis, innerSelection, scopeView, viewDoc, type InnerSelection } from '../store/scope';
 import { formatBytes, formatInt, formatPair, formatShape } from '../ui/format';
 import { Icon } from '../ui/icons';
 import { RichText } from '../ui/rich-text';
@@ -48,6 +48,27 @@ function NameField({ node, scope }: { node: DesignNode; scope?: readonly string[
   );
 }
 
+/** A receptive field as the inspector writes it (`7×7 px`, `at least 7×7 px`). */
+function fieldText(rf: ReceptiveField, t: (key: string, values: Record<string, unknown>) => string): string {
+  return t(rf.lowerBound ? 'inspector.rfAtLeast' : 'inspector.rf', { size: formatPair(rf.size) });
+}
+
+/**
+ * Inside a composite (opened, or a layer of an expanded one), a layer's field counted from the design's input: its
+ * field within the block composed with the field of the block's input where the block is used; null elsewhere.
+ */
+function useDesignField(rf: ReceptiveField | null, inner: InnerSelection | undefined): ReceptiveField | null {
+  const doc = useEditor((s) => s.doc);
+  const analysis = useEditor((s) => s.analysis);
+  const scope = useEditor((s) => s.scope);
+  const path = inner?.path ?? scope;
+  return useMemo(() => {
+    if (!rf || !path.length) return null;
+    const outer = blockInputField(doc, analysis, path);
+    return outer ? composeFields(outer, rf) : null;
+  }, [rf, doc, analysis, path]);
+}
+
 /**
  * The inspector of one node. `inner`: the node is a layer of a composite expanded on the canvas, edited in place
  * (its commands go to that composite's scope, its figures come from the analysis of that scope).
@@ -62,6 +83,7 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
   const useCount = useEditor((s) => countUses(s.doc, String(node.params.definition)));
   const boundary = useEditor((s) => scopeView(s.doc, s.scope).boundary.has(node.id));
   const inScope = useEditor((s) => s.scope.length > 0);
+  const designField = useDesignField(a?.receptiveField ?? null, inner);
   if (!spec) return <div className="ll-empty">{t('inspector.unknownType', { type: node.type })}</div>;
   // A user-defined block's only param is its definition link: shown, not edited.
   const definition = node.type === 'Composite' ? composites.find((c) => c.id === node.params.definition) : undefined;
@@ -89,9 +111,9 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
       )}
       {inner && (
         <p className="ll-inspector__desc" data-testid="inner-note">
-          A layer of the expanded block <strong>{inner.path[inner.path.length - 1]}</strong>: edits here change that block (a built-in becomes a block of its own).{' '}
+          <Trans t={t} i18nKey="inspector.innerNote" values={{ block: inner.path[inner.path.length - 1] }} components={{ strong: <strong /> }} />{' '}
           <button className="ll-button" onClick={() => useEditor.getState().enterScope(inner.path[inner.path.length - 1])} data-testid="open-parent">
-            <Icon name="layers" size={12} /> Open the block
+            <Icon name="layers" size={12} /> {t('inspector.openParent')}
           </button>
         </p>
       )}
@@ -137,7 +159,8 @@ function NodeInspector({ node, inner }: { node: DesignNode; inner?: InnerSelecti
         {a && a.params.nonTrainable > 0 && <Stat label={t('inspector.nonTrainable')} value={formatInt(a.params.nonTrainable)} />}
         <Stat label={t('inspector.macs')} value={a ? formatInt(a.macs) : '—'} />
         <Stat label={t('inspector.activations')} value={a ? formatBytes(a.memory.activationBytes) : '—'} />
-        <Stat label={t(inScope || inner ? 'inspector.receptiveFieldInBlock' : 'inspector.receptiveField')} value={rf ? t(rf.lowerBound ? 'inspector.rfAtLeast' : 'inspector.rf', { size: formatPair(rf.size) }) : '—'} />
+        <Stat label={t(inScope || inner ? 'inspector.receptiveFieldInBlock' : 'inspector.receptiveField')} value={rf ? fieldText(rf, t) : '—'} testId="inspector-rf" />
+        {designField && <Stat label={t('inspector.receptiveFieldInDesign')} value={fieldText(designField, t)} testId="inspector-rf-design" />}
         {rf && <Stat label={t('inspector.effectiveStride')} value={formatPair(rf.stride)} />}
       </div>
       {diags.length > 0 && (

@@ -5,7 +5,7 @@
  * `scopedCommand` in the engine), so every edit is one step of the document's one history.
  */
 import { editorView } from '../analysis/delta';
-import { analyzeDesign, createAnalyzer, openScopePath, type DesignAnalysis, type DesignDocument, type EditCommand, type ScopeLevel, type Shape } from '../engine';
+import { analyzeDesign, composeFields, createAnalyzer, openScopePath, type DesignAnalysis, type DesignDocument, type EditCommand, type ReceptiveField, type ScopeLevel, type Shape } from '../engine';
 import { issuesOf, type Severity } from './analysis-slice';
 
 /** What a scope path opens to in a document. */
@@ -81,6 +81,38 @@ export function canvasAnalysis(s: CanvasState): CanvasAnalysis {
   const issues = issuesOf(view.analysis.diagnostics, prev?.nodeIssues ?? {}, prev?.edgeIssues ?? {});
   lastScoped = { doc, result: { analysis: view.analysis, flatShapes: view.flatShapes, ...issues } };
   return lastScoped.result;
+}
+
+/** Analyses of the documents of scopes above the open one (only nested scopes need them), by document. */
+const levelAnalyses = new WeakMap<DesignDocument, DesignAnalysis>();
+
+/**
+ * The receptive field, measured from the design's input, of the input of the innermost composite on `path` (where
+ * it is used; the largest field when it has several inputs), or null when there is none (not an image, or a node
+ * of the path is gone). Composed level by level: each composite's input field within its parent's inside.
+ */
+export function blockInputField(doc: DesignDocument, analysis: DesignAnalysis | null, path: readonly string[]): ReceptiveField | null {
+  const levels = openScopePath(doc, path);
+  if (!analysis || !path.length || levels.length !== path.length) return null;
+  let field: ReceptiveField | null = null;
+  let current = doc;
+  let a = analysis;
+  for (const [i, level] of levels.entries()) {
+    let largest: ReceptiveField | null = null;
+    for (const e of current.edges) {
+      const f = e.target.node === path[i] ? a.nodes[e.source.node]?.receptiveField : null;
+      if (f && (!largest || f.size[0] * f.size[1] > largest.size[0] * largest.size[1])) largest = f;
+    }
+    if (!largest) return null;
+    field = field ? composeFields(field, largest) : largest;
+    current = level.opened.doc;
+    if (i + 1 < levels.length) {
+      const known = levelAnalyses.get(current);
+      a = known ?? analyzeDesign(current);
+      if (!known) levelAnalyses.set(current, a);
+    }
+  }
+  return field;
 }
 
 /** An inner layer of a composite expanded on the current canvas, opened for the inspector. */
