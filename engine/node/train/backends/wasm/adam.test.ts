@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTraining } from './index';
-import { AdamUpdate } from './adam';
+import { AdamUpdate, AdamUpdateMomentsInPlace } from './adam';
 import { onBackend, relErr, rng, values } from './test-helpers';
 
 beforeAll(async () => {
@@ -43,7 +43,37 @@ describe('Adam on wasm (one fused kernel per weight) matches tfjs on cpu', () =>
     const info = await tf.profile(() => {
       tf.dispose(adamSteps('adam-profile')());
     });
+    const names = info.kernels.map((k) => k.name);
+    // The first step makes the moments; from the second on they are updated in their own buffers.
+    expect(names).toContain(AdamUpdateMomentsInPlace);
+    expect(names).not.toContain('Sqrt');
+  });
+
+  it('leaves a clone of the moments alone (the update then writes new tensors) and still matches cpu', async () => {
+    await tf.setBackend('wasm');
+    const w = tf.variable(tf.tensor1d(values(rng(4), 7)), true, 'adam-clone/w');
+    const opt = tf.train.adam(0.1);
+    const loss = () => w.square().sum() as tf.Scalar;
+    opt.minimize(loss, false, [w]);
+    const moments = opt.getWeights();
+    const m = (await moments)[1].tensor;
+    const snapshot = m.clone(); // shares m's buffer (refcounted), as a checkpoint's copy may
+    const before = Array.from(snapshot.dataSync());
+    const info = await tf.profile(() => {
+      opt.minimize(loss, false, [w]);
+    });
     expect(info.kernels.map((k) => k.name)).toContain(AdamUpdate);
-    expect(info.kernels.map((k) => k.name)).not.toContain('Sqrt');
+    expect(Array.from(snapshot.dataSync())).toEqual(before);
+    expect(Array.from(m.dataSync())).not.toEqual(before);
+    const got = w.dataSync().slice();
+    tf.dispose([snapshot, w]);
+    opt.dispose();
+    const [cpu] = await onBackend('cpu', () => {
+      const wc = tf.variable(tf.tensor1d(values(rng(4), 7)), true, 'adam-clone/w-cpu');
+      const oc = tf.train.adam(0.1);
+      for (let i = 0; i < 2; i++) oc.minimize(() => wc.square().sum() as tf.Scalar, false, [wc]);
+      return [wc.clone()];
+    });
+    expect(relErr(got, cpu)).toBeLessThan(1e-5);
   });
 });
