@@ -17,7 +17,7 @@ import { samePaddingKernels } from './same-padding';
 import { cheapKernels, installReluGrad } from './cheap-kernels';
 import { batchNormKernels, installBatchNormTraining } from './batch-norm';
 import { adamKernels, installAdamUpdate } from './adam';
-import { installUnfusedTrainingConv } from './conv-layer';
+import { convBiasActKernel, installUnfusedTrainingConv } from './conv-layer';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import { simdKernelStatus, simdRuntime } from './simd/loader';
@@ -27,7 +27,7 @@ import os from 'node:os';
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
   ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels, ...batchNormKernels,
-  ...adamKernels,
+  ...adamKernels, convBiasActKernel,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */
