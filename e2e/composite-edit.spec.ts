@@ -78,6 +78,8 @@ async function open(page: Page, ed: Editor, id: string): Promise<void> {
   await ed.node(id).locator('.ll-node__name').dblclick();
   await page.getByTestId(`crumb-${id}`).waitFor();
   await ed.settled();
+  // The new canvas fits its view with an animation: screenshots wait for it to end.
+  await ed.viewSettled();
 }
 
 /** Sets an inner layer's parameter through the inspector, as a user types it. */
@@ -104,7 +106,11 @@ describeE2E('composites edited in place', () => {
     await expect(ed.shapeOf('input_in')).resolves.toBe('56×56×64');
     await expect(ed.shapeOf('1_conv')).resolves.toBe('28×28×128');
     await expect(ed.shapeOf('0_conv')).resolves.toBe('28×28×128');
+    // A tall block opens showing its top at a readable zoom; the fit-view button shows all of it (the docs' picture).
     await screenshot('residual-open');
+    await page.getByTestId('fit-view').click();
+    await ed.viewSettled();
+    await screenshot('residual-open-fit');
 
     // Halve the first convolution's filters: its output (and its BN's) change; the block's output does not.
     await setInner(page, ed, '1_conv', 'filters', '64');

@@ -3,6 +3,7 @@
  * the palette, draw wires between handles) and read what is on screen. Specs stay short and readable.
  */
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** The document as the test hook reports it (only the fields specs read). */
 export interface DocView {
@@ -52,6 +53,17 @@ export function editor(page: Page) {
       await page.evaluate((d) => (globalThis as unknown as HookGlobal).__layerloom.loadDocument(d), doc);
       await api.settled();
       await page.waitForTimeout(300); // the fit-view animation
+    },
+    /** Waits until the canvas viewport stops moving (a fit-view animation has ended): its transform is the same two polls running. */
+    async viewSettled(): Promise<void> {
+      const viewport = page.locator('.react-flow__viewport');
+      let last: string | null = null;
+      await expect.poll(async () => {
+        const now = await viewport.getAttribute('style');
+        const still = now === last;
+        last = now;
+        return still;
+      }, { timeout: 10_000, interval: 150 }).toBe(true);
     },
     /** Waits for the editor and its test hook. */
     async ready(): Promise<void> {

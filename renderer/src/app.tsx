@@ -2,7 +2,7 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import { Canvas } from './canvas/canvas';
+import { Canvas, fitPadding } from './canvas/canvas';
 import { appInfo, discardRecovery, openFile, readRecovery, saveFile, saveFileAs, newFile, type Recovery } from './files/file-actions';
 import { autoLayout, deleteSelection, duplicateSelection, selectAll } from './canvas/actions';
 import { getHostClient, type MenuCommand } from './host';
@@ -73,7 +73,7 @@ async function showAbout(): Promise<void> {
 
 function Workspace() {
   const flow = useReactFlow();
-  const fitView = useCallback(() => void flow.fitView({ padding: 0.15, duration: 250, maxZoom: 1.1 }), [flow]);
+  const fitView = useCallback(() => void flow.fitView({ padding: fitPadding(), duration: 250, maxZoom: 1.1 }), [flow]);
   useShortcuts(fitView);
   // Native menu commands (Electron) arrive as host events.
   useEffect(() => {

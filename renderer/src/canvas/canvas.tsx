@@ -11,6 +11,7 @@ import {
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
+  type FitViewOptions,
   type IsValidConnection,
   type NodeChange,
 } from '@xyflow/react';
@@ -52,6 +53,17 @@ const VIRTUALIZE_ABOVE = 300;
 /** Below this zoom text is unreadable: a tall design is shown from its top at a readable zoom instead. */
 const READABLE_ZOOM = 0.55;
 
+/** An opened composite's breadcrumb bar covers the top of the canvas (0 when none is open). */
+function scopeBarHeight(): number {
+  return document.querySelector('.ll-scopebar')?.getBoundingClientRect().height ?? 0;
+}
+
+/** Fit-view padding that keeps every block below the breadcrumb bar of an opened composite. */
+export function fitPadding(): NonNullable<FitViewOptions['padding']> {
+  const top = scopeBarHeight();
+  return top ? { top: `${Math.round(top + 24)}px`, bottom: '5%', left: '8%', right: '8%' } : 0.15;
+}
+
 /**
  * Fits the design in view; when that would make it unreadably small (a 50-layer chain), shows its top at a
  * readable zoom instead, centred horizontally. The fit-view button still fits everything.
@@ -62,11 +74,10 @@ function readableFit(flow: ReturnType<typeof useReactFlow<FlowNode, FlowEdge>>):
   const bounds = flow.getNodesBounds(nodes);
   const pane = document.querySelector('.ll-canvas')?.getBoundingClientRect();
   if (!pane) return;
-  // An opened composite's breadcrumb bar covers the top of the canvas: keep the blocks below it.
-  const top = document.querySelector('.ll-scopebar')?.getBoundingClientRect().height ?? 0;
+  const top = scopeBarHeight();
   const zoom = Math.min(pane.width / (bounds.width * 1.15), (pane.height - top) / (bounds.height * 1.15));
   if (zoom >= READABLE_ZOOM) {
-    void flow.fitView({ padding: top ? { top: `${Math.round(top + 24)}px`, bottom: '5%', left: '8%', right: '8%' } : 0.15, duration: 200, maxZoom: 1.1 });
+    void flow.fitView({ padding: fitPadding(), duration: 200, maxZoom: 1.1 });
     return;
   }
   const z = Math.min(0.85, Math.max(READABLE_ZOOM, pane.width / (bounds.width * 1.15)));
