@@ -185,24 +185,14 @@ void batch_norm_backward(const float *dy, const float *x, const float *gamma, co
   channel_affine(dy, x, k1, k2, k3, dx, rows, c);
 }
 
-/* out[k] = Σ_r x[r·c + k] (bias gradients: a Sum over the leading axes). scratch: 3·c floats. */
+/* out[k] = Σ_r x[r·c + k] (bias gradients: a Sum over the leading axes). scratch: 8·c floats. */
 EXPORT(column_sums)
 void column_sums(const float *x, int rows, int c, float *out, float *scratch) {
-  double *s = (double *)scratch;
-  float *fs = scratch + 2 * c;
-  for (int k = 0; k < c; k++) s[k] = 0;
-  for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
-    const int r1 = rows - r0 < SUM_BLOCK ? rows : r0 + SUM_BLOCK;
-    for (int k = 0; k < c; k++) fs[k] = 0;
-    for (int r = r0; r < r1; r++) {
-      const float *xr = x + (size_t)r * c;
-      int k = 0;
-      for (; k + 4 <= c; k += 4) wasm_v128_store(fs + k, wasm_f32x4_add(wasm_v128_load(fs + k), wasm_v128_load(xr + k)));
-      for (; k < c; k++) fs[k] += xr[k];
-    }
-    for (int k = 0; k < c; k++) s[k] += fs[k];
-  }
-  for (int k = 0; k < c; k++) out[k] = (float)s[k];
+  double *s1 = (double *)scratch, *s2 = s1 + c;
+  float *zero = scratch + 4 * c, *fs = scratch + 5 * c;
+  for (int k = 0; k < c; k++) zero[k] = 0;
+  shifted_sums(x, zero, rows, c, s1, s2, fs); /* s2 (Σx²) is a by-product: the pass is memory-bound anyway */
+  for (int k = 0; k < c; k++) out[k] = (float)s1[k];
 }
 
 /* The first maximum of x[q[0..3]] in that order, NaN skipped; -1 when nothing beats -Infinity. */
