@@ -1,6 +1,6 @@
 /**
  * Loads LayerLoom's WASM SIMD kernels (`kernels.c`, built by `npm run build:simd`) onto tfjs-backend-wasm's
- * own memory: the module imports the backend's WasmMemory, so its kernels take tensors' heap offsets
+ * own memory: the module imports the backend's WebAssembly.Memory, so its kernels take tensors' heap offsets
  * and work in place, with no copies. tfjs's single-threaded build owns a plain memory (it exports it); the
  * threaded build runs on a shared one (`threads.ts` creates it), so there are two binaries, one per kind.
  * Anything that goes wrong (binary missing, memory not found, instantiation refused, or
