@@ -12,6 +12,7 @@ import { captureOriginal } from './kernel-utils';
 import { convGradKernels } from './conv-grads';
 import { depthwiseGradKernels } from './depthwise-grads';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { installMaxPool2x2, maxPool2x2Kernels } from './max-pool-2x2';
 import { matmulKernels } from './matmul';
 import { samePaddingKernels } from './same-padding';
 import { cheapKernels, installReluGrad } from './cheap-kernels';
@@ -27,7 +28,7 @@ import os from 'node:os';
 /** Every kernel this module registers for the `wasm` backend. */
 export const trainingKernels: KernelConfig[] = [
   ...convGradKernels, ...depthwiseGradKernels, maxPoolGradKernel, ...matmulKernels, ...samePaddingKernels, ...cheapKernels, ...batchNormKernels,
-  ...adamKernels, convBiasActKernel,
+  ...adamKernels, convBiasActKernel, ...maxPool2x2Kernels,
 ];
 
 /** The tfjs namespace the caller uses (`@tensorflow/tfjs` or `-core`); only its backend API is touched. */
@@ -78,6 +79,7 @@ export function installTrainingKernels(): void {
   installBatchNormTraining();
   installAdamUpdate();
   installReluGrad();
+  installMaxPool2x2();
   installUnfusedTrainingConv();
 }
 

@@ -438,3 +438,93 @@ void relu_grad(const float *dy, const float *x, float *out, int n) {
   }
   for (; i < n; i++) out[i] = dy[i] * (x[i] != x[i] ? x[i] : x[i] > 0 ? 1.0f : 0.0f);
 }
+
+/*
+ * MaxPool 2×2 / stride 2 over x [n, h, w, c] (windows inside x: oh = ⌊h/2⌋, ow = ⌊w/2⌋) that also records
+ * which element of each window won, so the gradient needs neither x nor y: y is the window's first maximum in
+ * scan order (NaN never wins, as tfjs's cpu backend), idx its position 0…3 (255 where nothing beats -Infinity:
+ * y = -Infinity and no gradient).
+ */
+EXPORT(max_pool_2x2_argmax)
+void max_pool_2x2_argmax(const float *x, float *y, unsigned char *idx, int n, int h, int w, int c, int oh, int ow) {
+  const int row = w * c;
+  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff()), one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
+  for (int b = 0; b < n; b++) {
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        const int p0 = ((b * h + 2 * oy) * w + 2 * ox) * c, o0 = ((b * oh + oy) * ow + ox) * c;
+        int ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          const int a = p0 + ch;
+          const v128_t v0 = wasm_v128_load(x + a), v1 = wasm_v128_load(x + a + c);
+          const v128_t v2 = wasm_v128_load(x + a + row), v3 = wasm_v128_load(x + a + row + c);
+          const v128_t m01 = wasm_f32x4_gt(v1, v0), m23 = wasm_f32x4_gt(v3, v2);
+          const v128_t w01 = wasm_v128_bitselect(v1, v0, m01), w23 = wasm_v128_bitselect(v3, v2, m23);
+          const v128_t mf = wasm_f32x4_gt(w23, w01);
+          const v128_t best = wasm_v128_bitselect(w23, w01, mf);
+          const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(v0, v1), wasm_f32x4_add(v2, v3));
+          if (wasm_v128_any_true(wasm_v128_or(wasm_f32x4_ne(sum, sum), wasm_f32x4_eq(best, ninf)))) {
+            for (int j = 0; j < 4; j++) {
+              const int q[4] = {a + j, a + j + c, a + j + row, a + j + row + c};
+              float top = -__builtin_inff();
+              int at = 255;
+              for (int t = 0; t < 4; t++)
+                if (x[q[t]] > top) top = x[q[t]], at = t;
+              y[o0 + ch + j] = top;
+              idx[o0 + ch + j] = (unsigned char)at;
+            }
+            continue;
+          }
+          wasm_v128_store(y + o0 + ch, best);
+          /* position: 2·(second row won) + (right column won within the winning row) */
+          const v128_t col = wasm_v128_bitselect(wasm_v128_and(m23, one), wasm_v128_and(m01, one), mf);
+          const v128_t pos = wasm_i32x4_add(wasm_v128_and(mf, two), col);
+          const v128_t bytes = wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(pos, pos), wasm_i16x8_narrow_i32x4(pos, pos));
+          wasm_v128_store32_lane(idx + o0 + ch, bytes, 0);
+        }
+        for (; ch < c; ch++) {
+          const int a = p0 + ch;
+          const int q[4] = {a, a + c, a + row, a + row + c};
+          float top = -__builtin_inff();
+          int at = 255;
+          for (int t = 0; t < 4; t++)
+            if (x[q[t]] > top) top = x[q[t]], at = t;
+          y[o0 + ch] = top;
+          idx[o0 + ch] = (unsigned char)at;
+        }
+      }
+    }
+  }
+}
+
+/* The gradient of max_pool_2x2_argmax: dy [n, oh, ow, c] to the recorded positions of dx [n, h, w, c], 0 elsewhere. */
+EXPORT(max_pool_2x2_argmax_grad)
+void max_pool_2x2_argmax_grad(const float *dy, const unsigned char *idx, float *dx, int n, int h, int w, int c, int oh, int ow) {
+  if (2 * oh != h || 2 * ow != w)
+    for (size_t i = 0, e = (size_t)n * h * w * c; i < e; i++) dx[i] = 0;
+  const int row = w * c;
+  const v128_t k0 = wasm_i32x4_splat(0), k1 = wasm_i32x4_splat(1), k2 = wasm_i32x4_splat(2), k3 = wasm_i32x4_splat(3);
+  for (int b = 0; b < n; b++) {
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        const int p0 = ((b * h + 2 * oy) * w + 2 * ox) * c, o0 = ((b * oh + oy) * ow + ox) * c;
+        int ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          const v128_t g = wasm_v128_load(dy + o0 + ch);
+          const v128_t k = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(idx + o0 + ch)));
+          float *d = dx + p0 + ch;
+          wasm_v128_store(d, wasm_v128_and(g, wasm_i32x4_eq(k, k0)));
+          wasm_v128_store(d + c, wasm_v128_and(g, wasm_i32x4_eq(k, k1)));
+          wasm_v128_store(d + row, wasm_v128_and(g, wasm_i32x4_eq(k, k2)));
+          wasm_v128_store(d + row + c, wasm_v128_and(g, wasm_i32x4_eq(k, k3)));
+        }
+        for (; ch < c; ch++) {
+          const int k = idx[o0 + ch];
+          const float g = dy[o0 + ch];
+          float *d = dx + p0 + ch;
+          d[0] = k == 0 ? g : 0, d[c] = k == 1 ? g : 0, d[row] = k == 2 ? g : 0, d[row + c] = k == 3 ? g : 0;
+        }
+      }
+    }
+  }
+}

@@ -34,6 +34,8 @@ export interface SimdKernels {
   max_pool_grad_2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   conv_filter_grad_thin(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number,
     co: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw_: number, top: number, left: number, scratch: number): void;
+  max_pool_2x2_argmax(x: number, y: number, idx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
+  max_pool_2x2_argmax_grad(dy: number, idx: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   relu_grad(dy: number, x: number, out: number, n: number): void;
   transpose_outer(x: number, out: number, a: number, m: number, b: number): void;
   max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
