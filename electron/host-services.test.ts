@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { createHostServices, dispatchInvoke, MAX_RECENT_FILES, type HostHandlers } from './host-services';
+import { errorDetailEnglish, type ErrorDetail } from '../engine/messages';
 
 let dir: string;
 let host: HostHandlers;
@@ -31,14 +32,16 @@ describe('host services', () => {
   });
 
   it.each([
-    ['a non-JSON file', 'notes.txt', 'bad-path'],
-    ['a missing file', 'missing.json', 'not-found'],
-    ['a folder named like a document', 'folder.json', 'bad-path'],
-  ])('refuses to read %s', async (_what, path, code) => {
+    ['a non-JSON file', 'notes.txt', 'bad-path', 'document-not-json'],
+    ['a missing file', 'missing.json', 'not-found', 'fs-not-found'],
+    ['a folder named like a document', 'folder.json', 'bad-path', 'fs-is-folder'],
+  ])('refuses to read %s, by code + values too', async (_what, path, code, detail) => {
     await mkdir(join(dir, 'docs', 'folder.json'));
     await writeFile(join(dir, 'docs', 'notes.txt'), 'secret');
     const result = await dispatchInvoke(host, 'readDocument', { path });
-    expect(result).toMatchObject({ ok: false, error: { code } });
+    expect(result).toMatchObject({ ok: false, error: { code, detail: { code: detail } } });
+    // The English message is the detail's, word for word (what the app shows in English).
+    if (!result.ok) expect(result.error.message).toBe(errorDetailEnglish(result.error.detail as ErrorDetail));
   });
 
   it('keeps the old file and leaves no temp file when a write fails', async () => {

@@ -17,6 +17,7 @@ import { createInspectService, type InspectService } from './inspect-service';
 import { createSearchService, type SearchService } from './search-service';
 import { createModelIoServices } from './model-io';
 import { createPathGuard } from './path-guard';
+import { fsFailure, refusedBy } from './fs-failure';
 import { WEIGHTS_FORMATS } from '../contract/model-io';
 import { analyzeDesign } from '../engine/analysis/analyze';
 import { DesignError } from '../engine/errors';
@@ -77,18 +78,6 @@ export function defaultUserDataDir(): string {
   return join(homedir(), '.layerloom');
 }
 
-function fsError(err: unknown, path: string): HostError {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT': return new HostError('not-found', `${path}: no such file or folder`);
-    case 'EACCES': case 'EPERM': case 'EROFS': return new HostError('permission-denied', `${path}: permission denied`);
-    case 'EISDIR': return new HostError('bad-path', `${path}: is a folder, expected a file`);
-    case 'ENOTDIR': return new HostError('bad-path', `${path}: a parent of this path is not a folder`);
-    case 'ENOSPC': case 'EDQUOT':
-      return new HostError('io-error', `${path}: the disk is full (${code === 'EDQUOT' ? 'disk quota exceeded' : 'no space left on device'}); nothing was saved and the file on disk is unchanged`);
-    default: return new HostError('io-error', `${path}: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
 
 /** Weight-carrying exports build the model: refuse one over the memory budget first (engine/node/limits.ts). */
 function exportBudgetCheck(document: Record<string, unknown>, format: string): void {
@@ -119,7 +108,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
   function documentPath(raw: string): string {
     const full = guard.check(raw);
     if (extname(full).toLowerCase() !== DOCUMENT_EXTENSION) {
-      throw new HostError('bad-path', `${raw}: expected a ${DOCUMENT_EXTENSION} file (LayerLoom designs are JSON)`, 'path');
+      throw refusedBy('bad-path', { code: 'document-not-json', values: { path: raw } }, 'path');
     }
     return full;
   }
@@ -231,11 +220,11 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       let text: string;
       try {
         const info = await stat(full);
-        if (info.isDirectory()) throw new HostError('bad-path', `${full}: is a folder, expected a file`, 'path');
-        if (info.size > MAX_DOCUMENT_BYTES) throw new HostError('too-large', `${full}: ${info.size} bytes, more than the ${MAX_DOCUMENT_BYTES} a design may have`, 'path');
+        if (info.isDirectory()) throw refusedBy('bad-path', { code: 'fs-is-folder', values: { path: full } }, 'path');
+        if (info.size > MAX_DOCUMENT_BYTES) throw refusedBy('too-large', { code: 'document-too-large', values: { path: full, size: info.size, max: MAX_DOCUMENT_BYTES } }, 'path');
         text = await readFile(full, 'utf8');
       } catch (err) {
-        throw err instanceof HostError ? err : fsError(err, full);
+        throw err instanceof HostError ? err : fsFailure(err, full);
       }
       await addRecent(full);
       return { path: full, text };
@@ -246,7 +235,7 @@ export function createHostServices(options: HostServicesOptions): HostServices {
       try {
         bytes = await writeFileAtomic(full, text, { mkdirs: false });
       } catch (err) {
-        throw fsError(err, full);
+        throw fsFailure(err, full);
       }
       await addRecent(full);
       return { path: full, bytes };

@@ -7,7 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { HostError, type HostErrorCode, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
+import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/host-contract';
+import { fsFailure as fsFailureAt, refusedBy } from './fs-failure';
 import { analyzeDesign } from '../engine/analysis/analyze';
 import { DesignError } from '../engine/errors';
 import { importModelText } from '../engine/import/import-model';
@@ -16,7 +17,7 @@ import { importOnnxFile, isOnnxPath } from '../engine/node/onnx-files';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { parseDocument } from '../engine/schema/load';
 import { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
-import { errorDetailEnglish, quoting, type ErrorDetail } from '../engine/messages';
+import { quoting } from '../engine/messages';
 
 export { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
 
@@ -29,19 +30,8 @@ export interface ModelIoServices {
   codeFileWrite: Handler<'codeFileWrite'>;
 }
 
-/** A host error whose message is the detail's English, carrying the detail for the app. */
-function refused(kind: HostErrorCode, detail: ErrorDetail, field: string): HostError {
-  return new HostError(kind, errorDetailEnglish(detail), field, detail);
-}
-
-function fsFailure(err: unknown, path: string): HostError {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return refused('not-found', { code: 'fs-not-found', values: { path } }, 'path');
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return refused('permission-denied', { code: 'fs-permission', values: { path } }, 'path');
-  if (code === 'EISDIR') return refused('bad-path', { code: 'fs-is-folder', values: { path } }, 'path');
-  if (code === 'ENOTDIR') return refused('bad-path', { code: 'fs-parent-not-folder', values: { path } }, 'path');
-  return refused('io-error', { code: 'fs-io', values: { path, reason: (err as Error)?.message ?? String(err) } }, 'path');
-}
+/** A failed read or write of a model file or its folder (the request's `path`). */
+const fsFailure = (err: unknown, path: string) => fsFailureAt(err, path, 'path');
 
 /** A design or model problem as a host error (its message already names the layer and field). */
 function designFailure(err: unknown, file: string): HostError | null {
@@ -90,8 +80,8 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
       let text: string;
       try {
         const info = await stat(file);
-        if (info.isDirectory()) throw new HostError('bad-path', `${file}: is a folder, expected a model.json file`, 'path');
-        if (info.size > MAX_MODEL_FILE_BYTES) throw new HostError('too-large', `${file}: ${info.size} bytes, more than the ${MAX_MODEL_FILE_BYTES} a model topology may have`, 'path');
+        if (info.isDirectory()) throw refusedBy('bad-path', { code: 'fs-is-folder-model', values: { path: file } }, 'path');
+        if (info.size > MAX_MODEL_FILE_BYTES) throw refusedBy('too-large', { code: 'model-too-large', values: { path: file, size: info.size, max: MAX_MODEL_FILE_BYTES } }, 'path');
         text = await readFile(file, 'utf8');
       } catch (err) {
         throw err instanceof HostError ? err : fsFailure(err, file);

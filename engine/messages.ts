@@ -142,6 +142,12 @@ export const FILE_MESSAGE_CODES = [
   'fs-is-folder',
   'fs-parent-not-folder',
   'fs-io',
+  'fs-disk-full',
+  'fs-quota',
+  'fs-is-folder-model',
+  'document-not-json',
+  'document-too-large',
+  'model-too-large',
   'run-missing',
   'run-no-model',
   'run-layer-count',
@@ -364,6 +370,17 @@ function exportEnglish(code: (typeof EXPORT_FEATURE_CODES)[number] | (typeof FIL
       return `${v.path}: a parent of this path is not a folder`;
     case 'fs-io':
       return `${v.path}: ${v.reason}`;
+    case 'fs-disk-full':
+    case 'fs-quota':
+      return `${v.path}: the disk is full (${code === 'fs-quota' ? 'disk quota exceeded' : 'no space left on device'}); nothing was saved and the file on disk is unchanged`;
+    case 'fs-is-folder-model':
+      return `${v.path}: is a folder, expected a model.json file`;
+    case 'document-not-json':
+      return `${v.path}: expected a .json file (LayerLoom designs are JSON)`;
+    case 'document-too-large':
+      return `${v.path}: ${v.size} bytes, more than the ${v.max} a design may have`;
+    case 'model-too-large':
+      return `${v.path}: ${v.size} bytes, more than the ${v.max} a model topology may have`;
     case 'run-missing':
       return `${v.dir}: no such run folder`;
     case 'run-no-model':

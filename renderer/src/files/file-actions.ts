@@ -4,9 +4,10 @@
  */
 import { t } from '../i18n';
 import { emptyDocument, parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
-import { getHostClient, type AppInfo } from '../host';
+import { getHostClient, HostCallError, type AppInfo } from '../host';
 import { useEditor } from '../store';
 import { askText } from '../ui/prompt';
+import { errorDetailText } from '../i18n/messages';
 
 /** Quiet time after the last edit before an autosave snapshot is written. */
 export const AUTOSAVE_DELAY_MS = 1500;
@@ -19,7 +20,7 @@ export function appInfo(): Promise<AppInfo> {
 }
 
 function fail(what: string, err: unknown): void {
-  useEditor.getState().showToast('error', `${what}: ${(err as Error).message}`);
+  useEditor.getState().showToast('error', `${what}: ${err instanceof HostCallError ? errorDetailText(err) : (err as Error).message}`);
 }
 
 async function pickPath(kind: 'open' | 'save', suggested?: string): Promise<string | null> {

@@ -12,6 +12,7 @@ import type { TrainingEvent, TrainingOverrides } from '../../../../contract/trai
 import type { RunSummary } from '../../../../contract/training-runs';
 import { parseDatasetText, type DatasetSpec } from './dataset-spec';
 import { isActive } from './run-feed';
+import { errorDetailText } from '../../i18n/messages';
 
 const frameListeners = new Set<() => void>();
 let frame = 0;
@@ -34,7 +35,7 @@ function schedule(): void {
 }
 
 function message(err: unknown): string {
-  return err instanceof HostCallError ? err.message : translateUi('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
+  return err instanceof HostCallError ? errorDetailText(err) : translateUi('common.hostUnreachable', { reason: (err as Error)?.message ?? String(err) });
 }
 
 let started = false;

@@ -11,6 +11,7 @@ import { useEditor } from '../../store';
 import { askText } from '../../ui/prompt';
 import { DATASET_KINDS, formatDatasetText, parseDatasetText, type DatasetKind } from './dataset-spec';
 import { SampleImage } from './sample-image';
+import { errorDetailText } from '../../i18n/messages';
 
 type Preview = InvokeResponse<'trainingDatasetPreview'>;
 
@@ -52,7 +53,7 @@ export function DatasetSection({ disabled }: { disabled: boolean }) {
       .catch((err: unknown) => {
         if (!live) return;
         setPreview(null);
-        setError(err instanceof HostCallError ? err.message : String(err));
+        setError(err instanceof HostCallError ? errorDetailText(err) : String(err));
       })
       .finally(() => live && setLoading(false));
     return () => {

@@ -14,6 +14,7 @@ import { refreshRuns, startTraining } from './controller';
 import { formatDuration, sortRuns, type SortKey } from './metrics';
 import { RunOverlay } from './overlay';
 import { isActive } from './run-feed';
+import { errorDetailText } from '../../i18n/messages';
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'startedAt', label: 'history.col.date' },
@@ -26,7 +27,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 ];
 
 function fail(err: unknown): void {
-  useEditor.getState().showToast('error', err instanceof HostCallError ? err.message : String(err));
+  useEditor.getState().showToast('error', err instanceof HostCallError ? errorDetailText(err) : String(err));
 }
 
 async function loadRun(runId: string) {

@@ -8,6 +8,7 @@ import { getHostClient, HostCallError, type InvokeResponse } from '../../host';
 import { useEditor } from '../../store';
 import { perClassMetrics } from './metrics';
 import { SampleImage } from './sample-image';
+import { errorDetailText } from '../../i18n/messages';
 
 /** What the results tab shows: a run's test results. */
 export interface RunResults {
@@ -35,7 +36,7 @@ function useSamples(runId: string, select: Select | null, count: number): { data
     getHostClient()
       .call('trainingRunSamples', { runId, select, count })
       .then((d) => live && setData(d))
-      .catch((err: unknown) => live && setError(err instanceof HostCallError ? err.message : String(err)));
+      .catch((err: unknown) => live && setError(err instanceof HostCallError ? errorDetailText(err) : String(err)));
     return () => {
       live = false;
     };
