@@ -1,28 +1,30 @@
 /**
  * The wasm path's own SIMD convolution kernels (`conv-grads.c`, built by scripts/build-conv-simd.sh):
- * forward convolution, input gradient and filter gradient as tap-by-tap implicit GEMMs. They run in their
- * own small WebAssembly instance: operands are copied from the tfjs heap into its memory and the result
- * copied back (memcpy-speed, a few percent of the convolution). Returns null where a kernel does not apply
- * (channel counts not multiples of 8 (or 4), NCHW, no WebAssembly SIMD), so the caller keeps its XNNPACK path.
+ * forward convolution, input gradient and filter gradient as tap-by-tap implicit GEMMs, and Dense products as
+ * 1×1 convolutions. The module imports tfjs-backend-wasm's own memory, so the kernels read and write tensors
+ * in place (heap offsets; scratch from tfjs's malloc). Returns null where a kernel does not apply (channel counts
+ * not multiples of 8 (or 4), NCHW, no WebAssembly SIMD, `LAYERLOOM_CONV_SIMD=0`), so the caller keeps its
+ * XNNPACK-based path.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from '../kernel-utils';
 import { liveTapRange } from '../live-taps';
-import { CONV_SIMD_WASM_BASE64 } from './conv-grads.wasm';
+import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-grads.wasm';
 
 type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
 type ConvFn = (a: number, b: number, c: number, ...dims: number[]) => void;
 
 /** The slice of the WebAssembly JS API used here (the Node-only tsconfig has no DOM/WebAssembly lib). */
+interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
 interface WasmApi {
+  Memory: new (d: { initial: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (mod: object, imports: object) => { exports: unknown };
 }
+const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  __heap_base: { value: number };
   conv_forward: ConvFn;
   conv_input_grad: ConvFn;
   conv_filter_grad: ConvFn;
@@ -31,27 +33,57 @@ interface Exports {
   activate: (y: number, len: number, act: number) => void;
 }
 
-let instance: Exports | null | undefined;
-let enabled = process.env.LAYERLOOM_CONV_SIMD !== '0';
-
-/** The kernels' instance, or null where this runtime cannot compile them (no WebAssembly SIMD) or they are off. */
-function kernels(): Exports | null {
-  if (!enabled) return null;
-  if (instance === undefined) {
-    try {
-      const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      const mod = new api.Module(Buffer.from(CONV_SIMD_WASM_BASE64, 'base64'));
-      instance = new api.Instance(mod, {}).exports as Exports;
-    } catch {
-      instance = null;
-    }
-  }
-  return instance;
+/** What tfjs-backend-wasm's Emscripten module holds: its memory (exported, or passed in when threaded) and malloc. */
+interface WasmModule {
+  asm?: { memory?: WasmMemory };
+  wasmMemory?: WasmMemory;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
 }
 
-/** Whether the SIMD convolution kernels are in use (`LAYERLOOM_CONV_SIMD=0` turns them off). */
-export function convSimdAvailable(): boolean {
-  return kernels() != null;
+/** The kernels bound to one backend's memory. */
+interface Kernels {
+  k: Exports;
+  mod: WasmModule;
+  offset(t: TensorInfo): number;
+}
+
+let enabled = process.env.LAYERLOOM_CONV_SIMD !== '0';
+const byBackend = new WeakMap<object, Kernels | null>();
+
+function load(b: WasmBackendLike): Kernels | null {
+  const mod = (b as unknown as { wasm?: WasmModule }).wasm;
+  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
+  if (!mod || !memory || !(memory instanceof api.Memory)) return null;
+  try {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN, 'base64');
+    const k = new api.Instance(new api.Module(bytes), { env: { memory } }).exports as Exports;
+    const dataIdMap = (b as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
+    return {
+      k, mod,
+      offset: (t) => {
+        const d = dataIdMap.get(t.dataId);
+        if (!d) throw new Error('conv-simd: tensor not on the wasm backend');
+        return d.memoryOffset;
+      },
+    };
+  } catch {
+    return null; // no WebAssembly SIMD here: the XNNPACK-based paths run
+  }
+}
+
+/** The kernels on `b`'s memory, or null where they cannot load or are off. */
+function kernels(b: WasmBackendLike): Kernels | null {
+  if (!enabled) return null;
+  let kr = byBackend.get(b);
+  if (kr === undefined) byBackend.set(b, (kr = load(b)));
+  return kr;
+}
+
+/** Whether the SIMD convolution kernels are in use on `b` (`LAYERLOOM_CONV_SIMD=0` turns them off). */
+export function convSimdAvailable(b: WasmBackendLike): boolean {
+  return kernels(b) != null;
 }
 
 /** Turn the SIMD kernels off (the XNNPACK-based paths run instead) or back on; for A/B tests and benchmarks. */
@@ -59,21 +91,20 @@ export function setConvSimd(on: boolean): void {
   enabled = on;
 }
 
-/** Byte offsets (16-byte aligned) of float32 buffers of the given lengths in the kernels' memory, grown as needed. */
-function layout(k: Exports, ...lengths: number[]): number[] {
-  let at = (k.__heap_base.value + 15) & ~15;
-  const out: number[] = [];
-  for (const n of lengths) {
-    out.push(at);
-    at = (at + 4 * n + 15) & ~15;
+/** Scratch buffers on tfjs's heap for the duration of `fn` (float counts in, byte offsets out). */
+function withScratch<T>(kr: Kernels, floats: number[], fn: (ptrs: number[]) => T): T {
+  const ptrs = floats.map((n) => kr.mod._malloc(Math.max(16, 4 * n)));
+  try {
+    return fn(ptrs);
+  } finally {
+    for (const p of ptrs) kr.mod._free(p);
   }
-  const need = at - k.memory.buffer.byteLength;
-  if (need > 0) k.memory.grow(Math.ceil(need / 65536));
-  return out;
 }
 
-function view(k: Exports, at: number, n: number): Float32Array {
-  return new Float32Array(k.memory.buffer, at, n);
+function f32(b: WasmBackendLike, ptr: number, n: number): Float32Array {
+  const mod = (b as unknown as { wasm: WasmModule }).wasm;
+  const memory = (mod.asm?.memory ?? mod.wasmMemory) as WasmMemory;
+  return new Float32Array(memory.buffer, ptr, n);
 }
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
@@ -115,12 +146,21 @@ function tapRows(info: Info, g: Geometry) {
 
 /** Copy the live taps of a [KH, KW, Ci, Co] filter into `dst` (the cropped [kh, kw, Ci, Co] filter). */
 function copyLiveTaps(src: Float32Array, dst: Float32Array, info: Info, g: Geometry): void {
-  if (g.full) {
-    dst.set(src);
-    return;
-  }
   const { run, from } = tapRows(info, g);
   for (let j = 0; j < g.kh; j++) dst.set(src.subarray(from(j), from(j) + run), j * run);
+}
+
+/**
+ * Run `fn` with the byte offset of the filter the kernels read: the tensor itself when every tap is live, else its
+ * live taps copied to scratch.
+ */
+function withLiveFilter<T>(b: WasmBackendLike, kr: Kernels, filter: TensorInfo, info: Info, g: Geometry, fn: (w: number) => T): T {
+  if (g.full) return fn(kr.offset(filter));
+  const n = g.kh * g.kw * info.inChannels * info.outChannels;
+  return withScratch(kr, [n], ([w]) => {
+    copyLiveTaps(heapF32(b, filter), f32(b, w, n), info, g);
+    return fn(w);
+  });
 }
 
 /** Activations `forward` applies (0: none). */
@@ -149,18 +189,13 @@ export function simdConvForward(
   if (act === undefined || info.outChannels % 8 !== 0 || info.inChannels < 8) return null;
   if (bias && (size(bias) !== info.outChannels || bias.dtype !== 'float32')) return null;
   const g = geometry(info);
-  const k = g && kernels();
-  if (!g || !k) return null;
-  const ySize = info.batchSize * info.outHeight * info.outWidth * info.outChannels;
-  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
-  const [xa, wa, ya] = layout(k, size(x), wSize, ySize);
-  view(k, xa, size(x)).set(heapF32(b, x));
-  copyLiveTaps(heapF32(b, filter), view(k, wa, wSize), info, g);
-  initOutput(view(k, ya, ySize), bias ? heapF32(b, bias) : null, info.outChannels);
-  k.conv_forward(xa, wa, ya, ...g.dims);
-  if (act) k.activate(ya, ySize, act);
+  const kr = g && kernels(b);
+  if (!g || !kr) return null;
   const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
-  heapF32(b, out).set(view(k, ya, ySize));
+  initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, info.outChannels);
+  const ya = kr.offset(out);
+  withLiveFilter(b, kr, filter, info, g, (wa) => kr.k.conv_forward(kr.offset(x), wa, ya, ...g.dims));
+  if (act) kr.k.activate(ya, size(out), act);
   return out;
 }
 
@@ -168,18 +203,15 @@ export function simdConvForward(
 export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: TensorInfo, info: Info): TensorInfo | null {
   if (info.inChannels % 8 !== 0) return null;
   const g = geometry(info);
-  const k = g && kernels();
-  if (!g || !k) return null;
-  const xSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
-  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
-  const [da, wa, ta, xa] = layout(k, size(dy), wSize, wSize, xSize);
-  view(k, da, size(dy)).set(heapF32(b, dy));
-  copyLiveTaps(heapF32(b, filter), view(k, wa, wSize), info, g);
-  k.transpose_taps(wa, ta, g.kh * g.kw, info.inChannels, info.outChannels);
-  view(k, xa, xSize).fill(0);
-  k.conv_input_grad(da, ta, xa, ...g.dims);
+  const kr = g && kernels(b);
+  if (!g || !kr) return null;
   const out = b.makeOutput([info.batchSize, info.inHeight, info.inWidth, info.inChannels], 'float32');
-  heapF32(b, out).set(view(k, xa, xSize));
+  heapF32(b, out).fill(0);
+  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
+  withLiveFilter(b, kr, filter, info, g, (wa) => withScratch(kr, [wSize], ([ta]) => {
+    kr.k.transpose_taps(wa, ta, g.kh * g.kw, info.inChannels, info.outChannels);
+    kr.k.conv_input_grad(kr.offset(dy), ta, kr.offset(out), ...g.dims);
+  }));
   return out;
 }
 
@@ -190,25 +222,24 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
 export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: Info): TensorInfo | null {
   if (info.outChannels % 8 !== 0) return null;
   const g = geometry(info);
-  const k = g && kernels();
-  if (!g || !k) return null;
-  if (info.inChannels % 4 !== 0) return filterGradRows(b, k, x, dy, info, g);
-  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
-  const [xa, da, wa] = layout(k, size(x), size(dy), wSize);
-  view(k, xa, size(x)).set(heapF32(b, x));
-  view(k, da, size(dy)).set(heapF32(b, dy));
-  view(k, wa, wSize).fill(0);
-  k.conv_filter_grad(xa, da, wa, ...g.dims);
+  const kr = g && kernels(b);
+  if (!g || !kr) return null;
+  if (info.inChannels % 4 !== 0) return filterGradRows(b, kr, x, dy, info, g);
   const out = b.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
-  const dst = heapF32(b, out), live = view(k, wa, wSize);
+  heapF32(b, out).fill(0);
   if (g.full) {
-    dst.set(live);
-  } else {
-    // Dead taps get no gradient.
-    dst.fill(0);
+    kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), kr.offset(out), ...g.dims);
+    return out;
+  }
+  // Dead taps get no gradient: compute the live ones in scratch and place them.
+  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
+  withScratch(kr, [wSize], ([wa]) => {
+    f32(b, wa, wSize).fill(0);
+    kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), wa, ...g.dims);
+    const dst = heapF32(b, out), live = f32(b, wa, wSize);
     const { run, from } = tapRows(info, g);
     for (let j = 0; j < g.kh; j++) dst.set(live.subarray(j * run, (j + 1) * run), from(j));
-  }
+  });
   return out;
 }
 
@@ -218,7 +249,7 @@ export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: Tensor
  * time. Null for dilated widths, dead taps, and thin first layers with KH·KW·Ci ≤ 32 (the `simd/` first-layer
  * kernel's, which reads dy once).
  */
-function filterGradRows(b: WasmBackendLike, k: Exports, x: TensorInfo, dy: TensorInfo, info: Info, g: Geometry): TensorInfo | null {
+function filterGradRows(b: WasmBackendLike, kr: Kernels, x: TensorInfo, dy: TensorInfo, info: Info, g: Geometry): TensorInfo | null {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideWidth: sw } = info;
   const { left, right } = info.padInfo;
@@ -226,17 +257,17 @@ function filterGradRows(b: WasmBackendLike, k: Exports, x: TensorInfo, dy: Tenso
   if (info.dilationWidth !== 1 || !g.full || kh * kw * ci <= 32 || (ow - 1) * sw + kw > wp) return null;
   const j = kw * ci, j4 = Math.ceil(j / 4) * 4;
   const xpSize = n * h * wp * ci;
-  const [xa, da, ra] = layout(k, xpSize + 4, size(dy), kh * j4 * co);
-  const xp = view(k, xa, xpSize + 4), src = heapF32(b, x);
-  if (left || right) xp.fill(0);
-  else xp.fill(0, xpSize);
-  for (let row = 0; row < n * h; row++) xp.set(src.subarray(row * w * ci, (row + 1) * w * ci), (row * wp + left) * ci);
-  view(k, da, size(dy)).set(heapF32(b, dy));
-  view(k, ra, kh * j4 * co).fill(0);
-  k.conv_filter_grad_rows(xa, da, ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
-  const dst = heapF32(b, out), rows = view(k, ra, kh * j4 * co);
-  for (let t = 0; t < kh; t++) dst.set(rows.subarray(t * j4 * co, (t * j4 + j) * co), t * j * co);
+  withScratch(kr, [xpSize + 4, kh * j4 * co], ([xa, ra]) => {
+    const xp = f32(b, xa, xpSize + 4), src = heapF32(b, x);
+    if (left || right) xp.fill(0);
+    else xp.fill(0, xpSize);
+    for (let row = 0; row < n * h; row++) xp.set(src.subarray(row * w * ci, (row + 1) * w * ci), (row * wp + left) * ci);
+    f32(b, ra, kh * j4 * co).fill(0);
+    kr.k.conv_filter_grad_rows(xa, kr.offset(dy), ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
+    const dst = heapF32(b, out), rows = f32(b, ra, kh * j4 * co);
+    for (let t = 0; t < kh; t++) dst.set(rows.subarray(t * j4 * co, (t * j4 + j) * co), t * j * co);
+  });
   return out;
 }
 
@@ -255,27 +286,25 @@ export function simdMatMul(
   if ((transposeA || transposeB) && (bias || act)) return null;
   if (transposeA ? m % 4 !== 0 : !transposeB && k < 8) return null;
   if (bias && (size(bias) !== n || bias.dtype !== 'float32')) return null;
-  const kr = kernels();
+  const kr = kernels(b);
   if (!kr) return null;
   // [N, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, dh, dw, pt, pl] of a 1×1 convolution over `positions` positions.
   const conv = (positions: number, ci: number, co: number) => [1, 1, positions, ci, 1, positions, co, 1, 1, 1, 1, 1, 1, 0, 0];
-  const [aa, ba, ta, ca] = layout(kr, m * k, k * n, transposeB ? k * n : 0, m * n);
-  view(kr, aa, m * k).set(heapF32(b, a));
-  view(kr, ba, k * n).set(heapF32(b, bm));
-  const c = view(kr, ca, m * n);
-  if (transposeA) {
-    c.fill(0);
-    kr.conv_filter_grad(aa, ba, ca, ...conv(k, m, n)); // a [k, m] as x, b [k, n] as dy
-  } else if (transposeB) {
-    c.fill(0);
-    kr.transpose_taps(ba, ta, 1, n, k); // b [n, k] → [k, n]
-    kr.conv_input_grad(aa, ta, ca, ...conv(m, n, k)); // a [m, k] as dy, c [m, n] as dx
-  } else {
-    initOutput(c, bias ? heapF32(b, bias) : null, n);
-    kr.conv_forward(aa, ba, ca, ...conv(m, k, n));
-    if (act) kr.activate(ca, m * n, act);
-  }
   const out = b.makeOutput([m, n], 'float32');
-  heapF32(b, out).set(view(kr, ca, m * n));
+  const aa = kr.offset(a), ba = kr.offset(bm), ca = kr.offset(out);
+  if (transposeA) {
+    heapF32(b, out).fill(0);
+    kr.k.conv_filter_grad(aa, ba, ca, ...conv(k, m, n)); // a [k, m] as x, b [k, n] as dy
+  } else if (transposeB) {
+    heapF32(b, out).fill(0);
+    withScratch(kr, [k * n], ([ta]) => {
+      kr.k.transpose_taps(ba, ta, 1, n, k); // b [n, k] → [k, n]
+      kr.k.conv_input_grad(aa, ta, ca, ...conv(m, n, k)); // a [m, k] as dy, out [m, n] as dx
+    });
+  } else {
+    initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, n);
+    kr.k.conv_forward(aa, ba, ca, ...conv(m, k, n));
+    if (act) kr.k.activate(ca, m * n, act);
+  }
   return out;
 }
