@@ -15,6 +15,7 @@ import type { PathGuard } from './path-guard';
 import { confineDatasetSpec, DatasetCache, sampleImage } from './training/dataset-preview';
 import { TrainingWorkerHost } from './training/worker-host';
 import { exportRunModel, listRuns, readRunEvents, readRunFiles, readRunRequest, RunLog, summarizeRun } from './run-history';
+import { refusedBy } from './fs-failure';
 
 /** How the service is set up. */
 export interface TrainingServiceOptions {
@@ -94,7 +95,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
 
   return {
     async start(request) {
-      if (worker.busy) throw new HostError('invalid-request', 'a training run is already in progress; stop it first');
+      if (worker.busy) throw refusedBy('invalid-request', { code: 'training-busy', values: {} });
       let resumeFrom: string | undefined;
       if (request.resumeFrom !== undefined) {
         resumeFrom = resolve(runsDir, request.resumeFrom);
@@ -174,7 +175,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       } catch (err) {
         if (err instanceof HostError) throw err;
         const code = (err as NodeJS.ErrnoException)?.code;
-        if (code === 'ENOENT') throw new HostError('not-found', `${runId}: the run has no trained model to export`, 'runId');
+        if (code === 'ENOENT') throw refusedBy('not-found', { code: 'run-no-trained-model', values: { run: runId } }, 'runId');
         throw new HostError('io-error', `could not export to ${target}: ${(err as Error)?.message}`, 'dir');
       }
     },

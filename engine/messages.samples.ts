@@ -91,6 +91,8 @@ export const ERROR_DETAIL_SAMPLES: Record<ErrorDetailCode, [ErrorDetail['values'
   'document-not-json': [{ path: 'notes.txt' }, 'notes.txt: expected a .json file (LayerLoom designs are JSON)'],
   'document-too-large': [{ path: '/docs/big.json', size: 60000000, max: 52428800 }, '/docs/big.json: 60000000 bytes, more than the 52428800 a design may have'],
   'model-too-large': [{ path: '/docs/model.json', size: 70000000, max: 67108864 }, '/docs/model.json: 70000000 bytes, more than the 67108864 a model topology may have'],
+  'training-busy': [{}, 'a training run is already in progress; stop it first'],
+  'run-no-trained-model': [{ run: '2026-11-27T20-00-00' }, '2026-11-27T20-00-00: the run has no trained model to export'],
   'run-missing': [{ dir: '/docs/runs/r9' }, '/docs/runs/r9: no such run folder'],
   'run-no-model': [{ dir: '/docs/runs/r9', expected: 'model/model.json, best/model.json' }, '/docs/runs/r9: not a training run folder with a trained model (no model/model.json, best/model.json)'],
   'run-layer-count': [{ file: '/r/model/model.json', trained: 5, mine: 4 }, '/r/model/model.json: the run trained 5 layers with weights, this design has 4; it was trained from a different design'],

@@ -148,6 +148,8 @@ export const FILE_MESSAGE_CODES = [
   'document-not-json',
   'document-too-large',
   'model-too-large',
+  'training-busy',
+  'run-no-trained-model',
   'run-missing',
   'run-no-model',
   'run-layer-count',
@@ -381,6 +383,10 @@ function exportEnglish(code: (typeof EXPORT_FEATURE_CODES)[number] | (typeof FIL
       return `${v.path}: ${v.size} bytes, more than the ${v.max} a design may have`;
     case 'model-too-large':
       return `${v.path}: ${v.size} bytes, more than the ${v.max} a model topology may have`;
+    case 'training-busy':
+      return 'a training run is already in progress; stop it first';
+    case 'run-no-trained-model':
+      return `${v.run}: the run has no trained model to export`;
     case 'run-missing':
       return `${v.dir}: no such run folder`;
     case 'run-no-model':

@@ -80,7 +80,7 @@ export class DatasetCache {
     try {
       data = spec.kind === 'default' && this.embeddedDir ? { ...loadDataset({ kind: 'idx', dir: this.embeddedDir }), name: EMBEDDED_NAME } : loadDataset(spec, inputShape);
     } catch (err) {
-      if (err instanceof DesignError) throw new HostError('not-found', err.message, 'dataset');
+      if (err instanceof DesignError) throw new HostError('not-found', err.message, 'dataset', err.detail);
       throw new HostError('io-error', `could not read the dataset: ${(err as Error)?.message ?? String(err)}`, 'dataset');
     }
     this.cache.set(key, data);

@@ -5,10 +5,15 @@
  */
 import type { InspectView } from '../../../../contract/inspect';
 import type { RunSummary } from '../../../../contract/training-runs';
-import { getHostClient } from '../../host';
+import { getHostClient, HostCallError } from '../../host';
 import { useEditor } from '../../store';
+import { errorDetailText } from '../../i18n/messages';
+import { t } from '../../i18n';
 
 let latest = 0;
+
+/** A failed host call in the interface language (by the host's code + values when it gave them). */
+const failureText = (err: unknown) => (err instanceof HostCallError ? errorDetailText(err) : (err as Error).message);
 
 /** Runs whose model (final, or the last epoch's checkpoint) can be inspected, newest first. */
 export function inspectableRuns(runs: readonly RunSummary[]): RunSummary[] {
@@ -25,7 +30,7 @@ export async function loadInspectRuns(): Promise<void> {
     const current = useEditor.getState().inspectQuery.runId;
     if ((!current || !usable.some((r) => r.runId === current)) && usable[0]) s.setInspectQuery({ runId: usable[0].runId });
   } catch (err) {
-    s.setInspectAnswer({ error: `could not list the runs: ${(err as Error).message}` });
+    s.setInspectAnswer({ error: t('inspect.listFailed', { reason: failureText(err) }) });
   }
 }
 
@@ -48,7 +53,7 @@ export async function refreshInspect(view: InspectView): Promise<void> {
     });
     if (mine === latest) useEditor.getState().setInspectAnswer({ result, busy: false });
   } catch (err) {
-    if (mine === latest) useEditor.getState().setInspectAnswer({ busy: false, error: (err as Error).message });
+    if (mine === latest) useEditor.getState().setInspectAnswer({ busy: false, error: failureText(err) });
   }
 }
 
