@@ -151,17 +151,35 @@ void conv_filter_grad(const float *x, const float *dy, float *dwt, int n, int h,
         for (int i0 = 0; i0 < ci; i0 += 4) {
           for (int o0 = 0; o0 < co; o0 += 8) {
             ACC_DECL;
-            for (int b = b0; b < b1; b++) {
+            if (c1 - c0 >= b1 - b0) {
+              for (int b = b0; b < b1; b++) {
+                for (int r = r0; r < r1; r++) {
+                  const float *xp = x + b * in_image + ((long)(r * sh + offh) * w + c0 * sw + offw) * ci + i0;
+                  const float *dp = dy + b * out_image + ((long)r * ow + c0) * co + o0;
+                  for (int c = c0; c < c1; c++) {
+                    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+                    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
+                    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
+                    ACC_STEP(x0, x1, x2, x3, d0, d1);
+                    xp += xstep;
+                    dp += co;
+                  }
+                }
+              }
+            } else {
+              /* Small maps (a tap's rectangle narrower than the chunk): the images are the inner loop. */
               for (int r = r0; r < r1; r++) {
-                const float *xp = x + b * in_image + ((long)(r * sh + offh) * w + c0 * sw + offw) * ci + i0;
-                const float *dp = dy + b * out_image + ((long)r * ow + c0) * co + o0;
                 for (int c = c0; c < c1; c++) {
-                  v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-                  v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-                  v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-                  ACC_STEP(x0, x1, x2, x3, d0, d1);
-                  xp += xstep;
-                  dp += co;
+                  const float *xp = x + b0 * in_image + ((long)(r * sh + offh) * w + c * sw + offw) * ci + i0;
+                  const float *dp = dy + b0 * out_image + ((long)r * ow + c) * co + o0;
+                  for (int b = b0; b < b1; b++) {
+                    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+                    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
+                    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
+                    ACC_STEP(x0, x1, x2, x3, d0, d1);
+                    xp += in_image;
+                    dp += out_image;
+                  }
                 }
               }
             }
