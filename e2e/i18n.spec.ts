@@ -232,6 +232,8 @@ describeE2E('interface languages', () => {
       const message = await failure.locator('strong + div').innerText();
       expect(message).toMatch(/^设计以批大小 \d+ 训练约需 [\d.]+ [KMG]B/);
       expectNoEnglish(message, 'training refusal');
+      // No "at design" line under it: the message names the design already.
+      expectNoEnglish((await failure.innerText()).replace(/LAYERLOOM_MEMORY_BUDGET\S*/g, ''), 'training refusal box');
       await expectAllChinese(page, 'training refusal');
       await page.getByTestId('toggle-theme').click();
       await screenshot('zh-training-refused-dark');

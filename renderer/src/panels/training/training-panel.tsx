@@ -26,6 +26,9 @@ const TABS: TrainingTab[] = ['setup', 'curves', 'results', 'history', 'search'];
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 
+/** Error paths that name a whole part (the design, its dataset, the backend) rather than a field: the message says which already. */
+const WHOLE_PATHS = new Set(['design', 'dataset', 'backend']);
+
 /** A worker error in words: what happened, from its code. */
 export function errorTitle(e: NonNullable<RunView['error']>): string {
   switch (e.code) {
@@ -149,7 +152,7 @@ export function TrainingPanel() {
           <div>
             <strong>{errorTitle(run.error)}</strong>
             <div>{errorDetailText(run.error)}</div>
-            {run.error.path && <div className="ll-train__hint">{t('training.at', { path: run.error.path })}</div>}
+            {run.error.path && !WHOLE_PATHS.has(run.error.path) && <div className="ll-train__hint">{t('training.at', { path: run.error.path })}</div>}
           </div>
         </div>
       )}
