@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchEvent } from '../../../../contract/search';
+import { parseSearchEvent, type SearchEvent } from '../../../../contract/search';
 import { applySearchEvent, beginSearch, isSearchActive, plotData } from './search-view';
 
 const space = { params: [{ node: 'conv', param: 'filters', values: [4, 8, 16, 512] }], constraints: { maxParams: 1000 } };
@@ -43,5 +43,19 @@ describe('the search view', () => {
     const v = applySearchEvent(beginSearch(null), { type: 'error', message: 'document.search: no param is marked searchable' });
     expect(v).toMatchObject({ phase: 'failed', error: 'document.search: no param is marked searchable' });
     expect(isSearchActive(v.phase)).toBe(false);
+  });
+
+  it('keeps each refusal, failure and error by code + values beside its English, and a saved search without them still loads', () => {
+    const refused = { code: 'search-max-params', values: { params: 5120, max: 1000 } };
+    const diverged = { code: 'non-finite-loss-first', values: { loss: 'NaN', epoch: 1, batch: 3, lr: '1.00' } };
+    const drawn = { ...events[0], candidates: [cand('c1', 4, 100), { ...cand('c4', 512, 9000, '5,120 parameters > 1,000'), rejectedDetail: refused }] } as SearchEvent;
+    const v = [drawn, { type: 'failed', id: 'c1', round: 1, message: 'the loss became NaN …', detail: diverged } as SearchEvent].reduce(applySearchEvent, beginSearch('s1'));
+    expect(v.candidates.find((c) => c.id === 'c4')).toMatchObject({ rejected: '5,120 parameters > 1,000', rejectedDetail: refused });
+    expect(v.candidates.find((c) => c.id === 'c1')).toMatchObject({ failed: 'the loss became NaN …', failedDetail: diverged });
+    const busy = { code: 'search-busy', values: {} };
+    expect(applySearchEvent(v, { type: 'error', message: 'a search is already in progress; stop it first', detail: busy })).toMatchObject({ phase: 'failed', errorDetail: busy });
+    // Events saved before details existed parse as they are: no detail, the English shown.
+    expect(parseSearchEvent(events[0]).ok).toBe(true);
+    expect(parseSearchEvent({ type: 'failed', id: 'c1', round: 1, message: 'old' })).toEqual({ ok: true, value: { type: 'failed', id: 'c1', round: 1, message: 'old' } });
   });
 });
