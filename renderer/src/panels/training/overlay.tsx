@@ -2,7 +2,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type uPlot from 'uplot';
-import { getHostClient } from '../../host';
+import { getHostClient, HostCallError } from '../../host';
+import { errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { Chart, type ChartSpec } from './chart';
 import { decimate } from './metrics';
@@ -58,7 +59,7 @@ export function RunOverlay({ runIds }: { runIds: string[] }) {
       }),
     )
       .then((c) => live && setCurves(c))
-      .catch((err: unknown) => live && setError((err as Error).message));
+      .catch((err: unknown) => live && setError(err instanceof HostCallError ? errorDetailText(err) : (err as Error).message));
     return () => {
       live = false;
     };
@@ -78,11 +79,11 @@ export function RunOverlay({ runIds }: { runIds: string[] }) {
   return (
     <div className="ll-train__charts" data-testid="train-overlay">
       <figure>
-        <figcaption>Smoothed training loss, {runIds.length} runs</figcaption>
+        <figcaption>{t('curves.overlayLoss', { count: runIds.length })}</figcaption>
         <Chart spec={charts.loss} getData={() => charts.lossData} subscribe={noFrames} version={fixedVersion} testId="overlay-loss" />
       </figure>
       <figure>
-        <figcaption>Validation accuracy per epoch</figcaption>
+        <figcaption>{t('curves.overlayAccuracy')}</figcaption>
         <Chart spec={charts.acc} getData={() => charts.accData} subscribe={noFrames} version={fixedVersion} testId="overlay-acc" />
       </figure>
     </div>
