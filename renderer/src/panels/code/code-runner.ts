@@ -4,6 +4,7 @@
  * code (moving nodes) send nothing, so dragging never costs a frame here.
  */
 import type { DesignDocument } from '../../engine';
+import { t } from '../../i18n';
 import { useEditor } from '../../store';
 import { useCodePanel } from './code-store';
 import type { CodeRequest, CodeResult } from './protocol';
@@ -54,7 +55,7 @@ export function startCodeRunner(makeWorker: () => Worker = () => new Worker(new 
     };
     w.onerror = (event) => {
       inFlight = false;
-      useCodePanel.setState({ result: { kind: 'invalid', seq, tab: useCodePanel.getState().tab, message: `The code worker failed: ${event.message}`, ms: 0 } });
+      useCodePanel.setState({ result: { kind: 'invalid', seq, tab: useCodePanel.getState().tab, message: t('code.workerFailed', { reason: event.message }), ms: 0 } });
       worker?.terminate();
       worker = null;
       sentDoc = null;
