@@ -24,6 +24,7 @@ const cases: Case[] = [
   { net: 'resnet18', name: '4×4×128→128', x: [64, 4, 4, 128], f: [3, 3, 128, 128], stride: 1, pad: 'same' },
   { net: 'resnet18', name: '2×2×256→256', x: [64, 2, 2, 256], f: [3, 3, 256, 256], stride: 1, pad: 'same' },
   { net: 'resnet18', name: '1×1×512→512', x: [64, 1, 1, 512], f: [3, 3, 512, 512], stride: 1, pad: 'same' },
+  { net: 'resnet18', name: '3×3 s2 4×4×256→512 (padded 2×2)', x: [64, 4, 4, 256], f: [3, 3, 256, 512], stride: 2, pad: 'valid' },
   { net: 'resnet18', name: '1×1 proj 4×4×128→256 s2', x: [64, 4, 4, 128], f: [1, 1, 128, 256], stride: 2, pad: 'valid' },
 ];
 const mm = [
