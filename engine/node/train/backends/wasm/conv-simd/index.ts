@@ -109,10 +109,23 @@ function f32(b: WasmBackendLike, ptr: number, n: number): Float32Array {
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
 
+function usable(info: Info): boolean {
+  return info.dataFormat === 'channelsLast' && info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0;
+}
+
+/** The kernels' dimension arguments for the whole filter (the kernels skip taps that only meet padding themselves). */
+function fullDims(info: Info): number[] {
+  return [
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight,
+    info.dilationWidth, info.padInfo.top, info.padInfo.left,
+  ];
+}
+
 /**
- * A convolution as the kernels see it: its dimension arguments with the filter cropped to the taps that read
- * real input for some output (ResNet-18's 1×1 maps read only the centre tap of a 3×3 filter: copying, transposing
- * or writing back the other 8/9 of a 3×3×512×512 filter costs more than the product). Null when no tap is live.
+ * The input gradient's view of a convolution: its dimension arguments with the filter cropped to the taps that read
+ * real input for some output (ResNet-18's 1×1 maps read only the centre tap of a 3×3 filter: transposing the other
+ * 8/9 of a 3×3×512×512 filter costs more than the product). Null when no tap is live.
  */
 interface Geometry { dims: number[]; h0: number; w0: number; kh: number; kw: number; full: boolean }
 
@@ -188,13 +201,12 @@ export function simdConvForward(
   const act = ACTIVATIONS[activation];
   if (act === undefined || info.outChannels % 8 !== 0 || info.inChannels < 8) return null;
   if (bias && (size(bias) !== info.outChannels || bias.dtype !== 'float32')) return null;
-  const g = geometry(info);
-  const kr = g && kernels(b);
-  if (!g || !kr) return null;
+  const kr = usable(info) ? kernels(b) : null;
+  if (!kr) return null;
   const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, info.outChannels);
   const ya = kr.offset(out);
-  withLiveFilter(b, kr, filter, info, g, (wa) => kr.k.conv_forward(kr.offset(x), wa, ya, ...g.dims));
+  kr.k.conv_forward(kr.offset(x), kr.offset(filter), ya, ...fullDims(info));
   if (act) kr.k.activate(ya, size(out), act);
   return out;
 }
@@ -221,25 +233,12 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
  */
 export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: TensorInfo, info: Info): TensorInfo | null {
   if (info.outChannels % 8 !== 0) return null;
-  const g = geometry(info);
-  const kr = g && kernels(b);
-  if (!g || !kr) return null;
-  if (info.inChannels % 4 !== 0) return filterGradRows(b, kr, x, dy, info, g);
+  const kr = usable(info) ? kernels(b) : null;
+  if (!kr) return null;
+  if (info.inChannels % 4 !== 0) return filterGradRows(b, kr, x, dy, info);
   const out = b.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
-  heapF32(b, out).fill(0);
-  if (g.full) {
-    kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), kr.offset(out), ...g.dims);
-    return out;
-  }
-  // Dead taps get no gradient: compute the live ones in scratch and place them.
-  const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
-  withScratch(kr, [wSize], ([wa]) => {
-    f32(b, wa, wSize).fill(0);
-    kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), wa, ...g.dims);
-    const dst = heapF32(b, out), live = f32(b, wa, wSize);
-    const { run, from } = tapRows(info, g);
-    for (let j = 0; j < g.kh; j++) dst.set(live.subarray(j * run, (j + 1) * run), from(j));
-  });
+  heapF32(b, out).fill(0); // dead taps (skipped by the kernel) get no gradient
+  kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), kr.offset(out), ...fullDims(info));
   return out;
 }
 
@@ -249,12 +248,13 @@ export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: Tensor
  * time. Null for dilated widths, dead taps, and thin first layers with KH·KW·Ci ≤ 32 (the `simd/` first-layer
  * kernel's, which reads dy once).
  */
-function filterGradRows(b: WasmBackendLike, kr: Kernels, x: TensorInfo, dy: TensorInfo, info: Info, g: Geometry): TensorInfo | null {
+function filterGradRows(b: WasmBackendLike, kr: Kernels, x: TensorInfo, dy: TensorInfo, info: Info): TensorInfo | null {
+  const g = geometry(info);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideWidth: sw } = info;
   const { left, right } = info.padInfo;
   const wp = w + left + right;
-  if (info.dilationWidth !== 1 || !g.full || kh * kw * ci <= 32 || (ow - 1) * sw + kw > wp) return null;
+  if (!g || info.dilationWidth !== 1 || !g.full || kh * kw * ci <= 32 || (ow - 1) * sw + kw > wp) return null;
   const j = kw * ci, j4 = Math.ceil(j / 4) * 4;
   const xpSize = n * h * wp * ci;
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
