@@ -64,20 +64,28 @@ static inline void tap_product(const Conv *cv, int a_in, const float *a, const f
   valid_range(offh, cv->sh, cv->h, cv->oh, &r0, &r1);
   valid_range(offw, cv->sw, cv->w, cv->ow, &c0, &c1);
   if (r0 >= r1 || c0 >= c1) return;
-  const int cols = c1 - c0, per_image = (r1 - r0) * cols, total = (b1 - b0) * per_image;
+  const int total = (b1 - b0) * (r1 - r0) * (c1 - c0);
   const long in_image = (long)cv->h * cv->w, out_image = (long)cv->oh * cv->ow;
+  /* The next position (image, row, column) of the rectangle, advanced one by one: no divisions per tile. */
+  int img = b0, r = r0, c = c0;
   for (int q = 0; q < total; q += 4) {
     const float *ap[4];
     float *cp[4];
     int m = total - q < 4 ? total - q : 4;
     for (int i = 0; i < 4; i++) {
-      int qi = q + (i < m ? i : m - 1); /* a short tile repeats its last position; its stores are skipped */
-      int img = b0 + qi / per_image, rest = qi % per_image;
-      int r = r0 + rest / cols, c = c0 + rest % cols;
-      long outp = img * out_image + (long)r * cv->ow + c;
-      long inp = img * in_image + (long)(r * cv->sh + offh) * cv->w + c * cv->sw + offw;
-      ap[i] = a + (a_in ? inp : outp) * k_len;
-      cp[i] = cm + (a_in ? outp : inp) * n_len;
+      if (i < m) {
+        long outp = img * out_image + (long)r * cv->ow + c;
+        long inp = img * in_image + (long)(r * cv->sh + offh) * cv->w + c * cv->sw + offw;
+        ap[i] = a + (a_in ? inp : outp) * k_len;
+        cp[i] = cm + (a_in ? outp : inp) * n_len;
+        if (++c == c1) {
+          c = c0;
+          if (++r == r1) { r = r0; img++; }
+        }
+      } else { /* a short tile repeats its last position; its stores are skipped */
+        ap[i] = ap[i - 1];
+        cp[i] = cp[i - 1];
+      }
     }
     const float *p0 = ap[0], *p1 = ap[1], *p2 = ap[2], *p3 = ap[3];
     for (int j0 = 0; j0 < n_len; j0 += 8) {
