@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds LayerLoom's WASM SIMD kernels (engine/node/train/backends/wasm/simd/kernels.c) with clang's wasm32
+// Builds LayerLoom's WASM SIMD kernels (engine/node/train/backends/wasm/simd/*.c) with clang's wasm32
 // target into the two committed binaries the loader picks from: one importing a plain memory (tfjs-backend-wasm's
 // single-threaded build) and one importing a shared memory (its threaded build). Needs Debian's `clang` and
 // `lld` (scripts/setup.sh installs them); `npm ci` and the tests need neither: the binaries are committed.
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIR = join(ROOT, 'engine', 'node', 'train', 'backends', 'wasm', 'simd');
-const SOURCE = join(DIR, 'kernels.c');
+const SOURCES = ['adam-norm.c', 'pooling.c', 'layout.c'].map((f) => join(DIR, f));
 const COMMON = [
   '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra', '-Werror',
   '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,-z,stack-size=0', '-Wl,--initial-memory=65536', '-Wl,--strip-all',
@@ -56,7 +56,7 @@ function verify(file) {
 function build(outDir) {
   for (const b of BUILDS) {
     const out = join(outDir, b.file);
-    const r = spawnSync('clang', [...COMMON, ...b.flags, '-o', out, SOURCE], { encoding: 'utf8' });
+    const r = spawnSync('clang', [...COMMON, ...b.flags, '-o', out, ...SOURCES], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`clang failed for ${b.file}:\n${r.stderr}`);
     verify(out);
   }
@@ -85,11 +85,11 @@ try {
       try { return !readFileSync(join(tmp, b.file)).equals(readFileSync(join(DIR, b.file))); } catch { return true; }
     });
     if (stale.length) {
-      console.error(`build:simd --check: ${stale.map((b) => b.file).join(', ')} differ from a fresh build of kernels.c `
+      console.error(`build:simd --check: ${stale.map((b) => b.file).join(', ')} differ from a fresh build of their sources `
         + '(run `npm run build:simd` and commit the result)');
       process.exit(1);
     }
-    console.log(`build:simd --check: ${BUILDS.map((b) => b.file).join(', ')} match kernels.c`);
+    console.log(`build:simd --check: ${BUILDS.map((b) => b.file).join(', ')} match their sources`);
   } else {
     for (const b of BUILDS) copyFileSync(join(tmp, b.file), join(DIR, b.file));
     console.log(`build:simd: wrote ${BUILDS.map((b) => b.file).join(', ')} in ${DIR}`);

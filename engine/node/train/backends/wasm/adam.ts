@@ -7,7 +7,7 @@
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,
  *   value ← value − lr · (m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε).
  * AdamOptimizer.applyGradients is routed here while the wasm backend is active
- * (idempotent); on other backends tfjs's own code runs. The pass is LayerLoom's SIMD kernel (simd/kernels.c)
+ * (idempotent); on other backends tfjs's own code runs. The pass is LayerLoom's SIMD kernel (simd/adam-norm.c)
  * where it loads, else the JS loop below; it writes the moments over their own buffers where nothing else shares
  * them, else into new tensors the variables take.
  */

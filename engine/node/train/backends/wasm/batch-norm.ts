@@ -10,7 +10,7 @@
  * last axis (tfjs-layers' default); everything else keeps tfjs-layers' path.
  * The batch mean and variance outputs only feed the moving averages (as in
  * tfjs-layers), so no gradient flows back through them.
- * Both run as LayerLoom's SIMD kernels (simd/kernels.c, same passes) where they load, else as the JS loops here.
+ * Both run as LayerLoom's SIMD kernels (simd/adam-norm.c, same passes) where they load, else as the JS loops here.
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';

@@ -2,7 +2,7 @@
  * 2×2 / stride-2 max pooling that remembers its winners. tfjs's MaxPool gradient reads x and y again to find
  * each window's maximum (for the reference CNN's first pool: 11 MB of x per step); here the forward pass writes
  * one byte per output — which of the four won — and the gradient reads only that and dy. Both are LayerLoom's
- * SIMD kernels (simd/kernels.c). tfjs-layers' MaxPooling2D is routed here on the wasm backend for 2×2 windows
+ * SIMD kernels (simd/pooling.c). tfjs-layers' MaxPooling2D is routed here on the wasm backend for 2×2 windows
  * at stride 2 whose windows all lie inside the input ('valid', or 'same' on even sizes), channels last, while
  * the SIMD kernels are loaded; everything else keeps tfjs's MaxPool and our MaxPoolGrad.
  * y follows tfjs's cpu backend: NaN never wins, and a window with nothing above -Infinity gives -Infinity

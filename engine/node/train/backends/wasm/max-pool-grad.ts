@@ -2,7 +2,7 @@
  * MaxPoolGrad for the wasm backend as one pass over the heap: for each output
  * window find the arg-max per channel (ties: the first maximum in scan order,
  * as the `cpu` backend does) and add dy there. Channels are the inner loop,
- * so memory is read contiguously. LayerLoom's SIMD kernels (simd/kernels.c) do the same, four channels
+ * so memory is read contiguously. LayerLoom's SIMD kernels (simd/pooling.c) do the same, four channels
  * per step, where they load; the JS loops below are the fallback.
  */
 import * as tfc from '@tensorflow/tfjs-core';

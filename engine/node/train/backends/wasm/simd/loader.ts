@@ -1,5 +1,5 @@
 /**
- * Loads LayerLoom's WASM SIMD kernels (`kernels.c`, built by `npm run build:simd`) onto tfjs-backend-wasm's
+ * Loads LayerLoom's WASM SIMD kernels (`*.c` here, built by `npm run build:simd`) onto tfjs-backend-wasm's
  * own memory: the module imports the backend's WebAssembly.Memory, so its kernels take tensors' heap offsets
  * and work in place, with no copies. tfjs's single-threaded build owns a plain memory (it exports it); the
  * threaded build runs on a shared one (`threads.ts` creates it), so there are two binaries, one per kind.
@@ -22,7 +22,7 @@ interface WasmApi {
 /** `globalThis.WebAssembly`, typed. */
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The kernels' exports (pointers are byte offsets into the backend's heap; see kernels.c for each contract). */
+/** The kernels' exports (pointers are byte offsets into the backend's heap; see the C sources for each contract). */
 export interface SimdKernels {
   adam(x: number, m: number, v: number, g: number, ox: number, om: number, ov: number, n: number,
     b1: number, b2: number, a1: number, a2: number, k1: number, k2: number, eps: number): void;

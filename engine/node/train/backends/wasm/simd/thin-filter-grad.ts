@@ -1,6 +1,6 @@
 /**
  * Conv2D's filter gradient for thin inputs (a first layer, KH·KW·Ci ≤ 32) as LayerLoom's SIMD kernel
- * (`conv_filter_grad_thin` in kernels.c): one pass over dy, which is all the data of this gradient (the
+ * (`conv_filter_grad_thin` in layout.c): one pass over dy, which is all the data of this gradient (the
  * reference CNN's first layer: 2.8 M elements of dy against 100 k of x), instead of gathering the patches
  * with a convolution, transposing dy and packing it for XNNPACK's product.
  */
@@ -21,7 +21,7 @@ export function thinFilterGradSimd(b: WasmBackendLike, x: TensorInfo, dy: Tensor
   const { filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
   const taps = kh * kw * ci;
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
-  // Patches of one output row, float32 sums, an alignment float, float64 totals (see kernels.c).
+  // Patches of one output row, float32 sums, an alignment float, float64 totals (see layout.c).
   const scratch = simd.malloc(4 * (ow * taps + taps * co + 1) + 8 * taps * co);
   simd.kernels.conv_filter_grad_thin(simd.offset(x), simd.offset(dy), simd.offset(out), x.shape[0], x.shape[1], x.shape[2], ci,
     oh, ow, co, kh, kw, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
