@@ -139,6 +139,11 @@ export function batchNormTrainingGrad(args: Args): TensorInfo[] {
   return [dx, dg, db];
 }
 
+/** out = v − (v − batch)·decay, elementwise, rounded to float32 after each operation. */
+function movingAverage(v: Float32Array, batch: Float32Array, out: Float32Array, decay: number): void {
+  for (let k = 0; k < v.length; k++) out[k] = v[k] - Math.fround(Math.fround(v[k] - batch[k]) * decay);
+}
+
 /**
  * Both moving averages in one kernel (tfjs-layers runs Sub, Mul, Sub for each: six dispatches per layer and
  * step): inputs movingMean, movingVariance, mean, variance [C]; attrs momentum. Outputs the new moving mean
@@ -150,10 +155,8 @@ export function batchNormMovingAverages(args: Args): TensorInfo[] {
   const decay = Math.fround(1 - (args.attrs.momentum as number));
   const c = movingMean.shape[0];
   const outMean = b.makeOutput([c], 'float32'), outVar = b.makeOutput([c], 'float32');
-  for (const [v, batch, out] of [[movingMean, mean, outMean], [movingVariance, variance, outVar]] as const) {
-    const vv = heapF32(b, v), bv = heapF32(b, batch), ov = heapF32(b, out);
-    for (let k = 0; k < c; k++) ov[k] = vv[k] - Math.fround(Math.fround(vv[k] - bv[k]) * decay);
-  }
+  movingAverage(heapF32(b, movingMean), heapF32(b, mean), heapF32(b, outMean), decay);
+  movingAverage(heapF32(b, movingVariance), heapF32(b, variance), heapF32(b, outVar), decay);
   return [outMean, outVar];
 }
 
