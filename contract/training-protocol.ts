@@ -87,6 +87,8 @@ const outputLosses = <T extends z.ZodType>(value: T) => z.record(z.string().min(
 export const ERROR_CODES = ['invalid-command', 'invalid-document', 'data-mismatch', 'design-error', 'backend-unavailable', 'non-finite-loss', 'worker-crashed', 'busy', 'internal'] as const;
 export type TrainingErrorCode = (typeof ERROR_CODES)[number];
 
+/** An analysis problem a detail quotes (its code, English, values and node). */
+export type QuotedDiagnosticInfo = { code: string; message: string; values?: Record<string, string | number | Record<string, string | number>[]>; subject?: { name: string; type: string; layer?: string } };
 /**
  * An error or refusal by code + values (engine/messages.ts `ERROR_DETAIL_CODES`), sent beside its English message
  * so the app can show it in its language; `diagnostic` is the analysis problem it quotes, if any. Optional
@@ -95,21 +97,25 @@ export type TrainingErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorDetailInfo {
   code: string;
   values: Record<string, string | number>;
-  diagnostic?: { code: string; message: string; values?: Record<string, string | number | Record<string, string | number>[]>; subject?: { name: string; type: string; layer?: string } };
+  diagnostic?: QuotedDiagnosticInfo;
+  /** Several analysis problems quoted together as `values.reason`. */
+  diagnostics?: QuotedDiagnosticInfo[];
   /** The detail quoted as `values.reason` (a file's name, then what is wrong with it). */
   cause?: ErrorDetailInfo;
 }
 /** What `errorDetailSchema` accepts: values may be left out (none). */
 type ErrorDetailInput = Omit<ErrorDetailInfo, 'values' | 'cause'> & { values?: ErrorDetailInfo['values']; cause?: ErrorDetailInput };
+const quotedDiagnosticSchema = z.object({
+  code: z.string().max(100),
+  message: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.record(z.string(), z.union([z.string(), z.number()])))])).optional(),
+  subject: z.object({ name: z.string(), type: z.string(), layer: z.string().optional() }).optional(),
+});
 export const errorDetailSchema: z.ZodType<ErrorDetailInfo, ErrorDetailInput> = z.lazy(() => z.object({
   code: z.string().min(1).max(100),
   values: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  diagnostic: z.object({
-    code: z.string().max(100),
-    message: z.string(),
-    values: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.record(z.string(), z.union([z.string(), z.number()])))])).optional(),
-    subject: z.object({ name: z.string(), type: z.string(), layer: z.string().optional() }).optional(),
-  }).optional(),
+  diagnostic: quotedDiagnosticSchema.optional(),
+  diagnostics: z.array(quotedDiagnosticSchema).max(20).optional(),
   cause: errorDetailSchema.optional(),
 }));
 

@@ -4,9 +4,9 @@
  * template gallery, all in Chinese, with no raw translation key and no English interface string from the language
  * files left on screen; switch back to English; a reload keeps the choice; a Chinese browser starts in Chinese.
  * The inspect panel's receptive field and "why it works" views and a refused wire's toast in Chinese.
- * Screenshots of the Chinese interface in light and dark themes.
+ * Screenshots of the Chinese interface in light and dark themes. Model files the importer refuses, refused in Chinese.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -260,6 +260,48 @@ describeE2E('interface languages', () => {
       else process.env.LAYERLOOM_MEMORY_BUDGET = previous;
     }
   }, 120_000);
+});
+
+describeE2E('interface languages: model import', () => {
+  test('in Chinese: a model file with a layer LayerLoom cannot import, and one whose layer has a bad size, are refused in Chinese; the open design stays', async ({ page, app, screenshot }) => {
+    const ed = editor(page);
+    await ed.loadTemplate('lenet5');
+    await ed.settled();
+    const before = await ed.document();
+    await switchTo(page, 'zh-CN');
+    // A real tfjs Layers model (Keras VGG16 base + 3 dense layers), one layer changed to a class LayerLoom has no block for.
+    const real = readFileSync(join(ROOT, 'engine', 'import', 'fixtures', 'vgg16-finetuned-8-classes.tfjs-layers-model.json'), 'utf8');
+    const broken = (change: (layer: { class_name: string; config: Record<string, unknown> }) => void) => {
+      const json = JSON.parse(real);
+      change(json.modelTopology.model_config.config.layers.find((l: { name: string }) => l.name === 'block2_conv1'));
+      return JSON.stringify(json);
+    };
+    writeFileSync(join(app.docsDir, 'vgg-lstm.json'), broken((l) => (l.class_name = 'LSTM')));
+    writeFileSync(join(app.docsDir, 'vgg-kernel.json'), broken((l) => (l.config.kernel_size = [0, 3])));
+    const importFile = async (file: string) => {
+      await page.getByTestId('file-menu').click();
+      await page.getByTestId('menu-import-model').click();
+      await page.getByTestId('prompt-input').fill(file);
+      await page.getByTestId('prompt-confirm').click();
+      await expect.poll(() => page.getByTestId('toast').innerText()).toContain(file);
+      // The screenshot after the toast's entrance animation has finished (the page's own animations, no fixed wait).
+      await page.getByTestId('toast').evaluate((el) => Promise.all((el as unknown as { getAnimations(o: object): { finished: Promise<unknown> }[] }).getAnimations({ subtree: true }).map((a) => a.finished)));
+      return page.getByTestId('toast').innerText();
+    };
+
+    const unsupported = await importFile('vgg-lstm.json');
+    expect(unsupported).toMatch(/^无法导入模型：\/\S*vgg-lstm\.json：层“block2_conv1”的类型为 LSTM，LayerLoom 无法导入（支持的类型：InputLayer, Conv2D, .*）$/);
+    // Besides the file's path, the layer's name and the class names (identifiers), nothing is English.
+    expectNoEnglish(unsupported.replace(/\/\S*?\.json/, '').replace(/（支持的类型：.*）/, '').replace(/\b(block2_conv1|LSTM|LayerLoom)\b/g, ''), 'unsupported layer');
+    await screenshot('zh-import-unsupported-layer');
+    expect(await ed.document()).toEqual(before);
+
+    const badSize = await importFile('vgg-kernel.json');
+    expect(badSize).toMatch(/^无法导入模型：\/\S*vgg-kernel\.json：无法导入：.*block2_conv1/);
+    expectNoEnglish(badSize.replace(/\/\S*?\.json/, '').replace(/params\.\S*?(?=：)/, '').replace(/\b(block2_conv1|Conv2D|kernelSize|LayerLoom)\b/g, ''), 'bad kernel size');
+    await screenshot('zh-import-bad-layer');
+    expect(await ed.document()).toEqual(before);
+  });
 });
 
 /** Fails when a message has English words left, besides the budget's variable and sizes (which stay as they are). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DesignBuilder } from '../engine/build/design-builder';
 import { analyzeDesign } from '../engine/analysis/analyze';
+import { errorDetailEnglish, type ErrorDetail } from '../engine/messages';
 import { parseDocument } from '../engine/schema/load';
 import { requireTemplate } from '../templates';
 import { createHostServices, dispatchInvoke, type HostHandlers } from './host-services';
@@ -42,19 +43,23 @@ describe('model files through the host', () => {
   });
 
   it.each([
-    ['an unknown layer class', (l: Record<string, unknown>) => (l.class_name = 'FancyConv'), /layer 'block2_conv1' has class FancyConv/],
-    ['a bad field', (l: Record<string, unknown>) => ((l.config as Record<string, unknown>).filters = 'many'), /block2_conv1.*filters.*expected a number/],
-  ])('refuses a model file with %s, naming the layer and field', async (_what, breakIt, message) => {
+    ['an unknown layer class', (l: Record<string, unknown>) => (l.class_name = 'FancyConv'), /layer 'block2_conv1' has class FancyConv/, { code: 'import-layer-class', values: { layer: 'block2_conv1', className: 'FancyConv' } }],
+    ['a bad field', (l: Record<string, unknown>) => ((l.config as Record<string, unknown>).filters = 'many'), /block2_conv1.*filters.*expected a number/, { code: 'import-refused', diagnostics: [{ code: 'invalid-params', subject: { name: 'block2_conv1' } }] }],
+    ['a setting no block expresses', (l: Record<string, unknown>) => ((l.config as Record<string, unknown>).data_format = 'channels_first'), /block2_conv1.*data_format 'channels_first' \(only channels_last\)/, { code: 'import-layer-setting-channels-last', values: { layer: 'block2_conv1', className: 'Conv2D', setting: "data_format 'channels_first'" } }],
+  ])('refuses a model file with %s, naming the layer and field, by code + values too', async (_what, breakIt, message, cause) => {
     const json = JSON.parse(await readFile(join(FIXTURES, 'vgg16-finetuned-8-classes.tfjs-layers-model.json'), 'utf8'));
     const layer = json.modelTopology.model_config.config.layers.find((l: { name: string }) => l.name === 'block2_conv1');
     breakIt(layer);
     await writeFile(join(docs, 'broken.json'), JSON.stringify(json));
     const res = await dispatchInvoke(host, 'modelImport', { path: 'broken.json' });
     expect(res.ok).toBe(false);
-    const error = (res as { error: { code: string; message: string } }).error;
+    const error = (res as { error: { code: string; message: string; detail?: unknown } }).error;
     expect(error.code).toBe('bad-model');
     expect(error.message).toMatch(message);
     expect(error.message).toContain('broken.json');
+    // The same by code + values (the app writes it in its language): the file, then what is wrong in it.
+    expect(error).toMatchObject({ detail: { code: 'at-file', values: { file: join(docs, 'broken.json') }, cause } });
+    expect(errorDetailEnglish(error.detail as ErrorDetail)).toBe(error.message);
   });
 
   it('imports a real Keras model.to_json() file (MobileNet 1.0) with Keras\' parameter count', async () => {
@@ -69,6 +74,7 @@ describe('model files through the host', () => {
     await writeFile(join(docs, 'notjson.json'), '{ "modelTopology": ');
     const bad = await dispatchInvoke(host, 'modelImport', { path: 'notjson.json' });
     expect(bad.ok === false && bad.error.message).toMatch(/not valid JSON/);
+    expect(bad.ok === false && bad.error.detail).toMatchObject({ code: 'at-file', cause: { code: 'import-not-json', values: { file: 'notjson.json' } } });
     const missing = await dispatchInvoke(host, 'modelImport', { path: 'nope.json' });
     expect(missing.ok === false && missing.error.code).toBe('not-found');
   });

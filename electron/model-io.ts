@@ -17,7 +17,7 @@ import { importOnnxFile, isOnnxPath } from '../engine/node/onnx-files';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { parseDocument } from '../engine/schema/load';
 import { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
-import { quoting } from '../engine/messages';
+import { quoteDiagnostic, quoting, type ErrorDetail } from '../engine/messages';
 
 export { MAX_MODEL_FILE_BYTES } from '../engine/node/limits';
 
@@ -92,9 +92,14 @@ export function createModelIoServices(options: { documentsDir: string }): ModelI
         // never swaps the open design for a broken one; the diagnostics name the layer and the field.
         const errors = analyzeDesign(doc).diagnostics.filter((d) => d.severity === 'error');
         if (errors.length > 0) {
-          const shown = errors.slice(0, 3).map((d) => d.message);
-          const more = errors.length > shown.length ? ` (and ${errors.length - shown.length} more)` : '';
-          throw new HostError('bad-model', `${file}: cannot import: ${shown.join('; ')}${more}`, 'path');
+          const shown = errors.slice(0, 3);
+          const more = errors.length - shown.length;
+          const refused: ErrorDetail = {
+            code: more > 0 ? 'import-refused-more' : 'import-refused',
+            values: { reason: shown.map((d) => d.message).join('; '), ...(more > 0 ? { more } : {}) },
+            diagnostics: shown.map(quoteDiagnostic),
+          };
+          throw refusedBy('bad-model', quoting('at-file', { file }, refused), 'path');
         }
         const layers = doc.nodes.filter((n) => n.type !== 'Input' && n.type !== 'Output').length;
         return { path: file, document: doc as unknown as Record<string, unknown>, layers };

@@ -21,7 +21,7 @@ function importRelu(config: LayerConfig): Record<string, unknown> {
   if (slope !== 0 || threshold !== 0) throw new LayerProblem(`negative_slope ${slope} / threshold ${threshold}`);
   if (max === undefined || max === null) return { activation: 'relu' };
   if (Number(max) === 6) return { activation: 'relu6' };
-  throw new LayerProblem(`max_value ${String(max)} (only 6 or none)`);
+  throw new LayerProblem(`max_value ${String(max)}`, 'relu6');
 }
 
 export const activation: PrimitiveBlock<z.output<typeof activationParams>> = {

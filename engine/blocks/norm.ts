@@ -91,7 +91,7 @@ export const batchNormalization: PrimitiveBlock<z.output<typeof batchNormParams>
     BatchNormalization: (c) => {
       const axis = cfg(c, 'axis');
       const ax = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-      if (ax !== undefined && ax !== -1 && ax !== 3) throw new LayerProblem(`axis ${JSON.stringify(axis)} (only the channel axis)`);
+      if (ax !== undefined && ax !== -1 && ax !== 3) throw new LayerProblem(`axis ${JSON.stringify(axis)}`, 'channel-axis');
       return [{
         type: 'BatchNormalization',
         params: { momentum: Number(cfg(c, 'momentum') ?? 0.99), epsilon: Number(cfg(c, 'epsilon') ?? 0.001), center: cfg(c, 'center') !== false, scale: cfg(c, 'scale') !== false },

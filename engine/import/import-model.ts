@@ -3,9 +3,9 @@
  * Every layer becomes a primitive block named after the layer; each model output gets an Output block (with
  * the loss and loss weight from the file's training config when there is one; a model with several inputs or
  * outputs keeps them all). Unsupported layers fail with a
- * `DesignError('import-failed')` that names the layer and class.
+ * `DesignError('import-failed')` that names the layer and class, by code + values too (engine/messages/import.ts).
  */
-import { DesignError } from '../errors';
+import { detailedError } from '../messages';
 import { layoutGraph } from '../graph/layout';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
 import { cfg, mapLayer, mapLoss } from './keras-layers';
@@ -33,7 +33,7 @@ function inputShape(config: Record<string, unknown>, layerName: string, where: s
   const batchShape = cfg(config, 'batch_input_shape') ?? cfg(config, 'batch_shape');
   const shape = Array.isArray(batchShape) ? batchShape.slice(1) : cfg(config, 'input_shape');
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new DesignError('import-failed', `input layer '${layerName}' needs a fixed shape, got ${JSON.stringify(batchShape ?? shape ?? null)}`, where);
+    throw detailedError('import-failed', { code: 'import-input-shape', values: { layer: layerName, got: JSON.stringify(batchShape ?? shape ?? null) } }, where);
   }
   return shape as number[];
 }
@@ -67,7 +67,7 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
   topo.layers.forEach((layer, i) => {
     const where = `layers[${i}] (${layer.name})`;
     for (const src of layer.inputs) {
-      if (!known.has(src)) throw new DesignError('import-failed', `layer '${layer.name}' reads '${src}', which is not a layer of this model`, where);
+      if (!known.has(src)) throw detailedError('import-failed', { code: 'import-unknown-source', values: { layer: layer.name, source: src } }, where);
     }
     if (layer.className === 'InputLayer') {
       const id = uniqueId(layer.name);
@@ -78,7 +78,7 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
     const blocks = mapLayer(layer.className, layer.name, layer.config, where);
     let sources = layer.inputs.map((src) => {
       const id = lastOf.get(src);
-      if (!id) throw new DesignError('import-failed', `layer '${layer.name}' reads '${src}' before it is defined; the file's layer order is not topological`, where);
+      if (!id) throw detailedError('import-failed', { code: 'import-not-topological', values: { layer: layer.name, source: src } }, where);
       return id;
     });
     blocks.forEach((block, k) => {
@@ -92,7 +92,7 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
   });
   topo.outputs.forEach((out, i) => {
     const src = lastOf.get(out);
-    if (!src) throw new DesignError('import-failed', `output '${out}' is not a layer of this model`, 'output_layers');
+    if (!src) throw detailedError('import-failed', { code: 'import-unknown-output', values: { output: out } }, 'output_layers');
     const loss = lossFor(topo.loss, out, i);
     const lossWeight = lossWeightFor(topo.lossWeights, out, i);
     const id = uniqueId(topo.outputs.length === 1 ? 'output' : `${out}_output`);
@@ -114,7 +114,7 @@ export function documentFromTopology(topo: ModelTopology, options: ImportOptions
   });
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new DesignError('import-failed', `the imported design is not valid: ${issue.message}`, issue.path.join('.'));
+    throw detailedError('import-failed', { code: 'import-invalid-design', values: { issue: issue.message } }, issue.path.join('.'));
   }
   return result.data;
 }
@@ -130,7 +130,7 @@ export function importModelText(text: string, options: ImportOptions = {}): Desi
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DesignError('invalid-json', `${options.fileName ?? 'model file'} is not valid JSON: ${(err as Error).message}`);
+    throw detailedError('invalid-json', { code: 'import-not-json', values: { file: options.fileName ?? 'model file', reason: (err as Error).message } });
   }
   return importModel(raw, options);
 }

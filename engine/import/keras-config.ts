@@ -5,6 +5,7 @@
  * `LayerProblem`, which the importer turns into a `DesignError('import-failed')` naming the layer.
  */
 import { ACTIVATIONS, LOSSES, type ActivationName } from '../blocks/params';
+import type { LayerSettingNote } from '../messages/import';
 
 /** A layer config as read from model.json or a Keras topology. */
 export type LayerConfig = Record<string, unknown>;
@@ -19,7 +20,16 @@ export interface ImportedBlock {
 export type LayerImporter = (config: LayerConfig) => ImportedBlock[];
 
 /** A setting of a layer that LayerLoom cannot express; the message names the setting (e.g. `padding 'causal'`). */
-export class LayerProblem extends Error {}
+export class LayerProblem extends Error {
+  /**
+   * @param setting the setting as the file writes it (`padding 'causal'`), quoted in the refusal
+   * @param note what the block accepts instead, when the refusal says it; `custom-activation` for an activation
+   *   given as an object (no name to quote)
+   */
+  constructor(readonly setting: string, readonly note?: LayerSettingNote | 'custom-activation') {
+    super(setting);
+  }
+}
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
@@ -58,7 +68,7 @@ export function mapLoss(loss: unknown): (typeof LOSSES)[number] | undefined {
 /** An activation setting (name, either spelling) -> the block's activation. */
 export function importActivation(value: unknown): ActivationName {
   const name = value === undefined || value === null ? 'linear' : value;
-  if (typeof name !== 'string') throw new LayerProblem('a custom activation object');
+  if (typeof name !== 'string') throw new LayerProblem('a custom activation object', 'custom-activation');
   const mapped = (ACTIVATIONS as readonly string[]).includes(name) ? (name as ActivationName) : KERAS_ACTIVATIONS[name];
   if (!mapped) throw new LayerProblem(`activation '${name}'`);
   return mapped;
@@ -80,7 +90,7 @@ export function importPadding(value: unknown): 'valid' | 'same' {
 /** Refuses channels_first layers (LayerLoom designs are channels last, as tfjs). */
 export function requireChannelsLast(config: LayerConfig): void {
   const f = cfg(config, 'data_format');
-  if (f !== undefined && f !== null && f !== 'channels_last') throw new LayerProblem(`data_format '${String(f)}' (only channels_last)`);
+  if (f !== undefined && f !== null && f !== 'channels_last') throw new LayerProblem(`data_format '${String(f)}'`, 'channels-last');
 }
 
 /** The settings every convolution shares: kernel, strides, padding, bias and activation. */

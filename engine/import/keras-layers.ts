@@ -4,7 +4,7 @@
  * cannot express throws a `DesignError('import-failed')` naming the layer and its class.
  */
 import { listBlocks } from '../blocks/registry';
-import { DesignError } from '../errors';
+import { detailedError } from '../messages';
 import { LayerProblem, type ImportedBlock, type LayerConfig, type LayerImporter } from './keras-config';
 
 export { cfg, mapLoss, type ImportedBlock } from './keras-config';
@@ -23,12 +23,17 @@ export const SUPPORTED_LAYER_CLASSES = [...IMPORTERS.keys()];
 export function mapLayer(className: string, layerName: string, config: LayerConfig, where: string): ImportedBlock[] {
   const importer = IMPORTERS.get(className);
   if (!importer) {
-    throw new DesignError('import-failed', `layer '${layerName}' has class ${className}, which LayerLoom cannot import (supported: InputLayer, ${SUPPORTED_LAYER_CLASSES.join(', ')})`, where);
+    throw detailedError('import-failed', { code: 'import-layer-class', values: { layer: layerName, className, supported: SUPPORTED_LAYER_CLASSES.join(', ') } }, where);
   }
   try {
     return importer(config);
   } catch (err) {
-    if (err instanceof LayerProblem) throw new DesignError('import-failed', `layer '${layerName}' (${className}) uses ${err.message}, which LayerLoom cannot express`, where);
+    if (err instanceof LayerProblem) {
+      const values = { layer: layerName, className };
+      if (err.note === 'custom-activation') throw detailedError('import-failed', { code: 'import-layer-custom-activation', values }, where);
+      const code = err.note ? (`import-layer-setting-${err.note}` as const) : 'import-layer-setting';
+      throw detailedError('import-failed', { code, values: { ...values, setting: err.setting } }, where);
+    }
     throw err;
   }
 }

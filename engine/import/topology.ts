@@ -3,7 +3,7 @@
  * `weightsManifest`, `format: layers-model`), Keras `model.to_json()` (2.x `Model`/`Functional`/`Sequential`,
  * and Keras 3's `inbound_nodes` with `__keras_tensor__` args). Only the topology is used; weights are ignored.
  */
-import { DesignError } from '../errors';
+import { detailedError, type ErrorDetail } from '../messages';
 import { cfg } from './keras-layers';
 
 /** One layer of the graph, with its inputs as layer names (in order). */
@@ -27,14 +27,15 @@ export interface ModelTopology {
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
 
-const fail = (message: string, path?: string): never => {
-  throw new DesignError('import-failed', message, path);
+/** Refuses the file with a message by code + values (engine/messages/import.ts). */
+const fail = (code: ErrorDetail['code'], path?: string, values: ErrorDetail['values'] = {}): never => {
+  throw detailedError('import-failed', { code, values }, path);
 };
 
 /** Names of the layers a Keras 2 inbound node (`[[name, node, tensor, kwargs], ...]`) reads. */
 function keras2Inputs(node: unknown, where: string): string[] {
-  if (!Array.isArray(node)) return fail('expected a list of inbound tensors', where);
-  return node.map((t, i) => (Array.isArray(t) && typeof t[0] === 'string' ? t[0] : fail('expected [layer, node, tensor]', `${where}[${i}]`)));
+  if (!Array.isArray(node)) return fail('import-expected-inbound-list', where);
+  return node.map((t, i) => (Array.isArray(t) && typeof t[0] === 'string' ? t[0] : fail('import-expected-tensor-ref', `${where}[${i}]`)));
 }
 
 /** Names of the layers a Keras 3 inbound node (`{ args: [...], kwargs }`) reads: every `keras_history` in its args. */
@@ -55,25 +56,25 @@ function keras3Inputs(node: Json): string[] {
 function layerInputs(layer: Json, where: string): string[] {
   const inbound = layer.inbound_nodes ?? layer.inboundNodes;
   if (inbound === undefined || (Array.isArray(inbound) && inbound.length === 0)) return [];
-  if (!Array.isArray(inbound)) return fail('expected inbound_nodes to be a list', `${where}.inbound_nodes`);
-  if (inbound.length > 1) fail(`layer '${String(layer.name)}' is shared (called ${inbound.length} times); LayerLoom cannot import shared layers`, where);
+  if (!Array.isArray(inbound)) return fail('import-expected-inbound-nodes', `${where}.inbound_nodes`);
+  if (inbound.length > 1) fail('import-shared-layer', where, { layer: String(layer.name), calls: inbound.length });
   const node = inbound[0];
   return isObj(node) ? keras3Inputs(node) : keras2Inputs(node, `${where}.inbound_nodes[0]`);
 }
 
 function outputNames(value: unknown, where: string): string[] {
-  if (!Array.isArray(value)) return fail('expected a list of output layers', where);
+  if (!Array.isArray(value)) return fail('import-expected-outputs', where);
   // Keras 3 writes a single output as [name, 0, 0]; Keras 2 and tfjs as [[name, 0, 0], ...].
   if (typeof value[0] === 'string') return [value[0]];
-  return value.map((o, i) => (Array.isArray(o) && typeof o[0] === 'string' ? o[0] : fail('expected [layer, node, tensor]', `${where}[${i}]`)));
+  return value.map((o, i) => (Array.isArray(o) && typeof o[0] === 'string' ? o[0] : fail('import-expected-tensor-ref', `${where}[${i}]`)));
 }
 
 function sequential(config: unknown, where: string): { layers: TopologyLayer[]; outputs: string[]; name?: string } {
-  const list = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : fail('expected the layers of a Sequential model', where);
+  const list = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : fail('import-expected-sequential', where);
   const layers: TopologyLayer[] = [];
   let prev: string | undefined;
   list.forEach((raw: unknown, i: number) => {
-    if (!isObj(raw) || !isObj(raw.config)) return fail('expected a layer object with a config', `${where}.layers[${i}]`);
+    if (!isObj(raw) || !isObj(raw.config)) return fail('import-expected-layer-config', `${where}.layers[${i}]`);
     const className = String(raw.class_name ?? raw.className);
     const config = raw.config;
     const name = String(config.name ?? `${className.toLowerCase()}_${i + 1}`);
@@ -85,7 +86,7 @@ function sequential(config: unknown, where: string): { layers: TopologyLayer[]; 
     if (prev === undefined) {
       // A Sequential model's first layer carries the input shape itself.
       const shape = cfg(config, 'batch_input_shape') ?? cfg(config, 'batch_shape');
-      if (!Array.isArray(shape)) return fail(`the first layer '${name}' has no input shape (batch_input_shape)`, `${where}.layers[${i}]`);
+      if (!Array.isArray(shape)) return fail('import-no-input-shape', `${where}.layers[${i}]`, { layer: name });
       const inName = `${name}_input`;
       layers.push({ name: inName, className: 'InputLayer', config: { batch_input_shape: shape, name: inName }, inputs: [] });
       prev = inName;
@@ -93,13 +94,13 @@ function sequential(config: unknown, where: string): { layers: TopologyLayer[]; 
     layers.push({ name, className, config, inputs: [prev] });
     prev = name;
   });
-  if (!prev) fail('the model has no layers', where);
+  if (!prev) fail('import-no-layers', where);
   return { layers, outputs: [prev as string], name: isObj(config) && typeof config.name === 'string' ? config.name : undefined };
 }
 
 /** Finds and reads the layer graph in a parsed tfjs model.json or Keras JSON file. */
 export function readTopology(raw: unknown): ModelTopology {
-  if (!isObj(raw)) return fail('expected a JSON object (a tfjs model.json or a Keras model.to_json() file)');
+  if (!isObj(raw)) return fail('import-not-object');
   let where = '';
   let topo: Json = raw;
   let loss: unknown;
@@ -112,7 +113,7 @@ export function readTopology(raw: unknown): ModelTopology {
     topo = raw.modelTopology;
     where = 'modelTopology';
   } else if (raw.format === 'graph-model') {
-    return fail('this is a tfjs graph model (converted from a SavedModel); only layers models carry a layer topology');
+    return fail('import-graph-model');
   }
   loss ??= training(topo.training_config) ?? training(topo.trainingConfig);
   lossWeights ??= weights(topo.training_config) ?? weights(topo.trainingConfig);
@@ -128,14 +129,14 @@ export function readTopology(raw: unknown): ModelTopology {
     return { name: seq.name ?? 'Imported model', ...seq, loss, lossWeights };
   }
   if (className !== 'Model' && className !== 'Functional') {
-    return fail(`expected a Keras/tfjs layers model (class_name Model, Functional or Sequential), got ${JSON.stringify(className ?? null)}`, at('class_name'));
+    return fail('import-model-class', at('class_name'), { got: JSON.stringify(className ?? null) });
   }
-  if (!isObj(config) || !Array.isArray(config.layers)) return fail('expected config.layers', at('config'));
+  if (!isObj(config) || !Array.isArray(config.layers)) return fail('import-expected-layers', at('config'));
   const layers = config.layers.map((l: unknown, i: number): TopologyLayer => {
     const w = at(`config.layers[${i}]`);
-    if (!isObj(l)) return fail('expected a layer object', w);
+    if (!isObj(l)) return fail('import-expected-layer', w);
     const lc = isObj(l.config) ? l.config : {};
-    const name = typeof l.name === 'string' ? l.name : typeof lc.name === 'string' ? lc.name : fail('the layer has no name', w);
+    const name = typeof l.name === 'string' ? l.name : typeof lc.name === 'string' ? lc.name : fail('import-layer-no-name', w);
     return { name, className: String(l.class_name ?? l.className), config: lc, inputs: layerInputs(l, w) };
   });
   const outputs = outputNames(config.output_layers ?? config.outputLayers, at('config.output_layers'));

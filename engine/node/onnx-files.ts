@@ -7,7 +7,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { analyzeDesign } from '../analysis/analyze';
-import { DesignError } from '../errors';
 import { exportOnnx } from '../onnx/export';
 import { importOnnx, type OnnxImport } from '../onnx/import';
 import { weightSpecs, inputShapes, type DesignWeights } from '../onnx/weights';
@@ -83,7 +82,7 @@ export function isOnnxPath(file: string): boolean {
 /** Reads and imports an .onnx file; refusals are `DesignError('import-failed')` naming the operator and node. */
 export async function importOnnxFile(file: string, options: { name?: string } = {}): Promise<OnnxImport> {
   const info = await stat(file);
-  if (info.size > MAX_ONNX_BYTES) throw new DesignError('import-failed', `${file}: ${info.size} bytes, more than the ${MAX_ONNX_BYTES} an ONNX model may have here`, 'path');
+  if (info.size > MAX_ONNX_BYTES) throw detailedError('import-failed', { code: 'onnx-too-large', values: { path: file, size: info.size, max: MAX_ONNX_BYTES } }, 'path');
   const bytes = new Uint8Array(await readFile(file));
   return importOnnx(bytes, { fileName: path.basename(file), name: options.name });
 }

@@ -8,6 +8,7 @@
  * calls `structured`, and Dense consumes any layout by permuting its weight rows.
  */
 import { DesignError } from '../errors';
+import { errorDetailEnglish, type ErrorDetail } from '../messages';
 import { channelsLastShape, channelsLastToFirstIndex } from './layout';
 import type { GeluStep } from './import-gelu';
 import type { TensorProto } from './proto';
@@ -45,8 +46,8 @@ export interface PendingNode {
 
 /** An import problem: the ONNX node, its operator and why. Counted as "refused" by the tests. */
 export class OnnxRefusal extends DesignError {
-  constructor(message: string, path?: string, details?: string[]) {
-    super('import-failed', message, path, details);
+  constructor(detail: ErrorDetail, path?: string, details?: string[]) {
+    super('import-failed', errorDetailEnglish(detail), path, details, detail);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { analyzeDesign } from '../analysis/analyze';
 import { DesignError } from '../errors';
+import { quoteDiagnostic, type ErrorDetail } from '../messages';
 import { layoutGraph } from '../graph/layout';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
 import { FOLDABLE, foldConstant } from './const-eval';
@@ -56,8 +57,9 @@ export interface OnnxImport {
   producer: string;
 }
 
-const fail = (message: string, path?: string, details?: string[]): never => {
-  throw new OnnxRefusal(message, path, details);
+/** Refuses the model with a message by code + values (engine/messages/import.ts). */
+const fail = (code: ErrorDetail['code'], values: ErrorDetail['values'], path?: string, details?: string[]): never => {
+  throw new OnnxRefusal({ code, values }, path, details);
 };
 
 function shapeOf(info: ValueInfoProto, what: string): { dims: number[]; problem?: string } {
@@ -90,7 +92,7 @@ function decode(bytes: Uint8Array, file: string): ModelProto {
   try {
     return decodeModel(bytes);
   } catch (err) {
-    throw new DesignError('import-failed', `${file} is not an ONNX model: ${(err as Error).message}`);
+    throw new OnnxRefusal({ code: 'onnx-not-model', values: { file, reason: (err as Error).message } });
   }
 }
 
@@ -98,10 +100,10 @@ function decode(bytes: Uint8Array, file: string): ModelProto {
 export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): OnnxImport {
   const file = options.fileName ?? 'the file';
   const model = decode(bytes, file);
-  const graph = model.graph ?? fail(`${file} has no graph`);
+  const graph = model.graph ?? fail('onnx-no-graph', { file });
   const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
   const opset = Number(opsetEntry?.version ?? 0);
-  if (!opset) fail(`${file} declares no opset of the default ONNX domain`, 'opset_import');
+  if (!opset) fail('onnx-no-opset', { file }, 'opset_import');
 
   const draft = new DesignDraft();
   const table = new ValueTable(draft);
@@ -139,8 +141,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   (graph.node ?? []).forEach((node, i) => {
     const where = nodePath(i);
     const op = node.opType ?? '';
-    const label = `${op} node '${node.name || node.output?.[0] || i}'`;
-    if (node.domain && node.domain !== 'ai.onnx') fail(`${label}: operator ${node.domain}::${op} is outside the standard ONNX domain`, where);
+    const label = { op, node: node.name || node.output?.[0] || i };
+    if (node.domain && node.domain !== 'ai.onnx') fail('onnx-foreign-domain', { ...label, domain: node.domain }, where);
     const reader = new NodeReader(node, table, opset);
     try {
       if (op === 'Constant') {
@@ -171,7 +173,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
         return;
       }
       const handler = IMPORT_OPS[op];
-      if (!handler) fail(`${label}: operator '${op}' has no LayerLoom block`, where, [`operators LayerLoom imports: ${Object.keys(IMPORT_OPS).sort().map((o) => (o === 'Div' || o === 'Erf' ? `${o} (in GELU)` : o)).join(', ')}`]);
+      if (!handler) fail('onnx-unsupported-op', label, where, [`operators LayerLoom imports: ${Object.keys(IMPORT_OPS).sort().map((o) => (o === 'Div' || o === 'Erf' ? `${o} (in GELU)` : o)).join(', ')}`]);
       const outs = handler(table, reader);
       outs.forEach((v, k) => {
         const name = node.output?.[k];
@@ -179,14 +181,14 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       });
     } catch (err) {
       if (err instanceof DesignError) throw err;
-      fail(`${label}: ${(err as Error).message}`, where);
+      fail('onnx-node-refused', { ...label, reason: (err as Error).message }, where);
     }
   });
 
   const outputs: OnnxImportPort[] = [];
   for (const info of graph.output ?? []) {
     const name = info.name ?? '';
-    if (table.constants.has(name)) fail(`output '${name}' is a constant; LayerLoom models compute their outputs`, 'graph.output');
+    if (table.constants.has(name)) fail('onnx-output-constant', { output: name }, 'graph.output');
     try {
       const v = table.value(name, 'output');
       const designShape = channelsLastShape(v.onnx.slice(1));
@@ -195,10 +197,10 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       outputs.push({ name, nodeId: id, onnxShape: v.onnx, designShape, index: explicitMap(v) });
     } catch (err) {
       if (err instanceof DesignError) throw err;
-      fail(`output '${name}': ${(err as Error).message}`, 'graph.output');
+      fail('onnx-output-refused', { output: name, reason: (err as Error).message }, 'graph.output');
     }
   }
-  if (inputs.length === 0) fail(`${file}: no graph input is read as a tensor; LayerLoom models need an input`, 'graph.input');
+  if (inputs.length === 0) fail('onnx-no-input', { file }, 'graph.input');
 
   const ids = draft.nodes.map((n) => n.id);
   const edges = draft.nodes.flatMap((n) => n.inputs.map((s) => [s, n.id] as [string, string]));
@@ -214,17 +216,17 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(`the imported design is not valid: ${issue.message}`, issue.path.join('.'));
+    fail('import-invalid-design', { issue: issue.message }, issue.path.join('.'));
   }
   const doc = parsed.data!;
   const analysis = analyzeDesign(doc);
   if (!analysis.valid) {
     const d = analysis.diagnostics.find((x) => x.severity === 'error')!;
-    fail(`the imported design is not valid: ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}`);
+    throw new OnnxRefusal({ code: 'import-invalid-analysis', values: { reason: `${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}` }, diagnostic: quoteDiagnostic(d) });
   }
   for (const o of outputs) {
     const got = analysis.nodes[o.nodeId]?.outputShape ?? [];
-    if (got.join() !== o.designShape.join()) fail(`internal: output '${o.name}' has design shape [${got.join(', ')}], expected [${o.designShape.join(', ')}]`);
+    if (got.join() !== o.designShape.join()) throw new Error(`internal: output '${o.name}' has design shape [${got.join(', ')}], expected [${o.designShape.join(', ')}]`);
   }
   checkWeights(analysis, draft.weights);
   return { doc, weights: draft.weights, inputs, outputs, opset, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim() };

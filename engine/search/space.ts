@@ -11,7 +11,7 @@ import { paramNames } from '../blocks/catalog';
 import { getBlock } from '../blocks/registry';
 import { performCommands } from '../commands/perform';
 import { DesignError } from '../errors';
-import { errorDetailEnglish, type ErrorDetail } from '../messages';
+import { errorDetailEnglish, quoteDiagnostic, type ErrorDetail } from '../messages';
 import { mulberry32 } from '../random';
 import { searchConstraintsSchema, searchParamSchema, type DesignDocument } from '../schema/document';
 import { invalidSearchValueDetail } from './searchable';
@@ -81,7 +81,7 @@ export const refusal = (detail: ErrorDetail): Refusal => ({ reason: errorDetailE
 function violation(analysis: DesignAnalysis, c: SearchSpace['constraints']): Refusal | null {
   if (!analysis.valid) {
     const d = analysis.diagnostics.find((x) => x.severity === 'error');
-    return refusal({ code: 'search-invalid-design', values: { reason: d?.message ?? 'errors' }, ...(d ? { diagnostic: { code: d.code, message: d.message, ...(d.values ? { values: d.values } : {}), ...(d.subject ? { subject: d.subject } : {}) } } : {}) });
+    return refusal({ code: 'search-invalid-design', values: { reason: d?.message ?? 'errors' }, ...(d ? { diagnostic: quoteDiagnostic(d) } : {}) });
   }
   const t = analysis.totals;
   if (c.maxParams !== undefined && t.params > c.maxParams) return refusal({ code: 'search-max-params', values: { params: t.params, max: c.maxParams } });

@@ -90,18 +90,22 @@ export interface DetailedMessage {
   detail?: MessageDetail;
 }
 
+type QuotedDiagnostic = { code: string; message: string; values?: MessageValues; subject?: Diagnostic['subject'] };
+const quoted = (d: QuotedDiagnostic, t: Translate) => diagnosticText({ ...d, code: d.code as Diagnostic['code'], severity: 'error' }, t);
+
 /** A detail as it arrives (the contracts' `ErrorDetailInfo`); `cause` is the detail it quotes as `reason`. */
 interface MessageDetail {
   code: string;
   values?: Record<string, string | number>;
-  diagnostic?: { code: string; message: string; values?: MessageValues; subject?: Diagnostic['subject'] };
+  diagnostic?: QuotedDiagnostic;
+  diagnostics?: QuotedDiagnostic[];
   cause?: MessageDetail;
 }
 
 /**
  * An error's or refusal's detail in the current language (training errors, memory-budget refusals, the search's
  * refusals and errors, host errors): from `diagnostics:error.<code>` with its values when the language files know
- * the code; otherwise the English message. A quoted analysis problem (`diagnostic`) or detail (`cause`) is written
+ * the code; otherwise the English message. A quoted analysis problem (`diagnostic`, or several: `diagnostics`) or detail (`cause`) is written
  * from its own code, and a schema validation message (`issue`) with the `detail.*` patterns.
  */
 export function errorDetailText(e: DetailedMessage, t: Translate = current): string {
@@ -110,7 +114,8 @@ export function errorDetailText(e: DetailedMessage, t: Translate = current): str
   if (!d || !known(key, d.values ?? {})) return e.message;
   const values: Record<string, string | number> = { ...d.values };
   if (typeof values.issue === 'string') values.issue = translateDetail(values.issue);
-  if (d.diagnostic) values.reason = diagnosticText({ ...d.diagnostic, code: d.diagnostic.code as Diagnostic['code'], severity: 'error' }, t);
+  if (d.diagnostic) values.reason = quoted(d.diagnostic, t);
+  if (d.diagnostics) values.reason = d.diagnostics.map((q) => quoted(q, t)).join(t('diagnostics:listSeparator'));
   if (d.cause) values.reason = errorDetailText({ message: String(values.reason ?? ''), detail: d.cause }, t);
   return t(key, values);
 }

@@ -19,7 +19,7 @@ function failureText(err: unknown): string {
 }
 
 function fail(what: string, err: unknown): void {
-  useEditor.getState().showToast('error', `${what}: ${failureText(err)}`);
+  useEditor.getState().showToast('error', t('modelIo.failure', { what, reason: failureText(err) }));
 }
 
 /** A path from the native dialog (Electron) or the path prompt (browser mode); null when cancelled. */
