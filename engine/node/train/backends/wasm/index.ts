@@ -19,6 +19,7 @@ import { cheapKernels, installReluGrad } from './cheap-kernels';
 import { batchNormKernels, installBatchNormTraining } from './batch-norm';
 import { adamKernels, installAdamUpdate } from './adam';
 import { convBiasActKernel, installUnfusedTrainingConv } from './conv-layer';
+import { setConvSimdThreads } from './conv-simd/index';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
 import { simdKernelStatus, simdRuntime } from './simd/loader';
@@ -104,6 +105,7 @@ export async function registerWasmTraining(tf: TfLike, opts: WasmTrainingOptions
         wasm.setThreadsCount(threads);
         const backend = new wasm.BackendWasm(mod as unknown as ConstructorParameters<typeof wasm.BackendWasm>[0]);
         threadsInUse = wasm.getThreadsCount();
+        setConvSimdThreads(threadsInUse);
         unrefWasmThreads(mod);
         return backend;
       }, 2);

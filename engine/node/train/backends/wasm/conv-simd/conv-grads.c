@@ -138,9 +138,9 @@ void conv_input_grad(const float *dy, const float *wt, float *dx, int n, int h, 
  * dw[KH, KW, Ci, Co] += Σ_{n, oh, ow} x[n, in(oh, ow), ci] · dy[n, oh, ow, co]. Ci % 4 == 0, Co % 8 == 0.
  * Tiles of 4 input channels × 8 output channels stay in registers over a chunk's positions.
  */
-EXPORT(conv_filter_grad)
-void conv_filter_grad(const float *x, const float *dy, float *dwt, int n, int h, int w, int ci, int oh, int ow,
-                      int co, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl) {
+static inline void filter_grad(const float *x, const float *dy, float *dwt, int n, int h, int w, int ci, int oh,
+                               int ow, int co, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl,
+                               int i_lo, int i_hi) {
   Conv cv = {n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dw, pt, pl};
   int chunk = images_per_chunk(&cv);
   const long in_image = (long)h * w * ci, out_image = (long)oh * ow * co;
@@ -156,7 +156,7 @@ void conv_filter_grad(const float *x, const float *dy, float *dwt, int n, int h,
         valid_range(offw, sw, w, ow, &c0, &c1);
         if (c0 >= c1) continue;
         float *tap = dwt + (long)(th * kw + tw) * ci * co;
-        for (int i0 = 0; i0 < ci; i0 += 4) {
+        for (int i0 = i_lo; i0 < i_hi; i0 += 4) {
           for (int o0 = 0; o0 < co; o0 += 8) {
             ACC_DECL;
             if (c1 - c0 >= b1 - b0) {
@@ -201,6 +201,20 @@ void conv_filter_grad(const float *x, const float *dy, float *dwt, int n, int h,
       }
     }
   }
+}
+
+EXPORT(conv_filter_grad)
+void conv_filter_grad(const float *x, const float *dy, float *dwt, int n, int h, int w, int ci, int oh, int ow,
+                      int co, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl) {
+  filter_grad(x, dy, dwt, n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dw, pt, pl, 0, ci);
+}
+
+/* The same for input channels [i_lo, i_hi) only (multiples of 4): one thread's share of dW. */
+EXPORT(conv_filter_grad_part)
+void conv_filter_grad_part(const float *x, const float *dy, float *dwt, int n, int h, int w, int ci, int oh, int ow,
+                           int co, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl, int i_lo,
+                           int i_hi) {
+  filter_grad(x, dy, dwt, n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dw, pt, pl, i_lo, i_hi);
 }
 
 /* wt[t, Co, Ci] = w[t, Ci, Co] for each of `taps` filter taps (the input gradient's operand). */

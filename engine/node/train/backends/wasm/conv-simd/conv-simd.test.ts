@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTraining } from '../index';
 import { directional, int, onBackend, relErr, rng, values } from '../test-helpers';
 import type { WasmBackendLike } from '../kernel-utils';
-import { convSimdAvailable, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad, simdMatMul } from './index';
+import { convSimdAvailable, convSimdThreads, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad, simdMatMul } from './index';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -156,6 +156,32 @@ describe('matrix products through the SIMD kernels (Dense layers)', () => {
     const wasm = await onBackend('wasm', run);
     const cpu = await onBackend('cpu', run);
     wasm.forEach((v, i) => expect(relErr(v, cpu[i])).toBeLessThan(1e-5));
+  });
+});
+
+describe('SIMD kernels split over worker threads (threaded build)', () => {
+  it('large convolutions and products match cpu with their work split over the threads', async () => {
+    await tf.setBackend('wasm');
+    const threads = convSimdThreads(tf.backend() as unknown as WasmBackendLike);
+    if (threads < 2) {
+      console.log(`conv-simd: skipping the threaded check — the wasm backend runs ${threads} thread here (one CPU)`);
+      return;
+    }
+    // ≥ 4 M multiply-adds each, so every kernel splits: images (forward, dx), input channels (dW), rows (Dense).
+    const r = rng(90);
+    const xv = values(r, 6 * 12 * 11 * 32), fv = values(r, 3 * 3 * 32 * 40), av = values(r, 70 * 240), bv = values(r, 240 * 256);
+    const run = () => {
+      const x = tf.tensor4d(xv, [6, 12, 11, 32]), f = tf.tensor4d(fv, [3, 3, 32, 40]);
+      const a = tf.tensor2d(av, [70, 240]), bm = tf.tensor2d(bv, [240, 256]);
+      const conv = (p: tf.Tensor, w: tf.Tensor) => tf.conv2d(p as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+      const weights = tf.tensor(values(rng(91), 6 * 12 * 11 * 40), [6, 12, 11, 40]);
+      const mm = (p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D);
+      return [conv(x, f), ...tf.grads((p: tf.Tensor, w: tf.Tensor) => conv(p, w).mul(weights).sum())([x, f]),
+        mm(a, bm), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => mm(p, q).sum())([a, bm])];
+    };
+    const wasm = await onBackend('wasm', run);
+    const cpu = await onBackend('cpu', run);
+    wasm.forEach((v, i) => expect(relErr(v, cpu[i]), `output ${i}`).toBeLessThan(1e-5));
   });
 });
 

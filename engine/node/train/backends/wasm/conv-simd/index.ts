@@ -2,7 +2,9 @@
  * The wasm path's own SIMD convolution kernels (`conv-grads.c`, built by scripts/build-conv-simd.sh):
  * forward convolution, input gradient and filter gradient as tap-by-tap implicit GEMMs, and Dense products as
  * 1×1 convolutions. The module imports tfjs-backend-wasm's own memory, so the kernels read and write tensors
- * in place (heap offsets; scratch from tfjs's malloc). Returns null where a kernel does not apply (channel counts
+ * in place (heap offsets; scratch from tfjs's malloc). On the threaded build, calls of ≥ 4 M multiply-adds are split
+ * over worker threads (`pool.ts`: images for the forward pass and the input gradient, input channels for the
+ * filter gradient, rows for Dense products). Returns null where a kernel does not apply (channel counts
  * not multiples of 8 (or 4), NCHW, no WebAssembly SIMD, `LAYERLOOM_CONV_SIMD=0`), so the caller keeps its
  * XNNPACK-based path.
  */
@@ -11,6 +13,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from '../kernel-utils';
 import { liveTapRange } from '../live-taps';
 import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-grads.wasm';
+import { createPool, type Pool, type Share } from './pool';
 
 type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
 type ConvFn = (a: number, b: number, c: number, ...dims: number[]) => void;
@@ -25,6 +28,7 @@ interface WasmApi {
 const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Exports {
+  conv_filter_grad_part: (...args: number[]) => void;
   conv_forward: ConvFn;
   conv_input_grad: ConvFn;
   conv_filter_grad: ConvFn;
@@ -46,9 +50,21 @@ interface Kernels {
   k: Exports;
   mod: WasmModule;
   offset(t: TensorInfo): number;
+  /** Worker threads for the threaded build (created at the first call big enough to split), null when none. */
+  pool(): Pool | null;
 }
 
 let enabled = process.env.LAYERLOOM_CONV_SIMD !== '0';
+let threads = 1;
+
+/**
+ * Threads the kernels may use (the wasm backend's XNNPACK thread count; index.ts sets it). They use them only on
+ * the threaded build's shared memory; `LAYERLOOM_CONV_SIMD_THREADS` overrides it.
+ */
+export function setConvSimdThreads(n: number): void {
+  const env = Number(process.env.LAYERLOOM_CONV_SIMD_THREADS);
+  threads = Number.isInteger(env) && env >= 1 ? Math.min(env, 8) : Math.max(1, Math.min(8, n));
+}
 const byBackend = new WeakMap<object, Kernels | null>();
 
 function load(b: WasmBackendLike): Kernels | null {
@@ -58,10 +74,13 @@ function load(b: WasmBackendLike): Kernels | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const bytes = Buffer.from(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN, 'base64');
-    const k = new api.Instance(new api.Module(bytes), { env: { memory } }).exports as Exports;
+    const module = new api.Module(bytes);
+    const k = new api.Instance(module, { env: { memory } }).exports as Exports;
     const dataIdMap = (b as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
+    let pool: Pool | null | undefined;
     return {
       k, mod,
+      pool: () => (shared && threads > 1 ? (pool === undefined ? (pool = createPool(module, memory, threads)) : pool) : null),
       offset: (t) => {
         const d = dataIdMap.get(t.dataId);
         if (!d) throw new Error('conv-simd: tensor not on the wasm backend');
@@ -86,6 +105,11 @@ export function convSimdAvailable(b: WasmBackendLike): boolean {
   return kernels(b) != null;
 }
 
+/** Threads a large kernel call is split over on `b` (1 on the single-threaded build or when the workers failed). */
+export function convSimdThreads(b: WasmBackendLike): number {
+  return kernels(b)?.pool()?.size ?? 1;
+}
+
 /** Turn the SIMD kernels off (the XNNPACK-based paths run instead) or back on; for A/B tests and benchmarks. */
 export function setConvSimd(on: boolean): void {
   enabled = on;
@@ -108,6 +132,44 @@ function f32(b: WasmBackendLike, ptr: number, n: number): Float32Array {
 }
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
+
+/** Multiply-adds below which a call stays on one thread (a dispatch costs tens of microseconds). */
+const MIN_SPLIT_MACS = 4e6;
+
+/** Up to `parts` contiguous non-empty ranges covering [0, n), each a multiple of `align` long (the last aside). */
+function ranges(n: number, parts: number, align = 1): [number, number][] {
+  const units = Math.ceil(n / align), per = Math.ceil(units / Math.max(1, Math.min(parts, units)));
+  const out: [number, number][] = [];
+  for (let u = 0; u < units; u += per) out.push([u * align, Math.min(n, (u + per) * align)]);
+  return out;
+}
+
+/** How many shares a call of `macs` multiply-adds gets (1: run it here). */
+function sharesFor(kr: Kernels, macs: number): number {
+  if (macs < MIN_SPLIT_MACS) return 1;
+  const pool = kr.pool();
+  return pool ? pool.size : 1;
+}
+
+/** Run the shares: on the pool's threads when there is more than one, else here. */
+function runShares(kr: Kernels, shares: Share[]): void {
+  const here = (s: Share) => (kr.k[s.fn] as (...a: number[]) => void)(...s.args);
+  const pool = shares.length > 1 ? kr.pool() : null;
+  if (pool) pool.run(shares, here);
+  else shares.forEach(here);
+}
+
+/**
+ * A forward-form or input-gradient-form call split over images: `a` and `c` advance by one image of A and of C
+ * (bytes) per image; dims[0] is the batch.
+ */
+function imageShares(
+  fn: 'conv_forward' | 'conv_input_grad', parts: number, a: number, bOff: number, c: number, dims: number[], aImage: number, cImage: number,
+): Share[] {
+  return ranges(dims[0], parts).map(([lo, hi]) => ({
+    fn, args: [a + lo * aImage, bOff, c + lo * cImage, hi - lo, ...dims.slice(1)],
+  }));
+}
 
 function usable(info: Info): boolean {
   return info.dataFormat === 'channelsLast' && info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0;
@@ -206,7 +268,10 @@ export function simdConvForward(
   const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, info.outChannels);
   const ya = kr.offset(out);
-  kr.k.conv_forward(kr.offset(x), kr.offset(filter), ya, ...fullDims(info));
+  const dims = fullDims(info);
+  const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
+  runShares(kr, imageShares('conv_forward', parts, kr.offset(x), kr.offset(filter), ya, dims,
+    4 * info.inHeight * info.inWidth * info.inChannels, 4 * info.outHeight * info.outWidth * info.outChannels));
   if (act) kr.k.activate(ya, size(out), act);
   return out;
 }
@@ -222,7 +287,9 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
   const wSize = g.kh * g.kw * info.inChannels * info.outChannels;
   withLiveFilter(b, kr, filter, info, g, (wa) => withScratch(kr, [wSize], ([ta]) => {
     kr.k.transpose_taps(wa, ta, g.kh * g.kw, info.inChannels, info.outChannels);
-    kr.k.conv_input_grad(kr.offset(dy), ta, kr.offset(out), ...g.dims);
+    const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * g.kh * g.kw * info.inChannels * info.outChannels);
+    runShares(kr, imageShares('conv_input_grad', parts, kr.offset(dy), ta, kr.offset(out), g.dims,
+      4 * info.outHeight * info.outWidth * info.outChannels, 4 * info.inHeight * info.inWidth * info.inChannels));
   }));
   return out;
 }
@@ -238,7 +305,10 @@ export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: Tensor
   if (info.inChannels % 4 !== 0) return filterGradRows(b, kr, x, dy, info);
   const out = b.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
   heapF32(b, out).fill(0); // dead taps (skipped by the kernel) get no gradient
-  kr.k.conv_filter_grad(kr.offset(x), kr.offset(dy), kr.offset(out), ...fullDims(info));
+  const args = [kr.offset(x), kr.offset(dy), kr.offset(out), ...fullDims(info)];
+  // Split over input channels (multiples of 4): each share writes its own rows of dW.
+  const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
+  runShares(kr, ranges(info.inChannels, parts, 4).map(([lo, hi]) => ({ fn: 'conv_filter_grad_part', args: [...args, lo, hi] })));
   return out;
 }
 
@@ -292,18 +362,23 @@ export function simdMatMul(
   const conv = (positions: number, ci: number, co: number) => [1, 1, positions, ci, 1, positions, co, 1, 1, 1, 1, 1, 1, 0, 0];
   const out = b.makeOutput([m, n], 'float32');
   const aa = kr.offset(a), ba = kr.offset(bm), ca = kr.offset(out);
+  const parts = sharesFor(kr, m * k * n);
+  // Rows of a·b (or a·bᵀ) are independent: a share takes a range of them as positions [lo, hi).
+  const rowShares = (fn: 'conv_forward' | 'conv_input_grad', bOff: number, kk: number, nn: number, ci: number, co: number): Share[] =>
+    ranges(m, parts).map(([lo, hi]) => ({ fn, args: [aa + 4 * lo * kk, bOff, ca + 4 * lo * nn, ...conv(hi - lo, ci, co)] }));
   if (transposeA) {
     heapF32(b, out).fill(0);
-    kr.k.conv_filter_grad(aa, ba, ca, ...conv(k, m, n)); // a [k, m] as x, b [k, n] as dy
+    // a [k, m] as x, b [k, n] as dy; shares take ranges of m (dW's input channels).
+    runShares(kr, ranges(m, parts, 4).map(([lo, hi]) => ({ fn: 'conv_filter_grad_part', args: [aa, ba, ca, ...conv(k, m, n), lo, hi] })));
   } else if (transposeB) {
     heapF32(b, out).fill(0);
     withScratch(kr, [k * n], ([ta]) => {
       kr.k.transpose_taps(ba, ta, 1, n, k); // b [n, k] → [k, n]
-      kr.k.conv_input_grad(aa, ta, ca, ...conv(m, n, k)); // a [m, k] as dy, out [m, n] as dx
+      runShares(kr, rowShares('conv_input_grad', ta, k, n, n, k)); // a [m, k] as dy, out [m, n] as dx
     });
   } else {
     initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, n);
-    kr.k.conv_forward(aa, ba, ca, ...conv(m, k, n));
+    runShares(kr, rowShares('conv_forward', ba, k, n, k, n));
     if (act) kr.k.activate(ca, m * n, act);
   }
   return out;
