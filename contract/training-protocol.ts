@@ -102,9 +102,11 @@ export interface ErrorDetailInfo {
   diagnostics?: QuotedDiagnosticInfo[];
   /** The detail quoted as `values.reason` (a file's name, then what is wrong with it). */
   cause?: ErrorDetailInfo;
+  /** Several details quoted as `values.reason`, one per line. */
+  causes?: ErrorDetailInfo[];
 }
 /** What `errorDetailSchema` accepts: values may be left out (none). */
-type ErrorDetailInput = Omit<ErrorDetailInfo, 'values' | 'cause'> & { values?: ErrorDetailInfo['values']; cause?: ErrorDetailInput };
+type ErrorDetailInput = Omit<ErrorDetailInfo, 'values' | 'cause' | 'causes'> & { values?: ErrorDetailInfo['values']; cause?: ErrorDetailInput; causes?: ErrorDetailInput[] };
 const quotedDiagnosticSchema = z.object({
   code: z.string().max(100),
   message: z.string(),
@@ -117,6 +119,7 @@ export const errorDetailSchema: z.ZodType<ErrorDetailInfo, ErrorDetailInput> = z
   diagnostic: quotedDiagnosticSchema.optional(),
   diagnostics: z.array(quotedDiagnosticSchema).max(20).optional(),
   cause: errorDetailSchema.optional(),
+  causes: z.array(errorDetailSchema).max(200).optional(),
 }));
 
 /** Events from the worker to its owner. */

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { DesignBuilder } from '../engine/build/design-builder';
 import { ROOT } from '../scripts/build-app';
 import { describeE2E, test } from './fixtures';
 import { waitForApp } from './helpers/app-page';
@@ -262,8 +263,8 @@ describeE2E('interface languages', () => {
   }, 120_000);
 });
 
-describeE2E('interface languages: model import', () => {
-  test('in Chinese: a model file with a layer LayerLoom cannot import, and one whose layer has a bad size, are refused in Chinese; the open design stays', async ({ page, app, screenshot }) => {
+describeE2E('interface languages: model import and code export', () => {
+  test('in Chinese: a model file with a layer LayerLoom cannot import, and one whose layer has a bad size, are refused in Chinese (the open design stays); a code export Keras cannot express too', async ({ page, app, screenshot }) => {
     const ed = editor(page);
     await ed.loadTemplate('lenet5');
     await ed.settled();
@@ -301,6 +302,21 @@ describeE2E('interface languages: model import', () => {
     expectNoEnglish(badSize.replace(/\/\S*?\.json/, '').replace(/params\.\S*?(?=：)/, '').replace(/\b(block2_conv1|Conv2D|kernelSize|LayerLoom)\b/g, ''), 'bad kernel size');
     await screenshot('zh-import-bad-layer');
     expect(await ed.document()).toEqual(before);
+
+    // A code export Keras cannot express (two LayerLoom custom layers): the dialog lists both, in Chinese.
+    const b = new DesignBuilder('custom layers');
+    b.output(b.add('DynamicConv2D', { filters: 4 }, b.add('DeformableConv2D', { filters: 4, kernelSize: [3, 3], padding: 'same' }, b.input([16, 16, 3]), 'dcn'), 'dyn'));
+    await ed.load(b.build());
+    await page.getByTestId('file-menu').click();
+    await page.getByTestId('menu-export').click();
+    await page.getByTestId('export-format-keras').check();
+    await page.getByTestId('export-path').fill('custom.py');
+    await page.getByTestId('export-confirm').click();
+    await expect.poll(() => page.getByTestId('export-error').innerText()).toMatch(/^\/\S*custom\.py：无法导出为 keras：此设计有 2 处特性无法表达：\n\s*- dcn：DeformableConv2D 无法导出为 Keras：.*\n\s*- dyn：DynamicConv2D 无法导出为 Keras：/);
+    const exportError = await page.getByTestId('export-error').innerText();
+    expectNoEnglish(exportError.replace(/\/\S*?\.py/, '').replace(/\b(keras|Keras|PyTorch|DeformableConv2D|DynamicConv2D|torchvision\.ops\.DeformConv2d|LayerLoom|tfjs|dcn|dyn)\b/g, ''), 'code export refusal');
+    await screenshot('zh-export-code-refused');
+    await page.keyboard.press('Escape');
   });
 });
 

@@ -146,4 +146,6 @@ export const ERROR_DETAIL_SAMPLES: Record<ErrorDetailCode, [ErrorDetail['values'
   'onnx-output-refused': [{ output: 'y', reason: 'R8' }, "output 'y': R8"],
   'onnx-no-input': [{ file: 'x.onnx' }, 'x.onnx: no graph input is read as a tensor; LayerLoom models need an input'],
   'onnx-too-large': [{ path: '/docs/big.onnx', size: 3000000000, max: 2147483648 }, '/docs/big.onnx: 3000000000 bytes, more than the 2147483648 an ONNX model may have here'],
+  'export-code-refused': [{ target: 'keras', count: 2, reason: 'R9\n  - R10' }, 'cannot export to keras: 2 features of this design cannot be expressed:\n  - R9\n  - R10'],
+  'export-code-refused-one': [{ target: 'pytorch', count: 1, reason: 'R9' }, 'cannot export to pytorch: 1 feature of this design cannot be expressed:\n  - R9'],
 };

@@ -123,6 +123,8 @@ export interface ErrorDetail {
   diagnostics?: QuotedDiagnostic[];
   /** The detail this one quotes as `reason` (its English is `values.reason`; the app writes it from its code). */
   cause?: ErrorDetail;
+  /** Several details quoted as `reason`, one per line (`\n  - ` between them in English and in the app). */
+  causes?: ErrorDetail[];
 }
 
 /** An analysis problem as a detail quotes it: its code, English, values and the node it is about. */

@@ -6,6 +6,7 @@ import { analyzeDesign } from '../analysis/analyze';
 import type { AnalyzeOptions, DesignAnalysis } from '../analysis/types';
 import { assertCompilable } from '../compile/compile';
 import { DesignError } from '../errors';
+import { errorDetailEnglish, quoting, type ErrorDetail } from '../messages';
 import type { DesignDocument } from '../schema/document';
 import { generateKeras, generateKerasMapped } from './keras';
 import { generatePyTorchFiles, generatePyTorchMapped } from './pytorch';
@@ -43,15 +44,14 @@ export function codegenModel(doc: DesignDocument, analysis: DesignAnalysis): Cod
 export function prepareExport(doc: DesignDocument, target: ExportTarget, options: AnalyzeOptions = {}): { analysis: DesignAnalysis; model: CodegenModel } {
   const analysis = analyzeDesign(doc, options);
   assertCompilable(analysis);
-  const problems = formatUnsupported(unsupportedFeatures(analysis.flat, target));
-  if (problems.length > 0) {
+  const features = unsupportedFeatures(analysis.flat, target);
+  if (features.length > 0) {
+    const problems = formatUnsupported(features);
     const n = problems.length;
-    throw new DesignError(
-      'unsupported-export',
-      `cannot export to ${target}: ${n} feature${n > 1 ? 's' : ''} of this design cannot be expressed:\n  - ${problems.join('\n  - ')}`,
-      undefined,
-      problems,
-    );
+    // Each feature as the code panel lists it (its node, then what the target cannot express), for the app's languages.
+    const causes = features.map((f) => (f.nodeName ? quoting('export-feature', { node: f.nodeName }, f.detail) : f.detail));
+    const detail: ErrorDetail = { code: n > 1 ? 'export-code-refused' : 'export-code-refused-one', values: { target, count: n, reason: problems.join('\n  - ') }, causes };
+    throw new DesignError('unsupported-export', errorDetailEnglish(detail), undefined, problems, detail);
   }
   return { analysis, model: codegenModel(doc, analysis) };
 }

@@ -62,6 +62,8 @@ export const FILE_MESSAGE_CODES = [
   'run-layer-weights-onnx',
   'export-weights-tfjs-only',
   'export-out-is-file',
+  'export-code-refused',
+  'export-code-refused-one',
 ] as const;
 
 const GUARD_HINT = { files: 'open and save files there', dataset: 'put the dataset there, or start LayerLoom with LAYERLOOM_DATASET_DIRS naming its folder' };
@@ -163,5 +165,8 @@ export function exportEnglish(code: (typeof EXPORT_FEATURE_CODES)[number] | (typ
       return `trained weights go only into the tfjs format; ${v.target} source code builds a fresh model`;
     case 'export-out-is-file':
       return `${v.path} is a file; the ${v.target} export writes a folder (${v.files})`;
+    case 'export-code-refused':
+    case 'export-code-refused-one':
+      return `cannot export to ${v.target}: ${v.count} feature${code === 'export-code-refused' ? 's' : ''} of this design cannot be expressed:\n  - ${v.reason}`;
   }
 }

@@ -14,6 +14,8 @@ import { connectRefusalText, diagnosticText, fieldVerdictText, fixLabel, errorDe
 import { ERROR_DETAIL_CODES, errorDetailEnglish, quoting, type ErrorDetail, type ErrorDetailCode } from '../../../engine/messages';
 import { ERROR_DETAIL_SAMPLES } from '../../../engine/messages.samples';
 import { designStory } from '../../../engine/inspect/why';
+import { prepareExport } from '../../../engine/codegen';
+import type { DesignError } from '../../../engine/errors';
 import { requireTemplate } from '../../../templates';
 
 function design(shape: number[], body: (b: DesignBuilder, x: string) => string): DesignDocument {
@@ -249,6 +251,27 @@ describe('engine messages in the interface languages', () => {
     expect(english).toBe('/docs/m.onnx: cannot export to ONNX: dcn1: DeformableConv2D layers cannot be exported to ONNX (and 2 more)');
     expect(errorDetailText({ message: english, detail })).toBe(english);
     expect(await withLanguage('zh-CN', () => errorDetailText({ message: english, detail }))).toBe('/docs/m.onnx：无法导出为 ONNX：dcn1：DeformableConv2D 层无法导出为 ONNX（另有 2 处）');
+  });
+
+  it('a code export refused for several features: each line (the node, then what Keras cannot express) in the language', async () => {
+    const doc = design([16, 16, 3], (b, x) => b.add('DynamicConv2D', { filters: 4 }, b.add('DeformableConv2D', { filters: 4, kernelSize: [3, 3], padding: 'same' }, x, 'dcn'), 'dyn'));
+    let refused: DesignError | undefined;
+    try {
+      prepareExport(doc, 'keras');
+    } catch (err) {
+      refused = err as DesignError;
+    }
+    expect(refused?.detail).toMatchObject({ code: 'export-code-refused', values: { target: 'keras', count: 2 } });
+    const english = refused!.message;
+    expect(errorDetailText({ message: english, detail: refused!.detail })).toBe(english);
+    const zh = await withLanguage('zh-CN', () => errorDetailText({ message: english, detail: refused!.detail }));
+    const lines = zh.split('\n');
+    expect(lines[0]).toBe('无法导出为 keras：此设计有 2 处特性无法表达：');
+    expect(lines.slice(1).map((l) => l.slice(0, l.indexOf('：'))).sort()).toEqual(['  - dcn', '  - dyn']);
+    expect(zh.replace(/\b(DeformableConv2D|DynamicConv2D|Keras|PyTorch|torchvision\.ops\.DeformConv2d|LayerLoom|keras|dcn|dyn)\b/g, '')).not.toMatch(/[A-Za-z]{2,}/);
+    // A line whose code the language files lack: the whole message stays English rather than half translated.
+    const stranger = { ...refused!.detail!, causes: [...refused!.detail!.causes!, { code: 'not-a-code', values: {} }] };
+    expect(await withLanguage('zh-CN', () => errorDetailText({ message: english, detail: stranger }))).toBe(english);
   });
 });
 

@@ -100,12 +100,13 @@ interface MessageDetail {
   diagnostic?: QuotedDiagnostic;
   diagnostics?: QuotedDiagnostic[];
   cause?: MessageDetail;
+  causes?: MessageDetail[];
 }
 
 /**
  * An error's or refusal's detail in the current language (training errors, memory-budget refusals, the search's
  * refusals and errors, host errors): from `diagnostics:error.<code>` with its values when the language files know
- * the code; otherwise the English message. A quoted analysis problem (`diagnostic`, or several: `diagnostics`) or detail (`cause`) is written
+ * the code; otherwise the English message. A quoted analysis problem (`diagnostic`, or several: `diagnostics`) or detail (`cause`, or several: `causes`) is written
  * from its own code, and a schema validation message (`issue`) with the `detail.*` patterns.
  */
 export function errorDetailText(e: DetailedMessage, t: Translate = current): string {
@@ -117,5 +118,12 @@ export function errorDetailText(e: DetailedMessage, t: Translate = current): str
   if (d.diagnostic) values.reason = quoted(d.diagnostic, t);
   if (d.diagnostics) values.reason = d.diagnostics.map((q) => quoted(q, t)).join(t('diagnostics:listSeparator'));
   if (d.cause) values.reason = errorDetailText({ message: String(values.reason ?? ''), detail: d.cause }, t);
+  if (d.causes) {
+    // A quoted detail without a text in the language files: the whole message stays English rather than mixed.
+    const unknown = '\u0000';
+    const lines = d.causes.map((c) => errorDetailText({ message: unknown, detail: c }, t));
+    if (lines.includes(unknown)) return e.message;
+    values.reason = lines.join(t('diagnostics:lineSeparator'));
+  }
   return t(key, values);
 }
