@@ -264,7 +264,7 @@ describeE2E('interface languages', () => {
 });
 
 describeE2E('interface languages: model import and code export', () => {
-  test('in Chinese: a model file with a layer LayerLoom cannot import, and one whose layer has a bad size, are refused in Chinese (the open design stays); a code export Keras cannot express too', async ({ page, app, screenshot }) => {
+  test('in Chinese: a model file with a layer LayerLoom cannot import, and one whose layer has a bad size, are refused in Chinese (the open design stays); a design file with a bad field and a code export Keras cannot express too', async ({ page, app, screenshot }) => {
     const ed = editor(page);
     await ed.loadTemplate('lenet5');
     await ed.settled();
@@ -301,6 +301,18 @@ describeE2E('interface languages: model import and code export', () => {
     expect(badSize).toMatch(/^无法导入模型：\/\S*vgg-kernel\.json：无法导入：.*block2_conv1/);
     expectNoEnglish(badSize.replace(/\/\S*?\.json/, '').replace(/params\.\S*?(?=：)/, '').replace(/\b(block2_conv1|Conv2D|kernelSize|LayerLoom)\b/g, ''), 'bad kernel size');
     await screenshot('zh-import-bad-layer');
+    expect(await ed.document()).toEqual(before);
+
+    // A design file with a field of the wrong type: File ▸ Open names the field and says what is wrong, in Chinese.
+    const bad = JSON.parse(JSON.stringify(before));
+    bad.nodes[1].position.x = 'left';
+    writeFileSync(join(app.docsDir, 'bad-field.layerloom.json'), JSON.stringify(bad));
+    await page.getByTestId('file-menu').click();
+    await page.getByTestId('menu-open').click();
+    await page.getByTestId('prompt-input').fill('bad-field.layerloom.json');
+    await page.getByTestId('prompt-confirm').click();
+    await expect.poll(() => page.getByTestId('toast').innerText()).toBe('无法打开设计：nodes[1].position.x：类型不对：应为数字，实际为字符串');
+    await screenshot('zh-open-bad-field');
     expect(await ed.document()).toEqual(before);
 
     // A code export Keras cannot express (two LayerLoom custom layers): the dialog lists both, in Chinese.

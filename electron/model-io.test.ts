@@ -74,7 +74,7 @@ describe('model files through the host', () => {
     await writeFile(join(docs, 'notjson.json'), '{ "modelTopology": ');
     const bad = await dispatchInvoke(host, 'modelImport', { path: 'notjson.json' });
     expect(bad.ok === false && bad.error.message).toMatch(/not valid JSON/);
-    expect(bad.ok === false && bad.error.detail).toMatchObject({ code: 'at-file', cause: { code: 'import-not-json', values: { file: 'notjson.json' } } });
+    expect(bad.ok === false && bad.error.detail).toMatchObject({ code: 'at-file', cause: { code: 'json-syntax', values: { file: 'notjson.json' } } });
     const missing = await dispatchInvoke(host, 'modelImport', { path: 'nope.json' });
     expect(missing.ok === false && missing.error.code).toBe('not-found');
   });

@@ -7,9 +7,11 @@
 import { DESIGN_ERROR_CODES, DesignError, type DesignErrorCode } from './errors';
 import { EXPORT_FEATURE_CODES, FILE_MESSAGE_CODES, exportEnglish } from './messages/files';
 import { IMPORT_MESSAGE_CODES, importEnglish, type ImportMessageCode } from './messages/import';
+import { DESIGN_MESSAGE_CODES, designEnglish, type DesignMessageCode } from './messages/design';
 
 export { EXPORT_FEATURE_CODES, FILE_MESSAGE_CODES } from './messages/files';
 export { IMPORT_MESSAGE_CODES, type LayerSettingNote } from './messages/import';
+export { DESIGN_MESSAGE_CODES } from './messages/design';
 
 /** Codes of the problems the analysis finds itself (graph, shapes, costs); errors of composite expansion add `DesignErrorCode`s. */
 export const ANALYSIS_CODES = [
@@ -105,7 +107,7 @@ export const SEARCH_MESSAGE_CODES = [
   'search-values-token',
 ] as const;
 /** Every code an error detail may carry: the app's texts are `diagnostics:error.<code>` (one per code, in every language). */
-export const ERROR_DETAIL_CODES = [...TRAINING_ERROR_CODES, ...MEMORY_REFUSAL_CODES, ...SEARCH_MESSAGE_CODES, ...EXPORT_FEATURE_CODES, ...FILE_MESSAGE_CODES, ...IMPORT_MESSAGE_CODES] as const;
+export const ERROR_DETAIL_CODES = [...TRAINING_ERROR_CODES, ...MEMORY_REFUSAL_CODES, ...SEARCH_MESSAGE_CODES, ...EXPORT_FEATURE_CODES, ...FILE_MESSAGE_CODES, ...IMPORT_MESSAGE_CODES, ...DESIGN_MESSAGE_CODES] as const;
 export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
 export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
 
@@ -256,7 +258,9 @@ export function errorDetailEnglish(d: ErrorDetail): string {
     case 'search-values-token':
       return `'${v.token}': ${v.reason}`;
     default:
-      return (IMPORT_MESSAGE_CODES as readonly string[]).includes(d.code) ? importEnglish(d.code as ImportMessageCode, v) : exportEnglish(d.code as Parameters<typeof exportEnglish>[0], v);
+      if ((IMPORT_MESSAGE_CODES as readonly string[]).includes(d.code)) return importEnglish(d.code as ImportMessageCode, v);
+      if ((DESIGN_MESSAGE_CODES as readonly string[]).includes(d.code)) return designEnglish(d.code as DesignMessageCode, v);
+      return exportEnglish(d.code as Parameters<typeof exportEnglish>[0], v);
   }
 }
 

@@ -11,6 +11,7 @@ import type { DesignAnalysis, FlatNode } from '../analysis/types';
 import { LAYER_CLASSES } from '../blocks/registry';
 import type { LayerMapping } from '../blocks/types';
 import { DesignError } from '../errors';
+import { detailedError, errorDetailEnglish, quoteDiagnostic, type ErrorDetail } from '../messages';
 import type { DesignDocument, TrainingSettings } from '../schema/document';
 
 /** The tfjs namespace (`import * as tf from '@tensorflow/tfjs'`, or tfjs-node). */
@@ -69,13 +70,14 @@ export function assertCompilable(analysis: DesignAnalysis): void {
   if (analysis.valid) return;
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   const details = errors.map((d) => (d.nodeId ? `${d.nodeId}: ${d.message}` : d.message));
-  const first = details[0] ?? 'the design is not valid';
-  throw new DesignError(
-    'invalid-graph',
-    `cannot build a model: ${first}${details.length > 1 ? ` (and ${details.length - 1} more error${details.length > 2 ? 's' : ''})` : ''}`,
-    errors[0]?.nodeId ? `nodes.${errors[0].nodeId}` : undefined,
-    details,
-  );
+  const more = details.length - 1;
+  // The first error is quoted by code + values (the app writes it in its language); the English keeps its node id.
+  const detail: ErrorDetail = {
+    code: more > 1 ? 'compile-invalid-more' : more === 1 ? 'compile-invalid-more-one' : 'compile-invalid',
+    values: { reason: details[0] ?? 'the design is not valid', ...(more > 0 ? { more } : {}) },
+    ...(errors[0] ? { diagnostic: quoteDiagnostic(errors[0]) } : {}),
+  };
+  throw new DesignError('invalid-graph', errorDetailEnglish(detail), errors[0]?.nodeId ? `nodes.${errors[0].nodeId}` : undefined, details, detail);
 }
 
 /** The model outputs of an analyzed design, in document order: the input of every Output block, with its loss and weight. */
@@ -85,7 +87,7 @@ export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
   for (const n of analysis.flat) {
     if (n.type !== 'Output') continue;
     const src = byId.get(n.inputs[0] ?? '');
-    if (!src) throw new DesignError('invalid-graph', 'an Output block needs an input', `nodes.${n.origin}`);
+    if (!src) throw detailedError('invalid-graph', { code: 'compile-output-no-input', values: {} }, `nodes.${n.origin}`);
     outs.push({
       nodeId: n.id,
       name: n.layerName,
@@ -94,7 +96,7 @@ export function modelOutputs(analysis: DesignAnalysis): ModelOutputSpec[] {
       lossWeight: typeof n.params.lossWeight === 'number' ? n.params.lossWeight : 1,
     });
   }
-  if (outs.length === 0) throw new DesignError('invalid-graph', 'the design has no Output block; connect the last layer to an Output block');
+  if (outs.length === 0) throw detailedError('invalid-graph', { code: 'compile-no-output', values: {} });
   return outs;
 }
 

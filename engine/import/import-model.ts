@@ -130,7 +130,7 @@ export function importModelText(text: string, options: ImportOptions = {}): Desi
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw detailedError('invalid-json', { code: 'import-not-json', values: { file: options.fileName ?? 'model file', reason: (err as Error).message } });
+    throw detailedError('invalid-json', { code: 'json-syntax', values: { file: options.fileName ?? 'model file', reason: (err as Error).message } });
   }
   return importModel(raw, options);
 }

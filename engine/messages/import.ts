@@ -11,7 +11,6 @@ import type { ErrorDetail } from '../messages';
  * an imported design that does not analyse. `-setting-*` variants add what the block accepts instead.
  */
 export const IMPORT_MESSAGE_CODES = [
-  'import-not-json',
   'import-not-object',
   'import-graph-model',
   'import-model-class',
@@ -63,8 +62,6 @@ export function importEnglish(code: ImportMessageCode, v: ErrorDetail['values'])
   const layer = `layer '${v.layer}' (${v.className}) uses`;
   const node = `${v.op} node '${v.node}'`;
   switch (code) {
-    case 'import-not-json':
-      return `${v.file} is not valid JSON: ${v.reason}`;
     case 'import-not-object':
       return 'expected a JSON object (a tfjs model.json or a Keras model.to_json() file)';
     case 'import-graph-model':

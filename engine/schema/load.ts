@@ -5,7 +5,8 @@
 import type { z } from 'zod';
 import { DesignError, formatPath } from '../errors';
 import { documentSchema, type DesignDocument } from './document';
-import { migrate } from './migrations';
+import { migrate, NewerVersion } from './migrations';
+import { detailedError, errorDetailEnglish, type ErrorDetail } from '../messages';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   return `${formatPath(issue.path as PropertyKey[])}: ${issue.message}`;
@@ -14,24 +15,22 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates raw JSON (any version) and returns a current document, or throws a `DesignError` naming the path. */
 export function parseDocument(raw: unknown): DesignDocument {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new DesignError('invalid-document', 'expected a JSON object with "nodes" and "edges"');
+    throw detailedError('invalid-document', { code: 'document-not-object', values: {} });
   }
   let migrated: Record<string, unknown>;
   try {
     migrated = migrate(raw as Record<string, unknown>);
   } catch (err) {
+    if (err instanceof NewerVersion) throw detailedError('unsupported-version', err.detail, 'version');
     throw new DesignError('unsupported-version', (err as Error).message, 'version');
   }
   const result = documentSchema.safeParse(migrated);
   if (!result.success) {
     const issues = result.error.issues.map(describeIssue);
     const first = result.error.issues[0];
-    throw new DesignError(
-      'invalid-document',
-      first.message + (issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''),
-      formatPath(first.path as PropertyKey[]),
-      issues,
-    );
+    const more = issues.length - 1;
+    const detail: ErrorDetail = { code: more === 0 ? 'document-invalid' : more === 1 ? 'document-invalid-more-one' : 'document-invalid-more', values: { issue: first.message, ...(more > 0 ? { more } : {}) } };
+    throw new DesignError('invalid-document', errorDetailEnglish(detail), formatPath(first.path as PropertyKey[]), issues, detail);
   }
   return result.data;
 }
@@ -42,7 +41,7 @@ export function parseDocumentText(text: string, fileName = 'document'): DesignDo
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new DesignError('invalid-json', `${fileName} is not valid JSON: ${(err as Error).message}`);
+    throw detailedError('invalid-json', { code: 'json-syntax', values: { file: fileName, reason: (err as Error).message } });
   }
   return parseDocument(raw);
 }

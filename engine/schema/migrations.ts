@@ -3,6 +3,7 @@
  * Each takes the raw JSON of version N-1 and returns new JSON of version N without mutating its input.
  */
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION } from './document';
+import { errorDetailEnglish, type ErrorDetail } from '../messages';
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +62,16 @@ export function documentVersion(doc: Readonly<Json>): number {
   return typeof doc.version === 'number' ? doc.version : 0;
 }
 
+/** A document of a version newer than this build understands (the loader reports it by code + values). */
+export class NewerVersion extends Error {
+  readonly detail: ErrorDetail;
+  constructor(version: number) {
+    const detail: ErrorDetail = { code: 'document-version-newer', values: { version, current: DOCUMENT_VERSION } };
+    super(errorDetailEnglish(detail));
+    this.detail = detail;
+  }
+}
+
 /**
  * Applies every migration needed to bring `doc` to `DOCUMENT_VERSION`. Returns the input unchanged when it is
  * current; throws a plain Error (wrapped by the loader) for versions newer than this build understands.
@@ -68,7 +79,7 @@ export function documentVersion(doc: Readonly<Json>): number {
 export function migrate(doc: Readonly<Json>): Json {
   let version = documentVersion(doc);
   if (version > DOCUMENT_VERSION) {
-    throw new Error(`this file has version ${version}, newer than this LayerLoom understands (${DOCUMENT_VERSION}); update LayerLoom`);
+    throw new NewerVersion(version);
   }
   let current: Json = doc as Json;
   for (const m of MIGRATIONS) {

@@ -3,11 +3,11 @@
  * the browser-mode server). Native dialogs where the host has them, the in-app path prompt elsewhere.
  */
 import { t } from '../i18n';
-import { emptyDocument, parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
+import { DesignError, emptyDocument, parseDocumentText, serializeDocument, type DesignDocument } from '../engine';
 import { getHostClient, HostCallError, type AppInfo } from '../host';
 import { useEditor } from '../store';
 import { askText } from '../ui/prompt';
-import { errorDetailText } from '../i18n/messages';
+import { designErrorText, errorDetailText } from '../i18n/messages';
 
 /** Quiet time after the last edit before an autosave snapshot is written. */
 export const AUTOSAVE_DELAY_MS = 1500;
@@ -20,7 +20,8 @@ export function appInfo(): Promise<AppInfo> {
 }
 
 function fail(what: string, err: unknown): void {
-  useEditor.getState().showToast('error', `${what}: ${err instanceof HostCallError ? errorDetailText(err) : (err as Error).message}`);
+  const reason = err instanceof HostCallError ? errorDetailText(err) : err instanceof DesignError ? designErrorText(err) : (err as Error).message;
+  useEditor.getState().showToast('error', t('modelIo.failure', { what, reason }));
 }
 
 async function pickPath(kind: 'open' | 'save', suggested?: string): Promise<string | null> {

@@ -138,6 +138,30 @@ describe('engine messages in the interface languages', () => {
     expect(translateDetail('expected a positive integer')).toBe('应为正整数');
     expect(translateDetail('[1]: expected at most 65536')).toBe('[1]: 应不大于 65536');
     expect(translateDetail('something zod says')).toBe('something zod says');
+    // zod's own messages for a bad document field (what parseDocument quotes), as zod writes them.
+    const zod = (raw: unknown) => {
+      try {
+        parseDocument(raw);
+      } catch (err) {
+        return (err as DesignError).detail!.values.issue as string;
+      }
+      throw new Error('parsed');
+    };
+    const lenet = (): Doc => JSON.parse(JSON.stringify(requireTemplate('lenet5').build()));
+    type Doc = { nodes: { type?: string; position: { x: unknown } }[]; edges: unknown; name: string; training: unknown; format: string };
+    const cases: [(d: Doc) => void, string][] = [
+      [(d) => delete d.nodes[1].type, '类型不对：应为字符串，实际为缺失'],
+      [(d) => (d.nodes[1].position.x = 'x'), '类型不对：应为数字，实际为字符串'],
+      [(d) => (d.edges = {}), '类型不对：应为数组，实际为对象'],
+      [(d) => (d.name = 'x'.repeat(300)), '过大：字符串最多 200 个字符'],
+      [(d) => (d.training = { epochs: -1 }), '过小：数字应大于 0'],
+      [(d) => (d.format = 'foo'), '取值不对：应为 "layerloom.design"'],
+    ];
+    for (const [change, text] of cases) {
+      const doc = lenet();
+      change(doc);
+      expect(translateDetail(zod(doc))).toBe(text);
+    }
     const zero = diagnostics.find((d) => d.subject?.name === 'zero')!;
     expect(diagnosticText(zero)).toBe('“zero”（Conv2D）：params.filters：应为正整数，实际为 0；params.kernelSize[0]：应为正整数，实际为 0');
     await i18n.changeLanguage('en');

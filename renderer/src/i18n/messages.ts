@@ -14,7 +14,8 @@ let detailPatterns: { key: string; re: RegExp; names: string[] }[] | null = null
 
 /**
  * A validation message (the engine's zod schemas write them in English) in the current language, when the language
- * files know it; otherwise unchanged.
+ * files know it (the engine's own messages and zod's common ones: wrong type, wrong value, too big or small, with
+ * the JSON types and units from `detailWord`); otherwise unchanged.
  */
 export function translateDetail(english: string): string {
   detailPatterns ??= Object.entries((i18n.getResourceBundle('en', 'diagnostics') as { detail?: Record<string, string> }).detail ?? {}).map(([key, text]) => {
@@ -25,7 +26,9 @@ export function translateDetail(english: string): string {
   });
   for (const p of detailPatterns) {
     const m = p.re.exec(english);
-    if (m) return m[1] + current(`diagnostics:detail.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, m[i + 2]])));
+    // A captured word the schema library writes (a JSON type, a unit) is written in the language when it has a text.
+    const word = (w: string) => (i18n.exists(`diagnostics:detailWord.${w.toLowerCase()}`) ? current(`diagnostics:detailWord.${w.toLowerCase()}`) : w);
+    if (m) return m[1] + current(`diagnostics:detail.${p.key}`, Object.fromEntries(p.names.map((n, i) => [n, word(m[i + 2])])));
   }
   return english;
 }
@@ -126,4 +129,14 @@ export function errorDetailText(e: DetailedMessage, t: Translate = current): str
     values.reason = lines.join(t('diagnostics:lineSeparator'));
   }
   return t(key, values);
+}
+
+/**
+ * An engine `DesignError` raised in the app (e.g. a document that does not load) in the current language: its
+ * detail's text after the path of the bad field; an error without a detail shows its English message.
+ */
+export function designErrorText(err: { message: string; path?: string; detail?: MessageDetail }, t: Translate = current): string {
+  if (!err.detail) return err.message;
+  const text = errorDetailText({ message: err.message, detail: err.detail }, t);
+  return err.path ? t('diagnostics:atPath', { path: err.path, text }) : text;
 }

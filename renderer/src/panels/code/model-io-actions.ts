@@ -4,10 +4,10 @@
  * message (file, layer and field) and never touch the open design.
  */
 import { EXPORT_FORMATS, IMPORT_FORMATS, type ExportFormat } from '../../../../contract/model-io';
-import { parseDocument, type DesignDocument } from '../../engine';
+import { DesignError, parseDocument, type DesignDocument } from '../../engine';
 import { appInfo } from '../../files/file-actions';
 import { getHostClient, HostCallError } from '../../host';
-import { errorDetailText } from '../../i18n/messages';
+import { designErrorText, errorDetailText } from '../../i18n/messages';
 import { useEditor } from '../../store';
 import { t } from '../../i18n';
 import { askText } from '../../ui/prompt';
@@ -15,7 +15,7 @@ import { create } from 'zustand';
 
 /** A host failure in the interface language: by the host's code + values when it gave them, else its message. */
 function failureText(err: unknown): string {
-  return err instanceof HostCallError ? errorDetailText(err) : (err as Error).message;
+  return err instanceof HostCallError ? errorDetailText(err) : err instanceof DesignError ? designErrorText(err) : (err as Error).message;
 }
 
 function fail(what: string, err: unknown): void {
