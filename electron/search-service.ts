@@ -14,7 +14,7 @@ import { HostError, type InvokeRequest, type InvokeResponse } from '../contract/
 import { parseSearchEvent, searchCommandSchema, searchEventSchema, type SearchCommand, type SearchEvent, type SearchSummary } from '../contract/search';
 import { writeFileAtomic } from '../engine/node/fs-atomic';
 import { DesignError } from '../engine/errors';
-import { errorDetailEnglish, type ErrorDetail } from '../engine/messages';
+import { errorDetailEnglish, internalError, type ErrorDetail } from '../engine/messages';
 import { parseDocument } from '../engine/schema/load';
 import { documentSpace } from '../engine/search/space';
 import { confineDatasetSpec } from './training/dataset-preview';
@@ -154,13 +154,13 @@ export function createSearchService(options: SearchServiceOptions): SearchServic
       }
       if ((raw as { ready?: unknown })?.ready === true) return;
       const parsed = parseSearchEvent(raw);
-      record(parsed.ok ? parsed.value : { type: 'error', message: `the search worker sent an invalid event (${parsed.error})` });
+      record(parsed.ok ? parsed.value : { type: 'error', ...internalError(`the search worker sent an invalid event (${parsed.error})`) });
     });
     const gone = (message: string) => {
       if (child !== c) return;
       child = null;
       queue = [];
-      if (live) record({ type: 'error', message });
+      if (live) record({ type: 'error', ...internalError(message) });
     };
     c.on('error', (err) => gone(`could not run the search worker: ${err.message}`));
     c.on('exit', (code, signal) => {

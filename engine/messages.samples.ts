@@ -158,4 +158,6 @@ export const ERROR_DETAIL_SAMPLES: Record<ErrorDetailCode, [ErrorDetail['values'
   'compile-invalid-more': [{ reason: 'R11', more: 2 }, 'cannot build a model: R11 (and 2 more errors)'],
   'compile-no-output': [{}, 'the design has no Output block; connect the last layer to an Output block'],
   'compile-output-no-input': [{}, 'an Output block needs an input'],
+  internal: [{ reason: 'training worker failed: RangeError: Invalid array length' }, 'training worker failed: RangeError: Invalid array length'],
+  'worker-crashed': [{ reason: 'training worker exited with code 137' }, 'training worker exited with code 137. The last checkpoint is kept; start again to continue.'],
 };

@@ -106,8 +106,15 @@ export const SEARCH_MESSAGE_CODES = [
   'search-values-nan',
   'search-values-token',
 ] as const;
+/**
+ * The code of an internal error (a worker that crashed, exited or sent an invalid event; an exception nobody
+ * expected): not the user's fault, so the app says so in its language and shows the English technical text
+ * (`values.reason`, which is the whole English message) labelled as such. `worker-crashed`: the training worker
+ * died during a run (its checkpoint is kept).
+ */
+export const INTERNAL_ERROR_CODES = ['internal', 'worker-crashed'] as const;
 /** Every code an error detail may carry: the app's texts are `diagnostics:error.<code>` (one per code, in every language). */
-export const ERROR_DETAIL_CODES = [...TRAINING_ERROR_CODES, ...MEMORY_REFUSAL_CODES, ...SEARCH_MESSAGE_CODES, ...EXPORT_FEATURE_CODES, ...FILE_MESSAGE_CODES, ...IMPORT_MESSAGE_CODES, ...DESIGN_MESSAGE_CODES] as const;
+export const ERROR_DETAIL_CODES = [...INTERNAL_ERROR_CODES, ...TRAINING_ERROR_CODES, ...MEMORY_REFUSAL_CODES, ...SEARCH_MESSAGE_CODES, ...EXPORT_FEATURE_CODES, ...FILE_MESSAGE_CODES, ...IMPORT_MESSAGE_CODES, ...DESIGN_MESSAGE_CODES] as const;
 export type TrainingErrorDetailCode = (typeof TRAINING_ERROR_CODES)[number];
 export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
 
@@ -140,6 +147,11 @@ export function quoteDiagnostic(d: QuotedDiagnostic): QuotedDiagnostic {
 /** A `DesignError` whose message is the detail's English (after `path: `) and which carries the detail for the app. */
 export function detailedError(kind: DesignErrorCode, detail: ErrorDetail, path?: string): DesignError {
   return new DesignError(kind, errorDetailEnglish(detail), path, undefined, detail);
+}
+
+/** An internal error's message and detail (its English is `message`, unchanged). */
+export function internalError(message: string): { message: string; detail: ErrorDetail } {
+  return { message, detail: { code: 'internal', values: { reason: message } } };
 }
 
 /** A detail quoting another as its `reason` (e.g. the file at fault, then what is wrong with it). */
@@ -208,6 +220,10 @@ function memoryEnglish(v: ErrorDetail['values'], use: 'train' | 'export', machin
 export function errorDetailEnglish(d: ErrorDetail): string {
   const v = d.values;
   switch (d.code) {
+    case 'internal':
+      return String(v.reason);
+    case 'worker-crashed':
+      return `${v.reason}. The last checkpoint is kept; start again to continue.`;
     case 'dataset-missing':
       return `dataset folder ${v.dir} does not exist`;
     case 'backend-unavailable':

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { errorDetailEnglish, type ErrorDetail } from '../../engine/messages';
 import { tinyCnn } from '../../engine/node/train/test-fixtures';
 import type { TrainingEvent } from '../../contract/training-protocol';
 import { TrainingWorkerHost } from './worker-host';
@@ -46,7 +47,11 @@ describe('training worker host', () => {
     expect(events.find((e) => e.type === 'backend')).toMatchObject({ type: 'backend', name: 'cpu' });
     const crash = next((e) => e.type === 'error');
     process.kill(host.pid!, 'SIGKILL');
-    expect(await crash).toMatchObject({ type: 'error', code: 'worker-crashed', message: expect.stringMatching(/killed by SIGKILL/) });
+    const crashed = await crash;
+    expect(crashed).toMatchObject({ type: 'error', code: 'worker-crashed', message: expect.stringMatching(/killed by SIGKILL/) });
+    // By code too, with the English technical text as its reason (the app labels it as an internal error).
+    expect(crashed).toMatchObject({ detail: { code: 'worker-crashed', values: { reason: expect.stringMatching(/^the training worker was killed by SIGKILL/) } } });
+    expect(errorDetailEnglish((crashed as { detail: ErrorDetail }).detail)).toBe((crashed as { message: string }).message);
     expect(host.busy).toBe(false);
 
     const finished = next((e) => e.type === 'finished' || e.type === 'error');

@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { commandSchema, parseEvent, type StartCommand, type TrainingCommand, type TrainingEvent } from '../../contract/training-protocol';
+import { errorDetailEnglish, internalError, type ErrorDetail } from '../../engine/messages';
 
 /** Where the worker entry lives (TypeScript, run through tsx's loader). */
 export const WORKER_ENTRY = fileURLToPath(new URL('../../engine/node/train/worker.ts', import.meta.url));
@@ -116,7 +117,7 @@ export class TrainingWorkerHost {
       }
       const parsed = parseEvent(raw);
       if (!parsed.ok) {
-        this.options.onEvent({ type: 'error', code: 'internal', message: `the training worker sent an invalid event (${parsed.error})` });
+        this.options.onEvent({ type: 'error', code: 'internal', ...internalError(`the training worker sent an invalid event (${parsed.error})`) });
         return;
       }
       if (parsed.value.type === 'finished' || parsed.value.type === 'error') this.running = false;
@@ -139,7 +140,8 @@ export class TrainingWorkerHost {
     this.running = false;
     if (this.killing) return;
     if (wasRunning) {
-      this.options.onEvent({ type: 'error', code: 'worker-crashed', message: `${message}. The last checkpoint is kept; start again to continue.` });
+      const detail: ErrorDetail = { code: 'worker-crashed', values: { reason: message } };
+      this.options.onEvent({ type: 'error', code: 'worker-crashed', message: errorDetailEnglish(detail), detail });
     } else {
       this.options.onEvent({ type: 'log', level: 'warn', message });
     }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseSearchCommand, searchEventSchema, type SearchEvent, type SearchStartCommand } from '../../../contract/search';
 import { assertNever } from '../../errors';
-import { errorDetailEnglish, type ErrorDetail } from '../../messages';
+import { errorDetailEnglish, internalError, type ErrorDetail } from '../../messages';
 import { parseDocument } from '../../schema/load';
 import { selectBackend } from '../train/backends/select';
 import { TrainingControl } from '../train/control';
@@ -18,7 +18,7 @@ let control: TrainingControl | null = null;
 
 function send(event: SearchEvent): void {
   const checked = searchEventSchema.safeParse(event);
-  process.send?.(checked.success ? checked.data : { type: 'error', message: `the search worker produced an invalid ${event.type} event: ${checked.error.issues[0]?.message}` });
+  process.send?.(checked.success ? checked.data : { type: 'error', ...internalError(`the search worker produced an invalid ${event.type} event: ${checked.error.issues[0]?.message}`) });
 }
 
 /** The refusal of a second search while one runs (the host refuses it first; this is the worker's own guard). */
@@ -70,7 +70,7 @@ process.on('message', (raw) => {
 
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (err) => {
-  send({ type: 'error', message: `the search worker failed: ${err.message}` });
+  send({ type: 'error', ...internalError(`the search worker failed: ${err.message}`) });
   process.exit(1);
 });
 process.send?.({ ready: true });

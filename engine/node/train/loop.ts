@@ -11,7 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../compile/compile';
 import { saveModelFiles } from '../model-files';
 import { DesignError } from '../../errors';
-import { nonFiniteLossDetail, errorDetailEnglish, type TrainingErrorDetail } from '../../messages';
+import { internalError, nonFiniteLossDetail, errorDetailEnglish, type TrainingErrorDetail } from '../../messages';
 import type { DesignDocument } from '../../schema/document';
 import { loadCheckpoint, saveCheckpoint, writeJsonAtomic, type CheckpointState, type EpochRecord } from './checkpoint';
 import { resolveConfig, type RunConfig } from './config';
@@ -370,7 +370,7 @@ export function errorEvent(err: unknown): TrainingEventOf<'error'> {
     const code = err.code === 'data-mismatch' ? 'data-mismatch' : err.code === 'invalid-document' || err.code === 'invalid-json' || err.code === 'unsupported-version' ? 'invalid-document' : 'design-error';
     return { type: 'error', code, message: err.message, ...(err.path ? { path: err.path } : {}), ...(err.detail ? { detail: err.detail } : {}) };
   }
-  return { type: 'error', code: 'internal', message: `internal error: ${(err as Error)?.message ?? String(err)}` };
+  return { type: 'error', code: 'internal', ...internalError(`internal error: ${(err as Error)?.message ?? String(err)}`) };
 }
 
 export type { RunConfig };

@@ -14,12 +14,13 @@ import { TrainingControl } from './control';
 import { loadDataset } from './data/dataset';
 import { errorEvent, runTraining } from './loop';
 import { eventSchema, parseCommand, type StartCommand, type TrainingEvent } from '../../../contract/training-protocol';
+import { internalError } from '../../messages';
 
 let control: TrainingControl | null = null;
 
 function send(event: TrainingEvent): void {
   const checked = eventSchema.safeParse(event);
-  const out: TrainingEvent = checked.success ? checked.data : { type: 'error', code: 'internal', message: `worker produced an invalid ${event.type} event: ${checked.error.issues[0]?.message}` };
+  const out: TrainingEvent = checked.success ? checked.data : { type: 'error', code: 'internal', ...internalError(`worker produced an invalid ${event.type} event: ${checked.error.issues[0]?.message}`) };
   process.send?.(out);
 }
 
@@ -86,7 +87,7 @@ process.on('message', (raw) => {
 // The owner went away: finish quietly rather than train for nobody.
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (err) => {
-  send({ type: 'error', code: 'internal', message: `training worker failed: ${err.message}` });
+  send({ type: 'error', code: 'internal', ...internalError(`training worker failed: ${err.message}`) });
   process.exit(1);
 });
 process.send?.({ type: 'log', level: 'info', message: `training worker ready (pid ${process.pid})` });

@@ -102,6 +102,8 @@ describe.skipIf(!torch.ok)('torch backend refusals and endings', () => {
       control: new TrainingControl(),
     }).then(() => null, (e: unknown) => e);
     expect(errorEvent(err)).toMatchObject({ code: 'internal', message: expect.stringMatching(/PyTorch trainer failed: ValueError: cannot read the PyTorch optimizer state .*torch-optimizer\.pt/) });
+    // An internal error by code too: its reason is the English technical text, the whole message.
+    expect(errorEvent(err).detail).toEqual({ code: 'internal', values: { reason: errorEvent(err).message } });
     expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /Traceback|File ".*trainer\.py"/.test(e.message))).toBe(true);
   });
 });
