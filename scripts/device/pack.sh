@@ -11,8 +11,8 @@ mkdir -p "$D/wasm" "$D/node_modules/webgpu/dist/linux-x64" "$D/debs"
 npx esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 --minify \
   --outfile="$D/gpu-bench.mjs" --external:webgpu --log-level=error \
   --banner:js="import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
-cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm \
-  engine/node/train/backends/wasm/simd/layerloom-simd.wasm engine/node/train/backends/wasm/simd/layerloom-simd-shared.wasm "$D/wasm/"
+# tfjs's own binaries (LayerLoom's SIMD kernels travel inside the bundle: simd/kernels.wasm.ts holds them as base64).
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm "$D/wasm/"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js node_modules/webgpu/LICENSE.md "$D/node_modules/webgpu/"
 # Compressing node takes minutes on 2 busy cores: reuse earlier archives of the same inputs.
 [ "$D/dawn.node.xz" -nt node_modules/webgpu/dist/linux-x64/dawn.node ] || xz -T2 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$D/dawn.node.xz"

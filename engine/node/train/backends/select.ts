@@ -102,7 +102,7 @@ export const DEFAULT_PROBES: Record<BackendName, Probe> = {
     }
     try {
       await mod.registerWasmTraining(tf);
-      return { ok: true, detail: `tfjs-backend-wasm (XNNPACK) with LayerLoom training kernels; elementwise: ${mod.wasmSimdStatus()}` };
+      return { ok: true, detail: `tfjs-backend-wasm (XNNPACK) with LayerLoom training kernels; SIMD kernels: ${mod.wasmSimdStatus()}` };
     } catch (err) {
       return { ok: false, reason: describe(err) };
     }

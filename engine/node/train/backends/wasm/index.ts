@@ -22,7 +22,7 @@ import { convBiasActKernel, installUnfusedTrainingConv } from './conv-layer';
 import { setConvSimdThreads } from './conv-simd/index';
 import { registerConvGradients } from './gradients';
 import { createThreadedWasmModule, unrefWasmThreads } from './threads';
-import { simdKernelStatus, simdRuntime } from './simd/loader';
+import { convSimdRuntime, simdKernelStatus, simdRuntime } from './simd/loader';
 import type { WasmBackendLike } from './kernel-utils';
 import os from 'node:os';
 
@@ -117,9 +117,10 @@ export async function registerWasmTraining(tf: TfLike, opts: WasmTrainingOptions
   await tf.ready();
   // Load LayerLoom's SIMD kernels now, so the backend report can say whether they run (else: JS loops).
   simdRuntime(tfc.findBackend('wasm') as WasmBackendLike);
+  convSimdRuntime(tfc.findBackend('wasm') as WasmBackendLike);
 }
 
-/** Which of LayerLoom's elementwise and reduction kernels run: the WASM SIMD ones, or JS loops and why. */
+/** Which of LayerLoom's kernels run: the WASM SIMD ones (memory-bound and convolutions), or JS loops / XNNPACK and why. */
 export function wasmSimdStatus(): string {
   return simdKernelStatus();
 }

@@ -1,7 +1,7 @@
 /**
- * The wasm path's own SIMD convolution kernels (`conv-grads.c`, built by scripts/build-conv-simd.sh):
+ * The wasm path's own SIMD convolution kernels (`simd/conv-grads.c`, in the module simd/loader.ts loads):
  * forward convolution, input gradient and filter gradient as tap-by-tap implicit GEMMs, and Dense products as
- * 1×1 convolutions. The module imports tfjs-backend-wasm's own memory, so the kernels read and write tensors
+ * 1×1 convolutions. The kernels read and write tensors on tfjs-backend-wasm's own memory
  * in place (heap offsets; scratch from tfjs's malloc). On the threaded build, calls of ≥ 4 M multiply-adds are split
  * over worker threads (`pool.ts`: images for the forward pass and the input gradient, input channels for the
  * filter gradient, rows for Dense products). Returns null where a kernel does not apply (channel counts
@@ -12,49 +12,21 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from '../kernel-utils';
 import { liveTapRange } from '../live-taps';
-import { CONV_SIMD_PLAIN, CONV_SIMD_SHARED } from './conv-grads.wasm';
+import { convSimdRuntime, setConvSimdEnabled, type ConvKernels, type SimdRuntime, type WasmMemory } from '../simd/loader';
 import { createPool, type Pool, type Share } from './pool';
 
 type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
-type ConvFn = (a: number, b: number, c: number, ...dims: number[]) => void;
-
-/** The slice of the WebAssembly JS API used here (the Node-only tsconfig has no DOM/WebAssembly lib). */
-interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
-interface WasmApi {
-  Memory: new (d: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (mod: object, imports: object) => { exports: unknown };
-}
-const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-interface Exports {
-  conv_filter_grad_part: (...args: number[]) => void;
-  conv_forward: ConvFn;
-  conv_input_grad: ConvFn;
-  conv_filter_grad: ConvFn;
-  conv_filter_grad_rows: (...args: number[]) => void;
-  transpose_taps: (w: number, wt: number, taps: number, ci: number, co: number) => void;
-  activate: (y: number, len: number, act: number) => void;
-}
-
-/** What tfjs-backend-wasm's Emscripten module holds: its memory (exported, or passed in when threaded) and malloc. */
-interface WasmModule {
-  asm?: { memory?: WasmMemory };
-  wasmMemory?: WasmMemory;
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
-}
 
 /** The kernels bound to one backend's memory. */
 interface Kernels {
-  k: Exports;
-  mod: WasmModule;
+  k: ConvKernels;
+  mod: { _malloc(bytes: number): number; _free(ptr: number): void };
+  memory: WasmMemory;
   offset(t: TensorInfo): number;
   /** Worker threads for the threaded build (created at the first call big enough to split), null when none. */
   pool(): Pool | null;
 }
 
-let enabled = process.env.LAYERLOOM_CONV_SIMD !== '0';
 let threads = 1;
 
 /**
@@ -65,38 +37,21 @@ export function setConvSimdThreads(n: number): void {
   const env = Number(process.env.LAYERLOOM_CONV_SIMD_THREADS);
   threads = Number.isInteger(env) && env >= 1 ? Math.min(env, 8) : Math.max(1, Math.min(8, n));
 }
-const byBackend = new WeakMap<object, Kernels | null>();
+const byRuntime = new WeakMap<SimdRuntime, Kernels>();
 
-function load(b: WasmBackendLike): Kernels | null {
-  const mod = (b as unknown as { wasm?: WasmModule }).wasm;
-  const memory = mod?.asm?.memory ?? mod?.wasmMemory;
-  if (!mod || !memory || !(memory instanceof api.Memory)) return null;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? CONV_SIMD_SHARED : CONV_SIMD_PLAIN, 'base64');
-    const module = new api.Module(bytes);
-    const k = new api.Instance(module, { env: { memory } }).exports as Exports;
-    const dataIdMap = (b as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
-    let pool: Pool | null | undefined;
-    return {
-      k, mod,
-      pool: () => (shared && threads > 1 ? (pool === undefined ? (pool = createPool(module, memory, threads)) : pool) : null),
-      offset: (t) => {
-        const d = dataIdMap.get(t.dataId);
-        if (!d) throw new Error('conv-simd: tensor not on the wasm backend');
-        return d.memoryOffset;
-      },
-    };
-  } catch {
-    return null; // no WebAssembly SIMD here: the XNNPACK-based paths run
-  }
-}
-
-/** The kernels on `b`'s memory, or null where they cannot load or are off. */
+/** The kernels on `b`'s memory, or null where they cannot load or are off (`LAYERLOOM_CONV_SIMD=0`). */
 function kernels(b: WasmBackendLike): Kernels | null {
-  if (!enabled) return null;
-  let kr = byBackend.get(b);
-  if (kr === undefined) byBackend.set(b, (kr = load(b)));
+  const rt = convSimdRuntime(b);
+  if (!rt) return null;
+  let kr = byRuntime.get(rt);
+  if (!kr) {
+    let pool: Pool | null | undefined;
+    kr = {
+      k: rt.kernels, mod: { _malloc: rt.malloc, _free: rt.free }, memory: rt.memory, offset: rt.offset,
+      pool: () => (rt.shared && threads > 1 ? (pool === undefined ? (pool = createPool(rt.module, rt.memory, threads)) : pool) : null),
+    };
+    byRuntime.set(rt, kr);
+  }
   return kr;
 }
 
@@ -111,9 +66,7 @@ export function convSimdThreads(b: WasmBackendLike): number {
 }
 
 /** Turn the SIMD kernels off (the XNNPACK-based paths run instead) or back on; for A/B tests and benchmarks. */
-export function setConvSimd(on: boolean): void {
-  enabled = on;
-}
+export const setConvSimd = setConvSimdEnabled;
 
 /** Scratch buffers on tfjs's heap for the duration of `fn` (float counts in, byte offsets out). */
 function withScratch<T>(kr: Kernels, floats: number[], fn: (ptrs: number[]) => T): T {
@@ -125,10 +78,9 @@ function withScratch<T>(kr: Kernels, floats: number[], fn: (ptrs: number[]) => T
   }
 }
 
-function f32(b: WasmBackendLike, ptr: number, n: number): Float32Array {
-  const mod = (b as unknown as { wasm: WasmModule }).wasm;
-  const memory = (mod.asm?.memory ?? mod.wasmMemory) as WasmMemory;
-  return new Float32Array(memory.buffer, ptr, n);
+/** A fresh view of `n` floats at byte `ptr` of the backend's heap (fresh: the heap may have grown since the last). */
+function f32(kr: Kernels, ptr: number, n: number): Float32Array {
+  return new Float32Array(kr.memory.buffer, ptr, n);
 }
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
@@ -233,7 +185,7 @@ function withLiveFilter<T>(b: WasmBackendLike, kr: Kernels, filter: TensorInfo, 
   if (g.full) return fn(kr.offset(filter));
   const n = g.kh * g.kw * info.inChannels * info.outChannels;
   return withScratch(kr, [n], ([w]) => {
-    copyLiveTaps(heapF32(b, filter), f32(b, w, n), info, g);
+    copyLiveTaps(heapF32(b, filter), f32(kr, w, n), info, g);
     return fn(w);
   });
 }
@@ -329,13 +281,13 @@ function filterGradRows(b: WasmBackendLike, kr: Kernels, x: TensorInfo, dy: Tens
   const xpSize = n * h * wp * ci;
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
   withScratch(kr, [xpSize + 4, kh * j4 * co], ([xa, ra]) => {
-    const xp = f32(b, xa, xpSize + 4), src = heapF32(b, x);
+    const xp = f32(kr, xa, xpSize + 4), src = heapF32(b, x);
     if (left || right) xp.fill(0);
     else xp.fill(0, xpSize);
     for (let row = 0; row < n * h; row++) xp.set(src.subarray(row * w * ci, (row + 1) * w * ci), (row * wp + left) * ci);
-    f32(b, ra, kh * j4 * co).fill(0);
+    f32(kr, ra, kh * j4 * co).fill(0);
     kr.k.conv_filter_grad_rows(xa, kr.offset(dy), ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
-    const dst = heapF32(b, out), rows = f32(b, ra, kh * j4 * co);
+    const dst = heapF32(b, out), rows = f32(kr, ra, kh * j4 * co);
     for (let t = 0; t < kh; t++) dst.set(rows.subarray(t * j4 * co, (t * j4 + j) * co), t * j * co);
   });
   return out;

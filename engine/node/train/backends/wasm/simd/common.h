@@ -1,6 +1,6 @@
 /*
- * Shared by LayerLoom's WASM SIMD kernels (adam-norm.c, pooling.c, layout.c), which scripts/build-simd.js
- * links into one module (clang --target=wasm32 -msimd128, no libc) that imports tfjs-backend-wasm's own
+ * Shared by LayerLoom's WASM SIMD kernels (adam-norm.c, pooling.c, layout.c, conv-grads.c), which
+ * scripts/build-simd.js links into one module (clang --target=wasm32 -msimd128, no libc) that imports tfjs-backend-wasm's own
  * memory: every pointer is a byte offset into tfjs's heap and the kernels read and write tensors where they
  * lie. The module must own nothing in that memory: no data segments and no shadow stack (every function keeps
  * its locals in wasm locals, its code never reads the stack-pointer global; the build script checks both).

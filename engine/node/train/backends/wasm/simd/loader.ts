@@ -1,16 +1,16 @@
 /**
- * Loads LayerLoom's WASM SIMD kernels (`*.c` here, built by `npm run build:simd`) onto tfjs-backend-wasm's
- * own memory: the module imports the backend's WebAssembly.Memory, so its kernels take tensors' heap offsets
- * and work in place, with no copies. tfjs's single-threaded build owns a plain memory (it exports it); the
- * threaded build runs on a shared one (`threads.ts` creates it), so there are two binaries, one per kind.
- * Anything that goes wrong (binary missing, memory not found, instantiation refused, or
- * `LAYERLOOM_WASM_SIMD=0`) leaves the kernels unloaded: callers keep their JS loops, and
- * `simdKernelStatus()` says why, for the backend report.
+ * Loads LayerLoom's WASM SIMD kernels (`*.c` here, built by `npm run build:simd` into kernels.wasm.ts) onto
+ * tfjs-backend-wasm's own memory: the module imports the backend's WebAssembly.Memory, so its kernels take
+ * tensors' heap offsets and work in place, with no copies. tfjs's single-threaded build owns a plain memory (it
+ * exports it); the threaded build runs on a shared one (`threads.ts` creates it), so the module is built twice, one
+ * per kind. One instance per memory serves both families of kernels: the memory-bound ones (Adam, BatchNormalization,
+ * pooling, layouts: `simdRuntime`, off with `LAYERLOOM_WASM_SIMD=0`) and the convolutions (`conv-simd/`, which also
+ * instantiates the module on its worker threads: off with `LAYERLOOM_CONV_SIMD=0`). Anything that goes wrong
+ * (memory not found, instantiation refused) leaves the kernels unloaded: callers keep their JS loops or tfjs's
+ * kernels, and `simdKernelStatus()` says why, for the backend report.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WasmBackendLike } from '../kernel-utils';
+import { SIMD_WASM_PLAIN, SIMD_WASM_SHARED } from './kernels.wasm';
 
 /** The part of the WebAssembly JS API used here (this project's Node typings declare only its namespace). */
 export interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
@@ -42,8 +42,19 @@ export interface SimdKernels {
     fh: number, fw: number, sh: number, sw: number, top: number, left: number): void;
 }
 
-/** Binary names: for tfjs's single-threaded build (plain memory) and its threaded build (shared memory). */
-export const SIMD_BINARIES = { plain: 'layerloom-simd.wasm', shared: 'layerloom-simd-shared.wasm' } as const;
+/** The module's two builds (base64): for tfjs's single-threaded build (plain memory) and its threaded build (shared). */
+export const SIMD_BINARIES = { plain: SIMD_WASM_PLAIN, shared: SIMD_WASM_SHARED } as const;
+
+/** The convolution kernels' exports (conv-grads.c; pointers are byte offsets into the backend's heap). */
+export interface ConvKernels {
+  conv_forward(...args: number[]): void;
+  conv_input_grad(...args: number[]): void;
+  conv_filter_grad(...args: number[]): void;
+  conv_filter_grad_part(...args: number[]): void;
+  conv_filter_grad_rows(...args: number[]): void;
+  transpose_taps(w: number, wt: number, taps: number, ci: number, co: number): void;
+  activate(y: number, len: number, act: number): void;
+}
 
 /** What tfjs-backend-wasm's module object holds of its memory (Emscripten: exported, or passed in when threaded). */
 interface ModuleWithMemory {
@@ -55,7 +66,10 @@ interface ModuleWithMemory {
 
 /** The loaded kernels and the module they run on (for scratch allocations), per backend memory. */
 export interface SimdRuntime {
-  kernels: SimdKernels;
+  kernels: SimdKernels & ConvKernels;
+  /** The compiled module (worker threads instantiate it on the same shared memory). */
+  module: object;
+  memory: WasmMemory;
   /** Allocates `bytes` on the backend's heap (tfjs's own malloc); free with `free`. */
   malloc(bytes: number): number;
   free(ptr: number): void;
@@ -66,16 +80,10 @@ export interface SimdRuntime {
 
 let status = 'not loaded yet';
 let enabled = process.env.LAYERLOOM_WASM_SIMD !== '0';
+let convEnabled = process.env.LAYERLOOM_CONV_SIMD !== '0';
 const byMemory = new WeakMap<WasmMemory, SimdRuntime>();
 let lastBackend: WasmBackendLike | null = null;
 let lastRuntime: SimdRuntime | null = null;
-
-/** Folder of the binaries: next to this file, or `$LAYERLOOM_WASM_DIR` (bundles carry them with tfjs's). */
-function binaryPath(name: string): string {
-  const here = path.join(path.dirname(fileURLToPath(import.meta.url)), name);
-  if (existsSync(here) || !process.env.LAYERLOOM_WASM_DIR) return here;
-  return path.join(path.resolve(process.env.LAYERLOOM_WASM_DIR), name);
-}
 
 function load(backend: WasmBackendLike): SimdRuntime | null {
   const mod = (backend as unknown as { wasm?: ModuleWithMemory }).wasm;
@@ -87,12 +95,14 @@ function load(backend: WasmBackendLike): SimdRuntime | null {
   const cached = byMemory.get(memory);
   if (cached) return cached;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const file = binaryPath(shared ? SIMD_BINARIES.shared : SIMD_BINARIES.plain);
+  const build = shared ? 'shared' : 'plain';
   try {
-    const instance = new wasmApi.Instance(new wasmApi.Module(readFileSync(file)), { env: { memory } });
+    const module = new wasmApi.Module(Buffer.from(SIMD_BINARIES[build], 'base64'));
+    const instance = new wasmApi.Instance(module, { env: { memory } });
     const dataIdMap = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
     const runtime: SimdRuntime = {
-      kernels: instance.exports as unknown as SimdKernels,
+      kernels: instance.exports as unknown as SimdKernels & ConvKernels,
+      module, memory,
       malloc: (bytes) => mod._malloc(bytes),
       free: (ptr) => mod._free(ptr),
       offset: (t) => {
@@ -103,12 +113,21 @@ function load(backend: WasmBackendLike): SimdRuntime | null {
       shared,
     };
     byMemory.set(memory, runtime);
-    status = `LayerLoom WASM SIMD kernels (${shared ? 'shared' : 'plain'} memory)`;
+    status = `LayerLoom WASM SIMD kernels (${build} memory)`;
     return runtime;
   } catch (err) {
-    status = `unavailable (${path.basename(file)}: ${err instanceof Error ? err.message : String(err)}): JS loops`;
+    status = `unavailable (the ${build}-memory build: ${err instanceof Error ? err.message : String(err)}): JS loops`;
     return null;
   }
+}
+
+/** The module on `backend`'s memory whatever the switches say (null where it cannot load; `status` says why). */
+function loaded(backend: WasmBackendLike): SimdRuntime | null {
+  if (backend !== lastBackend) {
+    lastRuntime = load(backend);
+    lastBackend = backend;
+  }
+  return lastRuntime;
 }
 
 /**
@@ -116,22 +135,31 @@ function load(backend: WasmBackendLike): SimdRuntime | null {
  * (callers then run their JS loop).
  */
 export function simdRuntime(backend: WasmBackendLike): SimdRuntime | null {
-  if (!enabled) {
-    status = 'off (LAYERLOOM_WASM_SIMD=0): JS loops';
-    return null;
-  }
-  if (backend === lastBackend) return lastRuntime;
-  lastRuntime = load(backend);
-  lastBackend = backend;
-  return lastRuntime;
+  return enabled ? loaded(backend) : null;
 }
 
-/** One line for the backend report: which elementwise/reduction kernels run, and why not the SIMD ones. */
+/**
+ * The kernels on `backend`'s memory for the convolutions (conv-simd/), loading them on first use; null when they
+ * cannot run there or `LAYERLOOM_CONV_SIMD=0` (callers then keep tfjs's XNNPACK-based kernels).
+ */
+export function convSimdRuntime(backend: WasmBackendLike): SimdRuntime | null {
+  return convEnabled ? loaded(backend) : null;
+}
+
+/** One line for the backend report: which of LayerLoom's SIMD kernels run, and why not where they do not. */
 export function simdKernelStatus(): string {
-  return status;
+  if (!enabled && !convEnabled) return 'off (LAYERLOOM_WASM_SIMD=0, LAYERLOOM_CONV_SIMD=0): JS loops and XNNPACK';
+  const parts = [!enabled && 'JS loops for the memory-bound kernels (LAYERLOOM_WASM_SIMD=0)',
+    !convEnabled && 'XNNPACK convolutions (LAYERLOOM_CONV_SIMD=0)'].filter(Boolean);
+  return parts.length && lastRuntime ? `${status}; ${parts.join('; ')}` : status;
 }
 
-/** Turn the SIMD kernels on or off (tests and A/B benchmarks compare them with the JS loops in one process). */
+/** Turn the memory-bound SIMD kernels on or off (tests and A/B benchmarks compare them with the JS loops in one process). */
 export function setSimdKernelsEnabled(on: boolean): void {
   enabled = on;
+}
+
+/** Turn the SIMD convolutions on or off (the XNNPACK-based paths run instead); for A/B tests and benchmarks. */
+export function setConvSimdEnabled(on: boolean): void {
+  convEnabled = on;
 }

@@ -15,11 +15,10 @@
  * channels in eight SIMD accumulators. Positions are flattened over a chunk of images so that small maps
  * still fill whole tiles; a chunk's data is sized to stay in the L2 cache.
  *
- * No libc, no globals: the JS caller lays out every buffer in this module's memory (conv-simd.ts).
+ * No libc, no globals: the JS caller (conv-simd/index.ts) passes every buffer as an offset into tfjs's heap.
  */
-#include <wasm_simd128.h>
+#include "common.h"
 
-#define EXPORT(name) __attribute__((export_name(#name)))
 #define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
 
 /* Bytes of x + dy a chunk of images may span. */
@@ -58,7 +57,9 @@ static int images_per_chunk(const Conv *c) {
  * input gradient (a_in = 0: the other way round), over images [b0, b1). A rows have K floats, C rows N
  * floats (N % 8 == 0); b is the tap's [K, N] matrix.
  */
-static inline void tap_product(const Conv *cv, int a_in, const float *a, const float *bm, float *cm, int k_len,
+/* Always inlined: called through a pointer to the caller's Conv, it would keep that struct on a shadow stack in
+ * tfjs's memory (at the same address in every thread). */
+static inline __attribute__((always_inline)) void tap_product(const Conv *cv, int a_in, const float *a, const float *bm, float *cm, int k_len,
                                int n_len, int b0, int b1, int th, int tw) {
   int offh = th * cv->dh - cv->pt, offw = tw * cv->dw - cv->pl, r0, r1, c0, c1;
   valid_range(offh, cv->sh, cv->h, cv->oh, &r0, &r1);
