@@ -8,7 +8,9 @@ import type { ErrorDetail } from '../messages';
 /**
  * Codes of a model file the importers refuse: a file that is not a model, a structure they cannot read, a layer or
  * operator LayerLoom has no block for (named, with its class or operator), a setting a block cannot express, and
- * an imported design that does not analyse. `-setting-*` variants add what the block accepts instead.
+ * an imported design that does not analyse. `-setting-*` variants add what the block accepts instead. The `onnx-*`
+ * cases after `onnx-too-large` are what an ONNX node of a supported operator cannot express (`onnx-node-case`
+ * quotes them as its `cause`; `onnx-node-refused` quotes the rarer cases' English, labelled as such).
  */
 export const IMPORT_MESSAGE_CODES = [
   'import-not-object',
@@ -46,10 +48,26 @@ export const IMPORT_MESSAGE_CODES = [
   'onnx-foreign-domain',
   'onnx-unsupported-op',
   'onnx-node-refused',
+  'onnx-node-case',
   'onnx-output-constant',
   'onnx-output-refused',
   'onnx-no-input',
   'onnx-too-large',
+  'onnx-pad-mode',
+  'onnx-negative-pads',
+  'onnx-grouped-conv',
+  'onnx-depthwise-dilation',
+  'onnx-dilation-strides',
+  'onnx-transpose-group',
+  'onnx-clip-range',
+  'onnx-softmax-axis',
+  'onnx-flatten-axis',
+  'onnx-concat-batch',
+  'onnx-transpose-batch',
+  'onnx-reshape-batch',
+  'onnx-pool-dilation',
+  'onnx-ceil-mode',
+  'onnx-dropout-training',
 ] as const;
 export type ImportMessageCode = (typeof IMPORT_MESSAGE_CODES)[number];
 
@@ -129,6 +147,7 @@ export function importEnglish(code: ImportMessageCode, v: ErrorDetail['values'])
     case 'onnx-unsupported-op':
       return `${node}: operator '${v.op}' has no LayerLoom block`;
     case 'onnx-node-refused':
+    case 'onnx-node-case':
       return `${node}: ${v.reason}`;
     case 'onnx-output-constant':
       return `output '${v.output}' is a constant; LayerLoom models compute their outputs`;
@@ -138,5 +157,35 @@ export function importEnglish(code: ImportMessageCode, v: ErrorDetail['values'])
       return `${v.file}: no graph input is read as a tensor; LayerLoom models need an input`;
     case 'onnx-too-large':
       return `${v.path}: ${v.size} bytes, more than the ${v.max} an ONNX model may have here`;
+    case 'onnx-pad-mode':
+      return `mode '${v.mode}': LayerLoom pads with zeros only`;
+    case 'onnx-negative-pads':
+      return `negative pads [${v.pads}] (cropping) cannot be expressed`;
+    case 'onnx-grouped-conv':
+      return `grouped convolution with group=${v.group} over ${v.channels} channels: LayerLoom has full (group 1) and depthwise (group = channels) convolutions`;
+    case 'onnx-depthwise-dilation':
+      return 'a depthwise convolution (group = channels) with dilations > 1: tfjs ignores DepthwiseConv2D dilation';
+    case 'onnx-dilation-strides':
+      return 'dilations > 1 together with strides > 1 cannot be computed by tfjs';
+    case 'onnx-transpose-group':
+      return `group=${v.group}: LayerLoom's transposed convolution has one group`;
+    case 'onnx-clip-range':
+      return `Clip to [${v.min}, ${v.max}]: LayerLoom has ReLU (clip to [0, inf)) and ReLU6 ([0, 6])`;
+    case 'onnx-softmax-axis':
+      return `softmax over axis ${v.axis} of a rank-${v.rank} tensor: LayerLoom's softmax runs over the channels`;
+    case 'onnx-flatten-axis':
+      return `Flatten at axis ${v.axis} mixes the batch axis with others; only axis 1 keeps the batch`;
+    case 'onnx-concat-batch':
+      return 'concatenation along the batch axis';
+    case 'onnx-transpose-batch':
+      return `perm [${v.perm}] moves the batch axis`;
+    case 'onnx-reshape-batch':
+      return `reshapes [${v.from}] to [${v.to}], across the batch axis`;
+    case 'onnx-pool-dilation':
+      return `dilations [${v.dilations}]: LayerLoom's pooling has no dilation`;
+    case 'onnx-ceil-mode':
+      return `ceil_mode=1 adds a partial window here (${v.ceil} instead of ${v.floor}); LayerLoom's pooling rounds down`;
+    case 'onnx-dropout-training':
+      return 'training_mode is true (random at inference)';
   }
 }

@@ -51,6 +51,18 @@ export class OnnxRefusal extends DesignError {
   }
 }
 
+/** A case an operator handler cannot express, by code + values (the importer quotes it after the node's name). */
+export class NodeProblem extends Error {
+  constructor(readonly detail: ErrorDetail) {
+    super(errorDetailEnglish(detail));
+  }
+}
+
+/** Throws the `NodeProblem` of `code` with `values`. */
+export function refuseNode(code: ErrorDetail['code'], values: ErrorDetail['values'] = {}): never {
+  throw new NodeProblem({ code, values });
+}
+
 /** The mutable design being built. */
 export class DesignDraft {
   readonly nodes: PendingNode[] = [];

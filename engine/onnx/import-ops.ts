@@ -5,7 +5,7 @@
  */
 import { channelsLastShape, transpose } from './layout';
 import type { NodeReader } from './import-attrs';
-import { explicitMap, normalizeMap, type Value, type ValueTable } from './import-graph';
+import { explicitMap, normalizeMap, refuseNode, type Value, type ValueTable } from './import-graph';
 import { geluArithmetic, geluDiv, geluErf } from './import-gelu';
 import { importConv, importConvTranspose, importPool } from './import-window';
 import { sizeOf } from './tensor';
@@ -141,7 +141,7 @@ const concat: Handler = (t, r) => {
   const xs = r.inputs.filter(Boolean).map((n) => t.value(n, 'input'));
   const rank = xs[0].onnx.length;
   const axis = batchAxis(r.int('axis', 1), rank);
-  if (axis === 0) throw new Error('concatenation along the batch axis');
+  if (axis === 0) refuseNode('onnx-concat-batch');
   const out = [...xs[0].onnx];
   out[axis] = xs.reduce((s, x) => s + x.onnx[axis], 0);
   // ONNX axis 1 is the channels (design axis -1); spatial axis a >= 2 is Keras' batched axis a - 1.
@@ -155,7 +155,7 @@ const softmax: Handler = (t, r) => {
   const axis = batchAxis(r.int('axis', r.opset >= 13 ? -1 : 1), rank);
   // Before opset 13 Softmax normalizes over all axes from `axis` on, as one vector.
   const whole = rank === 2 ? axis === 1 : r.opset < 13 && axis === 1;
-  if (!whole && !(axis === 1 && rank > 2)) throw new Error(`softmax over axis ${axis} of a rank-${rank} tensor: LayerLoom's softmax runs over the channels`);
+  if (!whole && !(axis === 1 && rank > 2)) refuseNode('onnx-softmax-axis', { axis, rank });
   const src = whole ? t.shaped(x, [sizeOf(x.onnx.slice(1))]) : t.structured(x, 'Softmax');
   const id = t.draft.add('Activation', { activation: 'softmax' }, [src], r.name);
   return [{ ...x, node: () => id, design: whole ? [sizeOf(x.onnx.slice(1))] : channelsLastShape(x.onnx.slice(1)), nonNegative: true, biasTarget: undefined }];
@@ -166,13 +166,13 @@ const clip: Handler = (t, r) => {
   const max = r.opset >= 11 ? r.floatInput(2, 'max')?.data[0] : r.float('max', Infinity);
   if (min === 0 && max === 6) return unary(t, r, 'Activation', { activation: 'relu6' }, true);
   if (min === 0 && (max === undefined || max === Infinity || max >= 3.4e38)) return unary(t, r, 'Activation', { activation: 'relu' }, true);
-  throw new Error(`Clip to [${min ?? '-inf'}, ${max ?? 'inf'}]: LayerLoom has ReLU (clip to [0, inf)) and ReLU6 ([0, 6])`);
+  return refuseNode('onnx-clip-range', { min: String(min ?? '-inf'), max: String(max ?? 'inf') });
 };
 
 const flatten: Handler = (t, r) => {
   const x = t.value(r.inputs[0], 'input');
   const axis = batchAxis(r.int('axis', 1), x.onnx.length);
-  if (axis !== 1) throw new Error(`Flatten at axis ${axis} mixes the batch axis with others; only axis 1 keeps the batch`);
+  if (axis !== 1) refuseNode('onnx-flatten-axis', { axis });
   return [view(x, [x.onnx[0], sizeOf(x.onnx.slice(1))])];
 };
 
@@ -188,7 +188,7 @@ const reshape: Handler = (t, r) => {
   const out = [x.onnx[0], ...rest.map((d) => (d === -1 ? per / known : d))];
   const keepsBatch = shape[0] === -1 || (shape[0] === 0 && !allowZero) || (x.onnx[0] > 0 && shape[0] === x.onnx[0]);
   if (!keepsBatch || out.slice(1).some((d) => !Number.isInteger(d) || d <= 0) || sizeOf(out.slice(1)) !== per) {
-    throw new Error(`reshapes [${x.onnx.join(', ')}] to [${shape.join(', ')}], across the batch axis`);
+    refuseNode('onnx-reshape-batch', { from: x.onnx.join(', '), to: shape.join(', ') });
   }
   return [view(x, out)];
 };
@@ -220,7 +220,7 @@ const transposeOp: Handler = (t, r) => {
   const x = t.value(r.inputs[0], 'input');
   const rank = x.onnx.length;
   const perm = r.ints('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i));
-  if (perm[0] !== 0) throw new Error(`perm [${perm.join(', ')}] moves the batch axis`);
+  if (perm[0] !== 0) refuseNode('onnx-transpose-batch', { perm: perm.join(', ') });
   const onnx = perm.map((p) => x.onnx[p]);
   // Where each old ONNX position lands: transpose the positions themselves (exact in float32 below 2^24).
   const n = sizeOf(x.onnx.slice(1));
@@ -235,7 +235,7 @@ const transposeOp: Handler = (t, r) => {
 const pad: Handler = (t, r) => {
   const x = t.value(r.inputs[0], 'input');
   const mode = r.string('mode', 'constant');
-  if (mode !== 'constant') throw new Error(`mode '${mode}': LayerLoom pads with zeros only`);
+  if (mode !== 'constant') refuseNode('onnx-pad-mode', { mode });
   const pads = r.opset >= 11 ? r.intInput(1, 'pads') : r.ints(r.has('paddings') ? 'paddings' : 'pads', []);
   const value = r.opset >= 11 ? (r.floatInput(2, 'constant_value')?.data[0] ?? 0) : r.float('value', 0);
   if (r.inputs[3]) throw new Error('an axes input: give pads for every axis');
@@ -244,7 +244,7 @@ const pad: Handler = (t, r) => {
   if (!pads || pads.length !== 2 * rank) throw new Error(`expected ${2 * rank} pads`);
   if (pads.every((p) => p === 0)) return [x];
   if (rank !== 4 || pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Error(`pads [${pads.join(', ')}] pad an axis other than height and width`);
-  if (pads.some((p) => p < 0)) throw new Error(`negative pads [${pads.join(', ')}] (cropping) cannot be expressed`);
+  if (pads.some((p) => p < 0)) refuseNode('onnx-negative-pads', { pads: pads.join(', ') });
   const [t0, l0, b0, r0] = [pads[2], pads[3], pads[6], pads[7]];
   if (value === -Infinity) {
     const onnx = [x.onnx[0], x.onnx[1], x.onnx[2] + t0 + b0, x.onnx[3] + l0 + r0];
@@ -262,7 +262,7 @@ const dropout: Handler = (t, r) => {
   const outs = (r.node.output ?? []).filter(Boolean);
   if (outs.length > 1 && (t.uses.get(outs[1]) ?? 0) > 0) throw new Error('its mask output is used; LayerLoom\'s Dropout has none');
   const training = r.opset >= 12 ? r.intInput(2, 'training_mode')?.[0] : r.int('is_test', 1) === 0 && r.opset < 7 ? 1 : 0;
-  if (training) throw new Error('training_mode is true (random at inference)');
+  if (training) refuseNode('onnx-dropout-training');
   const ratio = r.opset >= 12 ? (r.floatInput(1, 'ratio')?.data[0] ?? 0.5) : r.float('ratio', 0.5);
   if (!(ratio >= 0 && ratio < 1)) throw new Error(`ratio ${ratio} is outside [0, 1)`);
   return unary(t, r, 'Dropout', { rate: ratio }, t.value(r.inputs[0], 'input').nonNegative);

@@ -7,7 +7,7 @@
  */
 import { conv2dTranspose } from '../blocks/conv';
 import type { NodeReader } from './import-attrs';
-import type { Value } from './import-graph';
+import { refuseNode, type Value } from './import-graph';
 import type { DesignDraft, ValueTable } from './import-graph';
 import { transpose } from './layout';
 import type { FloatTensor } from './tensor';
@@ -50,7 +50,7 @@ export function readWindow(r: NodeReader, hw: number[], kernel: [number, number]
   else throw new Error(`auto_pad '${autoPad}' is not an ONNX value`);
   if (strides.length !== 2 || dilations.length !== 2 || pads.length !== 4) throw new Error('strides, dilations and pads must describe 2 spatial axes');
   pads = pads.map((p, i) => p + extra[i]) as Pads;
-  if (pads.some((p) => p < 0)) throw new Error(`negative pads [${pads.join(', ')}] (cropping) cannot be expressed`);
+  if (pads.some((p) => p < 0)) refuseNode('onnx-negative-pads', { pads: pads.join(', ') });
   const same = samePads(hw, kernel, strides, dilations);
   const mode = pads.every((p) => p === 0) ? 'valid' : pads.every((p, i) => p === same[i]) ? 'same' : 'explicit';
   return { kernel, strides, dilations, pads, mode };
@@ -85,7 +85,7 @@ export function importConv(t: ValueTable, r: NodeReader): Value {
   const c = x.onnx[1];
   const group = r.int('group', 1);
   const win = readWindow(r, hw, [kh, kw]);
-  if (win.dilations.some((d) => d > 1) && win.strides.some((s) => s > 1)) throw new Error('dilations > 1 together with strides > 1 cannot be computed by tfjs');
+  if (win.dilations.some((d) => d > 1) && win.strides.some((s) => s > 1)) refuseNode('onnx-dilation-strides');
   let type: string;
   let kernel: { dims: number[]; data: Float32Array };
   const params: Record<string, unknown> = {};
@@ -94,13 +94,13 @@ export function importConv(t: ValueTable, r: NodeReader): Value {
     params.filters = m;
     kernel = transpose(w.data, w.dims, [2, 3, 1, 0]);
   } else if (group === c && cg === 1 && m % c === 0) {
-    if (win.dilations.some((d) => d > 1)) throw new Error('a depthwise convolution (group = channels) with dilations > 1: tfjs ignores DepthwiseConv2D dilation');
+    if (win.dilations.some((d) => d > 1)) refuseNode('onnx-depthwise-dilation');
     type = 'DepthwiseConv2D';
     params.depthMultiplier = m / c;
     // [C*m, 1, kh, kw] is [C, m, kh, kw] in memory -> Keras [kh, kw, C, m].
     kernel = transpose(w.data, [c, m / c, kh, kw], [2, 3, 0, 1]);
   } else {
-    throw new Error(`grouped convolution with group=${group} over ${c} channels: LayerLoom has full (group 1) and depthwise (group = channels) convolutions`);
+    refuseNode('onnx-grouped-conv', { group, channels: c });
   }
   const src = padded(t.draft, t.structured(x, 'Conv'), win, r.name);
   Object.assign(params, { kernelSize: [kh, kw], strides: win.strides, padding: win.mode === 'same' ? 'same' : 'valid', dilation: win.dilations, useBias: !!bias, activation: 'linear' });
@@ -122,7 +122,7 @@ export function importConvTranspose(t: ValueTable, r: NodeReader): Value {
   if (!w) throw new Error('a ConvTranspose needs a weight input');
   const bias = r.floatInput(2, 'bias');
   const [c, m, kh, kw] = w.dims;
-  if (r.int('group', 1) !== 1) throw new Error(`group=${r.int('group', 1)}: LayerLoom's transposed convolution has one group`);
+  if (r.int('group', 1) !== 1) refuseNode('onnx-transpose-group', { group: r.int('group', 1) });
   if (r.ints('dilations', [1, 1]).some((d) => d !== 1)) throw new Error('dilations > 1 in a transposed convolution cannot be expressed');
   const s = r.ints('strides', [1, 1]);
   const k = [kh, kw];
@@ -167,12 +167,12 @@ export function importPool(t: ValueTable, r: NodeReader, kind: 'max' | 'avg'): V
   const kernel = r.ints('kernel_shape', []) as [number, number];
   if (kernel.length !== 2) throw new Error('kernel_shape must have 2 entries');
   const win = readWindow(r, hw, kernel, fused?.pads);
-  if (win.dilations.some((d) => d !== 1)) throw new Error(`dilations [${win.dilations.join(', ')}]: LayerLoom's pooling has no dilation`);
+  if (win.dilations.some((d) => d !== 1)) refuseNode('onnx-pool-dilation', { dilations: win.dilations.join(', ') });
   const [pt, pl, pb, pr] = win.pads;
   const out = [outLength(hw[0], kernel[0], win.strides[0], 1, pt, pb), outLength(hw[1], kernel[1], win.strides[1], 1, pl, pr)];
   if (r.int('ceil_mode', 0) === 1) {
     const ceil = [outLength(hw[0], kernel[0], win.strides[0], 1, pt, pb, true), outLength(hw[1], kernel[1], win.strides[1], 1, pl, pr, true)];
-    if (ceil[0] !== out[0] || ceil[1] !== out[1]) throw new Error(`ceil_mode=1 adds a partial window here (${ceil.join('x')} instead of ${out.join('x')}); LayerLoom's pooling rounds down`);
+    if (ceil[0] !== out[0] || ceil[1] !== out[1]) refuseNode('onnx-ceil-mode', { ceil: ceil.join('x'), floor: out.join('x') });
   }
   if (win.mode === 'explicit') {
     if (kind === 'max' && !x.nonNegative) {

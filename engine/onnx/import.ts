@@ -7,12 +7,12 @@
  */
 import { analyzeDesign } from '../analysis/analyze';
 import { DesignError } from '../errors';
-import { quoteDiagnostic, type ErrorDetail } from '../messages';
+import { quoteDiagnostic, quoting, type ErrorDetail } from '../messages';
 import { layoutGraph } from '../graph/layout';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSchema, type DesignDocument } from '../schema/document';
 import { FOLDABLE, foldConstant } from './const-eval';
 import { NodeReader } from './import-attrs';
-import { DesignDraft, explicitMap, nodePath, OnnxRefusal, ValueTable, type Value } from './import-graph';
+import { DesignDraft, explicitMap, NodeProblem, nodePath, OnnxRefusal, ValueTable, type Value } from './import-graph';
 import { IMPORT_OPS } from './import-ops';
 import { channelsLastShape } from './layout';
 import { DataType, decodeModel, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './proto';
@@ -181,6 +181,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       });
     } catch (err) {
       if (err instanceof DesignError) throw err;
+      if (err instanceof NodeProblem) throw new OnnxRefusal(quoting('onnx-node-case', label, err.detail), where);
       fail('onnx-node-refused', { ...label, reason: (err as Error).message }, where);
     }
   });

@@ -277,6 +277,13 @@ describe('engine messages in the interface languages', () => {
     expect(await withLanguage('zh-CN', () => errorDetailText({ message: english, detail }))).toBe('/docs/m.onnx：无法导出为 ONNX：dcn1：DeformableConv2D 层无法导出为 ONNX（另有 2 处）');
   });
 
+  it('an ONNX node refused for a case its operator cannot express: the node, then the case, in Chinese', async () => {
+    const detail = quoting('at-file', { file: '/docs/m.onnx' }, quoting('onnx-node-case', { op: 'Clip', node: 'clip_0' }, { code: 'onnx-clip-range', values: { min: '-1', max: '1' } }));
+    const english = errorDetailEnglish(detail);
+    expect(english).toBe("/docs/m.onnx: Clip node 'clip_0': Clip to [-1, 1]: LayerLoom has ReLU (clip to [0, inf)) and ReLU6 ([0, 6])");
+    expect(await withLanguage('zh-CN', () => errorDetailText({ message: english, detail }))).toBe('/docs/m.onnx：Clip 节点“clip_0”：裁剪到 [-1, 1]：LayerLoom 只有 ReLU（裁剪到 [0, ∞)）和 ReLU6（[0, 6]）');
+  });
+
   it('a code export refused for several features: each line (the node, then what Keras cannot express) in the language', async () => {
     const doc = design([16, 16, 3], (b, x) => b.add('DynamicConv2D', { filters: 4 }, b.add('DeformableConv2D', { filters: 4, kernelSize: [3, 3], padding: 'same' }, x, 'dcn'), 'dyn'));
     let refused: DesignError | undefined;
