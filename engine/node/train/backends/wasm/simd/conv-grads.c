@@ -51,6 +51,20 @@ static int images_per_chunk(const Conv *c) {
 #define ACC_ADD(p, lo, hi) \
   wasm_v128_store((p), wasm_f32x4_add(wasm_v128_load(p), lo)); \
   wasm_v128_store((p) + 4, wasm_f32x4_add(wasm_v128_load((p) + 4), hi))
+/* The 4×8 tile at p (rows `stride` floats apart) += the accumulators. */
+#define ACC_ADD_TILE(p, stride) \
+  ACC_ADD((p), a00, a01); ACC_ADD((p) + (stride), a10, a11); \
+  ACC_ADD((p) + 2 * (stride), a20, a21); ACC_ADD((p) + 3 * (stride), a30, a31)
+/* `count` steps of a filter-gradient tile: 4 consecutive floats of x (splat) times 8 of dy, then xp += xinc, dp += dinc. */
+#define ACC_RUN(xp, dp, count, xinc, dinc) \
+  for (int s_ = 0; s_ < (count); s_++) { \
+    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load((dp) + 4); \
+    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat((xp) + 1); \
+    v128_t x2 = wasm_v128_load32_splat((xp) + 2), x3 = wasm_v128_load32_splat((xp) + 3); \
+    ACC_STEP(x0, x1, x2, x3, d0, d1); \
+    xp += (xinc); \
+    dp += (dinc); \
+  }
 
 /*
  * One tap of the forward pass (a_in = 1: A indexed by input position, C by output position) or of the
@@ -165,14 +179,7 @@ static inline void filter_grad(const float *x, const float *dy, float *dwt, int 
                 for (int r = r0; r < r1; r++) {
                   const float *xp = x + b * in_image + ((long)(r * sh + offh) * w + c0 * sw + offw) * ci + i0;
                   const float *dp = dy + b * out_image + ((long)r * ow + c0) * co + o0;
-                  for (int c = c0; c < c1; c++) {
-                    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-                    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-                    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-                    ACC_STEP(x0, x1, x2, x3, d0, d1);
-                    xp += xstep;
-                    dp += co;
-                  }
+                  ACC_RUN(xp, dp, c1 - c0, xstep, co);
                 }
               }
             } else {
@@ -181,22 +188,11 @@ static inline void filter_grad(const float *x, const float *dy, float *dwt, int 
                 for (int c = c0; c < c1; c++) {
                   const float *xp = x + b0 * in_image + ((long)(r * sh + offh) * w + c * sw + offw) * ci + i0;
                   const float *dp = dy + b0 * out_image + ((long)r * ow + c) * co + o0;
-                  for (int b = b0; b < b1; b++) {
-                    v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-                    v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-                    v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-                    ACC_STEP(x0, x1, x2, x3, d0, d1);
-                    xp += in_image;
-                    dp += out_image;
-                  }
+                  ACC_RUN(xp, dp, b1 - b0, in_image, out_image);
                 }
               }
             }
-            float *o = tap + (long)i0 * co + o0;
-            ACC_ADD(o, a00, a01);
-            ACC_ADD(o + co, a10, a11);
-            ACC_ADD(o + 2 * co, a20, a21);
-            ACC_ADD(o + 3 * co, a30, a31);
+            ACC_ADD_TILE(tap + (long)i0 * co + o0, co);
           }
         }
       }
@@ -274,21 +270,10 @@ void conv_filter_grad_rows(const float *x, const float *dy, float *dwr, int n, i
             for (int r = r0; r < r1; r++) {
               const float *xp = x + b * in_image + (long)(r * sh + offh) * wp * ci + j0;
               const float *dp = dy + b * out_image + (long)r * ow * co + o0;
-              for (int c = 0; c < ow; c++) {
-                v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-                v128_t x0 = wasm_v128_load32_splat(xp), x1 = wasm_v128_load32_splat(xp + 1);
-                v128_t x2 = wasm_v128_load32_splat(xp + 2), x3 = wasm_v128_load32_splat(xp + 3);
-                ACC_STEP(x0, x1, x2, x3, d0, d1);
-                xp += xstep;
-                dp += co;
-              }
+              ACC_RUN(xp, dp, ow, xstep, co);
             }
           }
-          float *o = row + (long)j0 * co + o0;
-          ACC_ADD(o, a00, a01);
-          ACC_ADD(o + co, a10, a11);
-          ACC_ADD(o + 2 * co, a20, a21);
-          ACC_ADD(o + 3 * co, a30, a31);
+          ACC_ADD_TILE(row + (long)j0 * co + o0, co);
         }
       }
     }

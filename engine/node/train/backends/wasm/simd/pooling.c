@@ -11,6 +11,28 @@ static int first_max(const float *x, const int *q) {
 }
 
 /*
+ * Four channels of one 2×2 window at p (rows `row` floats apart, columns `c`): m01 / m23 where the right element of
+ * the top / bottom row beats the left, mf where the bottom row's winner beats the top's, best the winning values;
+ * odd when a lane holds NaN or only -Infinity (those windows take the scalar rule).
+ */
+typedef struct { v128_t m01, m23, mf, best; int odd; } Window2x2;
+
+static inline __attribute__((always_inline)) Window2x2 window_2x2(const float *p, int c, int row) {
+  const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + c);
+  const v128_t v2 = wasm_v128_load(p + row), v3 = wasm_v128_load(p + row + c);
+  Window2x2 r;
+  r.m01 = wasm_f32x4_gt(v1, v0);
+  r.m23 = wasm_f32x4_gt(v3, v2);
+  const v128_t w01 = wasm_v128_bitselect(v1, v0, r.m01), w23 = wasm_v128_bitselect(v3, v2, r.m23);
+  r.mf = wasm_f32x4_gt(w23, w01);
+  r.best = wasm_v128_bitselect(w23, w01, r.mf);
+  const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(v0, v1), wasm_f32x4_add(v2, v3));
+  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff());
+  r.odd = wasm_v128_any_true(wasm_v128_or(wasm_f32x4_ne(sum, sum), wasm_f32x4_eq(r.best, ninf)));
+  return r;
+}
+
+/*
  * MaxPool's input gradient for 2×2 windows at stride 2 with no padding, every window inside x [n, h, w, c]
  * (dy: [n, oh, ow, c], 2·oh ≤ h, 2·ow ≤ w). Windows are disjoint: each covered element of dx is written once,
  * dy where it is its window's first maximum (scan order, as tfjs's cpu backend), else 0; uncovered edges get 0.
@@ -21,7 +43,6 @@ void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int n, int h,
   if (2 * oh != h || 2 * ow != w)
     for (size_t i = 0, e = (size_t)n * h * w * c; i < e; i++) dx[i] = 0;
   const int row = w * c;
-  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff());
   for (int b = 0; b < n; b++) {
     for (int oy = 0; oy < oh; oy++) {
       for (int ox = 0; ox < ow; ox++) {
@@ -30,15 +51,9 @@ void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int n, int h,
         int ch = 0;
         for (; ch + 4 <= c; ch += 4) {
           const int a = p0 + ch;
-          const v128_t v0 = wasm_v128_load(x + a), v1 = wasm_v128_load(x + a + c);
-          const v128_t v2 = wasm_v128_load(x + a + row), v3 = wasm_v128_load(x + a + row + c);
-          const v128_t m01 = wasm_f32x4_gt(v1, v0), m23 = wasm_f32x4_gt(v3, v2);
-          const v128_t w01 = wasm_v128_bitselect(v1, v0, m01), w23 = wasm_v128_bitselect(v3, v2, m23);
-          const v128_t mf = wasm_f32x4_gt(w23, w01);
-          const v128_t best = wasm_v128_bitselect(w23, w01, mf);
-          const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(v0, v1), wasm_f32x4_add(v2, v3));
-          const v128_t odd = wasm_v128_or(wasm_f32x4_ne(sum, sum), wasm_f32x4_eq(best, ninf));
-          if (wasm_v128_any_true(odd)) {
+          const Window2x2 win = window_2x2(x + a, c, row);
+          const v128_t m01 = win.m01, m23 = win.m23, mf = win.mf;
+          if (win.odd) {
             for (int j = 0; j < 4; j++) {
               const int q[4] = {a + j, a + j + c, a + j + row, a + j + row + c};
               for (int t = 0; t < 4; t++) dx[q[t]] = 0;
@@ -126,7 +141,7 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int n, int h, int
 EXPORT(max_pool_2x2_argmax)
 void max_pool_2x2_argmax(const float *x, float *y, unsigned char *idx, int n, int h, int w, int c, int oh, int ow) {
   const int row = w * c;
-  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff()), one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
+  const v128_t one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
   for (int b = 0; b < n; b++) {
     for (int oy = 0; oy < oh; oy++) {
       for (int ox = 0; ox < ow; ox++) {
@@ -134,14 +149,9 @@ void max_pool_2x2_argmax(const float *x, float *y, unsigned char *idx, int n, in
         int ch = 0;
         for (; ch + 4 <= c; ch += 4) {
           const int a = p0 + ch;
-          const v128_t v0 = wasm_v128_load(x + a), v1 = wasm_v128_load(x + a + c);
-          const v128_t v2 = wasm_v128_load(x + a + row), v3 = wasm_v128_load(x + a + row + c);
-          const v128_t m01 = wasm_f32x4_gt(v1, v0), m23 = wasm_f32x4_gt(v3, v2);
-          const v128_t w01 = wasm_v128_bitselect(v1, v0, m01), w23 = wasm_v128_bitselect(v3, v2, m23);
-          const v128_t mf = wasm_f32x4_gt(w23, w01);
-          const v128_t best = wasm_v128_bitselect(w23, w01, mf);
-          const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(v0, v1), wasm_f32x4_add(v2, v3));
-          if (wasm_v128_any_true(wasm_v128_or(wasm_f32x4_ne(sum, sum), wasm_f32x4_eq(best, ninf)))) {
+          const Window2x2 win = window_2x2(x + a, c, row);
+          const v128_t m01 = win.m01, m23 = win.m23, mf = win.mf;
+          if (win.odd) {
             for (int j = 0; j < 4; j++) {
               const int q[4] = {a + j, a + j + c, a + j + row, a + j + row + c};
               float top = -__builtin_inff();
@@ -153,7 +163,7 @@ void max_pool_2x2_argmax(const float *x, float *y, unsigned char *idx, int n, in
             }
             continue;
           }
-          wasm_v128_store(y + o0 + ch, best);
+          wasm_v128_store(y + o0 + ch, win.best);
           /* position: 2·(second row won) + (right column won within the winning row) */
           const v128_t col = wasm_v128_bitselect(wasm_v128_and(m23, one), wasm_v128_and(m01, one), mf);
           const v128_t pos = wasm_i32x4_add(wasm_v128_and(mf, two), col);
