@@ -8,11 +8,23 @@ import { analyzeDesign } from '../analysis/analyze';
 import { compileModel, modelOutputs } from '../compile/compile';
 import { twoHeadCnn } from '../node/train/test-fixtures';
 import { DesignError } from '../errors';
+import { errorDetailEnglish } from '../messages';
 import { parseDocument } from '../schema/load';
 import { IMPORT_LAYOUT, importModel, importModelText } from './import-model';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, 'fixtures');
+
+/** The `DesignError` that `f` throws (the test fails when it throws nothing or something else). */
+function thrown(f: () => unknown): DesignError {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof DesignError) return err;
+    throw err;
+  }
+  throw new Error('expected a DesignError, nothing was thrown');
+}
 
 const readJson = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as Record<string, unknown>;
 
@@ -150,12 +162,13 @@ describe('importModel layer mapping', () => {
   });
 
   it.each([
-    [[{ class_name: 'LSTM', config: { name: 'rnn_1', units: 4 } }], /layer 'rnn_1' has class LSTM, which LayerLoom cannot import/],
-    [[{ class_name: 'ReLU', config: { name: 'clip', max_value: 4 } }], /layer 'clip' \(ReLU\) uses max_value 4/],
-    [[{ class_name: 'Conv2D', config: { name: 'g', filters: 4, kernel_size: 3, groups: 2 } }], /layer 'g' \(Conv2D\) uses groups 2/],
-    [[{ class_name: 'Conv2D', config: { name: 'cf', filters: 4, kernel_size: 3, data_format: 'channels_first' } }], /data_format 'channels_first'/],
-    [[{ class_name: 'Dense', config: { name: 'act', units: 4, activation: 'my_custom' } }], /layer 'act' \(Dense\) uses activation 'my_custom'/],
-  ])('rejects %j with a message naming the layer and class', (layers, message) => {
+    [[{ class_name: 'LSTM', config: { name: 'rnn_1', units: 4 } }], /layer 'rnn_1' has class LSTM, which LayerLoom cannot import/, { code: 'import-layer-class', values: { layer: 'rnn_1', className: 'LSTM' } }],
+    [[{ class_name: 'ReLU', config: { name: 'clip', max_value: 4 } }], /layer 'clip' \(ReLU\) uses max_value 4/, { code: 'import-layer-setting-relu6', values: { layer: 'clip', className: 'ReLU', setting: 'max_value 4' } }],
+    [[{ class_name: 'Conv2D', config: { name: 'g', filters: 4, kernel_size: 3, groups: 2 } }], /layer 'g' \(Conv2D\) uses groups 2/, { code: 'import-layer-setting', values: { layer: 'g', setting: 'groups 2' } }],
+    [[{ class_name: 'Conv2D', config: { name: 'cf', filters: 4, kernel_size: 3, data_format: 'channels_first' } }], /data_format 'channels_first'/, { code: 'import-layer-setting-channels-last' }],
+    [[{ class_name: 'Dense', config: { name: 'act', units: 4, activation: 'my_custom' } }], /layer 'act' \(Dense\) uses activation 'my_custom'/, { code: 'import-layer-setting', values: { setting: "activation 'my_custom'" } }],
+    [[{ class_name: 'Dense', config: { name: 'obj', units: 4, activation: { class_name: 'Custom' } } }], /layer 'obj' \(Dense\) uses a custom activation object/, { code: 'import-layer-custom-activation', values: { layer: 'obj', className: 'Dense' } }],
+  ])('rejects %j with a message naming the layer and class, by code + values too', (layers, message, detail) => {
     let error: unknown;
     try {
       importModel(functional(layers as never));
@@ -165,16 +178,22 @@ describe('importModel layer mapping', () => {
     expect(error).toBeInstanceOf(DesignError);
     expect((error as DesignError).code).toBe('import-failed');
     expect((error as DesignError).message).toMatch(message);
+    expect((error as DesignError).detail).toMatchObject(detail);
+    expect((error as DesignError).message).toBe(`${(error as DesignError).path}: ${errorDetailEnglish((error as DesignError).detail!)}`);
   });
 
   it.each([
-    ['not JSON', '{', /not valid JSON/],
-    ['a graph model', JSON.stringify({ format: 'graph-model', modelTopology: { node: [] } }), /class_name|graph model/],
-    ['an array', '[]', /expected a JSON object/],
-    ['a design document', JSON.stringify({ format: 'layerloom.design', nodes: [], edges: [] }), /expected a Keras\/tfjs layers model/],
-    ['an input without a fixed shape', JSON.stringify(functional([{ class_name: 'Flatten', config: { name: 'f' } }], [null as unknown as number, 8, 3])), /input layer 'in' needs a fixed shape/],
-  ])('rejects %s clearly', (_what, text, message) => {
-    expect(() => importModelText(text, { fileName: 'x.json' })).toThrow(message);
+    ['not JSON', '{', /not valid JSON/, 'json-syntax'],
+    ['a graph model', JSON.stringify({ format: 'graph-model', modelTopology: { node: [] } }), /class_name|graph model/, 'import-model-class'],
+    ['a converted graph model', JSON.stringify({ format: 'graph-model' }), /tfjs graph model/, 'import-graph-model'],
+    ['an array', '[]', /expected a JSON object/, 'import-not-object'],
+    ['a design document', JSON.stringify({ format: 'layerloom.design', nodes: [], edges: [] }), /expected a Keras\/tfjs layers model/, 'import-model-class'],
+    ['an input without a fixed shape', JSON.stringify(functional([{ class_name: 'Flatten', config: { name: 'f' } }], [null as unknown as number, 8, 3])), /input layer 'in' needs a fixed shape/, 'import-input-shape'],
+    ['an empty Sequential model', JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }), /the model has no layers/, 'import-no-layers'],
+  ])('rejects %s clearly, by code too', (_what, text, message, code) => {
+    const err = thrown(() => importModelText(text, { fileName: 'x.json' }));
+    expect(err.message).toMatch(message);
+    expect(err.detail?.code).toBe(code);
   });
 });
 
