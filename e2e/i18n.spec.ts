@@ -328,7 +328,18 @@ describeE2E('interface languages: model import and code export', () => {
     const exportError = await page.getByTestId('export-error').innerText();
     expectNoEnglish(exportError.replace(/\/\S*?\.py/, '').replace(/\b(keras|Keras|PyTorch|DeformableConv2D|DynamicConv2D|torchvision\.ops\.DeformConv2d|LayerLoom|tfjs|dcn|dyn)\b/g, ''), 'code export refusal');
     await screenshot('zh-export-code-refused');
-    await page.keyboard.press('Escape');
+    await page.getByTestId('export-path').press('Escape');
+    await page.getByTestId('export-dialog').waitFor({ state: 'detached' });
+    // The same refusal in the dark theme (the dialog keeps the last format and path).
+    await page.getByTestId('toggle-theme').click();
+    await page.getByTestId('file-menu').click();
+    await page.getByTestId('menu-export').click();
+    await page.getByTestId('export-confirm').click();
+    await expect.poll(() => page.getByTestId('export-error').innerText()).toBe(exportError);
+    await screenshot('zh-export-code-refused-dark');
+    await page.getByTestId('export-path').press('Escape');
+    await page.getByTestId('export-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('toggle-theme').click();
   });
 });
 
