@@ -68,6 +68,17 @@ export const IMPORT_MESSAGE_CODES = [
   'onnx-pool-dilation',
   'onnx-ceil-mode',
   'onnx-dropout-training',
+  'onnx-input-not-tensor',
+  'onnx-input-element-type',
+  'onnx-input-symbolic',
+  'onnx-input-empty-axis',
+  'onnx-input-rank-low',
+  'onnx-input-rank-high',
+  'onnx-gelu-div',
+  'onnx-gelu-erf',
+  'onnx-batchnorm-training',
+  'onnx-pads-axes',
+  'onnx-maxpool-pads',
 ] as const;
 export type ImportMessageCode = (typeof IMPORT_MESSAGE_CODES)[number];
 
@@ -187,5 +198,27 @@ export function importEnglish(code: ImportMessageCode, v: ErrorDetail['values'])
       return `ceil_mode=1 adds a partial window here (${v.ceil} instead of ${v.floor}); LayerLoom's pooling rounds down`;
     case 'onnx-dropout-training':
       return 'training_mode is true (random at inference)';
+    case 'onnx-input-not-tensor':
+      return `input '${v.name}' is not a tensor (a sequence, map or optional)`;
+    case 'onnx-input-element-type':
+      return `input '${v.name}' has element type ${v.type}; LayerLoom models compute in float32`;
+    case 'onnx-input-symbolic':
+      return `input '${v.name}' has shape ${v.shape} with a symbolic size besides the batch; LayerLoom needs fixed sizes`;
+    case 'onnx-input-empty-axis':
+      return `input '${v.name}' has shape ${v.shape} with an empty axis`;
+    case 'onnx-input-rank-low':
+      return `input '${v.name}' has shape ${v.shape}: LayerLoom tensors have a batch axis and at least one more`;
+    case 'onnx-input-rank-high':
+      return `input '${v.name}' has rank ${v.rank}; LayerLoom tensors have at most 4 axes besides the batch`;
+    case 'onnx-gelu-div':
+      return `only x / sqrt(2), the first step of GELU, can be expressed: LayerLoom has no division block`;
+    case 'onnx-gelu-erf':
+      return `only erf(x / sqrt(2)) inside GELU can be expressed`;
+    case 'onnx-batchnorm-training':
+      return `training mode (batch statistics, running-mean outputs) cannot be expressed`;
+    case 'onnx-pads-axes':
+      return `pads [${v.pads}] pad an axis other than height and width`;
+    case 'onnx-maxpool-pads':
+      return `pads [${v.pads}] differ from TensorFlow's 'same' and the input may be negative: MaxPool pads with -inf, LayerLoom can only pad with zeros`;
   }
 }

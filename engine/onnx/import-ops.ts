@@ -12,10 +12,6 @@ import { sizeOf } from './tensor';
 
 type Handler = (t: ValueTable, r: NodeReader) => Value[];
 
-const fail = (message: string): never => {
-  throw new Error(message);
-};
-
 const batchAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
 /** A value that is `x` seen through a new ONNX shape (Reshape, Flatten, Squeeze, Unsqueeze: same flat order). */
@@ -89,7 +85,7 @@ const matmul: Handler = (t, r) => {
 };
 
 const batchNorm: Handler = (t, r) => {
-  if ((r.node.output ?? []).filter(Boolean).length > 1 || r.int('training_mode', 0) === 1) throw new Error('training mode (batch statistics, running-mean outputs) cannot be expressed');
+  if ((r.node.output ?? []).filter(Boolean).length > 1 || r.int('training_mode', 0) === 1) refuseNode('onnx-batchnorm-training');
   const x = t.value(r.inputs[0], 'input');
   const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => r.floatInput(i, ['', 'scale', 'B', 'mean', 'var'][i]));
   if (!scale || !bias || !mean || !variance) throw new Error('scale, B, mean and var must all be given');
@@ -243,7 +239,7 @@ const pad: Handler = (t, r) => {
   const rank = x.onnx.length;
   if (!pads || pads.length !== 2 * rank) throw new Error(`expected ${2 * rank} pads`);
   if (pads.every((p) => p === 0)) return [x];
-  if (rank !== 4 || pads[0] || pads[1] || pads[rank] || pads[rank + 1]) throw new Error(`pads [${pads.join(', ')}] pad an axis other than height and width`);
+  if (rank !== 4 || pads[0] || pads[1] || pads[rank] || pads[rank + 1]) refuseNode('onnx-pads-axes', { pads: pads.join(', ') });
   if (pads.some((p) => p < 0)) refuseNode('onnx-negative-pads', { pads: pads.join(', ') });
   const [t0, l0, b0, r0] = [pads[2], pads[3], pads[6], pads[7]];
   if (value === -Infinity) {
@@ -285,8 +281,8 @@ export const IMPORT_OPS: Readonly<Record<string, Handler>> = {
   Sum: merge('Add'),
   Mul: merge('Multiply'),
   Concat: concat,
-  Div: (t, r) => [geluDiv(t, r) ?? fail('only x / sqrt(2), the first step of GELU, can be expressed: LayerLoom has no division block')],
-  Erf: (t, r) => [geluErf(t, r) ?? fail('only erf(x / sqrt(2)) inside GELU can be expressed')],
+  Div: (t, r) => [geluDiv(t, r) ?? refuseNode('onnx-gelu-div')],
+  Erf: (t, r) => [geluErf(t, r) ?? refuseNode('onnx-gelu-erf')],
   Relu: activation('relu', true),
   Sigmoid: activation('sigmoid', true),
   Tanh: activation('tanh'),

@@ -44,6 +44,15 @@ describe('ONNX import refusals by code + values', () => {
     expect(err.message).toBe(`graph.node[0]: ${errorDetailEnglish(err.detail as ErrorDetail)}`);
   });
 
+  it('an input with a symbolic size: the node that reads it, then the input and its shape', () => {
+    const x = { name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimParam: 'n' }] } } } };
+    const y = { name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } };
+    const bytes = encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph: { name: 'g', node: [{ opType: 'Relu', name: 'relu_0', input: ['x'], output: ['y'] }], input: [x], output: [y] } });
+    const err = refusal(bytes);
+    expect(err.detail).toMatchObject({ code: 'onnx-node-case', values: { op: 'Relu', node: 'relu_0' }, cause: { code: 'onnx-input-symbolic', values: { name: 'x', shape: '[1, ?]' } } });
+    expect(err.message).toBe("graph.node[0]: Relu node 'relu_0': input 'x' has shape [1, ?] with a symbolic size besides the batch; LayerLoom needs fixed sizes");
+  });
+
   it('bytes that are not a model: the file and the decoder\'s words', () => {
     const err = refusal(Uint8Array.from([0x08, 0x07, 0x3a, 0xff, 0xff, 0x01]));
     expect(err.detail).toMatchObject({ code: 'onnx-not-model', values: { file: 'm.onnx', reason: expect.stringMatching(/protobuf decoding/) } });

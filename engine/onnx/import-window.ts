@@ -176,7 +176,7 @@ export function importPool(t: ValueTable, r: NodeReader, kind: 'max' | 'avg'): V
   }
   if (win.mode === 'explicit') {
     if (kind === 'max' && !x.nonNegative) {
-      throw new Error(`pads [${win.pads.join(', ')}] differ from TensorFlow's 'same' and the input may be negative: MaxPool pads with -inf, LayerLoom can only pad with zeros`);
+      refuseNode('onnx-maxpool-pads', { pads: win.pads.join(', ') });
     }
     if (kind === 'avg' && r.int('count_include_pad', 0) !== 1) {
       throw new Error(`pads [${win.pads.join(', ')}] differ from TensorFlow's 'same' and are excluded from the average (count_include_pad=0); LayerLoom can only pad with zeros that count`);

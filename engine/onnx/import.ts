@@ -62,17 +62,19 @@ const fail = (code: ErrorDetail['code'], values: ErrorDetail['values'], path?: s
   throw new OnnxRefusal({ code, values }, path, details);
 };
 
-function shapeOf(info: ValueInfoProto, what: string): { dims: number[]; problem?: string } {
+/** The dims of a graph input, and what LayerLoom cannot take in it (by code + values), if anything. */
+function shapeOf(info: ValueInfoProto): { dims: number[]; problem?: ErrorDetail } {
+  const name = info.name ?? '';
   const tt = info.type?.tensorType;
-  if (!tt) return { dims: [], problem: `${what} '${info.name}' is not a tensor (a sequence, map or optional)` };
+  if (!tt) return { dims: [], problem: { code: 'onnx-input-not-tensor', values: { name } } };
   const dim = tt.shape?.dim ?? [];
   const dims = dim.map((d, i) => (d.dimValue !== undefined ? Number(d.dimValue) : i === 0 ? -1 : NaN));
   const shape = `[${dims.map((d) => (Number.isNaN(d) ? '?' : d)).join(', ')}]`;
-  if (tt.elemType !== undefined && tt.elemType !== DataType.FLOAT) return { dims, problem: `${what} '${info.name}' has element type ${dataTypeName(tt.elemType)}; LayerLoom models compute in float32` };
-  if (dims.some(Number.isNaN)) return { dims, problem: `${what} '${info.name}' has shape ${shape} with a symbolic size besides the batch; LayerLoom needs fixed sizes` };
-  if (dims.some((d) => d === 0)) return { dims, problem: `${what} '${info.name}' has shape ${shape} with an empty axis` };
-  if (dims.length < 2) return { dims, problem: `${what} '${info.name}' has shape ${shape}: LayerLoom tensors have a batch axis and at least one more` };
-  if (dims.length > 5) return { dims, problem: `${what} '${info.name}' has rank ${dims.length}; LayerLoom tensors have at most 4 axes besides the batch` };
+  if (tt.elemType !== undefined && tt.elemType !== DataType.FLOAT) return { dims, problem: { code: 'onnx-input-element-type', values: { name, type: dataTypeName(tt.elemType) } } };
+  if (dims.some(Number.isNaN)) return { dims, problem: { code: 'onnx-input-symbolic', values: { name, shape } } };
+  if (dims.some((d) => d === 0)) return { dims, problem: { code: 'onnx-input-empty-axis', values: { name, shape } } };
+  if (dims.length < 2) return { dims, problem: { code: 'onnx-input-rank-low', values: { name, shape } } };
+  if (dims.length > 5) return { dims, problem: { code: 'onnx-input-rank-high', values: { name, rank: dims.length } } };
   return { dims };
 }
 
@@ -117,7 +119,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     const name = info.name ?? '';
     if (table.constants.has(name)) continue;
     if (options.bind?.[name]) table.bound.set(name, options.bind[name]);
-    const { dims, problem } = shapeOf(info, 'input');
+    const { dims, problem } = shapeOf(info);
     // A tf2onnx image input is NHWC and goes straight into Transpose(0, 3, 1, 2): keep it channels last.
     const readers = (graph.node ?? []).filter((n) => n.input?.includes(name));
     const nhwc = dims.length === 4 && readers.length > 0 && readers.every((n) => n.opType === 'Transpose' && n.attribute?.find((a) => a.name === 'perm')?.ints?.map(Number).join() === '0,3,1,2');
@@ -127,7 +129,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       design, onnx: dims, nonNegative: false,
       map: nhwc ? Int32Array.from({ length: design.reduce((a, b) => a * b, 1) }, (_, i) => i) : null,
       node: () => {
-        if (problem) throw new Error(problem);
+        if (problem) throw new NodeProblem(problem);
         if (!id) {
           id = draft.add('Input', { shape: design }, [], name);
           inputs.push({ name, nodeId: id, onnxShape: dims, designShape: design, index: explicitMap(value) });
