@@ -18,6 +18,22 @@ export function values(r: () => number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => r() * 2 - 1);
 }
 
+/**
+ * Seeded stand-ins for a model's initial weights: each weight tfjs drew at random (not constant) is replaced by
+ * Glorot-uniform values from `rng(seed)` (fan-in = all axes but the last, times the kernel's taps for fan-out when
+ * rank > 2, as tfjs's glorotUniform); constant ones (biases, BatchNormalization's γ, β and moving statistics) stay.
+ * tfjs-layers' initializers draw from an unseeded source, so without this a numeric check meets a new model each run.
+ */
+export function seededWeights(shapes: number[][], drawn: Float32Array[], seed: number): Float32Array[] {
+  const r = rng(seed);
+  return drawn.map((w, i) => {
+    if (w.every((v) => v === w[0])) return w;
+    const s = shapes[i], fanOut = s[s.length - 1], taps = s.length > 2 ? w.length / (s[s.length - 2] * fanOut) : 1;
+    const limit = Math.sqrt(6 / (w.length / fanOut + fanOut * taps));
+    return values(r, w.length).map((v) => v * limit);
+  });
+}
+
 /** Run `fn` with `backend` active and return the data of every tensor it returns. */
 export async function onBackend(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
   await tf.setBackend(backend);
