@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import * as tfc from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerWasmTraining } from '../index';
 import { directional, int, onBackend, relErr, rng, values } from '../test-helpers';
 import type { WasmBackendLike } from '../kernel-utils';
+import { convSimdRuntime } from '../simd/loader';
+import { createPool } from './pool';
 import { convSimdAvailable, convSimdThreads, setConvSimd, simdConvFilterGrad, simdConvForward, simdConvInputGrad, simdMatMul } from './index';
 
 type Shape4 = [number, number, number, number];
@@ -179,4 +183,55 @@ describe('SIMD kernels split over worker threads (threaded build)', () => {
     const cpu = await onBackend('cpu', run);
     wasm.forEach((v, i) => expect(relErr(v, cpu[i]), `output ${i}`).toBeLessThan(1e-5));
   });
+});
+
+describe('the worker pool', () => {
+  it('a worker that never takes its share: the call finishes right on the calling thread, the pool drops to one thread', async () => {
+    await tf.setBackend('wasm');
+    const rt = convSimdRuntime(tf.backend() as unknown as WasmBackendLike);
+    if (!rt?.shared) {
+      console.log('conv-simd: skipping the stalled-worker check — the wasm backend runs its single-threaded build here');
+      return;
+    }
+    const pool = createPool(rt.module, rt.memory, 2, { claimMs: 50 });
+    expect(pool?.size).toBe(2);
+    await pool!.close(); // its one worker is gone: the share posted to it is never taken
+    // A 1×1 convolution over two 3×3 images, 8 → 8 channels, split by image: share 1 is the worker's.
+    const img = 9 * 8, xv = values(rng(5), 2 * img), wv = values(rng(6), 64);
+    const [xa, wa, ya] = [2 * img, 64, 2 * img].map((n) => rt.malloc(4 * n));
+    new Float32Array(rt.memory.buffer, xa, 2 * img).set(xv);
+    new Float32Array(rt.memory.buffer, wa, 64).set(wv);
+    new Float32Array(rt.memory.buffer, ya, 2 * img).fill(0);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const shares = [0, 1].map((i) => ({ fn: 'conv_forward' as const, args: [xa + 4 * i * img, wa, ya + 4 * i * img, 1, 3, 3, 8, 3, 3, 8, 1, 1, 1, 1, 1, 1, 0, 0] }));
+      pool!.run(shares, (s) => rt.kernels[s.fn](...s.args));
+      expect(pool!.size).toBe(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/did not take its share.*one thread for the rest of this run/);
+    } finally {
+      warn.mockRestore();
+    }
+    const y = new Float32Array(rt.memory.buffer, ya, 2 * img).slice();
+    for (const p of [0, 8, 9, 17]) { // positions in both images
+      for (let o = 0; o < 8; o++) {
+        let want = 0;
+        for (let i = 0; i < 8; i++) want += xv[p * 8 + i] * wv[i * 8 + o];
+        expect(y[p * 8 + o]).toBeCloseTo(want, 5);
+      }
+    }
+    [xa, wa, ya].forEach((p) => rt.free(p));
+  });
+
+  it('never keeps Node alive: a process that split a convolution over the workers exits by itself', () => {
+    const root = path.resolve(__dirname, '../../../../../..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'exit-fixture.ts')], {
+      cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LAYERLOOM_WASM_THREADS: '2' },
+    });
+    expect(r.signal, `stderr: ${r.stderr}`).toBeNull(); // not killed by the timeout
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/centre 288\b/); // 3×3 taps × 32 channels of ones
+    const threads = Number(/threads (\d+)/.exec(r.stdout)?.[1]);
+    if (threads < 2) console.log(`conv-simd: the exit check ran on ${threads} thread (the threaded build did not start here)`);
+  }, 70_000);
 });
