@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { loadFashion, referenceCnn, timeTraining, type Batches, type TimingPlan } from './train-lib';
-import { registerWasmTraining, wasmThreads } from '../engine/node/train/backends/wasm/index';
+import { registerWasmTraining, wasmSimdStatus, wasmThreads } from '../engine/node/train/backends/wasm/index';
 import { initWebGpu } from '../engine/node/train/backends/webgpu';
 import { requireTemplate } from '../templates/index';
 import { compileModel } from '../engine/compile/compile';
@@ -129,7 +129,7 @@ async function benchAll(): Promise<void> {
       await registerWasmTraining(tf);
       // --quick-cpu: a short plan for the single-threaded CPU path (ResNet-18 takes seconds per batch there).
       const cpuPlan = process.argv.includes('--quick-cpu') ? { ...plan, warmup: 1, batches: 2, windows: 1 } : plan;
-      await timeAll('wasm', `CPU path: tfjs-backend-wasm + LayerLoom kernels, ${wasmThreads()} thread(s)`, cpuPlan, rows);
+      await timeAll('wasm', `CPU path: tfjs-backend-wasm + LayerLoom kernels, ${wasmThreads()} thread(s); SIMD kernels: ${wasmSimdStatus()}`, cpuPlan, rows);
     } catch (e) {
       skipped.push({ backend: 'wasm', reason: (e as Error).message });
     }
