@@ -115,7 +115,7 @@ export function CurvesTab() {
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="train-log-scale" /> {t('curves.log')}
         </label>
         <span className="ll-train__hint">{t('curves.hint')}</span>
-        <span className="ll-train__hint" data-testid="train-points">{points.toLocaleString('en-US')} batch points</span>
+        <span className="ll-train__hint" data-testid="train-points">{t('curves.points', { count: points, n: points.toLocaleString('en-US') })}</span>
       </div>
       <OutputLosses />
       <div className="ll-train__charts">
