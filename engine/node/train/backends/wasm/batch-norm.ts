@@ -81,9 +81,8 @@ export function batchNormTraining(args: Args): TensorInfo[] {
   if (simd) {
     const y = b.makeOutput(x.shape, 'float32');
     const meanOut = b.makeOutput([c], 'float32'), varOut = b.makeOutput([c], 'float32');
-    const o = simd.offset, scratch = simd.malloc(32 * c);
-    simd.kernels.batch_norm_forward(o(x), o(gamma), o(beta), o(y), o(meanOut), o(varOut), rows, c, eps, scratch);
-    simd.free(scratch);
+    const o = simd.offset;
+    simd.withScratch([32 * c], ([scratch]) => simd.kernels.batch_norm_forward(o(x), o(gamma), o(beta), o(y), o(meanOut), o(varOut), rows, c, eps, scratch));
     return [y, meanOut, varOut];
   }
   const { mean, variance } = moments(heapF32(b, x), rows, c);
@@ -115,9 +114,8 @@ export function batchNormTrainingGrad(args: Args): TensorInfo[] {
   const dg = b.makeOutput([c], 'float32'), db = b.makeOutput([c], 'float32');
   const simd = simdRuntime(b);
   if (simd) {
-    const o = simd.offset, scratch = simd.malloc(32 * c);
-    simd.kernels.batch_norm_backward(o(dy), o(x), o(gamma), o(mean), o(variance), o(dx), o(dg), o(db), rows, c, eps, scratch);
-    simd.free(scratch);
+    const o = simd.offset;
+    simd.withScratch([32 * c], ([scratch]) => simd.kernels.batch_norm_backward(o(dy), o(x), o(gamma), o(mean), o(variance), o(dx), o(dg), o(db), rows, c, eps, scratch));
     return [dx, dg, db];
   }
   const dyv = heapF32(b, dy), xv = heapF32(b, x), mu = heapF32(b, mean), va = heapF32(b, variance), g = heapF32(b, gamma);

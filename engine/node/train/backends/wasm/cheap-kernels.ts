@@ -55,9 +55,7 @@ export function sum(args: Args): TensorInfo {
   const out = b.makeOutput(outShape, 'float32');
   const simd = simdRuntime(b);
   if (simd) {
-    const scratch = simd.malloc(32 * cols);
-    simd.kernels.column_sums(simd.offset(x), rows, cols, simd.offset(out), scratch);
-    simd.free(scratch);
+    simd.withScratch([32 * cols], ([scratch]) => simd.kernels.column_sums(simd.offset(x), rows, cols, simd.offset(out), scratch));
     return out;
   }
   const xv = heapF32(b, x), ov = heapF32(b, out);

@@ -12,7 +12,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import { heapF32, type WasmBackendLike } from '../kernel-utils';
 import { liveTapRange } from '../live-taps';
-import { convSimdRuntime, setConvSimdEnabled, type ConvKernels, type SimdRuntime, type WasmMemory } from '../simd/loader';
+import { convSimdRuntime, setConvSimdEnabled, type ConvKernels, type SimdRuntime } from '../simd/loader';
 import { createPool, type Pool, type Share } from './pool';
 
 type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
@@ -20,9 +20,8 @@ type Info = ReturnType<typeof tfc.backend_util.computeConv2DInfo>;
 /** The kernels bound to one backend's memory. */
 interface Kernels {
   k: ConvKernels;
-  mod: { _malloc(bytes: number): number; _free(ptr: number): void };
-  memory: WasmMemory;
-  offset(t: TensorInfo): number;
+  /** The module on that memory (offsets, scratch, heap views). */
+  rt: SimdRuntime;
   /** Worker threads for the threaded build (created at the first call big enough to split), null when none. */
   pool(): Pool | null;
 }
@@ -47,7 +46,7 @@ function kernels(b: WasmBackendLike): Kernels | null {
   if (!kr) {
     let pool: Pool | null | undefined;
     kr = {
-      k: rt.kernels, mod: { _malloc: rt.malloc, _free: rt.free }, memory: rt.memory, offset: rt.offset,
+      k: rt.kernels, rt,
       pool: () => (rt.shared && threads > 1 ? (pool === undefined ? (pool = createPool(rt.module, rt.memory, threads)) : pool) : null),
     };
     byRuntime.set(rt, kr);
@@ -70,17 +69,12 @@ export const setConvSimd = setConvSimdEnabled;
 
 /** Scratch buffers on tfjs's heap for the duration of `fn` (float counts in, byte offsets out). */
 function withScratch<T>(kr: Kernels, floats: number[], fn: (ptrs: number[]) => T): T {
-  const ptrs = floats.map((n) => kr.mod._malloc(Math.max(16, 4 * n)));
-  try {
-    return fn(ptrs);
-  } finally {
-    for (const p of ptrs) kr.mod._free(p);
-  }
+  return kr.rt.withScratch(floats.map((n) => Math.max(16, 4 * n)), fn);
 }
 
 /** A fresh view of `n` floats at byte `ptr` of the backend's heap (fresh: the heap may have grown since the last). */
 function f32(kr: Kernels, ptr: number, n: number): Float32Array {
-  return new Float32Array(kr.memory.buffer, ptr, n);
+  return kr.rt.f32(ptr, n);
 }
 
 const size = (t: TensorInfo) => t.shape.reduce((p, d) => p * d, 1);
@@ -182,7 +176,7 @@ function copyLiveTaps(src: Float32Array, dst: Float32Array, info: Info, g: Geome
  * live taps copied to scratch.
  */
 function withLiveFilter<T>(b: WasmBackendLike, kr: Kernels, filter: TensorInfo, info: Info, g: Geometry, fn: (w: number) => T): T {
-  if (g.full) return fn(kr.offset(filter));
+  if (g.full) return fn(kr.rt.offset(filter));
   const n = g.kh * g.kw * info.inChannels * info.outChannels;
   return withScratch(kr, [n], ([w]) => {
     copyLiveTaps(heapF32(b, filter), f32(kr, w, n), info, g);
@@ -219,10 +213,10 @@ export function simdConvForward(
   if (!kr) return null;
   const out = b.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'float32');
   initOutput(heapF32(b, out), bias ? heapF32(b, bias) : null, info.outChannels);
-  const ya = kr.offset(out);
+  const ya = kr.rt.offset(out);
   const dims = fullDims(info);
   const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
-  runShares(kr, imageShares('conv_forward', parts, kr.offset(x), kr.offset(filter), ya, dims,
+  runShares(kr, imageShares('conv_forward', parts, kr.rt.offset(x), kr.rt.offset(filter), ya, dims,
     4 * info.inHeight * info.inWidth * info.inChannels, 4 * info.outHeight * info.outWidth * info.outChannels));
   if (act) kr.k.activate(ya, size(out), act);
   return out;
@@ -240,7 +234,7 @@ export function simdConvInputGrad(b: WasmBackendLike, dy: TensorInfo, filter: Te
   withLiveFilter(b, kr, filter, info, g, (wa) => withScratch(kr, [wSize], ([ta]) => {
     kr.k.transpose_taps(wa, ta, g.kh * g.kw, info.inChannels, info.outChannels);
     const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * g.kh * g.kw * info.inChannels * info.outChannels);
-    runShares(kr, imageShares('conv_input_grad', parts, kr.offset(dy), ta, kr.offset(out), g.dims,
+    runShares(kr, imageShares('conv_input_grad', parts, kr.rt.offset(dy), ta, kr.rt.offset(out), g.dims,
       4 * info.outHeight * info.outWidth * info.outChannels, 4 * info.inHeight * info.inWidth * info.inChannels));
   }));
   return out;
@@ -257,7 +251,7 @@ export function simdConvFilterGrad(b: WasmBackendLike, x: TensorInfo, dy: Tensor
   if (info.inChannels % 4 !== 0) return filterGradRows(b, kr, x, dy, info);
   const out = b.makeOutput([info.filterHeight, info.filterWidth, info.inChannels, info.outChannels], 'float32');
   heapF32(b, out).fill(0); // dead taps (skipped by the kernel) get no gradient
-  const args = [kr.offset(x), kr.offset(dy), kr.offset(out), ...fullDims(info)];
+  const args = [kr.rt.offset(x), kr.rt.offset(dy), kr.rt.offset(out), ...fullDims(info)];
   // Split over input channels (multiples of 4): each share writes its own rows of dW.
   const parts = sharesFor(kr, info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
   runShares(kr, ranges(info.inChannels, parts, 4).map(([lo, hi]) => ({ fn: 'conv_filter_grad_part', args: [...args, lo, hi] })));
@@ -286,7 +280,7 @@ function filterGradRows(b: WasmBackendLike, kr: Kernels, x: TensorInfo, dy: Tens
     else xp.fill(0, xpSize);
     for (let row = 0; row < n * h; row++) xp.set(src.subarray(row * w * ci, (row + 1) * w * ci), (row * wp + left) * ci);
     f32(kr, ra, kh * j4 * co).fill(0);
-    kr.k.conv_filter_grad_rows(xa, kr.offset(dy), ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
+    kr.k.conv_filter_grad_rows(xa, kr.rt.offset(dy), ra, n, h, wp, ci, oh, ow, co, kh, j4, info.strideHeight, sw, info.dilationHeight, info.padInfo.top);
     const dst = heapF32(b, out), rows = f32(kr, ra, kh * j4 * co);
     for (let t = 0; t < kh; t++) dst.set(rows.subarray(t * j4 * co, (t * j4 + j) * co), t * j * co);
   });
@@ -313,7 +307,7 @@ export function simdMatMul(
   // [N, H, W, Ci, OH, OW, Co, KH, KW, sh, sw, dh, dw, pt, pl] of a 1×1 convolution over `positions` positions.
   const conv = (positions: number, ci: number, co: number) => [1, 1, positions, ci, 1, positions, co, 1, 1, 1, 1, 1, 1, 0, 0];
   const out = b.makeOutput([m, n], 'float32');
-  const aa = kr.offset(a), ba = kr.offset(bm), ca = kr.offset(out);
+  const aa = kr.rt.offset(a), ba = kr.rt.offset(bm), ca = kr.rt.offset(out);
   const parts = sharesFor(kr, m * k * n);
   // Rows of a·b (or a·bᵀ) are independent: a share takes a range of them as positions [lo, hi).
   const rowShares = (fn: 'conv_forward' | 'conv_input_grad', bOff: number, kk: number, nn: number, ci: number, co: number): Share[] =>

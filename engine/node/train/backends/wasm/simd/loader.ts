@@ -75,6 +75,10 @@ export interface SimdRuntime {
   free(ptr: number): void;
   /** A tensor's byte offset on the heap. */
   offset(t: { dataId: object }): number;
+  /** Scratch buffers of `bytes` each on the backend's heap for the duration of `fn`, freed even when it throws. */
+  withScratch<T>(bytes: number[], fn: (ptrs: number[]) => T): T;
+  /** A fresh view of `n` floats at byte `ptr` of the heap (fresh: the heap may have grown since the last). */
+  f32(ptr: number, n: number): Float32Array;
   shared: boolean;
 }
 
@@ -110,6 +114,15 @@ function load(backend: WasmBackendLike): SimdRuntime | null {
         if (!d) throw new Error('tensor not on the wasm backend');
         return d.memoryOffset;
       },
+      withScratch(bytes, fn) {
+        const ptrs = bytes.map((n) => mod._malloc(n));
+        try {
+          return fn(ptrs);
+        } finally {
+          for (const p of ptrs) mod._free(p);
+        }
+      },
+      f32: (ptr, n) => new Float32Array(memory.buffer, ptr, n),
       shared,
     };
     byMemory.set(memory, runtime);

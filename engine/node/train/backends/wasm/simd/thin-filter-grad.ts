@@ -22,10 +22,9 @@ export function thinFilterGradSimd(b: WasmBackendLike, x: TensorInfo, dy: Tensor
   const taps = kh * kw * ci;
   const out = b.makeOutput([kh, kw, ci, co], 'float32');
   // Patches of one output row, float32 sums, an alignment float, float64 totals (see layout.c).
-  const scratch = simd.malloc(4 * (ow * taps + taps * co + 1) + 8 * taps * co);
-  simd.kernels.conv_filter_grad_thin(simd.offset(x), simd.offset(dy), simd.offset(out), x.shape[0], x.shape[1], x.shape[2], ci,
+  simd.withScratch([4 * (ow * taps + taps * co + 1) + 8 * taps * co], ([scratch]) => simd.kernels.conv_filter_grad_thin(
+    simd.offset(x), simd.offset(dy), simd.offset(out), x.shape[0], x.shape[1], x.shape[2], ci,
     oh, ow, co, kh, kw, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.left, scratch);
-  simd.free(scratch);
+    info.padInfo.top, info.padInfo.left, scratch));
   return out;
 }
